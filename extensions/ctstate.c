@@ -1,0 +1,124 @@
+#include <stdio.h>
+#include "ctstate.h"
+
+#include <linux/netfilter/nf_tables.h>
+#include <string.h>
+#include <strings.h>
+
+#define STATUS_SRC_NAT 0x10	/* IPS_SRC_NAT */
+#define STATUS_DST_NAT 0x20	/* IPS_DST_NAT */
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} ct_names[] = {
+	{ "INVALID", CTS_INVALID },
+	{ "NEW", CTS_NEW },
+	{ "RELATED", CTS_RELATED },
+	{ "ESTABLISHED", CTS_ESTABLISHED },
+	{ "UNTRACKED", CTS_UNTRACKED },
+	{ "SNAT", CTS_SNAT },
+	{ "DNAT", CTS_DNAT },
+};
+
+int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_error *err,
+		  const char *what)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t i;
+
+	*bits = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(ct_names); i++)
+			if (strcasecmp(tok, ct_names[i].name) == 0 &&
+			    (allow_nat || !(ct_names[i].bit & CTS_NAT_BITS)))
+				break;
+		if (i == ARRAY_SIZE(ct_names))
+			return err_param(err, "Bad %s \"%s\"", what, tok);
+		*bits |= ct_names[i].bit;
+	}
+	if (!*bits && allow_nat)
+		return err_param(err, "Bad %s \"%s\"", what, s);
+	if (!*bits)
+		return err_param(err, "Bad %s \"%s\"", what, s);
+	return 0;
+}
+
+void ctstate_text(struct strbuf *out, uint32_t bits)
+{
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ct_names); i++) {
+		if (!(bits & ct_names[i].bit))
+			continue;
+		if (!first)
+			sb_addc(out, ',');
+		sb_add(out, ct_names[i].name);
+		first = false;
+	}
+}
+
+static void lin_ct_bits(struct lin_ctx *c, uint32_t key, uint32_t mask, bool inv)
+{
+	uint32_t zero = 0;
+
+	lin_ct(c, key, -1);
+	lin_bitwise(c, &mask, NULL, 4);
+	lin_cmp(c, inv ? REL_EQ : REL_NEQ, &zero, 4);
+}
+
+void ctstate_linearize(struct lin_ctx *c, uint32_t bits, bool inv)
+{
+	uint32_t status = 0;
+
+	if (bits & CTS_SNAT)
+		status |= STATUS_SRC_NAT;
+	if (bits & CTS_DNAT)
+		status |= STATUS_DST_NAT;
+	if (bits & CTS_STATE_BITS)
+		lin_ct_bits(c, NFT_CT_STATE, bits & CTS_STATE_BITS, inv);
+	if (status)
+		lin_ct_bits(c, NFT_CT_STATUS, status, inv);
+}
+
+static bool ct_bits_item(const struct item *it, uint32_t key, uint32_t *mask, bool *inv)
+{
+	uint32_t v;
+
+	if (!item_is_ct(it, key) || !it->masked || it->len != 4)
+		return false;
+	memcpy(&v, it->val, 4);
+	if (v != 0 || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	memcpy(mask, it->mask, 4);
+	*inv = it->op == REL_EQ;
+	return true;
+}
+
+bool ctstate_delinearize(struct delin_ctx *c, uint32_t *bits, bool *inv)
+{
+	struct item *it = delin_peek(c);
+	uint32_t mask;
+	bool any = false, i2;
+
+	*bits = 0;
+	if (it && ct_bits_item(it, NFT_CT_STATE, &mask, inv) && !(mask & ~CTS_STATE_BITS)) {
+		*bits |= mask;
+		c->pos++;
+		any = true;
+		it = delin_peek(c);
+	}
+	if (it && ct_bits_item(it, NFT_CT_STATUS, &mask, &i2) &&
+	    !(mask & ~(uint32_t)(STATUS_SRC_NAT | STATUS_DST_NAT)) && (!any || i2 == *inv)) {
+		if (mask & STATUS_SRC_NAT)
+			*bits |= CTS_SNAT;
+		if (mask & STATUS_DST_NAT)
+			*bits |= CTS_DNAT;
+		*inv = i2;
+		c->pos++;
+		any = true;
+	}
+	return any;
+}

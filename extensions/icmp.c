@@ -1,0 +1,267 @@
+/* -m icmp --icmp-type: the ICMP type byte, or type and code.
+ *
+ *   type        payload th+0 (1 byte); cmp eq|neq
+ *   type/code   payload th+0 (2 bytes); cmp eq|neq
+ *   any         payload th+0 (1 byte); range 0-255
+ */
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <linux/netfilter/nf_tables.h>
+#include <string.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "parse.h"
+
+struct icmp_data {
+	uint8_t type;
+	uint8_t code_min, code_max;
+	bool inv;
+};
+
+struct icmp_name {
+	const char *name;
+	uint8_t type, code_min, code_max;
+};
+
+static const struct icmp_name icmp_names[] = {
+	{ "any", 0xff, 0, 0xff },
+	{ "echo-reply", 0, 0, 0xff },
+	{ "destination-unreachable", 3, 0, 0xff },
+	{ "network-unreachable", 3, 0, 0 },
+	{ "host-unreachable", 3, 1, 1 },
+	{ "protocol-unreachable", 3, 2, 2 },
+	{ "port-unreachable", 3, 3, 3 },
+	{ "fragmentation-needed", 3, 4, 4 },
+	{ "source-route-failed", 3, 5, 5 },
+	{ "network-unknown", 3, 6, 6 },
+	{ "host-unknown", 3, 7, 7 },
+	{ "network-prohibited", 3, 9, 9 },
+	{ "host-prohibited", 3, 10, 10 },
+	{ "TOS-network-unreachable", 3, 11, 11 },
+	{ "TOS-host-unreachable", 3, 12, 12 },
+	{ "communication-prohibited", 3, 13, 13 },
+	{ "host-precedence-violation", 3, 14, 14 },
+	{ "precedence-cutoff", 3, 15, 15 },
+	{ "source-quench", 4, 0, 0xff },
+	{ "redirect", 5, 0, 0xff },
+	{ "network-redirect", 5, 0, 0 },
+	{ "host-redirect", 5, 1, 1 },
+	{ "TOS-network-redirect", 5, 2, 2 },
+	{ "TOS-host-redirect", 5, 3, 3 },
+	{ "echo-request", 8, 0, 0xff },
+	{ "router-advertisement", 9, 0, 0xff },
+	{ "router-solicitation", 10, 0, 0xff },
+	{ "time-exceeded", 11, 0, 0xff },
+	{ "ttl-zero-during-transit", 11, 0, 0 },
+	{ "ttl-zero-during-reassembly", 11, 1, 1 },
+	{ "parameter-problem", 12, 0, 0xff },
+	{ "ip-header-bad", 12, 0, 0 },
+	{ "required-option-missing", 12, 1, 1 },
+	{ "timestamp-request", 13, 0, 0xff },
+	{ "timestamp-reply", 14, 0, 0xff },
+	{ "address-mask-request", 17, 0, 0xff },
+	{ "address-mask-reply", 18, 0, 0xff },
+	/* aliases, accepted but never printed */
+	{ "pong", 0, 0, 0xff },
+	{ "ping", 8, 0, 0xff },
+	{ "ttl-exceeded", 11, 0, 0xff },
+};
+
+enum { O_TYPE };
+
+static const struct ext_opt icmp_opts[] = {
+	{ "icmp-type", true, O_TYPE, true, false },
+	{ NULL, false, 0, false, false },
+};
+
+static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct icmp_data *d = data;
+	const char *slash;
+	uint64_t t, c;
+	size_t i, n = strlen(arg);
+
+	(void)id;
+	d->inv = inv;
+	for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
+		if (strncmp(icmp_names[i].name, arg, n) == 0 && n > 0) {
+			size_t j;
+
+			/* a prefix must name one type only */
+			for (j = i + 1; j < ARRAY_SIZE(icmp_names); j++)
+				if (strncmp(icmp_names[j].name, arg, n) == 0 &&
+				    strlen(icmp_names[i].name) != n &&
+				    (icmp_names[j].type != icmp_names[i].type ||
+				     icmp_names[j].code_min != icmp_names[i].code_min))
+					return err_param(ctx->err,
+							 "Ambiguous ICMP type `%s': `%s' or `%s'?",
+							 arg, icmp_names[i].name, icmp_names[j].name);
+			d->type = icmp_names[i].type;
+			d->code_min = icmp_names[i].code_min;
+			d->code_max = icmp_names[i].code_max;
+			return 0;
+		}
+	}
+	slash = strchr(arg, '/');
+	if (slash) {
+		char tbuf[16];
+
+		snprintf(tbuf, sizeof(tbuf), "%.*s", (int)(slash - arg), arg);
+		if (!parse_uint_base10(tbuf, 255, &t))
+			return err_param(ctx->err, "Invalid ICMP type `%s'\n", tbuf);
+		if (!parse_uint_base10(slash + 1, 255, &c))
+			return err_param(ctx->err, "Invalid ICMP code `%s'\n", slash + 1);
+		d->type = (uint8_t)t;
+		d->code_min = d->code_max = (uint8_t)c;
+		return 0;
+	}
+	if (!parse_uint_base10(arg, 255, &t))
+		return err_param(ctx->err, "Invalid ICMP type `%s'\n", arg);
+	d->type = (uint8_t)t;
+	d->code_min = 0;
+	d->code_max = 0xff;
+	return 0;
+}
+
+static int icmp_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	(void)seen;
+	if (!ctx->rule->has_proto || ctx->rule->proto != 1 || (ctx->rule->inv & INV_PROTO))
+		return err_param(ctx->err, "icmp match: only valid for protocol 1");
+	return 0;
+}
+
+static void icmp_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct icmp_data *d = data;
+
+	if (d->type == 0xff && d->code_min == 0 && d->code_max == 0xff) {
+		uint8_t lo = 0, hi = 0xff;
+
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		lin_range(c, d->inv, &lo, &hi, 1);
+		return;
+	}
+	if (d->code_min == 0 && d->code_max == 0xff) {
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->type, 1);
+		return;
+	}
+	if (d->code_min == d->code_max) {
+		uint8_t v[2] = { d->type, d->code_min };
+
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
+		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, v, 2);
+		return;
+	}
+	{
+		uint8_t lo[2] = { d->type, d->code_min }, hi[2] = { d->type, d->code_max };
+
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
+		lin_range(c, d->inv, lo, hi, 2);
+	}
+}
+
+static bool icmp_delinearize(struct delin_ctx *c, void *data)
+{
+	struct icmp_data *d = data;
+	struct item *it = delin_peek(c);
+
+	if (!c->rule->has_proto || c->rule->proto != 1 || !it || it->masked)
+		return false;
+	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1)) {
+		if (it->op == REL_RANGE || it->op == REL_NRANGE) {
+			if (it->val[0] != 0 || it->hi[0] != 0xff)
+				return false;
+			d->type = 0xff;
+			d->code_min = 0;
+			d->code_max = 0xff;
+			d->inv = it->op == REL_NRANGE;
+		} else if (it->op == REL_EQ || it->op == REL_NEQ) {
+			d->type = it->val[0];
+			d->code_min = 0;
+			d->code_max = 0xff;
+			d->inv = it->op == REL_NEQ;
+		} else {
+			return false;
+		}
+		c->pos++;
+		return true;
+	}
+	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2)) {
+		if (it->op == REL_EQ || it->op == REL_NEQ) {
+			d->type = it->val[0];
+			d->code_min = d->code_max = it->val[1];
+			d->inv = it->op == REL_NEQ;
+		} else if ((it->op == REL_RANGE || it->op == REL_NRANGE) &&
+			   it->val[0] == it->hi[0]) {
+			d->type = it->val[0];
+			d->code_min = it->val[1];
+			d->code_max = it->hi[1];
+			d->inv = it->op == REL_NRANGE;
+		} else {
+			return false;
+		}
+		c->pos++;
+		return true;
+	}
+	return false;
+}
+
+static void icmp_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct icmp_data *d = data;
+	size_t i;
+
+	(void)r;
+	sb_add(out, " icmp");
+	if (!(fmt & FMT_NUMERIC)) {
+		for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
+			if (icmp_names[i].type == d->type &&
+			    icmp_names[i].code_min == d->code_min &&
+			    icmp_names[i].code_max == d->code_max) {
+				sb_printf(out, " %s%s", d->inv ? "!" : "", icmp_names[i].name);
+				return;
+			}
+		}
+	}
+	if (d->inv)
+		sb_add(out, " !");
+	sb_printf(out, "type %u", d->type);
+	if (d->code_min == d->code_max)
+		sb_printf(out, " code %u", d->code_min);
+	else if (d->code_min != 0 || d->code_max != 0xff)
+		sb_printf(out, " codes %u-%u", d->code_min, d->code_max);
+}
+
+static void icmp_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct icmp_data *d = data;
+
+	(void)r;
+	if (d->inv)
+		sb_add(out, " !");
+	if (d->type == 0xff && d->code_min == 0 && d->code_max == 0xff) {
+		sb_add(out, " --icmp-type any");
+		return;
+	}
+	sb_printf(out, " --icmp-type %u", d->type);
+	if (d->code_min != 0 || d->code_max != 0xff)
+		sb_printf(out, "/%u", d->code_min);
+}
+
+const struct extension ext_icmp = {
+	.name = "icmp",
+	.kind = EXT_MATCH,
+	.families = EXT_IPV4,
+	.size = sizeof(struct icmp_data),
+	.opts = icmp_opts,
+	.parse = icmp_parse,
+	.check = icmp_check,
+	.linearize = icmp_linearize,
+	.delinearize = icmp_delinearize,
+	.print = icmp_print,
+	.save = icmp_save,
+};

@@ -1,0 +1,92 @@
+#include "ports.h"
+
+#include <arpa/inet.h>
+#include <linux/netfilter/nf_tables.h>
+#include <netdb.h>
+#include <string.h>
+
+void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr)
+{
+	uint16_t lo = htons(pr->lo), hi = htons(pr->hi);
+
+	if (!pr->set)
+		return;
+	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
+	if (pr->lo == pr->hi)
+		lin_cmp(c, pr->inv ? REL_NEQ : REL_EQ, &lo, 2);
+	else
+		lin_range(c, pr->inv, &lo, &hi, 2);
+}
+
+bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr)
+{
+	uint16_t lo, hi;
+
+	if (pr->set || !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) ||
+	    it->masked || it->len != 2)
+		return false;
+	memcpy(&lo, it->val, 2);
+	memcpy(&hi, it->hi, 2);
+	lo = ntohs(lo);
+	hi = ntohs(hi);
+	switch (it->op) {
+	case REL_EQ:
+	case REL_NEQ:
+		pr->lo = pr->hi = lo;
+		pr->inv = it->op == REL_NEQ;
+		break;
+	case REL_RANGE:
+	case REL_NRANGE:
+		pr->lo = lo;
+		pr->hi = hi;
+		pr->inv = it->op == REL_NRANGE;
+		break;
+	case REL_GTE:
+		pr->lo = lo;
+		pr->hi = 65535;
+		break;
+	case REL_LTE:
+		pr->lo = 0;
+		pr->hi = lo;
+		break;
+	default:
+		return false;
+	}
+	pr->set = true;
+	return true;
+}
+
+static void port_name(struct strbuf *out, uint16_t port, const char *proto, bool numeric)
+{
+	struct servent *se = numeric ? NULL : getservbyport(htons(port), proto);
+
+	if (se)
+		sb_add(out, se->s_name);
+	else
+		sb_printf(out, "%u", port);
+}
+
+void ports_print(struct strbuf *out, const char *one, const char *many,
+		 const struct port_range *pr, const char *proto, bool numeric)
+{
+	if (!pr->set)
+		return;
+	if (pr->lo == pr->hi) {
+		sb_printf(out, " %s:%s", one, pr->inv ? "!" : "");
+		port_name(out, pr->lo, proto, numeric);
+		return;
+	}
+	sb_printf(out, " %s:%s", many, pr->inv ? "!" : "");
+	port_name(out, pr->lo, proto, numeric);
+	sb_addc(out, ':');
+	port_name(out, pr->hi, proto, numeric);
+}
+
+void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr)
+{
+	if (!pr->set)
+		return;
+	sb_printf(out, "%s --%s %u", pr->inv ? " !" : "", opt, pr->lo);
+	if (pr->lo != pr->hi)
+		sb_printf(out, ":%u", pr->hi);
+}

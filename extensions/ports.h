@@ -1,0 +1,27 @@
+/* Port ranges shared by the tcp and udp matches. */
+#ifndef IPTNFT_EXT_PORTS_H
+#define IPTNFT_EXT_PORTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "expr.h"
+#include "util.h"
+
+struct port_range {
+	bool set;
+	bool inv;
+	uint16_t lo, hi;
+};
+
+/* payload th+off (2 bytes) == lo, or in [lo, hi] */
+void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
+/* Claim a port relation at th+off from item it. */
+bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr);
+/* " spt:22", " dpts:1:1024", " spt:!ssh" */
+void ports_print(struct strbuf *out, const char *one, const char *many,
+		 const struct port_range *pr, const char *proto, bool numeric);
+/* " --sport 22", " ! --dport 1:1024" */
+void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr);
+
+#endif

@@ -1,0 +1,91 @@
+/* -m state --state: connection tracking state (ct state & bits != 0).
+ * The same expressions as conntrack --ctstate; a hint in the rule's
+ * userdata remembers which one was written. */
+#include "ctstate.h"
+#include "ext.h"
+
+struct state_data {
+	uint32_t bits;
+	bool inv;
+};
+
+enum { O_STATE };
+
+static const struct ext_opt state_opts[] = {
+	{ "state", true, O_STATE, true, false },
+	{ NULL, false, 0, false, false },
+};
+
+static int state_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct state_data *d = data;
+
+	(void)id;
+	d->inv = inv;
+	return ctstate_parse(arg, false, &d->bits, ctx->err, "state");
+}
+
+static int state_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	if (!seen)
+		return err_param(ctx->err, "state match: you must specify \"--state\"");
+	return 0;
+}
+
+static void state_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct state_data *d = data;
+
+	ctstate_linearize(c, d->bits, d->inv);
+}
+
+static bool state_delinearize(struct delin_ctx *c, void *data)
+{
+	struct state_data *d = data;
+	unsigned start = c->pos;
+
+	if (!(c->rule->hints & HINT_STATE_MATCH))
+		return false;
+	if (!ctstate_delinearize(c, &d->bits, &d->inv))
+		return false;
+	if (d->bits & CTS_NAT_BITS) {
+		c->pos = start;
+		return false;
+	}
+	return true;
+}
+
+static void state_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct state_data *d = data;
+
+	(void)r;
+	(void)fmt;
+	sb_add(out, d->inv ? " ! state " : " state ");
+	ctstate_text(out, d->bits);
+}
+
+static void state_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct state_data *d = data;
+
+	(void)r;
+	sb_add(out, d->inv ? " ! --state " : " --state ");
+	ctstate_text(out, d->bits);
+}
+
+const struct extension ext_state = {
+	.name = "state",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct state_data),
+	.opts = state_opts,
+	.hint = HINT_STATE_MATCH,
+	.parse = state_parse,
+	.check = state_check,
+	.linearize = state_linearize,
+	.delinearize = state_delinearize,
+	.print = state_print,
+	.save = state_save,
+};

@@ -1,0 +1,249 @@
+/* -m tcp: ports, flags and options of TCP segments.
+ *
+ *   --sport/--dport   payload th+0/th+2, cmp or range
+ *   --tcp-option N    exthdr tcpopt N present; cmp eq 1 (! : eq 0)
+ *   --tcp-flags M C   payload th+13; bitwise M; cmp eq C (! : neq)
+ */
+#include <stdio.h>
+#include <linux/netfilter/nf_tables.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "parse.h"
+#include "ports.h"
+
+struct tcp_data {
+	struct port_range sport, dport;
+	bool has_flags, inv_flags;
+	uint8_t flg_mask, flg_cmp;
+	bool has_option, inv_option;
+	uint8_t option;
+};
+
+enum { O_SPORT, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
+
+static const struct ext_opt tcp_opts[] = {
+	{ "source-port", true, O_SPORT, true, false },
+	{ "sport", true, O_SPORT, true, false },
+	{ "destination-port", true, O_DPORT, true, false },
+	{ "dport", true, O_DPORT, true, false },
+	{ "syn", false, O_SYN, true, false },
+	{ "tcp-flags", true, O_FLAGS, true, true },
+	{ "tcp-option", true, O_OPTION, true, false },
+	{ NULL, false, 0, false, false },
+};
+
+static const struct {
+	const char *name;
+	uint8_t bit;
+} tcp_flag_names[] = {
+	{ "FIN", 0x01 }, { "SYN", 0x02 }, { "RST", 0x04 }, { "PSH", 0x08 },
+	{ "ACK", 0x10 }, { "URG", 0x20 }, { "ALL", 0x3f }, { "NONE", 0 },
+};
+
+static int parse_flags(const char *s, uint8_t *out, struct ipt_error *err)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t i;
+
+	*out = 0;
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(tcp_flag_names); i++)
+			if (strcasecmp(tok, tcp_flag_names[i].name) == 0)
+				break;
+		if (i == ARRAY_SIZE(tcp_flag_names))
+			return err_param(err, "Unknown TCP flag `%s'", tok);
+		*out |= tcp_flag_names[i].bit;
+	}
+	return 0;
+}
+
+static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct tcp_data *d = data;
+	uint64_t n;
+
+	switch (id) {
+	case O_SPORT:
+		if (parse_port_range(arg, "tcp", &d->sport.lo, &d->sport.hi, ctx->err) < 0)
+			return -1;
+		d->sport.set = true;
+		d->sport.inv = inv;
+		return 0;
+	case O_DPORT:
+		if (parse_port_range(arg, "tcp", &d->dport.lo, &d->dport.hi, ctx->err) < 0)
+			return -1;
+		d->dport.set = true;
+		d->dport.inv = inv;
+		return 0;
+	case O_SYN:
+		if (d->has_flags)
+			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  may be specified");
+		d->has_flags = true;
+		d->inv_flags = inv;
+		d->flg_mask = 0x17;
+		d->flg_cmp = 0x02;
+		return 0;
+	case O_FLAGS:
+		if (d->has_flags)
+			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  may be specified");
+		if (parse_flags(arg, &d->flg_mask, ctx->err) < 0 ||
+		    parse_flags(ctx->arg2, &d->flg_cmp, ctx->err) < 0)
+			return -1;
+		d->has_flags = true;
+		d->inv_flags = inv;
+		return 0;
+	case O_OPTION:
+		if (!parse_uint_base10(arg, 255, &n) || n == 0)
+			return err_param(ctx->err, "Bad TCP option value `%s'", arg);
+		d->has_option = true;
+		d->inv_option = inv;
+		d->option = (uint8_t)n;
+		return 0;
+	}
+	return 0;
+}
+
+static int tcp_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	(void)seen;
+	if (!ctx->rule->has_proto || ctx->rule->proto != 6 || (ctx->rule->inv & INV_PROTO))
+		return err_param(ctx->err, "tcp match: only valid for protocol 6");
+	return 0;
+}
+
+static void tcp_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct tcp_data *d = data;
+
+	ports_linearize(c, 0, &d->sport);
+	ports_linearize(c, 2, &d->dport);
+	if (d->has_option) {
+		uint8_t v = d->inv_option ? 0 : 1;
+
+		lin_exthdr_tcpopt_present(c, d->option);
+		lin_cmp(c, REL_EQ, &v, 1);
+	}
+	if (d->has_flags) {
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+		lin_bitwise(c, &d->flg_mask, NULL, 1);
+		lin_cmp(c, d->inv_flags ? REL_NEQ : REL_EQ, &d->flg_cmp, 1);
+	}
+}
+
+static bool tcp_claim(struct tcp_data *d, const struct item *it)
+{
+	if (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport))
+		return true;
+	if (!d->has_flags && it->kind == ITEM_REL && it->sel.kind == SEL_PAYLOAD &&
+	    it->sel.base == NFT_PAYLOAD_TRANSPORT_HEADER && it->sel.offset == 13 &&
+	    it->sel.len == 1 && it->masked && it->len == 1 &&
+	    (it->op == REL_EQ || it->op == REL_NEQ)) {
+		d->has_flags = true;
+		d->flg_mask = it->mask[0];
+		d->flg_cmp = it->val[0];
+		d->inv_flags = it->op == REL_NEQ;
+		return true;
+	}
+	if (!d->has_option && it->kind == ITEM_REL && it->sel.kind == SEL_EXTHDR &&
+	    it->sel.base == NFT_EXTHDR_OP_TCPOPT && (it->sel.flags & NFT_EXTHDR_F_PRESENT) &&
+	    it->op == REL_EQ && it->len == 1) {
+		d->has_option = true;
+		d->option = (uint8_t)it->sel.key;
+		d->inv_option = it->val[0] == 0;
+		return true;
+	}
+	return false;
+}
+
+static bool tcp_delinearize(struct delin_ctx *c, void *data)
+{
+	struct tcp_data *d = data;
+	bool any = false;
+	struct item *it;
+
+	if (!c->rule->has_proto || c->rule->proto != 6)
+		return false;
+	while ((it = delin_peek(c)) && tcp_claim(d, it)) {
+		c->pos++;
+		any = true;
+	}
+	return any;
+}
+
+static void flags_text(struct strbuf *out, uint8_t flags)
+{
+	bool first = true;
+	size_t i;
+
+	if (!flags) {
+		sb_add(out, "NONE");
+		return;
+	}
+	for (i = 0; i < 6; i++) {
+		if (!(flags & tcp_flag_names[i].bit))
+			continue;
+		if (!first)
+			sb_addc(out, ',');
+		sb_add(out, tcp_flag_names[i].name);
+		first = false;
+	}
+}
+
+static void tcp_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct tcp_data *d = data;
+	bool numeric = fmt & FMT_NUMERIC;
+
+	(void)r;
+	sb_add(out, " tcp");
+	ports_print(out, "spt", "spts", &d->sport, "tcp", numeric);
+	ports_print(out, "dpt", "dpts", &d->dport, "tcp", numeric);
+	if (d->has_option)
+		sb_printf(out, " option=%s%u", d->inv_option ? "!" : "", d->option);
+	if (d->has_flags) {
+		sb_printf(out, " flags:%s", d->inv_flags ? "!" : "");
+		if (numeric) {
+			sb_printf(out, "0x%02X/0x%02X", d->flg_mask, d->flg_cmp);
+		} else {
+			flags_text(out, d->flg_mask);
+			sb_addc(out, '/');
+			flags_text(out, d->flg_cmp);
+		}
+	}
+}
+
+static void tcp_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct tcp_data *d = data;
+
+	(void)r;
+	ports_save(out, "sport", &d->sport);
+	ports_save(out, "dport", &d->dport);
+	if (d->has_option)
+		sb_printf(out, "%s --tcp-option %u", d->inv_option ? " !" : "", d->option);
+	if (d->has_flags) {
+		sb_printf(out, "%s --tcp-flags ", d->inv_flags ? " !" : "");
+		flags_text(out, d->flg_mask);
+		sb_addc(out, ' ');
+		flags_text(out, d->flg_cmp);
+	}
+}
+
+const struct extension ext_tcp = {
+	.name = "tcp",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct tcp_data),
+	.opts = tcp_opts,
+	.parse = tcp_parse,
+	.check = tcp_check,
+	.linearize = tcp_linearize,
+	.delinearize = tcp_delinearize,
+	.print = tcp_print,
+	.save = tcp_save,
+};

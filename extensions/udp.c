@@ -1,0 +1,97 @@
+/* -m udp: source and destination ports (payload th+0 / th+2). */
+#include "ext.h"
+#include "expr.h"
+#include "parse.h"
+#include "ports.h"
+
+struct udp_data {
+	struct port_range sport, dport;
+};
+
+enum { O_SPORT, O_DPORT };
+
+static const struct ext_opt udp_opts[] = {
+	{ "source-port", true, O_SPORT, true, false },
+	{ "sport", true, O_SPORT, true, false },
+	{ "destination-port", true, O_DPORT, true, false },
+	{ "dport", true, O_DPORT, true, false },
+	{ NULL, false, 0, false, false },
+};
+
+static int udp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct udp_data *d = data;
+	struct port_range *pr = id == O_SPORT ? &d->sport : &d->dport;
+
+	if (parse_port_range(arg, "udp", &pr->lo, &pr->hi, ctx->err) < 0)
+		return -1;
+	pr->set = true;
+	pr->inv = inv;
+	return 0;
+}
+
+static int udp_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	(void)seen;
+	if (!ctx->rule->has_proto || ctx->rule->proto != 17 || (ctx->rule->inv & INV_PROTO))
+		return err_param(ctx->err, "udp match: only valid for protocol 17");
+	return 0;
+}
+
+static void udp_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct udp_data *d = data;
+
+	ports_linearize(c, 0, &d->sport);
+	ports_linearize(c, 2, &d->dport);
+}
+
+static bool udp_delinearize(struct delin_ctx *c, void *data)
+{
+	struct udp_data *d = data;
+	bool any = false;
+	struct item *it;
+
+	if (!c->rule->has_proto || c->rule->proto != 17)
+		return false;
+	while ((it = delin_peek(c)) &&
+	       (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport))) {
+		c->pos++;
+		any = true;
+	}
+	return any;
+}
+
+static void udp_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct udp_data *d = data;
+
+	(void)r;
+	sb_add(out, " udp");
+	ports_print(out, "spt", "spts", &d->sport, "udp", fmt & FMT_NUMERIC);
+	ports_print(out, "dpt", "dpts", &d->dport, "udp", fmt & FMT_NUMERIC);
+}
+
+static void udp_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct udp_data *d = data;
+
+	(void)r;
+	ports_save(out, "sport", &d->sport);
+	ports_save(out, "dport", &d->dport);
+}
+
+const struct extension ext_udp = {
+	.name = "udp",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct udp_data),
+	.opts = udp_opts,
+	.parse = udp_parse,
+	.check = udp_check,
+	.linearize = udp_linearize,
+	.delinearize = udp_delinearize,
+	.print = udp_print,
+	.save = udp_save,
+};

@@ -1,0 +1,67 @@
+/* Commands: what the front ends parse into, and their execution. */
+#ifndef IPTNFT_CMD_H
+#define IPTNFT_CMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "nlk.h"
+#include "rule.h"
+
+enum cmd_op {
+	OP_NONE,
+	OP_APPEND,
+	OP_INSERT,
+	OP_DELETE,
+	OP_DELETE_NUM,
+	OP_REPLACE,
+	OP_CHECK,
+	OP_LIST,
+	OP_LIST_RULES,
+	OP_FLUSH,
+	OP_ZERO,
+	OP_NEW_CHAIN,
+	OP_DELETE_CHAIN,
+	OP_RENAME_CHAIN,
+	OP_POLICY,
+	OP_VERSION,
+	OP_HELP,
+};
+
+/* The one handle passed down: family, program name, netlink, error. */
+struct handle {
+	uint8_t family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	const char *prog;	/* "iptables" or "ip6tables" */
+	struct nlk nl;
+	bool nl_open;
+	struct ipt_error err;
+	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
+};
+
+struct command {
+	enum cmd_op op;
+	bool zero_after_list;	/* -L -Z */
+	char *table;
+	char *chain;
+	char *arg;		/* -E new name, -P policy */
+	unsigned rulenum;	/* -I/-R/-D/-L/-S/-Z n; 0 when not given */
+	unsigned fmt;		/* enum print_fmt */
+	bool counters_given;	/* -c */
+	uint64_t pkts, bytes;
+	struct rule **rules;	/* one per -s/-d combination */
+	unsigned nrules;
+};
+
+/* Parse an iptables command line (argv[0] is the program). 0 or -1. */
+int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd);
+void cmd_free(struct command *cmd);
+/* Run it against the kernel; prints listings to stdout. 0 or -1. */
+int cmd_run(struct handle *h, struct command *cmd);
+/* Full main for the iptables/ip6tables personality. */
+int iptables_main(uint8_t family, int argc, char **argv);
+
+/* Open netlink on demand; 0 or -1 with h->err set. */
+int handle_netlink(struct handle *h);
+
+#endif

@@ -1,0 +1,41 @@
+/* Errors: callers record what went wrong and return -1; one function
+ * prints it in the reference's words and picks the exit code. */
+#ifndef IPTNFT_ERROR_H
+#define IPTNFT_ERROR_H
+
+enum exit_code {
+	EXIT_OTHER = 1,		/* command failed */
+	EXIT_PARAM = 2,		/* bad command line */
+	EXIT_RESOURCE = 4,	/* kernel or resource problem */
+};
+
+enum err_style {
+	ERR_NONE,
+	ERR_PARAM,	/* "prog vX (nf_tables): msg" + "Try `prog -h' ..." */
+	ERR_VERSIONED,	/* "prog vX (nf_tables): msg" */
+	ERR_PLAIN,	/* "prog: msg" */
+	ERR_RAW,	/* msg exactly as given */
+};
+
+struct ipt_error {
+	enum err_style style;
+	int code;
+	char msg[1024];
+};
+
+/* Each returns -1 so callers can write: return err_param(e, "..."); */
+int err_param(struct ipt_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int err_raw(struct ipt_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The message for a kernel errno on a rule or chain command, as the
+ * reference words it ("No chain/target/match by that name."). */
+const char *err_kernel_text(int errnum, int op);
+
+/* Print e to stderr for program prog ("iptables") and return its exit code. */
+int err_report(const struct ipt_error *e, const char *prog);
+
+#endif

@@ -1,0 +1,499 @@
+#include "expr.h"
+
+#include <stdio.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule.h"
+#include "util.h"
+
+/* ---- writing ---- */
+
+void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
+{
+	nftnl_rule_add_expr(c->nr, e);
+}
+
+static struct nftnl_expr *expr_new(const char *name)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(name);
+
+	if (!e)
+		abort();
+	return e;
+}
+
+void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	lin_add(c, e);
+}
+
+void lin_meta(struct lin_ctx *c, uint32_t key)
+{
+	struct nftnl_expr *e = expr_new("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	lin_add(c, e);
+}
+
+void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
+{
+	struct nftnl_expr *e = expr_new("ct");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	if (dir >= 0)
+		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, (uint8_t)dir);
+	lin_add(c, e);
+}
+
+void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
+{
+	struct nftnl_expr *e = expr_new("exthdr");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 0);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
+	lin_add(c, e);
+}
+
+void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("bitwise");
+	uint8_t zero[16] = { 0 };
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor ? xor : zero, len);
+	lin_add(c, e);
+}
+
+static uint32_t nft_cmp_op(enum cmp_op_kind op)
+{
+	switch (op) {
+	case REL_NEQ: return NFT_CMP_NEQ;
+	case REL_LT: return NFT_CMP_LT;
+	case REL_LTE: return NFT_CMP_LTE;
+	case REL_GT: return NFT_CMP_GT;
+	case REL_GTE: return NFT_CMP_GTE;
+	default: return NFT_CMP_EQ;
+	}
+}
+
+void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	lin_add(c, e);
+}
+
+void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("range");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, inv ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_RANGE_FROM_DATA, lo, len);
+	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, hi, len);
+	lin_add(c, e);
+}
+
+void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
+{
+	struct nftnl_expr *e = expr_new("counter");
+
+	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, pkts);
+	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, bytes);
+	lin_add(c, e);
+}
+
+void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
+{
+	struct nftnl_expr *e = expr_new("immediate");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	if (chain)
+		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
+	lin_add(c, e);
+}
+
+/* ---- reading ---- */
+
+/* Map a register number to its first 32-bit slot. */
+static int reg_slot(uint32_t reg)
+{
+	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
+		return (int)(reg - NFT_REG_1) * 4;
+	if (reg >= NFT_REG32_00 && reg <= NFT_REG32_15)
+		return (int)(reg - NFT_REG32_00);
+	return -1;
+}
+
+struct reader {
+	struct item_list *out;
+	struct regval regs[NREGS];
+};
+
+static struct item *item_push(struct item_list *l, enum item_kind kind)
+{
+	struct item *it;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	it = &l->v[l->n++];
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	return it;
+}
+
+static struct regval *reg_get(struct reader *rd, const struct nftnl_expr *e, uint16_t attr)
+{
+	int slot = reg_slot(nftnl_expr_get_u32(e, attr));
+
+	return slot < 0 ? NULL : &rd->regs[slot];
+}
+
+static void reg_load(struct reader *rd, const struct nftnl_expr *e, uint16_t dreg,
+		     const struct selector *sel, uint32_t len)
+{
+	struct regval *r = reg_get(rd, e, dreg);
+
+	if (!r)
+		return;
+	memset(r, 0, sizeof(*r));
+	r->set = true;
+	r->sel = *sel;
+	r->len = len;
+}
+
+static void read_payload(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct selector s = { .kind = SEL_PAYLOAD, .dir = -1 };
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG)) {
+		/* a payload write is a statement */
+		struct item *it = item_push(rd->out, ITEM_STMT);
+
+		it->expr = (struct nftnl_expr *)e;
+		it->name = "payload";
+		it->regs = xmalloc(sizeof(rd->regs));
+		memcpy(it->regs, rd->regs, sizeof(rd->regs));
+		return;
+	}
+	s.base = (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
+	s.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
+	s.len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
+	reg_load(rd, e, NFTNL_EXPR_PAYLOAD_DREG, &s, s.len);
+}
+
+static uint32_t meta_key_len(uint32_t key)
+{
+	switch (key) {
+	case NFT_META_IIFNAME:
+	case NFT_META_OIFNAME:
+	case NFT_META_BRI_IIFNAME:
+	case NFT_META_BRI_OIFNAME:
+		return 16;
+	case NFT_META_L4PROTO:
+	case NFT_META_PKTTYPE:
+	case NFT_META_NFPROTO:
+		return 1;
+	case NFT_META_PROTOCOL:
+	case NFT_META_IIFTYPE:
+	case NFT_META_OIFTYPE:
+		return 2;
+	default:
+		return 4;
+	}
+}
+
+static void read_meta(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct selector s = { .kind = SEL_META, .dir = -1 };
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
+		struct item *it = item_push(rd->out, ITEM_STMT);
+
+		it->expr = (struct nftnl_expr *)e;
+		it->name = "meta";
+		it->regs = xmalloc(sizeof(rd->regs));
+		memcpy(it->regs, rd->regs, sizeof(rd->regs));
+		return;
+	}
+	s.key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+	s.len = meta_key_len(s.key);
+	reg_load(rd, e, NFTNL_EXPR_META_DREG, &s, s.len);
+}
+
+static void read_ct(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct selector s = { .kind = SEL_CT, .dir = -1 };
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
+		struct item *it = item_push(rd->out, ITEM_STMT);
+
+		it->expr = (struct nftnl_expr *)e;
+		it->name = "ct";
+		it->regs = xmalloc(sizeof(rd->regs));
+		memcpy(it->regs, rd->regs, sizeof(rd->regs));
+		return;
+	}
+	s.key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
+		s.dir = (int8_t)nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR);
+	s.len = 4;
+	reg_load(rd, e, NFTNL_EXPR_CT_DREG, &s, s.len);
+}
+
+static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct selector s = { .kind = SEL_EXTHDR, .dir = -1 };
+
+	s.base = (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OP);
+	s.key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);
+	s.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OFFSET);
+	s.len = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_LEN);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_FLAGS))
+		s.flags = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_FLAGS);
+	reg_load(rd, e, NFTNL_EXPR_EXTHDR_DREG, &s, s.len);
+}
+
+static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct regval *src = reg_get(rd, e, NFTNL_EXPR_BITWISE_SREG);
+	struct regval *dst = reg_get(rd, e, NFTNL_EXPR_BITWISE_DREG);
+	uint32_t len, mlen = 0, xlen = 0;
+	const void *mask, *xor;
+	struct regval v;
+
+	if (!src || !dst || !src->set)
+		return;
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL) {
+		dst->set = true;
+		dst->sel.kind = SEL_OTHER;
+		return;
+	}
+	len = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_LEN);
+	mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &mlen);
+	xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xlen);
+	v = *src;
+	if (len > 16)
+		len = 16;
+	v.masked = true;
+	memset(v.mask, 0, sizeof(v.mask));
+	memset(v.xor, 0, sizeof(v.xor));
+	if (mask)
+		memcpy(v.mask, mask, mlen < len ? mlen : len);
+	if (xor)
+		memcpy(v.xor, xor, xlen < len ? xlen : len);
+	v.len = len;
+	*dst = v;
+}
+
+static void rel_from_reg(struct item *it, const struct regval *r)
+{
+	it->sel = r->sel;
+	it->masked = r->masked;
+	memcpy(it->mask, r->mask, sizeof(it->mask));
+	memcpy(it->xor, r->xor, sizeof(it->xor));
+}
+
+static void read_cmp(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct regval *r = reg_get(rd, e, NFTNL_EXPR_CMP_SREG);
+	struct item *it = item_push(rd->out, ITEM_REL);
+	uint32_t len = 0;
+	const void *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+
+	if (r && r->set)
+		rel_from_reg(it, r);
+	switch (nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP)) {
+	case NFT_CMP_NEQ: it->op = REL_NEQ; break;
+	case NFT_CMP_LT: it->op = REL_LT; break;
+	case NFT_CMP_LTE: it->op = REL_LTE; break;
+	case NFT_CMP_GT: it->op = REL_GT; break;
+	case NFT_CMP_GTE: it->op = REL_GTE; break;
+	default: it->op = REL_EQ; break;
+	}
+	if (len > 16)
+		len = 16;
+	it->len = len;
+	if (data)
+		memcpy(it->val, data, len);
+}
+
+static void read_range(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct regval *r = reg_get(rd, e, NFTNL_EXPR_RANGE_SREG);
+	struct item *it = item_push(rd->out, ITEM_REL);
+	uint32_t lo_len = 0, hi_len = 0;
+	const void *lo = nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &lo_len);
+	const void *hi = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &hi_len);
+
+	if (r && r->set)
+		rel_from_reg(it, r);
+	it->op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ ? REL_NRANGE : REL_RANGE;
+	it->len = lo_len > 16 ? 16 : lo_len;
+	if (lo)
+		memcpy(it->val, lo, it->len);
+	if (hi)
+		memcpy(it->hi, hi, hi_len > 16 ? 16 : hi_len);
+}
+
+static void read_lookup(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct regval *r = reg_get(rd, e, NFTNL_EXPR_LOOKUP_SREG);
+	struct item *it = item_push(rd->out, ITEM_REL);
+	uint32_t flags = 0;
+
+	if (r && r->set)
+		rel_from_reg(it, r);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS))
+		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS);
+	it->op = flags & NFT_LOOKUP_F_INV ? REL_NLOOKUP : REL_LOOKUP;
+	it->set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	it->expr = (struct nftnl_expr *)e;
+}
+
+static void read_immediate(struct reader *rd, const struct nftnl_expr *e)
+{
+	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG);
+	struct regval *r;
+	uint32_t len = 0;
+	const void *data;
+
+	if (dreg == NFT_REG_VERDICT) {
+		struct item *it = item_push(rd->out, ITEM_VERDICT);
+
+		it->verdict = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
+		if (nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
+			it->chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+		return;
+	}
+	r = reg_get(rd, e, NFTNL_EXPR_IMM_DREG);
+	if (!r)
+		return;
+	data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+	memset(r, 0, sizeof(*r));
+	r->set = true;
+	r->is_data = true;
+	r->len = len > 16 ? 16 : len;
+	if (data)
+		memcpy(r->data, data, r->len);
+}
+
+static void read_counter(struct reader *rd, const struct nftnl_expr *e)
+{
+	struct item *it = item_push(rd->out, ITEM_COUNTER);
+
+	it->pkts = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	it->bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+}
+
+static void read_stmt(struct reader *rd, const struct nftnl_expr *e, const char *name)
+{
+	struct item *it = item_push(rd->out, ITEM_STMT);
+
+	it->expr = (struct nftnl_expr *)e;
+	it->name = name;
+	it->regs = xmalloc(sizeof(rd->regs));
+	memcpy(it->regs, rd->regs, sizeof(rd->regs));
+}
+
+struct expr_reader_entry {
+	const char *name;
+	void (*read)(struct reader *rd, const struct nftnl_expr *e);
+};
+
+static const struct expr_reader_entry expr_readers[] = {
+	{ "payload", read_payload },
+	{ "meta", read_meta },
+	{ "ct", read_ct },
+	{ "exthdr", read_exthdr },
+	{ "bitwise", read_bitwise },
+	{ "cmp", read_cmp },
+	{ "range", read_range },
+	{ "lookup", read_lookup },
+	{ "immediate", read_immediate },
+	{ "counter", read_counter },
+};
+
+static int read_one(struct nftnl_expr *e, void *data)
+{
+	struct reader *rd = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(expr_readers); i++) {
+		if (strcmp(name, expr_readers[i].name) == 0) {
+			expr_readers[i].read(rd, e);
+			return 0;
+		}
+	}
+	read_stmt(rd, e, name);
+	return 0;
+}
+
+int items_from_rule(struct item_list *out, struct nftnl_rule *nr)
+{
+	struct reader rd;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.out = out;
+	return nftnl_expr_foreach(nr, read_one, &rd) < 0 ? -1 : 0;
+}
+
+void items_free(struct item_list *l)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].regs);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+struct item *delin_peek(struct delin_ctx *c)
+{
+	return c->pos < c->items->n ? &c->items->v[c->pos] : NULL;
+}
+
+bool item_is_payload(const struct item *it, uint32_t base, uint32_t off, uint32_t len)
+{
+	return it && it->kind == ITEM_REL && it->sel.kind == SEL_PAYLOAD &&
+	       it->sel.base == base && it->sel.offset == off && it->sel.len == len;
+}
+
+bool item_is_meta(const struct item *it, uint32_t key)
+{
+	return it && it->kind == ITEM_REL && it->sel.kind == SEL_META && it->sel.key == key;
+}
+
+bool item_is_ct(const struct item *it, uint32_t key)
+{
+	return it && it->kind == ITEM_REL && it->sel.kind == SEL_CT && it->sel.key == key;
+}

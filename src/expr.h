@@ -1,0 +1,142 @@
+/* Expressions in both directions.
+ *
+ * Writing: small emitters that append nftnl expressions to a rule, all
+ * loading into register 1 as the reference does.
+ *
+ * Reading: the rule's expression list is run as the kernel's register
+ * machine would run it. Loads (payload, meta, ct, exthdr) put a selector
+ * in a register, bitwise narrows it, and cmp/range/lookup turn it into a
+ * relation item (selector, mask, op, value). Counter and verdict become
+ * their own items; any other expression becomes a statement item holding
+ * the registers it may read. Base fields and extensions then claim items.
+ */
+#ifndef IPTNFT_EXPR_H
+#define IPTNFT_EXPR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nftnl_rule;
+struct nftnl_expr;
+struct rule;
+
+/* ---- writing ---- */
+
+struct lin_ctx {
+	struct nftnl_rule *nr;
+	const struct rule *rule;
+	uint8_t family;
+};
+
+enum cmp_op_kind {
+	REL_EQ,
+	REL_NEQ,
+	REL_LT,
+	REL_LTE,
+	REL_GT,
+	REL_GTE,
+	REL_RANGE,	/* lo <= x <= hi */
+	REL_NRANGE,
+	REL_LOOKUP,
+	REL_NLOOKUP,
+};
+
+void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len);
+void lin_meta(struct lin_ctx *c, uint32_t key);
+void lin_ct(struct lin_ctx *c, uint32_t key, int dir);	/* dir < 0: none */
+void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type);
+void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len);
+void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t len);
+void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len);
+void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
+void lin_verdict(struct lin_ctx *c, int verdict, const char *chain);
+void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
+
+/* ---- reading ---- */
+
+enum sel_kind {
+	SEL_NONE,
+	SEL_PAYLOAD,
+	SEL_META,
+	SEL_CT,
+	SEL_EXTHDR,
+	SEL_OTHER,	/* loaded by an expression nobody models */
+};
+
+struct selector {
+	uint8_t kind;
+	uint8_t base;		/* payload base; exthdr op */
+	int8_t dir;		/* ct direction, -1 none */
+	uint32_t key;		/* meta/ct key; exthdr type */
+	uint32_t offset, len;
+	uint32_t flags;		/* exthdr flags */
+};
+
+/* A register's content while reading. */
+struct regval {
+	bool set;
+	bool is_data;		/* immediate data rather than a selector */
+	bool masked;
+	struct selector sel;
+	uint32_t len;
+	uint8_t mask[16], xor[16];
+	uint8_t data[16];
+};
+
+#define NREGS 20	/* 32-bit register slots; wide regs map onto 4 each */
+
+enum item_kind {
+	ITEM_REL,
+	ITEM_COUNTER,
+	ITEM_VERDICT,
+	ITEM_STMT,
+};
+
+struct item {
+	enum item_kind kind;
+	bool claimed;
+	/* ITEM_REL */
+	struct selector sel;
+	bool masked;
+	uint8_t mask[16], xor[16];
+	enum cmp_op_kind op;
+	uint32_t len;
+	uint8_t val[16], hi[16];
+	const char *set;	/* lookup set name */
+	/* ITEM_COUNTER */
+	uint64_t pkts, bytes;
+	/* ITEM_VERDICT */
+	int verdict;
+	const char *chain;
+	/* ITEM_STMT: the expression and the registers as it saw them */
+	struct nftnl_expr *expr;
+	const char *name;
+	struct regval *regs;	/* NREGS entries, owned */
+};
+
+struct item_list {
+	struct item *v;
+	unsigned n, cap;
+};
+
+/* Turn nr's expressions into items; nr must outlive the list. Returns 0,
+ * or -1 when an expression cannot be read at all. */
+int items_from_rule(struct item_list *out, struct nftnl_rule *nr);
+void items_free(struct item_list *l);
+
+/* Cursor over items for base fields and extensions. */
+struct delin_ctx {
+	struct item_list *items;
+	unsigned pos;
+	const struct rule *rule;
+	uint8_t family;
+};
+
+/* The item at the cursor, or NULL at the end. */
+struct item *delin_peek(struct delin_ctx *c);
+/* Does item describe payload [base, off, len] compared without mask? */
+bool item_is_payload(const struct item *it, uint32_t base, uint32_t off, uint32_t len);
+bool item_is_meta(const struct item *it, uint32_t key);
+bool item_is_ct(const struct item *it, uint32_t key);
+
+#endif

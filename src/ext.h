@@ -1,0 +1,92 @@
+/* The extension interface: every match and target lives in one file in
+ * extensions/ and is described by one struct extension. */
+#ifndef IPTNFT_EXT_H
+#define IPTNFT_EXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "rule.h"
+#include "util.h"
+
+struct lin_ctx;
+struct delin_ctx;
+
+enum ext_kind { EXT_MATCH, EXT_TARGET };
+
+enum ext_family {
+	EXT_IPV4 = 1 << 0,
+	EXT_IPV6 = 1 << 1,
+	EXT_BOTH = EXT_IPV4 | EXT_IPV6,
+};
+
+/* One long option an extension accepts. */
+struct ext_opt {
+	const char *name;
+	bool has_arg;
+	uint8_t id;		/* passed to parse; also the bit in 'seen' */
+	bool invertible;	/* may follow a '!' */
+	bool two_args;		/* takes the next word too (ctx->arg2) */
+};
+
+/* What an option parser may look at and how it reports problems. */
+struct parse_ctx {
+	const struct rule *rule;	/* base fields parsed so far */
+	struct ipt_error *err;
+	const char *table;
+	const char *chain;
+	const char *arg2;		/* second word of a two_args option */
+	bool numeric_only;		/* reserved */
+};
+
+/* Formatting flags for -L. */
+enum print_fmt {
+	FMT_NUMERIC = 1 << 0,
+	FMT_VERBOSE = 1 << 1,
+	FMT_EXACT = 1 << 2,
+	FMT_LINENUM = 1 << 3,
+};
+
+struct extension {
+	const char *name;
+	enum ext_kind kind;
+	unsigned families;	/* enum ext_family */
+	size_t size;		/* bytes of per-instance data */
+	const struct ext_opt *opts;	/* NULL-name terminated */
+	uint32_t hint;		/* enum rule_hint bit this extension implies */
+
+	/* Parse one option; inv says a '!' preceded it. Returns 0 or -1 with
+	 * ctx->err set. */
+	int (*parse)(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv);
+	/* Check the options as a whole once the command line is read;
+	 * seen has bit (1 << id) for each option given. */
+	int (*check)(struct parse_ctx *ctx, void *data, unsigned seen);
+
+	/* Emit expressions; mirror image of delinearize. */
+	void (*linearize)(struct lin_ctx *ctx, const void *data);
+	/* Claim items at the cursor; returns true and advances if they are
+	 * this extension's. data is zeroed ext->size bytes. */
+	bool (*delinearize)(struct delin_ctx *ctx, void *data);
+
+	/* Optional: free or deep-copy what data points to. */
+	void (*destroy)(void *data);
+	void (*clone)(void *dst, const void *src);
+	/* Optional: the comment a match keeps in rule userdata, and back. */
+	const char *(*comment)(const void *data);
+	void (*from_comment)(void *data, const char *comment);
+
+	/* -L text (each piece preceded by a blank as the reference prints) */
+	void (*print)(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt);
+	/* -S / save text, without the leading "-m name" or "-j name" */
+	void (*save)(struct strbuf *out, const void *data, const struct rule *r);
+};
+
+/* The static table of all extensions (extensions/table.c). */
+const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);
+/* The match that -p NAME loads implicitly, if any. */
+const struct extension *ext_find_proto(uint16_t proto, uint8_t family);
+extern const struct extension *const ext_all[];
+
+#endif

@@ -1,0 +1,856 @@
+/* The iptables front end: command line -> struct command. */
+#include <ctype.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "ext.h"
+#include "parse.h"
+#include "table.h"
+#include "util.h"
+
+#define CHAIN_NAME_MAX 29	/* the reference's limit, NUL included */
+
+enum core_opt {
+	O_APPEND, O_CHECK, O_DELETE, O_INSERT, O_REPLACE, O_LIST, O_LIST_RULES,
+	O_FLUSH, O_ZERO, O_NEW, O_DELETE_CHAIN, O_RENAME, O_POLICY, O_VERSION,
+	O_HELP, O_PROTO, O_SOURCE, O_DEST, O_IN, O_OUT, O_JUMP, O_GOTO,
+	O_MATCH, O_NUMERIC, O_VERBOSE, O_EXACT, O_TABLE, O_COUNTERS, O_FRAG,
+	O_LINENUM, O_MODPROBE, O_WAIT, O_WAIT_INTERVAL, O_IPV4, O_IPV6,
+};
+
+struct core_option {
+	const char *name;
+	char short_name;
+	enum core_opt id;
+	enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL } arg;
+};
+
+static const struct core_option core_options[] = {
+	{ "append", 'A', O_APPEND, ARG_REQUIRED },
+	{ "check", 'C', O_CHECK, ARG_REQUIRED },
+	{ "delete", 'D', O_DELETE, ARG_REQUIRED },
+	{ "insert", 'I', O_INSERT, ARG_REQUIRED },
+	{ "replace", 'R', O_REPLACE, ARG_REQUIRED },
+	{ "list", 'L', O_LIST, ARG_OPTIONAL },
+	{ "list-rules", 'S', O_LIST_RULES, ARG_OPTIONAL },
+	{ "flush", 'F', O_FLUSH, ARG_OPTIONAL },
+	{ "zero", 'Z', O_ZERO, ARG_OPTIONAL },
+	{ "new-chain", 'N', O_NEW, ARG_REQUIRED },
+	{ "delete-chain", 'X', O_DELETE_CHAIN, ARG_OPTIONAL },
+	{ "rename-chain", 'E', O_RENAME, ARG_REQUIRED },
+	{ "policy", 'P', O_POLICY, ARG_REQUIRED },
+	{ "version", 'V', O_VERSION, ARG_NONE },
+	{ "help", 'h', O_HELP, ARG_NONE },
+	{ "protocol", 'p', O_PROTO, ARG_REQUIRED },
+	{ "source", 's', O_SOURCE, ARG_REQUIRED },
+	{ "src", 0, O_SOURCE, ARG_REQUIRED },
+	{ "destination", 'd', O_DEST, ARG_REQUIRED },
+	{ "dst", 0, O_DEST, ARG_REQUIRED },
+	{ "in-interface", 'i', O_IN, ARG_REQUIRED },
+	{ "out-interface", 'o', O_OUT, ARG_REQUIRED },
+	{ "jump", 'j', O_JUMP, ARG_REQUIRED },
+	{ "goto", 'g', O_GOTO, ARG_REQUIRED },
+	{ "match", 'm', O_MATCH, ARG_REQUIRED },
+	{ "numeric", 'n', O_NUMERIC, ARG_NONE },
+	{ "verbose", 'v', O_VERBOSE, ARG_NONE },
+	{ "exact", 'x', O_EXACT, ARG_NONE },
+	{ "table", 't', O_TABLE, ARG_REQUIRED },
+	{ "set-counters", 'c', O_COUNTERS, ARG_REQUIRED },
+	{ "fragment", 'f', O_FRAG, ARG_NONE },
+	{ "line-numbers", 0, O_LINENUM, ARG_NONE },
+	{ "modprobe", 'M', O_MODPROBE, ARG_REQUIRED },
+	{ "wait", 'w', O_WAIT, ARG_OPTIONAL },
+	{ "wait-interval", 'W', O_WAIT_INTERVAL, ARG_REQUIRED },
+	{ "ipv4", '4', O_IPV4, ARG_NONE },
+	{ "ipv6", '6', O_IPV6, ARG_NONE },
+	{ "new", 0, O_NEW, ARG_REQUIRED },
+};
+
+/* Options that take part in the per-command legality check, in the
+ * reference's order (its error names the first offender). */
+enum {
+	OPT_NUMERIC, OPT_SOURCE, OPT_DEST, OPT_PROTO, OPT_JUMP, OPT_VERBOSE,
+	OPT_EXACT, OPT_VIANAMEIN, OPT_VIANAMEOUT, OPT_LINENUMBERS, OPT_COUNTERS,
+	OPT_FRAGMENT, NUMBER_OF_OPT,
+};
+
+static const char opt_flag_names[NUMBER_OF_OPT][16] = {
+	"-n", "-s", "-d", "-p", "-j", "-v", "-x", "-i", "-o", "--line-numbers", "-c", "-f",
+};
+
+/* Which options each command forbids ('x'); the rest are allowed. */
+static const struct {
+	enum cmd_op op;
+	char legal[NUMBER_OF_OPT + 1];
+} command_options[] = {
+	/*                  n s d p j v x i o l c f */
+	{ OP_INSERT,       "x     x  x  " },
+	{ OP_DELETE,       "x     x  xx " },
+	{ OP_DELETE_NUM,   "xxxxx xxxxxx" },
+	{ OP_REPLACE,      "x     x  x  " },
+	{ OP_APPEND,       "x     x  x  " },
+	{ OP_LIST,         " xxxx  xx xx" },
+	{ OP_FLUSH,        "xxxxx xxxxxx" },
+	{ OP_ZERO,         "xxxxx xxxxxx" },
+	{ OP_NEW_CHAIN,    "xxxxx xxxxxx" },
+	{ OP_DELETE_CHAIN, "xxxxx xxxxxx" },
+	{ OP_POLICY,       "xxxxx xxxxx " },
+	{ OP_CHECK,        "x     x  xx " },
+	{ OP_RENAME_CHAIN, "xxxxx xxxxxx" },
+	{ OP_LIST_RULES,   "xxxxx xxxxxx" },
+};
+
+struct parser {
+	struct handle *h;
+	struct command *cmd;
+	int argc;
+	char **argv;
+	int idx;
+	bool invert;
+	unsigned opts_seen;		/* OPT_* bits */
+	struct rule *rule;
+	const char *src_arg, *dst_arg;
+	const char *jump;
+	bool is_goto;
+	/* per match instance: which of its options were seen */
+	struct ext_seen {
+		struct ext_inst *inst;
+		unsigned seen;
+	} *seen;
+	unsigned nseen;
+	struct ext_seen target_seen;
+	bool policy_given_counters;
+};
+
+static const char *cmd_letter(enum cmd_op op)
+{
+	switch (op) {
+	case OP_APPEND: return "A";
+	case OP_CHECK: return "C";
+	case OP_DELETE: case OP_DELETE_NUM: return "D";
+	case OP_INSERT: return "I";
+	case OP_REPLACE: return "R";
+	case OP_LIST: return "L";
+	case OP_LIST_RULES: return "S";
+	case OP_FLUSH: return "F";
+	case OP_ZERO: return "Z";
+	case OP_NEW_CHAIN: return "N";
+	case OP_DELETE_CHAIN: return "X";
+	case OP_RENAME_CHAIN: return "E";
+	case OP_POLICY: return "P";
+	case OP_VERSION: return "V";
+	case OP_HELP: return "h";
+	default: return "?";
+	}
+}
+
+/* Next argv entry if it is a plain word (not an option), else NULL. */
+static const char *optional_word(struct parser *p)
+{
+	if (p->idx < p->argc && p->argv[p->idx][0] != '-' && p->argv[p->idx][0] != '!')
+		return p->argv[p->idx++];
+	return NULL;
+}
+
+static int parse_rulenum(struct parser *p, const char *s, unsigned *out)
+{
+	uint64_t n;
+
+	if (!parse_uint_base10(s, 0x7fffffff, &n) || n < 1)
+		return err_param(&p->h->err, "Invalid rule number `%s'", s);
+	*out = (unsigned)n;
+	return 0;
+}
+
+static int set_command(struct parser *p, enum cmd_op op)
+{
+	struct command *c = p->cmd;
+
+	if (c->op == OP_LIST && op == OP_ZERO) {
+		c->zero_after_list = true;
+		return 0;
+	}
+	if (c->op == OP_ZERO && op == OP_LIST) {
+		c->op = OP_LIST;
+		c->zero_after_list = true;
+		return 0;
+	}
+	if (c->op != OP_NONE)
+		return err_param(&p->h->err, "Cannot use -%s with -%s\n", cmd_letter(op),
+				 cmd_letter(c->op));
+	c->op = op;
+	return 0;
+}
+
+static int set_option(struct parser *p, int opt, bool invertible)
+{
+	if (p->opts_seen & (1u << opt))
+		return err_param(&p->h->err, "multiple %s flags not allowed", opt_flag_names[opt]);
+	p->opts_seen |= 1u << opt;
+	if (p->invert && !invertible)
+		return err_param(&p->h->err, "cannot have ! before %s", opt_flag_names[opt]);
+	return 0;
+}
+
+static const struct core_option *find_long(const char *name, size_t len, bool *ambiguous)
+{
+	const struct core_option *hit = NULL;
+	size_t i;
+
+	*ambiguous = false;
+	for (i = 0; i < ARRAY_SIZE(core_options); i++) {
+		const char *n = core_options[i].name;
+
+		if (strncmp(n, name, len) != 0)
+			continue;
+		if (n[len] == '\0')
+			return &core_options[i];
+		if (hit && hit->id != core_options[i].id)
+			*ambiguous = true;
+		hit = &core_options[i];
+	}
+	return *ambiguous ? NULL : hit;
+}
+
+static const struct core_option *find_short(char c)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(core_options); i++)
+		if (core_options[i].short_name == c)
+			return &core_options[i];
+	return NULL;
+}
+
+static bool is_standard_target(const char *s)
+{
+	return strcmp(s, "ACCEPT") == 0 || strcmp(s, "DROP") == 0 ||
+	       strcmp(s, "RETURN") == 0 || strcmp(s, "QUEUE") == 0;
+}
+
+static int load_match(struct parser *p, const char *name)
+{
+	const struct extension *ext = ext_find(name, EXT_MATCH, p->h->family);
+	struct ext_inst *inst;
+
+	if (!ext)
+		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory",
+				 name);
+	inst = rule_add_match(p->rule, ext);
+	p->seen = xrealloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
+	p->seen[p->nseen].inst = inst;
+	p->seen[p->nseen].seen = 0;
+	p->nseen++;
+	return 0;
+}
+
+static const struct ext_opt *ext_find_opt(const struct extension *ext, const char *name)
+{
+	const struct ext_opt *o;
+
+	for (o = ext->opts; o && o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* Give an extension's option to the newest instance that knows it. */
+static int ext_option(struct parser *p, const char *name, const char *inline_arg, bool *done)
+{
+	struct ext_seen *es = NULL;
+	const struct ext_opt *o = NULL;
+	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
+				 .table = p->cmd->table, .chain = p->cmd->chain };
+	const char *arg = NULL;
+	int i;
+
+	*done = false;
+	if (p->target_seen.inst) {
+		o = ext_find_opt(p->target_seen.inst->ext, name);
+		if (o)
+			es = &p->target_seen;
+	}
+	for (i = (int)p->nseen - 1; !o && i >= 0; i--) {
+		o = ext_find_opt(p->seen[i].inst->ext, name);
+		if (o)
+			es = &p->seen[i];
+	}
+	if (!o && p->rule->has_proto && !(p->rule->inv & INV_PROTO)) {
+		/* -p tcp loads the tcp match when one of its options appears */
+		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+
+		if (ext && ext_find_opt(ext, name)) {
+			if (load_match(p, ext->name) < 0)
+				return -1;
+			es = &p->seen[p->nseen - 1];
+			o = ext_find_opt(ext, name);
+		}
+	}
+	if (!o)
+		return 0;
+	*done = true;
+	if (o->has_arg) {
+		if (inline_arg)
+			arg = inline_arg;
+		else if (p->idx < p->argc)
+			arg = p->argv[p->idx++];
+		else
+			return err_param(&p->h->err, "option \"--%s\" requires an argument", name);
+	}
+	if (o->two_args) {
+		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
+			return err_param(&p->h->err, "--%s requires two args.", name);
+		ctx.arg2 = p->argv[p->idx++];
+	}
+	if (p->invert && !o->invertible)
+		return err_param(&p->h->err, "unexpected ! flag before --%s", name);
+	if (es->seen & (1u << o->id))
+		return err_param(&p->h->err, "%s: \"--%s\" option cannot be used more than once",
+				 es->inst->ext->name, name);
+	es->seen |= 1u << o->id;
+	if (es->inst->ext->parse(&ctx, es->inst->data, o->id, arg, p->invert) < 0)
+		return -1;
+	p->invert = false;
+	return 0;
+}
+
+static int parse_counters(struct parser *p, const char *pk)
+{
+	const char *by;
+
+	if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
+		return err_param(&p->h->err, "-c requires packet and byte counter");
+	by = p->argv[p->idx++];
+	if (!parse_uint_base10(pk, UINT64_MAX, &p->cmd->pkts))
+		return err_param(&p->h->err, "-c packet counter not numeric");
+	if (!parse_uint_base10(by, UINT64_MAX, &p->cmd->bytes))
+		return err_param(&p->h->err, "-c byte counter not numeric");
+	p->cmd->counters_given = true;
+	return 0;
+}
+
+static int core_option(struct parser *p, const struct core_option *o, const char *arg)
+{
+	struct command *c = p->cmd;
+	struct ipt_error *err = &p->h->err;
+	const char *w;
+
+	switch (o->id) {
+	case O_APPEND:
+	case O_CHECK:
+	case O_NEW:
+		if (set_command(p, o->id == O_APPEND ? OP_APPEND :
+				   o->id == O_CHECK ? OP_CHECK : OP_NEW_CHAIN) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		break;
+	case O_DELETE:
+		if (set_command(p, OP_DELETE) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		w = optional_word(p);
+		if (w) {
+			if (parse_rulenum(p, w, &c->rulenum) < 0)
+				return -1;
+			c->op = OP_DELETE_NUM;
+		}
+		break;
+	case O_INSERT:
+		if (set_command(p, OP_INSERT) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		w = optional_word(p);
+		if (w && parse_rulenum(p, w, &c->rulenum) < 0)
+			return -1;
+		break;
+	case O_REPLACE:
+		if (set_command(p, OP_REPLACE) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		w = optional_word(p);
+		if (!w)
+			return err_param(err, "-R requires a rule number");
+		if (parse_rulenum(p, w, &c->rulenum) < 0)
+			return -1;
+		break;
+	case O_LIST:
+	case O_LIST_RULES:
+	case O_ZERO:
+		if (set_command(p, o->id == O_LIST ? OP_LIST :
+				   o->id == O_ZERO ? OP_ZERO : OP_LIST_RULES) < 0)
+			return -1;
+		w = arg ? arg : optional_word(p);
+		if (w) {
+			free(c->chain);
+			c->chain = xstrdup(w);
+			w = optional_word(p);
+			if (w && parse_rulenum(p, w, &c->rulenum) < 0)
+				return -1;
+		}
+		break;
+	case O_FLUSH:
+	case O_DELETE_CHAIN:
+		if (set_command(p, o->id == O_FLUSH ? OP_FLUSH : OP_DELETE_CHAIN) < 0)
+			return -1;
+		w = arg ? arg : optional_word(p);
+		if (w)
+			c->chain = xstrdup(w);
+		break;
+	case O_RENAME:
+		if (set_command(p, OP_RENAME_CHAIN) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		w = optional_word(p);
+		if (!w)
+			return err_param(err, "-E requires old-chain-name and new-chain-name");
+		c->arg = xstrdup(w);
+		break;
+	case O_POLICY:
+		if (set_command(p, OP_POLICY) < 0)
+			return -1;
+		c->chain = xstrdup(arg);
+		w = optional_word(p);
+		if (!w)
+			return err_param(err, "-P requires a chain and a policy");
+		c->arg = xstrdup(w);
+		break;
+	case O_VERSION:
+		if (set_command(p, OP_VERSION) < 0)
+			return -1;
+		break;
+	case O_HELP:
+		c->op = OP_HELP;
+		break;
+	case O_PROTO:
+		if (set_option(p, OPT_PROTO, true) < 0)
+			return -1;
+		if (parse_protocol(arg, &p->rule->proto, err) < 0)
+			return -1;
+		p->rule->has_proto = true;
+		if (p->invert)
+			p->rule->inv |= INV_PROTO;
+		if (p->rule->proto == 0 && (p->rule->inv & INV_PROTO))
+			return err_param(err, "rule would never match protocol");
+		break;
+	case O_SOURCE:
+		if (set_option(p, OPT_SOURCE, true) < 0)
+			return -1;
+		p->src_arg = arg;
+		if (p->invert)
+			p->rule->inv |= INV_SRC;
+		break;
+	case O_DEST:
+		if (set_option(p, OPT_DEST, true) < 0)
+			return -1;
+		p->dst_arg = arg;
+		if (p->invert)
+			p->rule->inv |= INV_DST;
+		break;
+	case O_IN:
+		if (set_option(p, OPT_VIANAMEIN, true) < 0)
+			return -1;
+		if (parse_interface(arg, p->rule->iniface, err) < 0)
+			return -1;
+		if (p->invert)
+			p->rule->inv |= INV_IN;
+		break;
+	case O_OUT:
+		if (set_option(p, OPT_VIANAMEOUT, true) < 0)
+			return -1;
+		if (parse_interface(arg, p->rule->outiface, err) < 0)
+			return -1;
+		if (p->invert)
+			p->rule->inv |= INV_OUT;
+		break;
+	case O_FRAG:
+		if (set_option(p, OPT_FRAGMENT, true) < 0)
+			return -1;
+		if (p->h->family == NFPROTO_IPV6)
+			return err_param(err, "unknown option \"-f\"");
+		p->rule->frag = true;
+		if (p->invert)
+			p->rule->inv |= INV_FRAG;
+		break;
+	case O_JUMP:
+	case O_GOTO:
+		if (set_option(p, OPT_JUMP, false) < 0)
+			return -1;
+		p->jump = arg;
+		p->is_goto = o->id == O_GOTO;
+		if (!p->is_goto && !is_standard_target(arg)) {
+			const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
+
+			if (ext) {
+				rule_set_target(p->rule, ext);
+				p->target_seen.inst = p->rule->target;
+				p->target_seen.seen = 0;
+			}
+		}
+		break;
+	case O_MATCH:
+		if (p->invert)
+			return err_param(err, "unexpected ! flag before --match");
+		if (load_match(p, arg) < 0)
+			return -1;
+		break;
+	case O_NUMERIC:
+		if (set_option(p, OPT_NUMERIC, false) < 0)
+			return -1;
+		c->fmt |= FMT_NUMERIC;
+		break;
+	case O_VERBOSE:
+		p->opts_seen |= 1u << OPT_VERBOSE;
+		c->fmt |= FMT_VERBOSE;
+		break;
+	case O_EXACT:
+		if (set_option(p, OPT_EXACT, false) < 0)
+			return -1;
+		c->fmt |= FMT_EXACT;
+		break;
+	case O_LINENUM:
+		if (set_option(p, OPT_LINENUMBERS, false) < 0)
+			return -1;
+		c->fmt |= FMT_LINENUM;
+		break;
+	case O_TABLE:
+		if (p->invert)
+			return err_param(err, "unexpected ! flag before --table");
+		free(c->table);
+		c->table = xstrdup(arg);
+		break;
+	case O_COUNTERS:
+		if (set_option(p, OPT_COUNTERS, false) < 0)
+			return -1;
+		if (parse_counters(p, arg) < 0)
+			return -1;
+		break;
+	case O_WAIT:
+		if (!arg)
+			optional_word(p);
+		break;
+	case O_WAIT_INTERVAL:
+	case O_MODPROBE:
+		break;
+	case O_IPV4:
+		if (p->h->family == NFPROTO_IPV6)
+			return err_raw(err, 0, "%s", "");
+		break;
+	case O_IPV6:
+		if (p->h->family == NFPROTO_IPV4)
+			return err_param(err, "This is the IPv4 version of iptables.");
+		break;
+	}
+	return 0;
+}
+
+static int parse_long(struct parser *p, const char *a)
+{
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	char name[128];
+	const struct core_option *o;
+	const char *arg = NULL;
+	bool ambiguous, done;
+
+	snprintf(name, sizeof(name), "%.*s", (int)len, a);
+	if (ext_option(p, name, eq ? eq + 1 : NULL, &done) < 0)
+		return -1;
+	if (done)
+		return 0;
+	o = find_long(a, len, &ambiguous);
+	if (!o)
+		return err_param(&p->h->err, "unknown option \"--%s\"", name);
+	if (o->arg == ARG_REQUIRED) {
+		if (eq)
+			arg = eq + 1;
+		else if (p->idx < p->argc)
+			arg = p->argv[p->idx++];
+		else
+			return err_param(&p->h->err, "option \"--%s\" requires an argument",
+					 o->name);
+	} else if (eq) {
+		if (o->arg == ARG_NONE)
+			return err_param(&p->h->err, "option \"--%s\" doesn't allow an argument",
+					 o->name);
+		arg = eq + 1;
+	}
+	if (core_option(p, o, arg) < 0)
+		return -1;
+	p->invert = false;
+	return 0;
+}
+
+static int parse_shorts(struct parser *p, const char *a)
+{
+	for (; *a; a++) {
+		const struct core_option *o = find_short(*a);
+		const char *arg = NULL;
+
+		if (!o)
+			return err_param(&p->h->err, "unknown option \"-%c\"", *a);
+		if (o->arg == ARG_REQUIRED) {
+			if (a[1])
+				arg = a + 1;
+			else if (p->idx < p->argc)
+				arg = p->argv[p->idx++];
+			else
+				return err_param(&p->h->err, "option \"-%c\" requires an argument",
+						 *a);
+		} else if (o->arg == ARG_OPTIONAL && a[1]) {
+			arg = a + 1;
+		}
+		if (core_option(p, o, arg) < 0)
+			return -1;
+		p->invert = false;
+		if (arg)
+			break;
+	}
+	return 0;
+}
+
+static int check_options(struct parser *p)
+{
+	size_t i;
+	int j;
+
+	for (i = 0; i < ARRAY_SIZE(command_options); i++) {
+		if (command_options[i].op != p->cmd->op)
+			continue;
+		for (j = 0; j < NUMBER_OF_OPT; j++)
+			if ((p->opts_seen & (1u << j)) && command_options[i].legal[j] == 'x')
+				return err_param(&p->h->err,
+						 "Illegal option `%s' with this command\n",
+						 opt_flag_names[j]);
+	}
+	return 0;
+}
+
+static bool chain_is_builtin_anywhere(const char *chain)
+{
+	return strcmp(chain, "PREROUTING") == 0 || strcmp(chain, "INPUT") == 0 ||
+	       strcmp(chain, "FORWARD") == 0 || strcmp(chain, "OUTPUT") == 0 ||
+	       strcmp(chain, "POSTROUTING") == 0;
+}
+
+static int check_interfaces(struct parser *p)
+{
+	const char *chain = p->cmd->chain;
+
+	if (!chain)
+		return 0;
+	if (p->rule->iniface[0] &&
+	    (strcmp(chain, "OUTPUT") == 0 || strcmp(chain, "POSTROUTING") == 0))
+		return err_param(&p->h->err, "Can't use -i with %s\n", chain);
+	if (p->rule->outiface[0] &&
+	    (strcmp(chain, "INPUT") == 0 || strcmp(chain, "PREROUTING") == 0))
+		return err_param(&p->h->err, "Can't use -o with %s\n", chain);
+	return 0;
+}
+
+static int check_extensions(struct parser *p)
+{
+	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
+				 .table = p->cmd->table, .chain = p->cmd->chain };
+	unsigned i;
+
+	for (i = 0; i < p->nseen; i++) {
+		const struct extension *ext = p->seen[i].inst->ext;
+
+		if (ext->check && ext->check(&ctx, p->seen[i].inst->data, p->seen[i].seen) < 0)
+			return -1;
+	}
+	if (p->target_seen.inst) {
+		const struct extension *ext = p->target_seen.inst->ext;
+
+		if (ext->check && ext->check(&ctx, p->target_seen.inst->data,
+					     p->target_seen.seen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int finish_target(struct parser *p)
+{
+	struct rule *r = p->rule;
+
+	if (!p->jump)
+		return 0;
+	if (p->is_goto) {
+		r->verdict = VERDICT_GOTO;
+		r->chain = xstrdup(p->jump);
+		return 0;
+	}
+	if (r->verdict == VERDICT_TARGET)
+		return 0;
+	if (strcmp(p->jump, "ACCEPT") == 0)
+		r->verdict = VERDICT_ACCEPT;
+	else if (strcmp(p->jump, "DROP") == 0)
+		r->verdict = VERDICT_DROP;
+	else if (strcmp(p->jump, "RETURN") == 0)
+		r->verdict = VERDICT_RETURN;
+	else {
+		r->verdict = VERDICT_JUMP;
+		r->chain = xstrdup(p->jump);
+	}
+	return 0;
+}
+
+/* Expand -s/-d lists into one rule per combination. */
+static int expand_rules(struct parser *p)
+{
+	struct addr_list srcs = { 0 }, dsts = { 0 };
+	struct addr_mask any = { { 0 }, { 0 } };
+	unsigned i, j, ns, nd;
+	struct command *c = p->cmd;
+
+	if (p->src_arg && parse_addresses(p->src_arg, p->h->family, &srcs, &p->h->err) < 0)
+		return -1;
+	if (p->dst_arg && parse_addresses(p->dst_arg, p->h->family, &dsts, &p->h->err) < 0) {
+		addr_list_free(&srcs);
+		return -1;
+	}
+	ns = srcs.n ? srcs.n : 1;
+	nd = dsts.n ? dsts.n : 1;
+	c->rules = xzalloc(ns * nd * sizeof(*c->rules));
+	for (i = 0; i < ns; i++) {
+		for (j = 0; j < nd; j++) {
+			struct rule *r = rule_clone(p->rule);
+
+			r->src = srcs.n ? srcs.v[i] : any;
+			r->dst = dsts.n ? dsts.v[j] : any;
+			if (c->counters_given) {
+				r->has_counters = true;
+				r->pkts = c->pkts;
+				r->bytes = c->bytes;
+			}
+			c->rules[c->nrules++] = r;
+		}
+	}
+	addr_list_free(&srcs);
+	addr_list_free(&dsts);
+	return 0;
+}
+
+static bool op_takes_rule(enum cmd_op op)
+{
+	return op == OP_APPEND || op == OP_INSERT || op == OP_DELETE || op == OP_REPLACE ||
+	       op == OP_CHECK;
+}
+
+static int validate_chain_name(struct parser *p)
+{
+	const char *name = p->cmd->chain;
+
+	if (strlen(name) >= CHAIN_NAME_MAX)
+		return err_param(&p->h->err, "chain name `%s' too long (must be under %d chars)",
+				 name, CHAIN_NAME_MAX);
+	if (ext_find(name, EXT_TARGET, p->h->family) || is_standard_target(name))
+		return err_param(&p->h->err, "chain name may not clash with target name");
+	if (name[0] == '-' || name[0] == '!')
+		return err_param(&p->h->err, "chain name not allowed to start with `%c'\n",
+				 name[0]);
+	return 0;
+}
+
+static int parse_argv(struct parser *p)
+{
+	while (p->idx < p->argc) {
+		const char *a = p->argv[p->idx++];
+
+		if (strcmp(a, "!") == 0) {
+			if (p->invert)
+				return err_param(&p->h->err, "multiple consecutive ! not allowed");
+			p->invert = true;
+			continue;
+		}
+		if (a[0] == '-' && a[1] == '-' && a[2]) {
+			if (parse_long(p, a + 2) < 0)
+				return -1;
+			continue;
+		}
+		if (a[0] == '-' && a[1] && a[1] != '-') {
+			if (parse_shorts(p, a + 1) < 0)
+				return -1;
+			continue;
+		}
+		return err_param(&p->h->err, "Bad argument `%s'", a);
+	}
+	if (p->invert)
+		return err_param(&p->h->err, "unexpected trailing \"!\"");
+	return 0;
+}
+
+int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
+{
+	struct parser p = { .h = h, .cmd = cmd, .argc = argc, .argv = argv, .idx = 1 };
+	int ret = -1;
+
+	memset(cmd, 0, sizeof(*cmd));
+	p.rule = rule_new(h->family);
+	if (parse_argv(&p) < 0)
+		goto out;
+	if (!cmd->table)
+		cmd->table = xstrdup("filter");
+	if (cmd->op == OP_HELP || cmd->op == OP_VERSION) {
+		ret = 0;
+		goto out;
+	}
+	if (cmd->op == OP_NONE) {
+		err_param(&h->err, "no command specified");
+		goto out;
+	}
+	if (check_options(&p) < 0)
+		goto out;
+	if (cmd->chain && strlen(cmd->chain) >= CHAIN_NAME_MAX) {
+		err_param(&h->err, "chain name `%s' too long (must be under %d chars)",
+			  cmd->chain, CHAIN_NAME_MAX);
+		goto out;
+	}
+	if (cmd->op == OP_NEW_CHAIN && validate_chain_name(&p) < 0)
+		goto out;
+	if (cmd->op == OP_RENAME_CHAIN) {
+		char *old = cmd->chain;
+
+		cmd->chain = cmd->arg;
+		ret = validate_chain_name(&p);
+		cmd->chain = old;
+		if (ret < 0)
+			goto out;
+		ret = -1;
+	}
+	if (op_takes_rule(cmd->op)) {
+		if (check_interfaces(&p) < 0)
+			goto out;
+		if (check_extensions(&p) < 0)
+			goto out;
+		if (p.rule->frag && p.rule->matches) {
+			/* ports and flags live in the first fragment only */
+		}
+		if (finish_target(&p) < 0)
+			goto out;
+		if (expand_rules(&p) < 0)
+			goto out;
+	}
+	(void)chain_is_builtin_anywhere;
+	ret = 0;
+out:
+	free(p.seen);
+	rule_free(p.rule);
+	return ret;
+}
+
+void cmd_free(struct command *cmd)
+{
+	unsigned i;
+
+	for (i = 0; i < cmd->nrules; i++)
+		rule_free(cmd->rules[i]);
+	free(cmd->rules);
+	free(cmd->table);
+	free(cmd->chain);
+	free(cmd->arg);
+	memset(cmd, 0, sizeof(*cmd));
+}

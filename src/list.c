@@ -1,0 +1,233 @@
+#include "list.h"
+
+#include <stdio.h>
+#include <errno.h>
+#include <libnftnl/rule.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+#include "print.h"
+
+static int cmp_user_chain(const void *a, const void *b)
+{
+	const struct chain_info *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+int list_chains_ordered(struct handle *h, const char *table, const struct builtin_table *bt,
+			struct chain_list *out)
+{
+	struct chain_list kernel;
+	unsigned i, j, nuser = 0;
+	int ret;
+
+	ret = cache_list_chains(&h->nl, h->family, table, &kernel);
+	if (ret == -ENOENT) {
+		chain_list_free(&kernel);
+		ret = 0;
+	}
+	if (ret < 0) {
+		chain_list_free(&kernel);
+		return ret;
+	}
+	memset(out, 0, sizeof(*out));
+	out->cap = kernel.n + (bt ? bt->nchains : 0) + 1;
+	out->v = xzalloc(out->cap * sizeof(*out->v));
+	for (i = 0; bt && i < bt->nchains; i++) {
+		struct chain_info *ci = &out->v[out->n++];
+		bool found = false;
+
+		for (j = 0; j < kernel.n; j++) {
+			if (kernel.v[j].base && strcmp(kernel.v[j].name, bt->chains[i].name) == 0) {
+				*ci = kernel.v[j];
+				found = true;
+				break;
+			}
+		}
+		if (!found) {
+			snprintf(ci->name, sizeof(ci->name), "%s", bt->chains[i].name);
+			ci->base = true;
+			ci->hook = bt->chains[i].hook;
+			ci->policy = NF_ACCEPT;
+			ci->handle = 0;
+		}
+	}
+	for (j = 0; j < kernel.n; j++) {
+		if (kernel.v[j].base)
+			continue;
+		out->v[out->n++] = kernel.v[j];
+		nuser++;
+	}
+	qsort(out->v + out->n - nuser, nuser, sizeof(*out->v), cmp_user_chain);
+	chain_list_free(&kernel);
+	return 0;
+}
+
+struct list_walk {
+	struct handle *h;
+	struct command *cmd;
+	const char *chain;
+	unsigned num;
+	unsigned want;		/* only this rule number, or 0 */
+	struct strbuf out;
+	bool save;
+};
+
+static void flush_out(struct strbuf *sb)
+{
+	if (sb->len)
+		fwrite(sb->buf, 1, sb->len, stdout);
+	sb_reset(sb);
+}
+
+static int list_one_rule(struct nftnl_rule *nr, void *data)
+{
+	struct list_walk *w = data;
+	struct rule *r;
+
+	w->num++;
+	if (w->want && w->num != w->want)
+		return 0;
+	r = rule_new(w->h->family);
+	rule_delinearize(nr, r);
+	if (w->save) {
+		print_rule_save(&w->out, r, w->chain, w->cmd->fmt & FMT_VERBOSE);
+		sb_addc(&w->out, '\n');
+	} else {
+		print_list_rule(&w->out, r, w->num, w->cmd->fmt);
+	}
+	rule_free(r);
+	if (w->save && w->out.len > 65536)
+		flush_out(&w->out);
+	return 0;
+}
+
+static int walk_chain(struct list_walk *w, const struct chain_info *ci)
+{
+	int ret;
+
+	w->chain = ci->name;
+	w->num = 0;
+	if (!ci->handle)	/* a built-in chain not created yet */
+		return 0;
+	ret = cache_dump_rules(&w->h->nl, w->h->family, w->cmd->table, ci->name,
+			       list_one_rule, w);
+	return ret == -ENOENT ? 0 : ret;
+}
+
+static const char *policy_name(const struct chain_info *ci)
+{
+	return ci->policy == NF_DROP ? "DROP" : "ACCEPT";
+}
+
+static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
+{
+	struct strbuf title;
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; i < cl->n; i++) {
+		const struct chain_info *ci = &cl->v[i];
+
+		if (only >= 0 && (unsigned)only != i)
+			continue;
+		if (w->want) {
+			ret = walk_chain(w, ci);
+			if (ret < 0)
+				break;
+			flush_out(&w->out);
+			continue;
+		}
+		/* the kernel counts a chain's own rules among its users, so
+		 * the title waits for the rules to be counted */
+		ret = walk_chain(w, ci);
+		if (ret < 0)
+			break;
+		sb_init(&title);
+		if (only < 0 && i > 0)
+			sb_addc(&title, '\n');
+		print_chain_title(&title, ci->name, ci->base ? policy_name(ci) : NULL,
+				  ci->pkts, ci->bytes,
+				  ci->use > w->num ? (int)(ci->use - w->num) : 0, w->cmd->fmt);
+		print_list_header(&title, w->cmd->fmt);
+		fwrite(title.buf, 1, title.len, stdout);
+		sb_free(&title);
+		flush_out(&w->out);
+	}
+	return ret;
+}
+
+static int list_S(struct list_walk *w, const struct chain_list *cl, int only)
+{
+	unsigned i;
+	int ret = 0;
+
+	if (!w->want) {
+		for (i = 0; i < cl->n; i++) {
+			const struct chain_info *ci = &cl->v[i];
+
+			if (only >= 0 && (unsigned)only != i)
+				continue;
+			if (ci->base) {
+				sb_printf(&w->out, "-P %s %s", ci->name, policy_name(ci));
+				if (w->cmd->fmt & FMT_VERBOSE)
+					sb_printf(&w->out, " -c %llu %llu",
+						  (unsigned long long)ci->pkts,
+						  (unsigned long long)ci->bytes);
+				sb_addc(&w->out, '\n');
+			} else {
+				sb_printf(&w->out, "-N %s\n", ci->name);
+			}
+		}
+	}
+	for (i = 0; i < cl->n; i++) {
+		if (only >= 0 && (unsigned)only != i)
+			continue;
+		ret = walk_chain(w, &cl->v[i]);
+		if (ret < 0)
+			break;
+		flush_out(&w->out);
+	}
+	return ret;
+}
+
+int list_run(struct handle *h, struct command *cmd)
+{
+	const struct builtin_table *bt = table_find(cmd->table);
+	struct list_walk w = { .h = h, .cmd = cmd, .want = cmd->rulenum,
+			       .save = cmd->op == OP_LIST_RULES };
+	struct chain_list cl;
+	int only = -1, ret;
+	unsigned i;
+
+	ret = list_chains_ordered(h, cmd->table, bt, &cl);
+	if (ret < 0)
+		return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	if (cmd->chain) {
+		for (i = 0; i < cl.n; i++)
+			if (strcmp(cl.v[i].name, cmd->chain) == 0)
+				only = (int)i;
+		if (only < 0) {
+			chain_list_free(&cl);
+			if (cmd->op == OP_LIST_RULES)
+				return err_plain(&h->err, EXIT_OTHER,
+						 "No chain/target/match by that name.");
+			return err_versioned(&h->err, EXIT_OTHER,
+					     "chain `%s' in table `%s' is incompatible, use 'nft' tool.",
+					     cmd->chain, cmd->table);
+		}
+	}
+	sb_init(&w.out);
+	ret = w.save ? list_S(&w, &cl, only) : list_L(&w, &cl, only);
+	flush_out(&w.out);
+	sb_free(&w.out);
+	chain_list_free(&cl);
+	fflush(stdout);
+	if (ret < 0)
+		return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	return 0;
+}

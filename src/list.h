@@ -1,0 +1,17 @@
+/* -L and -S: stream a table's chains and rules to stdout. */
+#ifndef IPTNFT_LIST_H
+#define IPTNFT_LIST_H
+
+#include "cache.h"
+#include "cmd.h"
+#include "table.h"
+
+/* The chains of a table in listing order: built-in chains in hook order
+ * (those not in the kernel yet with their defaults), then user chains by
+ * name. 0 or -errno. */
+int list_chains_ordered(struct handle *h, const char *table, const struct builtin_table *bt,
+			struct chain_list *out);
+
+int list_run(struct handle *h, struct command *cmd);
+
+#endif

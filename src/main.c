@@ -1,0 +1,58 @@
+/* One binary, many names: argv[0] picks the family and the front end. */
+#include <config.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "frontends.h"
+
+static const struct {
+	const char *name;
+	uint8_t family;
+	int (*main)(uint8_t family, int argc, char **argv);
+} personalities[] = {
+	{ "iptables", NFPROTO_IPV4, iptables_main },
+	{ "iptables-nft", NFPROTO_IPV4, iptables_main },
+	{ "ip6tables", NFPROTO_IPV6, iptables_main },
+	{ "ip6tables-nft", NFPROTO_IPV6, iptables_main },
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static int usage(void)
+{
+	size_t i;
+
+	printf("iptnft %s: iptables on native nf_tables\n"
+	       "usage: iptnft NAME [ARGS...], or call it as one of:", PACKAGE_VERSION);
+	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
+		printf(" %s", personalities[i].name);
+	printf("\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = base_name(argv[0]);
+	size_t i;
+
+	if (strcmp(name, "iptnft") == 0) {
+		if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+			return usage();
+		argv++;
+		argc--;
+		name = base_name(argv[0]);
+	}
+	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
+		if (strcmp(name, personalities[i].name) == 0)
+			return personalities[i].main(personalities[i].family, argc, argv);
+	fprintf(stderr, "iptnft: unknown personality `%s'\n", name);
+	return 1;
+}

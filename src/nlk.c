@@ -1,0 +1,285 @@
+#include "nlk.h"
+
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libnftnl/batch.h>
+#include <libnftnl/common.h>
+#include <libnftnl/gen.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "util.h"
+
+#define RXBUF_SIZE (256 * 1024)
+#define BATCH_PAGE (256 * 1024)
+
+int nlk_open(struct nlk *nl)
+{
+	int on = 1, size = 4 * 1024 * 1024;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open(NETLINK_NETFILTER);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = -errno;
+
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	/* Tell the kernel to report errors with the failed message only. */
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &on, sizeof(on));
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &on, sizeof(on));
+	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)) < 0)
+		setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF,
+			   &size, sizeof(size));
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+	nl->buflen = RXBUF_SIZE;
+	nl->buf = xmalloc(nl->buflen);
+	return 0;
+}
+
+void nlk_close(struct nlk *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl->buf);
+	nl->sock = NULL;
+	nl->buf = NULL;
+}
+
+struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
+			     uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(buf, type, family, flags, ++nl->seq);
+}
+
+struct counted_cb {
+	struct nlk *nl;
+	mnl_cb_t cb;
+	void *data;
+};
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct counted_cb *c = data;
+
+	c->nl->rx_msgs++;
+	return c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
+}
+
+int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
+{
+	struct counted_cb c = { nl, cb, data };
+	uint32_t seq = req->nlmsg_seq;
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buflen);
+		if (n < 0)
+			return -errno;
+		ret = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid, count_cb, &c);
+		if (ret < 0)
+			return -errno;
+		if (ret == MNL_CB_STOP)
+			return 0;
+	}
+}
+
+static int genid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_gen *gen = nftnl_gen_alloc();
+
+	if (!gen)
+		return MNL_CB_ERROR;
+	if (nftnl_gen_nlmsg_parse(nlh, gen) == 0)
+		*(uint32_t *)data = nftnl_gen_get_u32(gen, NFTNL_GEN_ID);
+	nftnl_gen_free(gen);
+	return MNL_CB_OK;
+}
+
+int nlk_genid(struct nlk *nl, uint32_t *genid)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nlk_request(nl, buf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK);
+
+	*genid = 0;
+	return nlk_query(nl, nlh, genid_cb, genid);
+}
+
+/* ---- batches ---- */
+
+void batch_init(struct batch *b, struct nlk *nl)
+{
+	memset(b, 0, sizeof(*b));
+	b->b = nftnl_batch_alloc(BATCH_PAGE, MNL_SOCKET_BUFFER_SIZE);
+	if (!b->b)
+		abort();
+	/* seq of the begin message; commands follow it */
+	b->first_seq = ++nl->seq;
+	b->next_seq = b->first_seq + 1;
+	/* leave room for BATCH_BEGIN, written at commit time with the genid */
+	nl->seq += 1u << 24;
+}
+
+void batch_free(struct batch *b)
+{
+	if (b->b)
+		nftnl_batch_free(b->b);
+	free(b->tags);
+	memset(b, 0, sizeof(*b));
+}
+
+static void batch_put_begin(char *buf, uint32_t seq, uint32_t genid, bool with_genid)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+
+	nlh->nlmsg_type = NFNL_MSG_BATCH_BEGIN;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	nlh->nlmsg_seq = seq;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = AF_UNSPEC;
+	nfg->version = NFNETLINK_V0;
+	nfg->res_id = htons(NFNL_SUBSYS_NFTABLES);
+	if (with_genid)
+		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
+}
+
+struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
+			   int tag)
+{
+	unsigned idx;
+
+	if (b->ntags == 0 && nftnl_batch_buffer_len(b->b) == 0) {
+		/* reserve the begin message's place: it is rewritten at commit */
+		batch_put_begin(nftnl_batch_buffer(b->b), b->first_seq, 0, true);
+		nftnl_batch_update(b->b);
+	}
+	idx = b->next_seq - b->first_seq;
+	if (idx >= b->captags) {
+		b->captags = b->captags ? b->captags * 2 : 64;
+		b->tags = xrealloc(b->tags, b->captags * sizeof(*b->tags));
+	}
+	b->tags[idx] = tag;
+	b->ntags = idx + 1;
+	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->b), type, family, flags,
+				     b->next_seq++);
+}
+
+void batch_done(struct batch *b)
+{
+	nftnl_batch_update(b->b);
+}
+
+unsigned batch_count(const struct batch *b)
+{
+	return b->ntags ? b->ntags - 1 : 0;
+}
+
+static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool check,
+		      int *fail_tag)
+{
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
+	struct msghdr msg = { 0 };
+	struct iovec *iov;
+	int fd = mnl_socket_get_fd(nl->sock);
+	int first_err = 0, iovlen, sndbuf;
+	uint32_t end_seq;
+	size_t total = 0;
+	char *first;
+	ssize_t n;
+	int i;
+
+	*fail_tag = -1;
+	if (batch_count(b) == 0)
+		return 0;
+	/* rewrite BEGIN with the generation the caller's view was read at */
+	/* Without BATCH_END the kernel validates every message and then
+	 * aborts the transaction: that is the check mode. */
+	end_seq = b->next_seq;
+	if (!check) {
+		nftnl_batch_end(nftnl_batch_buffer(b->b), end_seq);
+		nftnl_batch_update(b->b);
+	}
+
+	iovlen = nftnl_batch_iovec_len(b->b);
+	iov = xmalloc((size_t)iovlen * sizeof(*iov));
+	nftnl_batch_iovec(b->b, iov, (uint32_t)iovlen);
+	first = iov[0].iov_base;
+	batch_put_begin(first, b->first_seq, genid, true);
+	for (i = 0; i < iovlen; i++)
+		total += iov[i].iov_len;
+	sndbuf = total > 64 * 1024 ? (int)(total + 65536) : 0;
+	if (sndbuf && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+
+	msg.msg_name = &snl;
+	msg.msg_namelen = sizeof(snl);
+	msg.msg_iov = iov;
+	msg.msg_iovlen = (size_t)iovlen;
+	n = sendmsg(fd, &msg, 0);
+	free(iov);
+	if (n < 0)
+		return -errno;
+
+	/* The kernel handles the batch inside sendmsg: every answer is queued
+	 * by now, so read without blocking until the queue is empty. */
+	for (;;) {
+		const struct nlmsghdr *nlh;
+		int len;
+
+		n = recv(fd, nl->buf, nl->buflen, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			if (!first_err)
+				first_err = -errno;
+			break;
+		}
+		len = (int)n;
+		for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlmsgerr *e;
+
+			nl->rx_msgs++;
+			if (nlh->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error == 0)
+				continue;
+			if (!first_err) {
+				uint32_t seq = e->msg.nlmsg_seq;
+
+				first_err = e->error;
+				if (seq > b->first_seq && seq - b->first_seq < b->ntags)
+					*fail_tag = b->tags[seq - b->first_seq];
+			}
+		}
+	}
+	return first_err;
+}
+
+int batch_commit(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag)
+{
+	return batch_send(nl, b, genid, false, fail_tag);
+}
+
+int batch_check(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag)
+{
+	return batch_send(nl, b, genid, true, fail_tag);
+}

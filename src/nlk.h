@@ -1,0 +1,65 @@
+/* The netlink layer: one socket, queries, and batches.
+ *
+ * A batch on the wire (one sendmsg, pages chained by iovec):
+ *
+ *   +-------------------+-----------+-----------+-----+------------------+
+ *   | NFNL_MSG_BATCH_   | NFT_MSG_* | NFT_MSG_* | ... | NFNL_MSG_BATCH_  |
+ *   | BEGIN  [GENID u32]| seq s+1   | seq s+2   |     | END              |
+ *   +-------------------+-----------+-----------+-----+------------------+
+ *
+ * The kernel applies all messages or none. With GENID it refuses the
+ * whole batch with ERESTART if anyone committed since we read genid.
+ * Errors come back as NLMSG_ERROR carrying the failed message's seq, which
+ * maps to the tag the caller gave that message.
+ */
+#ifndef IPTNFT_NLK_H
+#define IPTNFT_NLK_H
+
+#include <libmnl/libmnl.h>
+#include <stdint.h>
+
+struct nftnl_batch;
+
+struct nlk {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+	char *buf;		/* receive buffer */
+	size_t buflen;
+	unsigned long rx_msgs;	/* netlink messages received, for tests */
+};
+
+/* Open the socket; returns 0 or -errno. */
+int nlk_open(struct nlk *nl);
+void nlk_close(struct nlk *nl);
+
+/* Start a request message of type in buf with the next seq. */
+struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
+			     uint16_t flags);
+/* Send req and run cb on every reply until done; 0 or -errno. */
+int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
+/* The ruleset generation id. */
+int nlk_genid(struct nlk *nl, uint32_t *genid);
+
+struct batch {
+	struct nftnl_batch *b;
+	uint32_t first_seq, next_seq;
+	int *tags;		/* tag of each message, by seq - first_seq */
+	unsigned ntags, captags;
+};
+
+void batch_init(struct batch *b, struct nlk *nl);
+void batch_free(struct batch *b);
+/* Room for one message in the batch; fill its payload, then batch_done. */
+struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
+			   int tag);
+void batch_done(struct batch *b);
+unsigned batch_count(const struct batch *b);
+
+/* Send the batch under genid. Returns 0, or -errno with *fail_tag set
+ * to the tag of the first message the kernel refused (-1 if none). */
+int batch_commit(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);
+/* Send the batch, let the kernel check it, then abort: the check mode. */
+int batch_check(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);
+
+#endif

@@ -1,0 +1,248 @@
+/* Parsers for the base fields of a rule. */
+#include "parse.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <ctype.h>
+#include <linux/netfilter.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "util.h"
+
+/* Protocols iptables knows by name without /etc/protocols. */
+static const struct {
+	const char *name;
+	uint8_t num;
+} known_protos[] = {
+	{ "tcp", 6 }, { "sctp", 132 }, { "udp", 17 }, { "udplite", 136 },
+	{ "icmp", 1 }, { "icmpv6", 58 }, { "ipv6-icmp", 58 }, { "esp", 50 },
+	{ "ah", 51 }, { "ipv6-mh", 135 }, { "mh", 135 }, { "all", 0 },
+};
+
+int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
+{
+	char lower[64];
+	struct protoent *pe;
+	uint64_t n;
+	size_t i;
+
+	if (parse_uint_base10(s, 255, &n)) {
+		*proto = (uint16_t)n;
+		return 0;
+	}
+	snprintf(lower, sizeof(lower), "%s", s);
+	for (i = 0; lower[i]; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	for (i = 0; i < ARRAY_SIZE(known_protos); i++) {
+		if (strcmp(lower, known_protos[i].name) == 0) {
+			*proto = known_protos[i].num;
+			return 0;
+		}
+	}
+	pe = getprotobyname(lower);
+	if (pe) {
+		*proto = (uint16_t)pe->p_proto;
+		return 0;
+	}
+	return err_param(err, "unknown protocol \"%s\" specified", s);
+}
+
+const char *proto_name(uint16_t proto, uint8_t family)
+{
+	struct protoent *pe;
+	size_t i;
+
+	if (proto == 58 && family == NFPROTO_IPV6)
+		return "ipv6-icmp";
+	for (i = 0; i < ARRAY_SIZE(known_protos); i++)
+		if (known_protos[i].num == proto && proto != 58 && proto != 135)
+			return known_protos[i].name;
+	pe = getprotobynumber(proto);
+	return pe ? pe->p_name : NULL;
+}
+
+/* ---- addresses ---- */
+
+static void list_add(struct addr_list *l, const struct addr_mask *am)
+{
+	unsigned i;
+
+	/* the same address twice makes one rule, as the reference does */
+	for (i = 0; i < l->n; i++)
+		if (memcmp(&l->v[i], am, sizeof(*am)) == 0)
+			return;
+	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+	l->v[l->n++] = *am;
+}
+
+void addr_list_free(struct addr_list *l)
+{
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_error *err)
+{
+	unsigned alen = family_addr_len(family);
+	uint64_t bits;
+	unsigned i;
+
+	memset(mask, 0, 16);
+	if (!m) {
+		memset(mask, 0xff, alen);
+		return 0;
+	}
+	if (family == NFPROTO_IPV4 && strchr(m, '.')) {
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, m, &a) != 1)
+			return err_param(err, "host/network `%s' not found", m);
+		memcpy(mask, &a, 4);
+		return 0;
+	}
+	if (family == NFPROTO_IPV6 && strchr(m, ':')) {
+		struct in6_addr a;
+
+		if (inet_pton(AF_INET6, m, &a) != 1)
+			return err_param(err, "invalid mask `%s' specified", m);
+		memcpy(mask, &a, 16);
+		return 0;
+	}
+	if (!parse_uint_base10(m, alen * 8, &bits))
+		return err_param(err, "invalid mask `%s' specified", m);
+	for (i = 0; i < bits; i++)
+		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	return 0;
+}
+
+static int resolve_host(const char *host, uint8_t family, const uint8_t *mask,
+			struct addr_list *out, struct ipt_error *err)
+{
+	unsigned alen = family_addr_len(family);
+	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	struct addrinfo hints = { 0 }, *res, *ai;
+	struct addr_mask am;
+	unsigned i;
+
+	memset(&am, 0, sizeof(am));
+	memcpy(am.mask, mask, 16);
+	if (inet_pton(af, host, am.addr) == 1) {
+		for (i = 0; i < alen; i++)
+			am.addr[i] &= am.mask[i];
+		list_add(out, &am);
+		return 0;
+	}
+	hints.ai_family = af;
+	hints.ai_socktype = SOCK_RAW;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return err_param(err, "host/network `%s' not found", host);
+	for (ai = res; ai; ai = ai->ai_next) {
+		memset(am.addr, 0, sizeof(am.addr));
+		if (af == AF_INET)
+			memcpy(am.addr, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+		else
+			memcpy(am.addr, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+		for (i = 0; i < alen; i++)
+			am.addr[i] &= am.mask[i];
+		list_add(out, &am);
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+int parse_addresses(const char *s, uint8_t family, struct addr_list *out,
+		    struct ipt_error *err)
+{
+	char *copy = xstrdup(s), *save = NULL, *tok;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *slash = strchr(tok, '/');
+		uint8_t mask[16];
+
+		if (slash)
+			*slash++ = '\0';
+		ret = parse_mask(slash, family, mask, err);
+		if (ret == 0)
+			ret = resolve_host(tok, family, mask, out, err);
+		if (ret < 0)
+			break;
+	}
+	free(copy);
+	if (ret == 0 && out->n == 0)
+		ret = err_param(err, "host/network `%s' not found", s);
+	if (ret < 0)
+		addr_list_free(out);
+	return ret;
+}
+
+/* ---- interfaces ---- */
+
+int parse_interface(const char *s, char *out, struct ipt_error *err)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0)
+		return err_param(err, "Empty interface is likely to be undesired");
+	if (n >= IFNAMSIZ)
+		return err_param(err, "interface name `%s' must be shorter than %d characters",
+				 s, IFNAMSIZ);
+	for (i = 0; i < n; i++)
+		if (s[i] == '/' || isspace((unsigned char)s[i]))
+			return err_param(err, "Invalid interface name `%s'", s);
+	memset(out, 0, IFNAMSIZ);
+	memcpy(out, s, n);
+	return 0;
+}
+
+/* ---- ports ---- */
+
+int parse_port(const char *s, const char *proto, uint16_t *port, struct ipt_error *err)
+{
+	struct servent *se;
+	uint64_t n;
+
+	if (parse_uint_base10(s, 65535, &n)) {
+		*port = (uint16_t)n;
+		return 0;
+	}
+	se = getservbyname(s, proto);
+	if (se) {
+		*port = ntohs((uint16_t)se->s_port);
+		return 0;
+	}
+	return err_param(err, "invalid port/service `%s' specified", s);
+}
+
+int parse_port_range(const char *s, const char *proto, uint16_t *lo, uint16_t *hi,
+		     struct ipt_error *err)
+{
+	const char *colon = strchr(s, ':');
+	char first[64];
+
+	if (!colon) {
+		if (parse_port(s, proto, lo, err) < 0)
+			return -1;
+		*hi = *lo;
+		return 0;
+	}
+	snprintf(first, sizeof(first), "%.*s", (int)(colon - s), s);
+	*lo = 0;
+	*hi = 65535;
+	if (first[0] && parse_port(first, proto, lo, err) < 0)
+		return -1;
+	if (colon[1] && parse_port(colon + 1, proto, hi, err) < 0)
+		return -1;
+	if (*lo > *hi) {
+		uint16_t t = *lo;
+
+		*lo = *hi;
+		*hi = t;
+	}
+	return 0;
+}

@@ -1,0 +1,330 @@
+#include "print.h"
+
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ext.h"
+#include "parse.h"
+
+static void addr_text(char *buf, size_t len, const uint8_t *a, uint8_t family)
+{
+	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len);
+}
+
+static void mask_text(struct strbuf *out, const uint8_t *mask, uint8_t family)
+{
+	unsigned alen = family_addr_len(family);
+	int plen = mask_prefix_len(mask, alen);
+	char buf[INET6_ADDRSTRLEN];
+
+	if (plen >= 0) {
+		sb_printf(out, "/%d", plen);
+		return;
+	}
+	addr_text(buf, sizeof(buf), mask, family);
+	sb_printf(out, "/%s", buf);
+}
+
+void print_addr_save(struct strbuf *out, const struct addr_mask *am, uint8_t family)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	addr_text(buf, sizeof(buf), am->addr, family);
+	sb_add(out, buf);
+	mask_text(out, am->mask, family);
+}
+
+static bool host_name(const uint8_t *a, uint8_t family, char *buf, size_t len)
+{
+	struct hostent *he;
+
+	he = gethostbyaddr(a, family == NFPROTO_IPV6 ? 16 : 4,
+			   family == NFPROTO_IPV6 ? AF_INET6 : AF_INET);
+	if (!he || !he->h_name)
+		return false;
+	snprintf(buf, len, "%s", he->h_name);
+	return true;
+}
+
+static bool net_name(const uint8_t *a, uint8_t family, char *buf, size_t len)
+{
+	struct netent *ne;
+	uint32_t net;
+
+	if (family != NFPROTO_IPV4)
+		return false;
+	memcpy(&net, a, 4);
+	ne = getnetbyaddr(ntohl(net), AF_INET);
+	if (!ne || !ne->n_name)
+		return false;
+	snprintf(buf, len, "%s", ne->n_name);
+	return true;
+}
+
+void print_addr_list(struct strbuf *out, const struct addr_mask *am, uint8_t family,
+		     bool numeric)
+{
+	unsigned alen = family_addr_len(family);
+	int plen = mask_prefix_len(am->mask, alen);
+	char buf[1025];
+
+	if (plen == 0 && !numeric) {
+		sb_add(out, "anywhere");
+		return;
+	}
+	if (!numeric) {
+		if (plen == (int)alen * 8 && host_name(am->addr, family, buf, sizeof(buf))) {
+			sb_add(out, buf);
+			return;
+		}
+		if (plen != (int)alen * 8 && net_name(am->addr, family, buf, sizeof(buf))) {
+			sb_add(out, buf);
+			mask_text(out, am->mask, family);
+			return;
+		}
+	}
+	addr_text(buf, sizeof(buf), am->addr, family);
+	sb_add(out, buf);
+	if (plen != (int)alen * 8 || numeric)
+		mask_text(out, am->mask, family);
+}
+
+/* ---- -S ---- */
+
+static void save_proto(struct strbuf *out, const struct rule *r)
+{
+	const char *name = proto_name(r->proto, r->family);
+
+	if (r->inv & INV_PROTO)
+		sb_add(out, " !");
+	if (name)
+		sb_printf(out, " -p %s", name);
+	else
+		sb_printf(out, " -p %u", r->proto);
+}
+
+static void save_target(struct strbuf *out, const struct rule *r)
+{
+	switch (r->verdict) {
+	case VERDICT_NONE:
+		break;
+	case VERDICT_ACCEPT:
+		sb_add(out, " -j ACCEPT");
+		break;
+	case VERDICT_DROP:
+		sb_add(out, " -j DROP");
+		break;
+	case VERDICT_RETURN:
+		sb_add(out, " -j RETURN");
+		break;
+	case VERDICT_JUMP:
+		sb_printf(out, " -j %s", r->chain);
+		break;
+	case VERDICT_GOTO:
+		sb_printf(out, " -g %s", r->chain);
+		break;
+	case VERDICT_TARGET:
+		sb_printf(out, " -j %s", r->target->ext->name);
+		if (r->target->ext->save)
+			r->target->ext->save(out, r->target->data, r);
+		break;
+	}
+}
+
+void print_rule_spec(struct strbuf *out, const struct rule *r, bool counters)
+{
+	unsigned alen = family_addr_len(r->family);
+	const struct ext_inst *m;
+
+	if (mask_prefix_len(r->src.mask, alen) != 0 || (r->inv & INV_SRC)) {
+		sb_add(out, r->inv & INV_SRC ? " ! -s " : " -s ");
+		print_addr_save(out, &r->src, r->family);
+	}
+	if (mask_prefix_len(r->dst.mask, alen) != 0 || (r->inv & INV_DST)) {
+		sb_add(out, r->inv & INV_DST ? " ! -d " : " -d ");
+		print_addr_save(out, &r->dst, r->family);
+	}
+	if (r->iniface[0])
+		sb_printf(out, "%s -i %s", r->inv & INV_IN ? " !" : "", r->iniface);
+	if (r->outiface[0])
+		sb_printf(out, "%s -o %s", r->inv & INV_OUT ? " !" : "", r->outiface);
+	if (r->has_proto && r->proto)
+		save_proto(out, r);
+	if (r->frag)
+		sb_add(out, r->inv & INV_FRAG ? " ! -f" : " -f");
+	for (m = r->matches; m; m = m->next) {
+		sb_printf(out, " -m %s", m->ext->name);
+		if (m->ext->save)
+			m->ext->save(out, m->data, r);
+	}
+	if (counters)
+		sb_printf(out, " -c %llu %llu", (unsigned long long)r->pkts,
+			  (unsigned long long)r->bytes);
+	save_target(out, r);
+}
+
+void print_rule_save(struct strbuf *out, const struct rule *r, const char *chain,
+		     bool counters)
+{
+	sb_printf(out, "-A %s", chain);
+	print_rule_spec(out, r, counters);
+}
+
+/* ---- -L ---- */
+
+void print_count(struct strbuf *out, uint64_t n, unsigned fmt, int width)
+{
+	static const char units[] = "KMGTPE";
+	unsigned u = 0;
+
+	if (fmt & FMT_EXACT) {
+		sb_printf(out, "%*llu ", width, (unsigned long long)n);
+		return;
+	}
+	if (n <= 99999) {
+		sb_printf(out, "%5llu ", (unsigned long long)n);
+		return;
+	}
+	n = (n + 500) / 1000;
+	while (n > 9999 && u + 1 < sizeof(units) - 1) {
+		n = (n + 500) / 1000;
+		u++;
+	}
+	sb_printf(out, "%4llu%c ", (unsigned long long)n, units[u]);
+}
+
+void print_list_header(struct strbuf *out, unsigned fmt)
+{
+	if (fmt & FMT_LINENUM)
+		sb_add(out, "num  ");
+	if (fmt & FMT_VERBOSE) {
+		if (fmt & FMT_EXACT)
+			sb_add(out, "    pkts      bytes ");
+		else
+			sb_add(out, " pkts bytes ");
+	}
+	sb_add(out, "target     prot opt ");
+	if (fmt & FMT_VERBOSE)
+		sb_add(out, "in     out     ");
+	sb_add(out, "source               destination         \n");
+}
+
+void print_chain_title(struct strbuf *out, const char *name, const char *policy,
+		       uint64_t pkts, uint64_t bytes, int refs, unsigned fmt)
+{
+	sb_printf(out, "Chain %s", name);
+	if (policy) {
+		sb_printf(out, " (policy %s", policy);
+		if (fmt & FMT_VERBOSE) {
+			sb_add(out, " ");
+			if (fmt & FMT_EXACT)
+				sb_printf(out, "%llu", (unsigned long long)pkts);
+			else {
+				struct strbuf t;
+
+				sb_init(&t);
+				print_count(&t, pkts, fmt, 0);
+				/* trim the column padding */
+				sb_add(out, t.buf + strspn(t.buf, " "));
+				out->len--;
+				out->buf[out->len] = '\0';
+				sb_free(&t);
+			}
+			sb_add(out, " packets, ");
+			if (fmt & FMT_EXACT)
+				sb_printf(out, "%llu", (unsigned long long)bytes);
+			else {
+				struct strbuf t;
+
+				sb_init(&t);
+				print_count(&t, bytes, fmt, 0);
+				sb_add(out, t.buf + strspn(t.buf, " "));
+				out->len--;
+				out->buf[out->len] = '\0';
+				sb_free(&t);
+			}
+			sb_add(out, " bytes");
+		}
+		sb_add(out, ")\n");
+	} else {
+		sb_printf(out, " (%d references)\n", refs);
+	}
+}
+
+static const char *target_name(const struct rule *r)
+{
+	switch (r->verdict) {
+	case VERDICT_ACCEPT: return "ACCEPT";
+	case VERDICT_DROP: return "DROP";
+	case VERDICT_RETURN: return "RETURN";
+	case VERDICT_JUMP:
+	case VERDICT_GOTO: return r->chain;
+	case VERDICT_TARGET: return r->target->ext->name;
+	default: return "";
+	}
+}
+
+static void list_iface(struct strbuf *out, const char *name, bool inv, unsigned fmt)
+{
+	char buf[IFNAMSIZ + 2];
+
+	if (name[0])
+		snprintf(buf, sizeof(buf), "%s%s", inv ? "!" : "", name);
+	else
+		snprintf(buf, sizeof(buf), "%s", fmt & FMT_NUMERIC ? "*" : "any");
+	sb_printf(out, "%-6s ", buf);
+}
+
+void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, unsigned fmt)
+{
+	const struct ext_inst *m;
+	struct strbuf a;
+	char protobuf[16];
+	const char *pname = NULL;
+
+	if (fmt & FMT_LINENUM)
+		sb_printf(out, "%-4u ", num);
+	if (fmt & FMT_VERBOSE) {
+		print_count(out, r->pkts, fmt, 8);
+		print_count(out, r->bytes, fmt, 8);
+	}
+	sb_printf(out, "%-9s ", target_name(r));
+
+	sb_addc(out, r->inv & INV_PROTO ? '!' : ' ');
+	if (!(fmt & FMT_NUMERIC))
+		pname = r->proto ? proto_name(r->proto, r->family) : "all";
+	if (!pname) {
+		snprintf(protobuf, sizeof(protobuf), "%u", r->proto);
+		pname = protobuf;
+	}
+	sb_printf(out, "%-4s ", pname);
+
+	sb_addc(out, r->inv & INV_FRAG ? '!' : '-');
+	sb_addc(out, r->frag ? 'f' : '-');
+	sb_addc(out, ' ');
+	if (fmt & FMT_VERBOSE) {
+		sb_addc(out, ' ');
+		list_iface(out, r->iniface, r->inv & INV_IN, fmt);
+		list_iface(out, r->outiface, r->inv & INV_OUT, fmt);
+	}
+	sb_init(&a);
+	print_addr_list(&a, &r->src, r->family, fmt & FMT_NUMERIC);
+	sb_printf(out, "%c%-19s ", r->inv & INV_SRC ? '!' : ' ', a.buf);
+	sb_reset(&a);
+	print_addr_list(&a, &r->dst, r->family, fmt & FMT_NUMERIC);
+	sb_printf(out, "%c%-19s ", r->inv & INV_DST ? '!' : ' ', a.buf);
+	sb_free(&a);
+
+	if (r->verdict == VERDICT_GOTO)
+		sb_add(out, "[goto] ");
+	for (m = r->matches; m; m = m->next)
+		if (m->ext->print)
+			m->ext->print(out, m->data, r, fmt);
+	if (r->verdict == VERDICT_TARGET && r->target->ext->print)
+		r->target->ext->print(out, r->target->data, r, fmt);
+	sb_addc(out, '\n');
+}

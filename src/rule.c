@@ -1,0 +1,593 @@
+/* struct rule, and its base fields in both directions.
+ *
+ * Each base field has its writer and its reader next to each other. The
+ * kernel layout is the one nft itself writes for the same match:
+ *
+ *   iifname/oifname   meta load; cmp eq|neq name\0 (exact) or name (prefix, '+')
+ *   saddr/daddr       payload load of the prefix bytes; cmp   (byte prefix)
+ *                     payload load; bitwise mask; cmp       (other masks)
+ *   protocol          meta load l4proto; cmp eq|neq
+ *   fragment          payload load frag-off; bitwise 0x1fff; cmp neq|eq 0
+ *
+ * then each match, the counter, and the verdict or target.
+ */
+#include "rule.h"
+
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/udata.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "ext.h"
+
+#define UDATA_COMMENT 0		/* the comment nft and the reference show */
+#define UDATA_IPTNFT_HINTS 0xa1	/* our own: enum rule_hint bits */
+
+struct rule *rule_new(uint8_t family)
+{
+	struct rule *r = xzalloc(sizeof(*r));
+
+	r->family = family;
+	return r;
+}
+
+static void inst_free(struct ext_inst *m)
+{
+	while (m) {
+		struct ext_inst *next = m->next;
+
+		if (m->ext && m->ext->destroy)
+			m->ext->destroy(m->data);
+		free(m->data);
+		free(m);
+		m = next;
+	}
+}
+
+void rule_free(struct rule *r)
+{
+	if (!r)
+		return;
+	inst_free(r->matches);
+	inst_free(r->target);
+	free(r->chain);
+	free(r);
+}
+
+static struct ext_inst *inst_new(const struct extension *ext)
+{
+	struct ext_inst *m = xzalloc(sizeof(*m));
+
+	m->ext = ext;
+	m->data = xzalloc(ext->size);
+	return m;
+}
+
+static struct ext_inst *inst_clone(const struct ext_inst *m)
+{
+	struct ext_inst *c = inst_new(m->ext);
+
+	memcpy(c->data, m->data, m->ext->size);
+	if (m->ext->clone)
+		m->ext->clone(c->data, m->data);
+	return c;
+}
+
+struct rule *rule_clone(const struct rule *r)
+{
+	struct rule *c = xmalloc(sizeof(*c));
+	struct ext_inst **tail = &c->matches;
+	const struct ext_inst *m;
+
+	*c = *r;
+	c->matches = NULL;
+	for (m = r->matches; m; m = m->next) {
+		*tail = inst_clone(m);
+		tail = &(*tail)->next;
+	}
+	c->target = r->target ? inst_clone(r->target) : NULL;
+	c->chain = r->chain ? xstrdup(r->chain) : NULL;
+	return c;
+}
+
+struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext)
+{
+	struct ext_inst **tail = &r->matches;
+
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = inst_new(ext);
+	return *tail;
+}
+
+struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext)
+{
+	struct ext_inst *m;
+
+	for (m = r->matches; m; m = m->next)
+		if (m->ext == ext)
+			return m;
+	return NULL;
+}
+
+void rule_set_target(struct rule *r, const struct extension *ext)
+{
+	inst_free(r->target);
+	r->target = inst_new(ext);
+	r->verdict = VERDICT_TARGET;
+}
+
+unsigned family_addr_len(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 16 : 4;
+}
+
+int mask_prefix_len(const uint8_t *mask, unsigned len)
+{
+	unsigned i, bits = 0;
+	bool ended = false;
+
+	for (i = 0; i < len * 8; i++) {
+		bool set = mask[i / 8] & (0x80 >> (i % 8));
+
+		if (set && ended)
+			return -1;
+		if (set)
+			bits++;
+		else
+			ended = true;
+	}
+	return (int)bits;
+}
+
+static uint32_t saddr_offset(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 8 : 12;
+}
+
+static uint32_t daddr_offset(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 24 : 16;
+}
+
+/* ---- interfaces ---- */
+
+static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv)
+{
+	size_t n = strlen(name);
+
+	if (n == 0)
+		return;
+	lin_meta(c, key);
+	if (name[n - 1] == '+') {
+		if (n == 1) {
+			/* "+" matches every name: compare nothing of it */
+			uint8_t zero = 0;
+
+			lin_bitwise(c, &zero, NULL, 1);
+			lin_cmp(c, inv ? REL_NEQ : REL_EQ, &zero, 1);
+			return;
+		}
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
+	} else {
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n + 1));
+	}
+}
+
+static bool delin_iface(const struct item *it, char *name, bool *inv)
+{
+	unsigned n = it->len, i;
+
+	if (it->op != REL_EQ && it->op != REL_NEQ)
+		return false;
+	*inv = it->op == REL_NEQ;
+	memset(name, 0, IFNAMSIZ);
+	if (it->masked) {
+		/* older layout: full-width compare under a prefix mask */
+		for (n = 0; n < it->len && it->mask[n] == 0xff; n++)
+			;
+		for (i = n; i < it->len; i++)
+			if (it->mask[i])
+				return false;
+		if (n >= IFNAMSIZ)
+			return false;
+		memcpy(name, it->val, n);
+		if (n == 0 || name[n - 1] != '\0') {
+			name[strnlen(name, n)] = '+';
+		}
+		return true;
+	}
+	if (n == 0 || n > IFNAMSIZ)
+		return false;
+	if (memchr(it->val, '\0', n)) {
+		memcpy(name, it->val, n);
+		return true;
+	}
+	if (n >= IFNAMSIZ)
+		return false;
+	memcpy(name, it->val, n);
+	name[n] = '+';
+	return true;
+}
+
+/* ---- addresses ---- */
+
+static void lin_addr(struct lin_ctx *c, uint32_t off, const struct addr_mask *am, bool inv)
+{
+	unsigned alen = family_addr_len(c->family);
+	int plen = mask_prefix_len(am->mask, alen);
+	uint8_t val[16];
+	unsigned i;
+
+	if (plen == 0 && !inv)
+		return;
+	for (i = 0; i < alen; i++)
+		val[i] = am->addr[i] & am->mask[i];
+	if (plen >= 0 && plen % 8 == 0) {
+		if (plen == 0) {
+			/* "! 0.0.0.0/0" never matches; keep a compare nft can show */
+			lin_payload(c, NFT_PAYLOAD_NETWORK_HEADER, off, alen);
+			lin_bitwise(c, am->mask, NULL, alen);
+			lin_cmp(c, REL_NEQ, val, alen);
+			return;
+		}
+		lin_payload(c, NFT_PAYLOAD_NETWORK_HEADER, off, (uint32_t)plen / 8);
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, val, (uint32_t)plen / 8);
+		return;
+	}
+	lin_payload(c, NFT_PAYLOAD_NETWORK_HEADER, off, alen);
+	lin_bitwise(c, am->mask, NULL, alen);
+	lin_cmp(c, inv ? REL_NEQ : REL_EQ, val, alen);
+}
+
+static bool delin_addr(const struct item *it, uint8_t family, struct addr_mask *am, bool *inv)
+{
+	unsigned alen = family_addr_len(family);
+
+	if (it->op != REL_EQ && it->op != REL_NEQ)
+		return false;
+	if (it->sel.len > alen || it->len != it->sel.len)
+		return false;
+	memset(am, 0, sizeof(*am));
+	memcpy(am->addr, it->val, it->len);
+	if (it->masked)
+		memcpy(am->mask, it->mask, it->len);
+	else
+		memset(am->mask, 0xff, it->len);
+	*inv = it->op == REL_NEQ;
+	return true;
+}
+
+/* ---- protocol and fragments ---- */
+
+static void lin_proto(struct lin_ctx *c, uint16_t proto, bool inv)
+{
+	uint8_t p = (uint8_t)proto;
+
+	lin_meta(c, NFT_META_L4PROTO);
+	lin_cmp(c, inv ? REL_NEQ : REL_EQ, &p, 1);
+}
+
+static bool delin_proto(const struct item *it, struct rule *r)
+{
+	if (it->masked || it->len != 1 || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	r->has_proto = true;
+	r->proto = it->val[0];
+	if (it->op == REL_NEQ)
+		r->inv |= INV_PROTO;
+	return true;
+}
+
+static const uint8_t frag_mask[2] = { 0x1f, 0xff };
+
+static void lin_frag(struct lin_ctx *c, bool inv)
+{
+	uint8_t zero[2] = { 0, 0 };
+
+	lin_payload(c, NFT_PAYLOAD_NETWORK_HEADER, 6, 2);
+	lin_bitwise(c, frag_mask, NULL, 2);
+	lin_cmp(c, inv ? REL_EQ : REL_NEQ, zero, 2);
+}
+
+static bool delin_frag(const struct item *it, struct rule *r)
+{
+	if (!it->masked || memcmp(it->mask, frag_mask, 2) != 0 || it->len != 2 ||
+	    it->val[0] || it->val[1] || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	r->frag = true;
+	if (it->op == REL_EQ)
+		r->inv |= INV_FRAG;
+	return true;
+}
+
+/* Claim one base-field item; false if it is not one. */
+static bool delin_base(struct rule *r, const struct item *it)
+{
+	struct addr_mask am;
+	bool inv;
+
+	if (it->kind != ITEM_REL)
+		return false;
+	if (it->sel.kind == SEL_META) {
+		switch (it->sel.key) {
+		case NFT_META_IIFNAME:
+			if (r->iniface[0] || !delin_iface(it, r->iniface, &inv))
+				return false;
+			r->inv |= inv ? INV_IN : 0;
+			return true;
+		case NFT_META_OIFNAME:
+			if (r->outiface[0] || !delin_iface(it, r->outiface, &inv))
+				return false;
+			r->inv |= inv ? INV_OUT : 0;
+			return true;
+		case NFT_META_L4PROTO:
+			return !r->has_proto && delin_proto(it, r);
+		}
+		return false;
+	}
+	if (it->sel.kind != SEL_PAYLOAD || it->sel.base != NFT_PAYLOAD_NETWORK_HEADER)
+		return false;
+	if (it->sel.offset == saddr_offset(r->family)) {
+		if (!delin_addr(it, r->family, &am, &inv))
+			return false;
+		r->src = am;
+		r->inv |= inv ? INV_SRC : 0;
+		return true;
+	}
+	if (it->sel.offset == daddr_offset(r->family)) {
+		if (!delin_addr(it, r->family, &am, &inv))
+			return false;
+		r->dst = am;
+		r->inv |= inv ? INV_DST : 0;
+		return true;
+	}
+	if (r->family == NFPROTO_IPV4 && it->sel.offset == 9 && it->sel.len == 1 && !r->has_proto)
+		return delin_proto(it, r);
+	if (r->family == NFPROTO_IPV4 && it->sel.offset == 6 && it->sel.len == 2 && !r->frag)
+		return delin_frag(it, r);
+	return false;
+}
+
+/* ---- verdicts ---- */
+
+static void lin_target(struct lin_ctx *c, const struct rule *r)
+{
+	switch (r->verdict) {
+	case VERDICT_NONE:
+		break;
+	case VERDICT_ACCEPT:
+		lin_verdict(c, NF_ACCEPT, NULL);
+		break;
+	case VERDICT_DROP:
+		lin_verdict(c, NF_DROP, NULL);
+		break;
+	case VERDICT_RETURN:
+		lin_verdict(c, NFT_RETURN, NULL);
+		break;
+	case VERDICT_JUMP:
+		lin_verdict(c, NFT_JUMP, r->chain);
+		break;
+	case VERDICT_GOTO:
+		lin_verdict(c, NFT_GOTO, r->chain);
+		break;
+	case VERDICT_TARGET:
+		r->target->ext->linearize(c, r->target->data);
+		break;
+	}
+}
+
+static bool delin_verdict(struct rule *r, const struct item *it)
+{
+	if (r->verdict != VERDICT_NONE)
+		return false;
+	switch (it->verdict) {
+	case NF_ACCEPT:
+		r->verdict = VERDICT_ACCEPT;
+		return true;
+	case NF_DROP:
+		r->verdict = VERDICT_DROP;
+		return true;
+	case NFT_RETURN:
+		r->verdict = VERDICT_RETURN;
+		return true;
+	case NFT_JUMP:
+	case NFT_GOTO:
+		if (!it->chain)
+			return false;
+		r->verdict = it->verdict == NFT_JUMP ? VERDICT_JUMP : VERDICT_GOTO;
+		r->chain = xstrdup(it->chain);
+		return true;
+	}
+	return false;
+}
+
+/* ---- userdata ---- */
+
+static void lin_udata(struct nftnl_rule *nr, const struct rule *r, uint32_t hints,
+		      const char *comment)
+{
+	struct nftnl_udata_buf *buf;
+
+	if (!hints && !comment)
+		return;
+	buf = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	if (!buf)
+		abort();
+	if (comment)
+		nftnl_udata_put_strz(buf, UDATA_COMMENT, comment);
+	if (hints)
+		nftnl_udata_put_u32(buf, UDATA_IPTNFT_HINTS, hints);
+	nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(buf),
+			    nftnl_udata_buf_len(buf));
+	nftnl_udata_buf_free(buf);
+	(void)r;
+}
+
+struct udata_seen {
+	uint32_t hints;
+	const char *comment;
+};
+
+static int udata_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct udata_seen *seen = data;
+	uint8_t len = nftnl_udata_len(attr);
+	const char *v = nftnl_udata_get(attr);
+
+	switch (nftnl_udata_type(attr)) {
+	case UDATA_COMMENT:
+		if (len > 0 && v[len - 1] == '\0')
+			seen->comment = v;
+		break;
+	case UDATA_IPTNFT_HINTS:
+		if (len == 4)
+			seen->hints = nftnl_udata_get_u32(attr);
+		break;
+	}
+	return 0;
+}
+
+/* A comment lives in rule userdata; the comment match, where present,
+ * turns it back into a match instance at the end of the matches. */
+void rule_attach_comment(struct rule *r, const char *comment)
+{
+	const struct extension *ext = ext_find("comment", EXT_MATCH, r->family);
+	struct ext_inst *m;
+
+	if (!ext || !ext->from_comment) {
+		r->unknown = true;
+		return;
+	}
+	m = rule_add_match(r, ext);
+	ext->from_comment(m->data, comment);
+}
+
+/* ---- whole rules ---- */
+
+void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
+{
+	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family };
+	const struct ext_inst *m;
+	const char *comment = NULL;
+	uint32_t hints = 0;
+
+	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
+	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
+	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
+	lin_addr(&c, daddr_offset(r->family), &r->dst, r->inv & INV_DST);
+	if (r->has_proto && r->proto)
+		lin_proto(&c, r->proto, r->inv & INV_PROTO);
+	if (r->frag)
+		lin_frag(&c, r->inv & INV_FRAG);
+	for (m = r->matches; m; m = m->next) {
+		hints |= m->ext->hint;
+		if (m->ext->comment)
+			comment = m->ext->comment(m->data);
+		if (m->ext->linearize)
+			m->ext->linearize(&c, m->data);
+	}
+	lin_counter(&c, r->pkts, r->bytes);
+	lin_target(&c, r);
+	lin_udata(nr, r, hints, comment);
+}
+
+/* Offer the items at the cursor to every extension of a kind. */
+static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
+{
+	const struct extension *const *e;
+	unsigned start = c->pos;
+
+	for (e = ext_all; *e; e++) {
+		const struct extension *ext = *e;
+		void *data;
+
+		if (ext->kind != kind || !ext->delinearize)
+			continue;
+		if (!(ext->families & (r->family == NFPROTO_IPV6 ? EXT_IPV6 : EXT_IPV4)))
+			continue;
+		data = xzalloc(ext->size);
+		c->pos = start;
+		if (ext->delinearize(c, data)) {
+			struct ext_inst *m;
+
+			if (kind == EXT_MATCH) {
+				m = rule_add_match(r, ext);
+			} else {
+				if (r->verdict != VERDICT_NONE) {
+					free(data);
+					continue;
+				}
+				rule_set_target(r, ext);
+				m = r->target;
+			}
+			free(m->data);
+			m->data = data;
+			if (c->pos == start)
+				c->pos++;
+			return true;
+		}
+		if (ext->destroy)
+			ext->destroy(data);
+		free(data);
+	}
+	c->pos = start;
+	return false;
+}
+
+int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
+{
+	struct item_list items = { 0 };
+	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family };
+	struct udata_seen seen = { 0 };
+
+	if (nftnl_rule_is_set(nr, NFTNL_RULE_HANDLE))
+		r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
+	if (nftnl_rule_is_set(nr, NFTNL_RULE_USERDATA)) {
+		uint32_t len = 0;
+		const void *ud = nftnl_rule_get_data(nr, NFTNL_RULE_USERDATA, &len);
+
+		nftnl_udata_parse(ud, len, udata_cb, &seen);
+	}
+	r->hints = seen.hints;
+	if (items_from_rule(&items, nr) < 0) {
+		r->unknown = true;
+		items_free(&items);
+		return 0;
+	}
+	while (c.pos < items.n) {
+		struct item *it = &items.v[c.pos];
+
+		if (!r->matches && r->verdict == VERDICT_NONE && delin_base(r, it)) {
+			c.pos++;
+			continue;
+		}
+		if (it->kind == ITEM_COUNTER) {
+			r->has_counters = true;
+			r->pkts = it->pkts;
+			r->bytes = it->bytes;
+			c.pos++;
+			continue;
+		}
+		if (it->kind == ITEM_VERDICT && delin_verdict(r, it)) {
+			c.pos++;
+			continue;
+		}
+		if (r->verdict == VERDICT_NONE && delin_ext(r, &c, EXT_MATCH))
+			continue;
+		if (delin_ext(r, &c, EXT_TARGET))
+			continue;
+		r->unknown = true;
+		c.pos++;
+	}
+	if (seen.comment)
+		rule_attach_comment(r, seen.comment);
+	items_free(&items);
+	return 0;
+}

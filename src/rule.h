@@ -1,0 +1,93 @@
+/* struct rule: one iptables rule as the command line and the kernel see it,
+ * independent of how either spells it. */
+#ifndef IPTNFT_RULE_H
+#define IPTNFT_RULE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+/* Which base fields carry a '!' */
+enum rule_inv {
+	INV_IN = 1 << 0,
+	INV_OUT = 1 << 1,
+	INV_SRC = 1 << 2,
+	INV_DST = 1 << 3,
+	INV_FRAG = 1 << 4,
+	INV_PROTO = 1 << 5,
+};
+
+/* What the rule does when it matches. */
+enum verdict {
+	VERDICT_NONE,		/* no -j: count only */
+	VERDICT_ACCEPT,
+	VERDICT_DROP,
+	VERDICT_RETURN,
+	VERDICT_JUMP,		/* -j CHAIN */
+	VERDICT_GOTO,		/* -g CHAIN */
+	VERDICT_TARGET,		/* an extension target */
+};
+
+struct extension;
+
+/* One match or target instance: its extension and its parsed options. */
+struct ext_inst {
+	const struct extension *ext;
+	void *data;		/* ext->size bytes, owned by the instance */
+	struct ext_inst *next;
+};
+
+struct addr_mask {
+	uint8_t addr[16];
+	uint8_t mask[16];
+};
+
+struct rule {
+	uint8_t family;		/* NFPROTO_IPV4 or NFPROTO_IPV6 */
+	uint8_t inv;		/* enum rule_inv bits */
+	bool has_proto;
+	bool frag;		/* -f given (with INV_FRAG: ! -f) */
+	uint16_t proto;		/* layer 4 protocol when has_proto; 0 = all */
+	struct addr_mask src, dst;
+	char iniface[IFNAMSIZ], outiface[IFNAMSIZ];	/* "eth+" keeps its '+' */
+
+	struct ext_inst *matches;	/* in rule order */
+	enum verdict verdict;
+	char *chain;			/* jump/goto target, owned */
+	struct ext_inst *target;	/* when verdict == VERDICT_TARGET */
+
+	bool has_counters;	/* -c given, or read from the kernel */
+	uint64_t pkts, bytes;
+	uint64_t handle;	/* kernel handle, 0 for a rule not yet added */
+	uint32_t hints;		/* enum rule_hint bits stored in rule userdata */
+	bool unknown;		/* holds expressions no extension claims */
+};
+
+/* Facts the native layout cannot tell apart, kept in rule userdata. */
+enum rule_hint {
+	HINT_STATE_MATCH = 1 << 0,	/* ct state came from -m state */
+};
+
+struct rule *rule_new(uint8_t family);
+void rule_free(struct rule *r);
+struct rule *rule_clone(const struct rule *r);
+struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext);
+struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext);
+void rule_set_target(struct rule *r, const struct extension *ext);
+
+struct nftnl_rule;
+/* Append r's expressions (and userdata) to nr. */
+void rule_linearize(const struct rule *r, struct nftnl_rule *nr);
+/* Read nr back into r (family set by the caller); unclaimed expressions
+ * set r->unknown. */
+int rule_delinearize(struct nftnl_rule *nr, struct rule *r);
+void rule_attach_comment(struct rule *r, const char *comment);
+
+/* Address family facts used by base fields and printing. */
+unsigned family_addr_len(uint8_t family);
+/* Length of the contiguous prefix of mask, or -1 if it is not one. */
+int mask_prefix_len(const uint8_t *mask, unsigned len);
+
+#endif

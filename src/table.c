@@ -1,0 +1,71 @@
+#include "table.h"
+
+#include <linux/netfilter.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Priorities are the kernel's for each table (see DESIGN.md: security
+ * stays at 50, before source NAT, unlike the reference's 150). */
+static const struct builtin_table tables[] = {
+	{ "filter", 3, {
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, 0 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, 0 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 0 },
+	} },
+	{ "mangle", 5, {
+		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -150 },
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, -150 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, -150 },
+		{ "OUTPUT", "route", NF_INET_LOCAL_OUT, -150 },
+		{ "POSTROUTING", "filter", NF_INET_POST_ROUTING, -150 },
+	} },
+	{ "raw", 2, {
+		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -300 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, -300 },
+	} },
+	{ "nat", 4, {
+		{ "PREROUTING", "nat", NF_INET_PRE_ROUTING, -100 },
+		{ "INPUT", "nat", NF_INET_LOCAL_IN, 100 },
+		{ "OUTPUT", "nat", NF_INET_LOCAL_OUT, -100 },
+		{ "POSTROUTING", "nat", NF_INET_POST_ROUTING, 100 },
+	} },
+	{ "security", 3, {
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, 50 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, 50 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 50 },
+	} },
+};
+
+const struct builtin_table *table_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
+		if (strcmp(tables[i].name, name) == 0)
+			return &tables[i];
+	return NULL;
+}
+
+const struct builtin_chain *table_find_chain(const struct builtin_table *t, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; t && i < t->nchains; i++)
+		if (strcmp(t->chains[i].name, name) == 0)
+			return &t->chains[i];
+	return NULL;
+}
+
+int hook_order(uint32_t hook)
+{
+	switch (hook) {
+	case NF_INET_PRE_ROUTING: return 0;
+	case NF_INET_LOCAL_IN: return 1;
+	case NF_INET_FORWARD: return 2;
+	case NF_INET_LOCAL_OUT: return 3;
+	case NF_INET_POST_ROUTING: return 4;
+	}
+	return 5;
+}

@@ -1,0 +1,173 @@
+#include "txn.h"
+
+#include <stdio.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter/nf_tables.h>
+#include <string.h>
+
+/* ---- batch building ---- */
+
+void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = batch_msg(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE, tag);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	batch_done(b);
+	nftnl_table_free(t);
+}
+
+void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
+			   const struct builtin_chain *bc, uint32_t policy, bool counters,
+			   uint64_t pkts, uint64_t bytes, int tag)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, bc->name);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, bc->hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, bc->prio);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, bc->type);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
+	if (counters) {
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, pkts);
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, bytes);
+	}
+	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE, tag);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	batch_done(b);
+	nftnl_chain_free(c);
+}
+
+void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, const char *name,
+			bool excl, int tag)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE | (excl ? NLM_F_EXCL : 0), tag);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	batch_done(b);
+	nftnl_chain_free(c);
+}
+
+void txn_del_chain(struct batch *b, uint8_t family, const char *table, const char *name,
+		   int tag)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nlh = batch_msg(b, NFT_MSG_DELCHAIN, family, 0, tag);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	batch_done(b);
+	nftnl_chain_free(c);
+}
+
+void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	if (chain)
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nlh = batch_msg(b, NFT_MSG_DELRULE, family, 0, tag);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	batch_done(b);
+	nftnl_rule_free(r);
+}
+
+/* Add rule r to chain: append, insert at the head (position 0, !append),
+ * before/after handle position, or replace the rule with handle replace. */
+void txn_add_rule(struct batch *b, const struct rule *r, const char *table, const char *chain,
+		  bool append, uint64_t position, uint64_t replace, int tag)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	uint16_t flags = NLM_F_CREATE;
+
+	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, r->family);
+	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
+	if (replace) {
+		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, replace);
+		flags = NLM_F_REPLACE;
+	} else if (position) {
+		nftnl_rule_set_u64(nr, NFTNL_RULE_POSITION, position);
+	}
+	if (append && !replace)
+		flags |= NLM_F_APPEND;
+	rule_linearize(r, nr);
+	nlh = batch_msg(b, NFT_MSG_NEWRULE, r->family, flags, tag);
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	batch_done(b);
+	nftnl_rule_free(nr);
+}
+
+void txn_del_rule(struct batch *b, uint8_t family, const char *table, const char *chain,
+		  uint64_t handle, int tag)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, handle);
+	nlh = batch_msg(b, NFT_MSG_DELRULE, family, 0, tag);
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	batch_done(b);
+	nftnl_rule_free(nr);
+}
+
+static int zero_counter_expr(struct nftnl_expr *e, void *data)
+{
+	(void)data;
+	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0) {
+		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
+		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
+	}
+	return 0;
+}
+
+/* Replace a dumped rule with itself, counters zeroed. */
+void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, int tag)
+{
+	struct nlmsghdr *nlh;
+	uint8_t family = (uint8_t)nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY);
+
+	nftnl_expr_foreach(nr, zero_counter_expr, NULL);
+	nlh = batch_msg(b, NFT_MSG_NEWRULE, family, NLM_F_REPLACE, tag);
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	batch_done(b);
+}
+
+void txn_chain_update(struct batch *b, uint8_t family, const char *table, const char *name,
+		      int policy, bool counters, uint64_t pkts, uint64_t bytes, int tag)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	if (policy >= 0)
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, (uint32_t)policy);
+	if (counters) {
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, pkts);
+		nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, bytes);
+	}
+	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, 0, tag);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	batch_done(b);
+	nftnl_chain_free(c);
+}
+

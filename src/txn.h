@@ -1,0 +1,37 @@
+/* Building batch messages: one function per kind of change. */
+#ifndef IPTNFT_TXN_H
+#define IPTNFT_TXN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nlk.h"
+#include "rule.h"
+#include "table.h"
+
+struct nftnl_rule;
+
+void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag);
+void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
+			   const struct builtin_chain *bc, uint32_t policy, bool counters,
+			   uint64_t pkts, uint64_t bytes, int tag);
+void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, const char *name,
+			bool excl, int tag);
+void txn_del_chain(struct batch *b, uint8_t family, const char *table, const char *name,
+		   int tag);
+/* Delete every rule of chain, or of the whole table when chain is NULL. */
+void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag);
+/* Add r: appended (append, position 0), at the head (!append, position
+ * 0), after (append) or before (!append) the rule with handle position,
+ * or in place of the rule with handle replace. */
+void txn_add_rule(struct batch *b, const struct rule *r, const char *table, const char *chain,
+		  bool append, uint64_t position, uint64_t replace, int tag);
+void txn_del_rule(struct batch *b, uint8_t family, const char *table, const char *chain,
+		  uint64_t handle, int tag);
+/* Replace a rule read from the kernel with itself, counters zeroed. */
+void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, int tag);
+/* Update a chain: policy (< 0 keeps it) and/or counters. */
+void txn_chain_update(struct batch *b, uint8_t family, const char *table, const char *name,
+		      int policy, bool counters, uint64_t pkts, uint64_t bytes, int tag);
+
+#endif

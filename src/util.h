@@ -1,0 +1,40 @@
+/* Small helpers every module uses: a growable string and checked allocation. */
+#ifndef IPTNFT_UTIL_H
+#define IPTNFT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Growable NUL-terminated string; the owner calls sb_free. */
+struct strbuf {
+	char *buf;
+	size_t len, cap;
+};
+
+void sb_init(struct strbuf *sb);
+void sb_free(struct strbuf *sb);
+void sb_reset(struct strbuf *sb);
+void sb_add(struct strbuf *sb, const char *s);
+void sb_addc(struct strbuf *sb, char c);
+void sb_addn(struct strbuf *sb, const char *s, size_t n);
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Append s with shell-style double quotes when it holds blanks or quotes,
+ * the way save output quotes comments. */
+void sb_add_quoted(struct strbuf *sb, const char *s);
+
+void *xmalloc(size_t n);
+void *xzalloc(size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Parse an unsigned number in [min,max], decimal or 0x-hex; false if not. */
+bool parse_uint(const char *s, uint64_t max, uint64_t *out);
+bool parse_uint_base10(const char *s, uint64_t max, uint64_t *out);
+
+#endif
