@@ -1,17 +1,13 @@
-/* Executing commands: read what the command needs, build one batch,
- * commit it under the generation it was read at, retry on a race. */
+/* Executing commands. Each command is applied to a view of its table
+ * (view.c), which queues the batch messages and reads from the kernel
+ * only what the command needs. iptables runs one command per batch;
+ * restore runs many. */
 #include "cmd.h"
 
 #include <config.h>
-
-#include <stdio.h>
 #include <errno.h>
-#include <libnftnl/chain.h>
-#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <linux/netfilter.h>
-#include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +18,7 @@
 #include "print.h"
 #include "table.h"
 #include "txn.h"
+#include "view.h"
 
 #define MAX_RETRIES 1000
 
@@ -40,46 +37,20 @@ int handle_netlink(struct handle *h)
 	return 0;
 }
 
-/* ---- reading one chain ---- */
-
-struct chain_rules {
-	uint8_t family;
-	struct rule **v;
-	unsigned n, cap;
-	bool keep_nftnl;
-	struct nftnl_rule **raw;	/* with keep_nftnl */
-};
-
-static int collect_rule(struct nftnl_rule *nr, void *data)
+static int kernel_error(struct handle *h, int err)
 {
-	struct chain_rules *cr = data;
-	struct rule *r = rule_new(cr->family);
-
-	rule_delinearize(nr, r);
-	if (cr->n == cr->cap) {
-		cr->cap = cr->cap ? cr->cap * 2 : 32;
-		cr->v = xrealloc(cr->v, cr->cap * sizeof(*cr->v));
-	}
-	cr->v[cr->n++] = r;
-	return 0;
+	return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-err, OP_NONE));
 }
 
-static void chain_rules_free(struct chain_rules *cr)
+static int no_chain(struct handle *h)
 {
-	unsigned i;
-
-	for (i = 0; i < cr->n; i++)
-		rule_free(cr->v[i]);
-	free(cr->v);
-	memset(cr, 0, sizeof(*cr));
+	return err_plain(&h->err, EXIT_OTHER, "No chain/target/match by that name.");
 }
 
-static int read_chain(struct handle *h, const char *table, const char *chain,
-		      struct chain_rules *cr)
+static int bad_rule(struct handle *h)
 {
-	memset(cr, 0, sizeof(*cr));
-	cr->family = h->family;
-	return cache_dump_rules(&h->nl, h->family, table, chain, collect_rule, cr);
+	return err_plain(&h->err, EXIT_OTHER,
+			 "Bad rule (does a matching rule exist in that chain?).");
 }
 
 static bool rules_equal(const struct rule *a, const struct rule *b)
@@ -99,242 +70,203 @@ static bool rules_equal(const struct rule *a, const struct rule *b)
 	return eq;
 }
 
-static int find_rule(const struct chain_rules *cr, const struct rule *spec)
+static int find_rule(const struct vchain *c, const struct rule *spec)
 {
 	unsigned i;
 
-	for (i = 0; i < cr->n; i++)
-		if (rules_equal(cr->v[i], spec))
+	for (i = 0; i < c->n; i++)
+		if (rules_equal(c->rules[i].r, spec))
 			return (int)i;
 	return -1;
 }
 
-/* ---- the commands ---- */
-
-struct exec {
-	struct handle *h;
-	struct command *cmd;
-	struct batch b;
-	const struct builtin_table *bt;
-};
-
-static int no_chain(struct exec *x)
+/* The command's chain, existing; a missing built-in chain is created
+ * when create is set. NULL with the error set otherwise. */
+static struct vchain *need_chain(struct view *v, const char *name, bool create)
 {
-	return err_plain(&x->h->err, EXIT_OTHER, "No chain/target/match by that name.");
+	const struct builtin_chain *bc = table_find_chain(v->bt, name);
+	struct vchain *c;
+	int err;
+
+	c = view_chain(v, name, &err);
+	if (c)
+		return c;
+	if (err < 0) {
+		kernel_error(v->h, err);
+		return NULL;
+	}
+	if (!bc || !create) {
+		no_chain(v->h);
+		return NULL;
+	}
+	return view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
 }
 
-/* Look the command's chain up; create a missing built-in one (and its
- * table) in the batch. Returns 0, or -1 with the error set. */
-static int need_chain(struct exec *x, const char *chain, struct chain_info *ci, bool create)
+static struct vchain *need_chain_rules(struct view *v, const char *name)
 {
-	const struct builtin_chain *bc = table_find_chain(x->bt, chain);
-	int ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, chain, ci);
+	struct vchain *c = need_chain(v, name, false);
+	int err;
 
-	if (ret == 0)
-		return 0;
-	if (ret != -ENOENT)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
-	if (!bc || !create)
-		return no_chain(x);
-	txn_add_table(&x->b, x->h->family, x->cmd->table, 0);
-	txn_add_builtin_chain(&x->b, x->h->family, x->cmd->table, bc, NF_ACCEPT, false, 0, 0, 0);
-	memset(ci, 0, sizeof(*ci));
-	return 0;
+	if (!c)
+		return NULL;
+	err = view_load_rules(v, c);
+	if (err < 0) {
+		kernel_error(v->h, err);
+		return NULL;
+	}
+	return c;
 }
 
-static int check_jump_target(struct exec *x, const struct rule *r)
+static int check_jump_target(struct view *v, const struct rule *r)
 {
-	struct chain_info ci;
-	int ret;
+	struct vchain *c;
+	int err;
 
 	if (r->verdict != VERDICT_JUMP && r->verdict != VERDICT_GOTO)
 		return 0;
-	ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, r->chain, &ci);
-	if (ret == -ENOENT || (ret == 0 && ci.base))
-		return err_param(&x->h->err, "Chain '%s' does not exist", r->chain);
-	if (ret < 0)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	c = view_chain(v, r->chain, &err);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	if (!c || c->ci.base)
+		return err_param(&v->h->err, "Chain '%s' does not exist", r->chain);
 	return 0;
 }
 
-static int op_append(struct exec *x)
+static int check_targets(struct view *v, const struct command *cmd)
 {
-	struct chain_info ci;
 	unsigned i;
 
-	for (i = 0; i < x->cmd->nrules; i++)
-		if (check_jump_target(x, x->cmd->rules[i]) < 0)
+	for (i = 0; i < cmd->nrules; i++)
+		if (check_jump_target(v, cmd->rules[i]) < 0)
 			return -1;
-	if (need_chain(x, x->cmd->chain, &ci, true) < 0)
-		return -1;
-	for (i = 0; i < x->cmd->nrules; i++)
-		txn_add_rule(&x->b, x->cmd->rules[i], x->cmd->table, x->cmd->chain, true, 0, 0, 0);
 	return 0;
 }
 
-static int op_insert(struct exec *x)
+static int op_append(struct view *v, struct command *cmd)
 {
-	struct chain_rules cr = { 0 };
-	struct chain_info ci;
-	uint64_t pos = 0;
-	bool append = false;
+	struct vchain *c;
 	unsigned i;
-	int ret;
 
-	for (i = 0; i < x->cmd->nrules; i++)
-		if (check_jump_target(x, x->cmd->rules[i]) < 0)
-			return -1;
-	if (need_chain(x, x->cmd->chain, &ci, true) < 0)
+	if (check_targets(v, cmd) < 0)
 		return -1;
-	if (x->cmd->rulenum > 1) {
-		ret = read_chain(x->h, x->cmd->table, x->cmd->chain, &cr);
-		if (ret < 0 && ret != -ENOENT)
-			return err_versioned(&x->h->err, EXIT_RESOURCE, "%s",
-					     err_kernel_text(-ret, OP_NONE));
-		if (x->cmd->rulenum > cr.n + 1) {
-			chain_rules_free(&cr);
-			return err_plain(&x->h->err, EXIT_OTHER, "Index of insertion too big.");
-		}
-		if (x->cmd->rulenum == cr.n + 1) {
-			append = true;
-			if (cr.n)
-				pos = cr.v[cr.n - 1]->handle;
-		} else {
-			pos = cr.v[x->cmd->rulenum - 1]->handle;
-		}
-		chain_rules_free(&cr);
+	c = need_chain(v, cmd->chain, true);
+	if (!c)
+		return -1;
+	for (i = 0; i < cmd->nrules; i++)
+		view_add_rule(v, c, cmd->rules[i], c->n, true);
+	return 0;
+}
+
+static int op_insert(struct view *v, struct command *cmd)
+{
+	unsigned pos = cmd->rulenum ? cmd->rulenum - 1 : 0, i;
+	struct vchain *c;
+	int err;
+
+	if (check_targets(v, cmd) < 0)
+		return -1;
+	c = need_chain(v, cmd->chain, true);
+	if (!c)
+		return -1;
+	if (pos > 0) {
+		err = view_load_rules(v, c);
+		if (err < 0)
+			return kernel_error(v->h, err);
+		if (pos > c->n)
+			return err_plain(&v->h->err, EXIT_OTHER, "Index of insertion too big.");
 	}
-	/* the reference inserts each expanded rule at the same number, so
-	 * the last one given ends up first */
-	for (i = 0; i < x->cmd->nrules; i++)
-		txn_add_rule(&x->b, x->cmd->rules[i], x->cmd->table, x->cmd->chain, append,
-			     pos, 0, 0);
+	for (i = 0; i < cmd->nrules; i++)
+		view_add_rule(v, c, cmd->rules[i], pos, false);
 	return 0;
 }
 
-static int read_existing_chain(struct exec *x, struct chain_rules *cr)
+static int op_delete(struct view *v, struct command *cmd)
 {
-	struct chain_info ci;
-	int ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-
-	if (ret == -ENOENT)
-		return no_chain(x);
-	if (ret == 0)
-		ret = read_chain(x->h, x->cmd->table, x->cmd->chain, cr);
-	if (ret < 0)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
-	return 0;
-}
-
-static int op_delete(struct exec *x)
-{
-	struct chain_rules cr;
-	bool *taken;
+	struct vchain *c = need_chain_rules(v, cmd->chain);
 	unsigned i;
 	int idx;
 
-	if (read_existing_chain(x, &cr) < 0)
+	if (!c)
 		return -1;
-	taken = xzalloc(cr.n + 1);
-	for (i = 0; i < x->cmd->nrules; i++) {
-		idx = find_rule(&cr, x->cmd->rules[i]);
-		while (idx >= 0 && taken[idx]) {
-			unsigned j;
-
-			for (j = (unsigned)idx + 1, idx = -1; j < cr.n; j++)
-				if (!taken[j] && rules_equal(cr.v[j], x->cmd->rules[i])) {
-					idx = (int)j;
-					break;
-				}
-		}
-		if (idx < 0) {
-			free(taken);
-			chain_rules_free(&cr);
-			return err_plain(&x->h->err, EXIT_OTHER,
-					 "Bad rule (does a matching rule exist in that chain?).");
-		}
-		taken[idx] = true;
-		txn_del_rule(&x->b, x->h->family, x->cmd->table, x->cmd->chain,
-			     cr.v[idx]->handle, 0);
+	for (i = 0; i < cmd->nrules; i++) {
+		idx = find_rule(c, cmd->rules[i]);
+		if (idx < 0)
+			return bad_rule(v->h);
+		view_delete_rule(v, c, (unsigned)idx);
 	}
-	free(taken);
-	chain_rules_free(&cr);
 	return 0;
 }
 
-static int op_delete_num(struct exec *x)
+static int op_delete_num(struct view *v, struct command *cmd)
 {
-	struct chain_rules cr;
+	struct vchain *c = need_chain_rules(v, cmd->chain);
 
-	if (read_existing_chain(x, &cr) < 0)
+	if (!c)
 		return -1;
-	if (x->cmd->rulenum > cr.n) {
-		chain_rules_free(&cr);
-		return err_plain(&x->h->err, EXIT_OTHER, "Index of deletion too big.");
-	}
-	txn_del_rule(&x->b, x->h->family, x->cmd->table, x->cmd->chain,
-		     cr.v[x->cmd->rulenum - 1]->handle, 0);
-	chain_rules_free(&cr);
+	if (cmd->rulenum > c->n)
+		return err_plain(&v->h->err, EXIT_OTHER, "Index of deletion too big.");
+	view_delete_rule(v, c, cmd->rulenum - 1);
 	return 0;
 }
 
-static int op_replace(struct exec *x)
+static int op_replace(struct view *v, struct command *cmd)
 {
-	struct chain_rules cr;
+	struct vchain *c;
 
-	if (x->cmd->nrules != 1)
-		return err_param(&x->h->err, "-R requires a single source and destination");
-	if (check_jump_target(x, x->cmd->rules[0]) < 0)
+	if (cmd->nrules != 1)
+		return err_param(&v->h->err, "-R requires a single source and destination");
+	if (check_targets(v, cmd) < 0)
 		return -1;
-	if (read_existing_chain(x, &cr) < 0)
+	c = need_chain_rules(v, cmd->chain);
+	if (!c)
 		return -1;
-	if (x->cmd->rulenum > cr.n) {
-		chain_rules_free(&cr);
-		return err_plain(&x->h->err, EXIT_OTHER, "Index of replacement too big.");
-	}
-	txn_add_rule(&x->b, x->cmd->rules[0], x->cmd->table, x->cmd->chain, false, 0,
-		     cr.v[x->cmd->rulenum - 1]->handle, 0);
-	chain_rules_free(&cr);
+	if (cmd->rulenum > c->n)
+		return err_plain(&v->h->err, EXIT_OTHER, "Index of replacement too big.");
+	view_replace_rule(v, c, cmd->rulenum - 1, cmd->rules[0]);
 	return 0;
 }
 
-static int op_check(struct exec *x)
+static int op_check(struct view *v, struct command *cmd)
 {
-	struct chain_rules cr;
+	struct vchain *c = need_chain_rules(v, cmd->chain);
 	unsigned i;
 
-	if (read_existing_chain(x, &cr) < 0)
+	if (!c)
 		return -1;
-	for (i = 0; i < x->cmd->nrules; i++) {
-		if (find_rule(&cr, x->cmd->rules[i]) < 0) {
-			chain_rules_free(&cr);
-			return err_plain(&x->h->err, EXIT_OTHER,
-					 "Bad rule (does a matching rule exist in that chain?).");
-		}
-	}
-	chain_rules_free(&cr);
+	for (i = 0; i < cmd->nrules; i++)
+		if (find_rule(c, cmd->rules[i]) < 0)
+			return bad_rule(v->h);
 	return 0;
 }
 
-static int op_flush(struct exec *x)
+static int op_flush(struct view *v, struct command *cmd)
 {
-	struct chain_info ci;
-	int ret;
+	struct vchain *c;
+	unsigned i;
+	int err;
 
-	if (x->cmd->chain) {
-		ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-		if (ret == -ENOENT) {
-			if (table_find_chain(x->bt, x->cmd->chain))
-				return 0;
-			return no_chain(x);
-		}
-		if (ret < 0)
-			return err_versioned(&x->h->err, EXIT_RESOURCE, "%s",
-					     err_kernel_text(-ret, OP_NONE));
-	} else if (cache_get_table(&x->h->nl, x->h->family, x->cmd->table) < 0) {
+	if (cmd->chain) {
+		c = view_chain(v, cmd->chain, &err);
+		if (err < 0)
+			return kernel_error(v->h, err);
+		if (!c)
+			return table_find_chain(v->bt, cmd->chain) ? 0 : no_chain(v->h);
+		view_flush_chain(v, c);
 		return 0;
 	}
-	txn_flush(&x->b, x->h->family, x->cmd->table, x->cmd->chain, 0);
+	err = view_load_all_chains(v);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	if (v->table_state < 0)
+		return 0;
+	txn_flush(v->b, v->family, v->table, NULL, v->tag);
+	for (i = 0; i < v->nchains; i++) {
+		if (!v->chains[i].exists)
+			continue;
+		v->chains[i].n = 0;
+		v->chains[i].rules_known = true;
+		v->chains[i].fresh = true;
+	}
 	return 0;
 }
 
@@ -342,6 +274,7 @@ struct zero_walk {
 	struct batch *b;
 	unsigned want;		/* 0: all */
 	unsigned seen;
+	int tag;
 };
 
 static int zero_one(struct nftnl_rule *nr, void *data)
@@ -350,224 +283,221 @@ static int zero_one(struct nftnl_rule *nr, void *data)
 
 	z->seen++;
 	if (!z->want || z->want == z->seen)
-		txn_zero_rule(z->b, nr, 0);
+		txn_zero_rule(z->b, nr, z->tag);
 	return 0;
 }
 
-static int zero_chain(struct exec *x, const struct chain_info *ci, unsigned rulenum)
+static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 {
-	struct zero_walk z = { &x->b, rulenum, 0 };
+	struct zero_walk z = { v->b, rulenum, 0, v->tag };
 	int ret;
 
-	if (ci->base && !rulenum)
-		txn_chain_update(&x->b, x->h->family, x->cmd->table, ci->name, -1, true, 0, 0, 0);
-	ret = cache_dump_rules(&x->h->nl, x->h->family, x->cmd->table, ci->name, zero_one, &z);
-	if (ret < 0)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	if (c->ci.base && !rulenum)
+		txn_chain_update(v->b, v->family, v->table, c->ci.name, -1, true, 0, 0, v->tag);
+	if (c->fresh)
+		return 0;
+	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, zero_one, &z);
+	if (ret < 0 && ret != -ENOENT)
+		return kernel_error(v->h, ret);
 	if (rulenum && z.seen < rulenum)
-		return err_plain(&x->h->err, EXIT_OTHER, "Index of deletion too big.");
+		return err_plain(&v->h->err, EXIT_OTHER, "Index of deletion too big.");
 	return 0;
 }
 
-static int op_zero(struct exec *x)
+static int op_zero(struct view *v, struct command *cmd)
 {
-	struct chain_list cl;
-	struct chain_info ci;
+	struct vchain *c;
 	unsigned i;
-	int ret;
+	int err;
 
-	if (x->cmd->chain) {
-		ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-		if (ret == -ENOENT) {
-			if (table_find_chain(x->bt, x->cmd->chain) && !x->cmd->rulenum)
-				return 0;
-			return no_chain(x);
-		}
-		if (ret < 0)
-			return err_versioned(&x->h->err, EXIT_RESOURCE, "%s",
-					     err_kernel_text(-ret, OP_NONE));
-		return zero_chain(x, &ci, x->cmd->rulenum);
+	if (cmd->chain) {
+		c = view_chain(v, cmd->chain, &err);
+		if (err < 0)
+			return kernel_error(v->h, err);
+		if (!c)
+			return table_find_chain(v->bt, cmd->chain) && !cmd->rulenum ?
+			       0 : no_chain(v->h);
+		return zero_chain(v, c, cmd->rulenum);
 	}
-	ret = cache_list_chains(&x->h->nl, x->h->family, x->cmd->table, &cl);
-	if (ret == -ENOENT)
-		return 0;
-	for (i = 0; ret == 0 && i < cl.n; i++)
-		ret = zero_chain(x, &cl.v[i], 0);
-	chain_list_free(&cl);
-	return ret < 0 ? -1 : 0;
-}
-
-static int op_new_chain(struct exec *x)
-{
-	struct chain_info ci;
-
-	if (cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci) == 0 ||
-	    table_find_chain(x->bt, x->cmd->chain))
-		return err_plain(&x->h->err, EXIT_OTHER, "Chain already exists.");
-	txn_add_table(&x->b, x->h->family, x->cmd->table, 0);
-	txn_add_user_chain(&x->b, x->h->family, x->cmd->table, x->cmd->chain, true, 0);
+	err = view_load_all_chains(v);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	for (i = 0; i < v->nchains; i++)
+		if (v->chains[i].exists && zero_chain(v, &v->chains[i], 0) < 0)
+			return -1;
 	return 0;
 }
 
-static int op_delete_chain(struct exec *x)
+static int op_new_chain(struct view *v, struct command *cmd)
 {
-	struct chain_list cl;
-	struct chain_info ci;
+	int err;
+
+	if (view_chain(v, cmd->chain, &err) || table_find_chain(v->bt, cmd->chain))
+		return err_plain(&v->h->err, EXIT_OTHER, "Chain already exists.");
+	if (err < 0)
+		return kernel_error(v->h, err);
+	view_create_user(v, cmd->chain);
+	return 0;
+}
+
+static int op_delete_chain(struct view *v, struct command *cmd)
+{
+	struct vchain *c;
 	unsigned i;
-	int ret;
+	int err;
 
-	if (x->cmd->chain) {
-		ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-		if (ret == -ENOENT)
-			return no_chain(x);
-		if (ret < 0)
-			return err_versioned(&x->h->err, EXIT_RESOURCE, "%s",
-					     err_kernel_text(-ret, OP_NONE));
-		txn_del_chain(&x->b, x->h->family, x->cmd->table, x->cmd->chain, 0);
+	if (cmd->chain) {
+		c = view_chain(v, cmd->chain, &err);
+		if (err < 0)
+			return kernel_error(v->h, err);
+		if (!c || c->ci.base)
+			return no_chain(v->h);
+		view_delete_chain(v, c);
 		return 0;
 	}
-	ret = cache_list_chains(&x->h->nl, x->h->family, x->cmd->table, &cl);
-	if (ret == -ENOENT)
-		return 0;
-	for (i = 0; i < cl.n; i++) {
-		if (cl.v[i].base)
-			continue;
-		/* emptied first: -X without a name removes every user chain */
-		txn_flush(&x->b, x->h->family, x->cmd->table, cl.v[i].name, 0);
-	}
-	for (i = 0; i < cl.n; i++)
-		if (!cl.v[i].base)
-			txn_del_chain(&x->b, x->h->family, x->cmd->table, cl.v[i].name, 0);
-	chain_list_free(&cl);
+	err = view_load_all_chains(v);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	for (i = 0; i < v->nchains; i++)
+		if (v->chains[i].exists && !v->chains[i].ci.base)
+			view_delete_chain(v, &v->chains[i]);
 	return 0;
 }
 
-static int op_rename(struct exec *x)
+static int op_rename(struct view *v, struct command *cmd)
 {
-	struct chain_info ci, other;
-	struct nftnl_chain *c;
-	struct nlmsghdr *nlh;
-	int ret;
+	struct vchain *c;
+	int err;
 
-	ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-	if (ret == -ENOENT)
-		return no_chain(x);
-	if (ret < 0)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
-	if (cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->arg, &other) == 0)
-		return err_plain(&x->h->err, EXIT_OTHER, "File exists.");
-	c = nftnl_chain_alloc();
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, x->cmd->table);
-	nftnl_chain_set_u64(c, NFTNL_CHAIN_HANDLE, ci.handle);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, x->cmd->arg);
-	nlh = batch_msg(&x->b, NFT_MSG_NEWCHAIN, x->h->family, 0, 0);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	batch_done(&x->b);
-	nftnl_chain_free(c);
+	if (view_chain(v, cmd->arg, &err))
+		return err_plain(&v->h->err, EXIT_OTHER, "File exists.");
+	if (err < 0)
+		return kernel_error(v->h, err);
+	c = view_chain(v, cmd->chain, &err);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	if (!c || c->ci.base)
+		return no_chain(v->h);
+	view_rename_chain(v, c, cmd->arg);
 	return 0;
 }
 
-static int op_policy(struct exec *x)
+int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
+		   uint64_t pkts, uint64_t bytes)
 {
-	const struct builtin_chain *bc = table_find_chain(x->bt, x->cmd->chain);
-	struct chain_info ci;
+	const struct builtin_chain *bc = table_find_chain(v->bt, chain);
+	struct vchain *c;
 	uint32_t policy;
-	int ret;
+	int err;
 
-	if (strcmp(x->cmd->arg, "ACCEPT") == 0)
+	if (strcmp(target, "ACCEPT") == 0)
 		policy = NF_ACCEPT;
-	else if (strcmp(x->cmd->arg, "DROP") == 0)
+	else if (strcmp(target, "DROP") == 0)
 		policy = NF_DROP;
 	else
-		return err_plain(&x->h->err, EXIT_OTHER, "Bad policy name.");
+		return err_plain(&v->h->err, EXIT_OTHER, "Bad policy name.");
 	if (!bc)
-		return err_plain(&x->h->err, EXIT_OTHER, "Bad built-in chain name.");
-	ret = cache_get_chain(&x->h->nl, x->h->family, x->cmd->table, x->cmd->chain, &ci);
-	if (ret == -ENOENT) {
-		txn_add_table(&x->b, x->h->family, x->cmd->table, 0);
-		txn_add_builtin_chain(&x->b, x->h->family, x->cmd->table, bc, policy,
-				      x->cmd->counters_given, x->cmd->pkts, x->cmd->bytes, 0);
+		return err_plain(&v->h->err, EXIT_OTHER, "Bad built-in chain name.");
+	c = view_chain(v, chain, &err);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	if (!c) {
+		view_create_builtin(v, bc, policy, counters, pkts, bytes);
 		return 0;
 	}
-	if (ret < 0)
-		return err_versioned(&x->h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
-	txn_chain_update(&x->b, x->h->family, x->cmd->table, x->cmd->chain, (int)policy,
-			 x->cmd->counters_given, x->cmd->pkts, x->cmd->bytes, 0);
+	txn_chain_update(v->b, v->family, v->table, chain, (int)policy, counters, pkts, bytes,
+			 v->tag);
+	c->ci.policy = policy;
 	return 0;
 }
 
-static int build(struct exec *x)
+int cmd_build(struct view *v, struct command *cmd)
 {
-	switch (x->cmd->op) {
-	case OP_APPEND: return op_append(x);
-	case OP_INSERT: return op_insert(x);
-	case OP_DELETE: return op_delete(x);
-	case OP_DELETE_NUM: return op_delete_num(x);
-	case OP_REPLACE: return op_replace(x);
-	case OP_CHECK: return op_check(x);
-	case OP_FLUSH: return op_flush(x);
-	case OP_ZERO: return op_zero(x);
-	case OP_NEW_CHAIN: return op_new_chain(x);
-	case OP_DELETE_CHAIN: return op_delete_chain(x);
-	case OP_RENAME_CHAIN: return op_rename(x);
-	case OP_POLICY: return op_policy(x);
+	switch (cmd->op) {
+	case OP_APPEND: return op_append(v, cmd);
+	case OP_INSERT: return op_insert(v, cmd);
+	case OP_DELETE: return op_delete(v, cmd);
+	case OP_DELETE_NUM: return op_delete_num(v, cmd);
+	case OP_REPLACE: return op_replace(v, cmd);
+	case OP_CHECK: return op_check(v, cmd);
+	case OP_FLUSH: return op_flush(v, cmd);
+	case OP_ZERO: return op_zero(v, cmd);
+	case OP_NEW_CHAIN: return op_new_chain(v, cmd);
+	case OP_DELETE_CHAIN: return op_delete_chain(v, cmd);
+	case OP_RENAME_CHAIN: return op_rename(v, cmd);
+	case OP_POLICY:
+		return cmd_set_policy(v, cmd->chain, cmd->arg, cmd->counters_given, cmd->pkts,
+				      cmd->bytes);
 	default: return 0;
 	}
 }
 
-/* What the reference says when the kernel refuses the batch. */
-static int batch_error(struct exec *x, int err)
+/* The name of the chain a failed message was about, for the reference's
+ * " CHAIN_DEL failed (...): chain X" wording. */
+int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err)
 {
-	const char *cmd = x->cmd->chain;
-
-	switch (x->cmd->op) {
+	switch (op) {
 	case OP_DELETE_CHAIN:
 		if (err == -EBUSY || err == -ENOTEMPTY)
-			return err_versioned(&x->h->err, EXIT_RESOURCE,
+			return err_versioned(&h->err, EXIT_RESOURCE,
 					     " CHAIN_DEL failed (%s): chain %s",
-					     strerror(-err), cmd ? cmd : "");
+					     strerror(-err), chain ? chain : "");
 		break;
 	case OP_NEW_CHAIN:
 		if (err == -EEXIST)
-			return err_plain(&x->h->err, EXIT_OTHER, "Chain already exists.");
+			return err_plain(&h->err, EXIT_OTHER, "Chain already exists.");
 		break;
 	case OP_APPEND:
 	case OP_INSERT:
 	case OP_REPLACE:
 		if (err == -ENOENT)
-			return no_chain(x);
+			return no_chain(h);
 		break;
 	default:
 		break;
 	}
-	return err_plain(&x->h->err, EXIT_OTHER, "%s", err_kernel_text(-err, x->cmd->op));
+	return err_plain(&h->err, EXIT_OTHER, "%s", err_kernel_text(-err, op));
+}
+
+/* Which chain message number tag refers to when -X without a name fails. */
+static const char *failed_chain(struct view *v, struct command *cmd, int tag)
+{
+	(void)v;
+	(void)tag;
+	return cmd->chain;
 }
 
 static int run_modify(struct handle *h, struct command *cmd)
 {
-	struct exec x = { .h = h, .cmd = cmd };
+	struct batch b;
+	struct view v;
 	int attempt, ret = 0, tag;
+	const char *chain = NULL;
 	uint32_t genid;
 
-	x.bt = table_find(cmd->table);
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&h->nl, &genid);
 		if (ret < 0)
 			return err_versioned(&h->err, EXIT_RESOURCE,
 					     "Could not fetch rule set generation id: %s",
 					     err_kernel_text(-ret, OP_NONE));
-		batch_init(&x.b, &h->nl);
-		if (build(&x) < 0) {
-			batch_free(&x.b);
+		batch_init(&b, &h->nl);
+		view_init(&v, h, &b, cmd->table);
+		if (cmd_build(&v, cmd) < 0) {
+			view_free(&v);
+			batch_free(&b);
 			return -1;
 		}
-		ret = batch_commit(&h->nl, &x.b, genid, &tag);
-		batch_free(&x.b);
+		ret = batch_commit(&h->nl, &b, genid, &tag);
+		if (ret < 0 && ret != -ERESTART)
+			chain = failed_chain(&v, cmd, tag);
+		view_free(&v);
+		batch_free(&b);
 		if (ret != -ERESTART)
 			break;
 	}
 	if (ret < 0)
-		return batch_error(&x, ret);
+		return cmd_batch_error(h, cmd->op, chain, ret);
 	return 0;
 }
 

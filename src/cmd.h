@@ -61,6 +61,14 @@ int cmd_run(struct handle *h, struct command *cmd);
 /* Full main for the iptables/ip6tables personality. */
 int iptables_main(uint8_t family, int argc, char **argv);
 
+struct view;
+/* Apply one parsed command to a transaction's view (queues messages). */
+int cmd_build(struct view *v, struct command *cmd);
+int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
+		   uint64_t pkts, uint64_t bytes);
+/* Turn a refused batch into the reference's message. */
+int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err);
+
 /* Open netlink on demand; 0 or -1 with h->err set. */
 int handle_netlink(struct handle *h);
 

@@ -1,0 +1,422 @@
+#include "view.h"
+
+#include <errno.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <stdio.h>
+#include <linux/netfilter.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "txn.h"
+#include "util.h"
+
+void view_init(struct view *v, struct handle *h, struct batch *b, const char *table)
+{
+	memset(v, 0, sizeof(*v));
+	v->h = h;
+	v->b = b;
+	v->family = h->family;
+	v->table = table;
+	v->bt = table_find(table);
+	v->next_id = 1;
+}
+
+static void vchain_clear_rules(struct vchain *c)
+{
+	unsigned i;
+
+	for (i = 0; i < c->n; i++)
+		rule_free(c->rules[i].r);
+	c->n = 0;
+}
+
+void view_free(struct view *v)
+{
+	unsigned i;
+
+	for (i = 0; i < v->nchains; i++) {
+		vchain_clear_rules(&v->chains[i]);
+		free(v->chains[i].rules);
+	}
+	free(v->chains);
+	free(v->hash);
+	memset(v, 0, sizeof(*v));
+}
+
+/* ---- chain index ---- */
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void hash_insert(struct view *v, unsigned idx)
+{
+	unsigned mask = v->hashsize - 1, i = name_hash(v->chains[idx].ci.name) & mask;
+
+	while (v->hash[i])
+		i = (i + 1) & mask;
+	v->hash[i] = idx + 1;
+}
+
+static void hash_rebuild(struct view *v)
+{
+	unsigned i;
+
+	free(v->hash);
+	v->hash = xzalloc(v->hashsize * sizeof(*v->hash));
+	for (i = 0; i < v->nchains; i++)
+		hash_insert(v, i);
+}
+
+static struct vchain *hash_find(struct view *v, const char *name)
+{
+	unsigned mask, i;
+
+	if (!v->hashsize)
+		return NULL;
+	mask = v->hashsize - 1;
+	for (i = name_hash(name) & mask; v->hash[i]; i = (i + 1) & mask) {
+		struct vchain *c = &v->chains[v->hash[i] - 1];
+
+		if (strcmp(c->ci.name, name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+static struct vchain *chain_slot(struct view *v, const char *name)
+{
+	struct vchain *c;
+
+	if (v->nchains == v->capchains) {
+		v->capchains = v->capchains ? v->capchains * 2 : 16;
+		v->chains = xrealloc(v->chains, v->capchains * sizeof(*v->chains));
+	}
+	c = &v->chains[v->nchains++];
+	memset(c, 0, sizeof(*c));
+	snprintf(c->ci.name, sizeof(c->ci.name), "%s", name);
+	if (v->nchains * 2 > v->hashsize) {
+		v->hashsize = v->hashsize ? v->hashsize * 2 : 64;
+		while (v->nchains * 2 > v->hashsize)
+			v->hashsize *= 2;
+		hash_rebuild(v);
+	} else {
+		hash_insert(v, v->nchains - 1);
+	}
+	return c;
+}
+
+/* ---- reading ---- */
+
+struct vchain *view_chain(struct view *v, const char *name, int *err)
+{
+	struct vchain *c = hash_find(v, name);
+	struct chain_info ci;
+	int ret;
+
+	*err = 0;
+	if (c)
+		return c->exists ? c : NULL;
+	if (v->all_chains_known || v->table_state < 0)
+		return NULL;
+	ret = cache_get_chain(&v->h->nl, v->family, v->table, name, &ci);
+	if (ret == -ENOENT) {
+		/* remember the absence too */
+		c = chain_slot(v, name);
+		c->exists = false;
+		return NULL;
+	}
+	if (ret < 0) {
+		*err = ret;
+		return NULL;
+	}
+	v->table_state = 1;
+	c = chain_slot(v, name);
+	c->ci = ci;
+	c->exists = true;
+	return c;
+}
+
+int view_load_all_chains(struct view *v)
+{
+	struct chain_list cl;
+	unsigned i;
+	int ret;
+
+	if (v->all_chains_known)
+		return 0;
+	ret = cache_list_chains(&v->h->nl, v->family, v->table, &cl);
+	if (ret == -ENOENT) {
+		v->table_state = v->table_added ? 1 : -1;
+		v->all_chains_known = true;
+		chain_list_free(&cl);
+		return 0;
+	}
+	if (ret < 0) {
+		chain_list_free(&cl);
+		return ret;
+	}
+	v->table_state = 1;
+	for (i = 0; i < cl.n; i++) {
+		struct vchain *c = hash_find(v, cl.v[i].name);
+
+		if (c)
+			continue;	/* the view already knows better */
+		c = chain_slot(v, cl.v[i].name);
+		c->ci = cl.v[i];
+		c->exists = true;
+	}
+	chain_list_free(&cl);
+	v->all_chains_known = true;
+	return 0;
+}
+
+struct load_ctx {
+	struct vchain *c;
+	uint8_t family;
+};
+
+static int load_one(struct nftnl_rule *nr, void *data)
+{
+	struct load_ctx *lc = data;
+	struct vchain *c = lc->c;
+	struct vrule *vr;
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->rules = xrealloc(c->rules, c->cap * sizeof(*c->rules));
+	}
+	vr = &c->rules[c->n++];
+	memset(vr, 0, sizeof(*vr));
+	vr->r = rule_new(lc->family);
+	rule_delinearize(nr, vr->r);
+	vr->handle = vr->r->handle;
+	return 0;
+}
+
+int view_load_rules(struct view *v, struct vchain *c)
+{
+	struct load_ctx lc = { c, v->family };
+	int ret;
+
+	if (c->rules_known)
+		return 0;
+	if (c->fresh || !c->ci.handle) {
+		c->rules_known = true;
+		return 0;
+	}
+	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, load_one, &lc);
+	if (ret == -ENOENT)
+		ret = 0;
+	if (ret < 0) {
+		vchain_clear_rules(c);
+		return ret;
+	}
+	c->rules_known = true;
+	return 0;
+}
+
+/* ---- changes ---- */
+
+void view_ensure_table(struct view *v)
+{
+	if (v->table_added)
+		return;
+	txn_add_table(v->b, v->family, v->table, v->tag);
+	v->table_added = true;
+	v->table_state = 1;
+}
+
+struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
+				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes)
+{
+	struct vchain *c = hash_find(v, bc->name);
+
+	view_ensure_table(v);
+	txn_add_builtin_chain(v->b, v->family, v->table, bc, policy, counters, pkts, bytes, v->tag);
+	if (!c)
+		c = chain_slot(v, bc->name);
+	vchain_clear_rules(c);
+	c->exists = true;
+	c->fresh = true;
+	c->rules_known = true;
+	c->ci.base = true;
+	c->ci.hook = bc->hook;
+	c->ci.prio = bc->prio;
+	c->ci.policy = policy;
+	c->ci.handle = 0;
+	return c;
+}
+
+struct vchain *view_create_user(struct view *v, const char *name)
+{
+	struct vchain *c = hash_find(v, name);
+
+	view_ensure_table(v);
+	txn_add_user_chain(v->b, v->family, v->table, name, true, v->tag);
+	if (!c)
+		c = chain_slot(v, name);
+	vchain_clear_rules(c);
+	memset(&c->ci, 0, sizeof(c->ci));
+	snprintf(c->ci.name, sizeof(c->ci.name), "%s", name);
+	c->exists = true;
+	c->fresh = true;
+	c->rules_known = true;
+	return c;
+}
+
+void view_delete_chain(struct view *v, struct vchain *c)
+{
+	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
+	vchain_clear_rules(c);
+	c->exists = false;
+	c->rules_known = false;
+}
+
+void view_flush_chain(struct view *v, struct vchain *c)
+{
+	txn_flush(v->b, v->family, v->table, c->ci.name, v->tag);
+	vchain_clear_rules(c);
+	c->rules_known = true;
+	c->fresh = true;
+}
+
+void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
+{
+	struct nftnl_chain *nc = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+	struct vchain *n;
+	struct vchain saved = *c;
+
+	nftnl_chain_set_str(nc, NFTNL_CHAIN_TABLE, v->table);
+	nftnl_chain_set_u64(nc, NFTNL_CHAIN_HANDLE, c->ci.handle);
+	nftnl_chain_set_str(nc, NFTNL_CHAIN_NAME, newname);
+	nlh = batch_msg(v->b, NFT_MSG_NEWCHAIN, v->family, 0, v->tag);
+	nftnl_chain_nlmsg_build_payload(nlh, nc);
+	batch_done(v->b);
+	nftnl_chain_free(nc);
+	/* the old name is gone; the rules move with the chain */
+	c->exists = false;
+	c->rules = NULL;
+	c->n = c->cap = 0;
+	c->rules_known = false;
+	n = hash_find(v, newname);
+	if (!n)
+		n = chain_slot(v, newname);
+	free(n->rules);
+	*n = saved;
+	snprintf(n->ci.name, sizeof(n->ci.name), "%s", newname);
+}
+
+static void vrules_insert(struct vchain *c, unsigned pos, struct vrule *vr)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->rules = xrealloc(c->rules, c->cap * sizeof(*c->rules));
+	}
+	memmove(&c->rules[pos + 1], &c->rules[pos], (c->n - pos) * sizeof(*c->rules));
+	c->rules[pos] = *vr;
+	c->n++;
+}
+
+/* Fill nr's position: before (or after) the rule at idx. */
+static void set_position(struct nftnl_rule *nr, const struct vrule *ref)
+{
+	if (ref->handle)
+		nftnl_rule_set_u64(nr, NFTNL_RULE_POSITION, ref->handle);
+	else
+		nftnl_rule_set_u32(nr, NFTNL_RULE_POSITION_ID, ref->id);
+}
+
+static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
+		       const struct vrule *ref, uint64_t replace, uint32_t id)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, v->family);
+	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, v->table);
+	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, c->ci.name);
+	if (replace)
+		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, replace);
+	else if (ref)
+		set_position(nr, ref);
+	if (id)
+		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, id);
+	rule_linearize(r, nr);
+	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	batch_done(v->b);
+	nftnl_rule_free(nr);
+}
+
+void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
+		   bool append_cmd)
+{
+	struct vrule vr = { 0 };
+
+	vr.id = v->next_id++;
+	if (append_cmd || (c->rules_known && pos >= c->n)) {
+		/* at the end: after the last rule, or plain append */
+		queue_rule(v, c, r, NLM_F_CREATE | NLM_F_APPEND, NULL, 0, vr.id);
+		pos = c->n;
+	} else if (pos == 0) {
+		queue_rule(v, c, r, NLM_F_CREATE, NULL, 0, vr.id);
+	} else {
+		queue_rule(v, c, r, NLM_F_CREATE, &c->rules[pos], 0, vr.id);
+	}
+	if (!c->rules_known)
+		return;
+	vr.r = rule_clone(r);
+	vrules_insert(c, pos, &vr);
+}
+
+void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const struct rule *r)
+{
+	struct vrule *old = &c->rules[idx];
+
+	if (old->handle) {
+		queue_rule(v, c, r, NLM_F_REPLACE, NULL, old->handle, 0);
+		rule_free(old->r);
+		old->r = rule_clone(r);
+		return;
+	}
+	/* a rule of this batch has no handle yet: add the new one before
+	 * it, then delete it */
+	{
+		struct vrule vr = { 0 };
+
+		vr.id = v->next_id++;
+		queue_rule(v, c, r, NLM_F_CREATE, old, 0, vr.id);
+		vr.r = rule_clone(r);
+		view_delete_rule(v, c, idx);
+		vrules_insert(c, idx, &vr);
+	}
+}
+
+void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
+{
+	struct vrule *vr = &c->rules[idx];
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, v->table);
+	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, c->ci.name);
+	if (vr->handle)
+		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
+	else
+		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
+	nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	batch_done(v->b);
+	nftnl_rule_free(nr);
+	rule_free(vr->r);
+	memmove(&c->rules[idx], &c->rules[idx + 1], (c->n - idx - 1) * sizeof(*c->rules));
+	c->n--;
+}

@@ -1,0 +1,74 @@
+/* A transaction's view of one table: the chains and rules as they will be
+ * once the batch built so far commits. Reads from the kernel happen on
+ * demand (one chain at a time) and are remembered, so a restore of many
+ * lines asks the kernel only for what its lines need. */
+#ifndef IPTNFT_VIEW_H
+#define IPTNFT_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "cmd.h"
+#include "nlk.h"
+#include "rule.h"
+#include "table.h"
+
+struct vrule {
+	uint64_t handle;	/* kernel handle, or 0 for a rule of this batch */
+	uint32_t id;		/* NFTA_RULE_ID of a rule of this batch */
+	struct rule *r;		/* decoded rule, owned */
+};
+
+struct vchain {
+	struct chain_info ci;
+	bool exists;
+	bool rules_known;	/* rules[] mirrors the chain */
+	bool fresh;		/* created in this batch: no kernel rules */
+	struct vrule *rules;
+	unsigned n, cap;
+};
+
+struct view {
+	struct handle *h;
+	struct batch *b;
+	uint8_t family;
+	const char *table;
+	const struct builtin_table *bt;
+	int table_state;	/* 0 unknown, 1 exists, -1 missing */
+	bool table_added;	/* NEWTABLE queued */
+	bool all_chains_known;	/* chains[] holds every chain of the table */
+	struct vchain *chains;
+	unsigned nchains, capchains;
+	unsigned *hash;		/* open addressing: index + 1, 0 = empty */
+	unsigned hashsize;
+	uint32_t next_id;
+	int tag;		/* tag of the messages being added (restore line) */
+};
+
+void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
+void view_free(struct view *v);
+
+/* The chain by name, read from the kernel if not seen yet; NULL if it
+ * does not exist (*err < 0 on a kernel error). */
+struct vchain *view_chain(struct view *v, const char *name, int *err);
+/* Make sure the chain's rules are known; 0 or -errno. */
+int view_load_rules(struct view *v, struct vchain *c);
+/* Read every chain of the table (names and properties only). */
+int view_load_all_chains(struct view *v);
+
+/* Changes: each queues the batch message and updates the view. */
+void view_ensure_table(struct view *v);
+struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
+				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes);
+struct vchain *view_create_user(struct view *v, const char *name);
+void view_delete_chain(struct view *v, struct vchain *c);
+void view_flush_chain(struct view *v, struct vchain *c);
+void view_rename_chain(struct view *v, struct vchain *c, const char *newname);
+/* Insert r at index pos (0-based; pos == n appends). r is copied. */
+void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
+		   bool append_cmd);
+void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const struct rule *r);
+void view_delete_rule(struct view *v, struct vchain *c, unsigned idx);
+
+#endif
