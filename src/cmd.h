@@ -37,6 +37,7 @@ struct handle {
 	bool nl_open;
 	struct ipt_error err;
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
+	const char *restore_prog;	/* set while parsing restore lines */
 };
 
 struct command {

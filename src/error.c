@@ -47,6 +47,16 @@ int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+int err_param_bare(struct ipt_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_set(e, ERR_PARAM_BARE, EXIT_PARAM, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 int err_raw(struct ipt_error *e, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -99,6 +109,39 @@ int err_report(const struct ipt_error *e, const char *prog)
 		break;
 	case ERR_PLAIN:
 		fprintf(stderr, "%s: %s\n", prog, e->msg);
+		break;
+	case ERR_RAW:
+		fputs(e->msg, stderr);
+		break;
+	case ERR_PARAM_BARE:
+		fprintf(stderr, "%s\n", e->msg);
+		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n", prog, prog);
+		break;
+	}
+	return e->code;
+}
+
+int err_report_line(const struct ipt_error *e, const char *prog, unsigned line)
+{
+	switch (e->style) {
+	case ERR_NONE:
+		return 0;
+	case ERR_PARAM:
+		fprintf(stderr, "%s v%s (nf_tables): %s\n", prog, IPTABLES_COMPAT_VERSION, e->msg);
+		fprintf(stderr, "Error occurred at line: %u\n", line);
+		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n", prog, prog);
+		break;
+	case ERR_PARAM_BARE:
+		fprintf(stderr, "%s\n", e->msg);
+		fprintf(stderr, "Error occurred at line: %u\n", line);
+		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n", prog, prog);
+		break;
+	case ERR_VERSIONED:
+		fprintf(stderr, "%s v%s (nf_tables): \nline %u:%s%s\n", prog,
+			IPTABLES_COMPAT_VERSION, line, e->msg[0] == ' ' ? "" : " ", e->msg);
+		break;
+	case ERR_PLAIN:
+		fprintf(stderr, "%s: line %u failed: %s\n", prog, line, e->msg);
 		break;
 	case ERR_RAW:
 		fputs(e->msg, stderr);

@@ -15,6 +15,7 @@ enum err_style {
 	ERR_VERSIONED,	/* "prog vX (nf_tables): msg" */
 	ERR_PLAIN,	/* "prog: msg" */
 	ERR_RAW,	/* msg exactly as given */
+	ERR_PARAM_BARE,	/* "msg" + "Try `prog -h' ..." */
 };
 
 struct ipt_error {
@@ -29,6 +30,7 @@ int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int err_param_bare(struct ipt_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int err_raw(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The message for a kernel errno on a rule or chain command, as the
@@ -37,5 +39,7 @@ const char *err_kernel_text(int errnum, int op);
 
 /* Print e to stderr for program prog ("iptables") and return its exit code. */
 int err_report(const struct ipt_error *e, const char *prog);
+/* The same for a restore input line: prog is the restore program. */
+int err_report_line(const struct ipt_error *e, const char *prog, unsigned line);
 
 #endif

@@ -5,5 +5,7 @@
 #include <stdint.h>
 
 int iptables_main(uint8_t family, int argc, char **argv);
+int save_main(uint8_t family, int argc, char **argv);
+int restore_main(uint8_t family, int argc, char **argv);
 
 #endif

@@ -516,6 +516,9 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		c->fmt |= FMT_LINENUM;
 		break;
 	case O_TABLE:
+		if (p->h->restore_prog)
+			return err_param(err, "The -t option cannot be used in %s.\n",
+					 p->h->restore_prog);
 		if (p->invert)
 			return err_param(err, "unexpected ! flag before --table");
 		free(c->table);
@@ -776,7 +779,7 @@ static int parse_argv(struct parser *p)
 				return -1;
 			continue;
 		}
-		return err_param(&p->h->err, "Bad argument `%s'", a);
+		return err_param_bare(&p->h->err, "Bad argument `%s'", a);
 	}
 	if (p->invert)
 		return err_param(&p->h->err, "unexpected trailing \"!\"");

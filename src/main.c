@@ -17,6 +17,14 @@ static const struct {
 	{ "iptables-nft", NFPROTO_IPV4, iptables_main },
 	{ "ip6tables", NFPROTO_IPV6, iptables_main },
 	{ "ip6tables-nft", NFPROTO_IPV6, iptables_main },
+	{ "iptables-save", NFPROTO_IPV4, save_main },
+	{ "iptables-nft-save", NFPROTO_IPV4, save_main },
+	{ "ip6tables-save", NFPROTO_IPV6, save_main },
+	{ "ip6tables-nft-save", NFPROTO_IPV6, save_main },
+	{ "iptables-restore", NFPROTO_IPV4, restore_main },
+	{ "iptables-nft-restore", NFPROTO_IPV4, restore_main },
+	{ "ip6tables-restore", NFPROTO_IPV6, restore_main },
+	{ "ip6tables-nft-restore", NFPROTO_IPV6, restore_main },
 };
 
 static const char *base_name(const char *path)

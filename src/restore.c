@@ -1,0 +1,520 @@
+/* iptables-restore: read a save file, one transaction per COMMIT.
+ *
+ * A table block is kept as lines until its COMMIT; then every line is
+ * applied to a view of the table and the whole block goes to the kernel
+ * as one batch. If someone else commits meanwhile (ERESTART) the block is
+ * applied again from the start against the new state. */
+#include <config.h>
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "frontends.h"
+#include "list.h"
+#include "table.h"
+#include "txn.h"
+#include "view.h"
+
+#define MAX_RETRIES 1000
+#define MAX_ARGS 256
+
+struct block_line {
+	unsigned lineno;
+	char *text;
+	enum cmd_op op;		/* what the line did, for kernel errors */
+	char *chain;
+};
+
+struct restore {
+	struct handle h;
+	const char *prog;
+	bool counters, noflush, test, verbose;
+	const char *only_table;
+	char table[64];
+	bool in_table;
+	bool skip_table;
+	struct block_line *lines;
+	unsigned nlines, caplines;
+};
+
+static void block_clear(struct restore *rs)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->nlines; i++) {
+		free(rs->lines[i].text);
+		free(rs->lines[i].chain);
+	}
+	rs->nlines = 0;
+}
+
+static void block_add(struct restore *rs, unsigned lineno, const char *text)
+{
+	struct block_line *l;
+
+	if (rs->nlines == rs->caplines) {
+		rs->caplines = rs->caplines ? rs->caplines * 2 : 256;
+		rs->lines = xrealloc(rs->lines, rs->caplines * sizeof(*rs->lines));
+	}
+	l = &rs->lines[rs->nlines++];
+	l->lineno = lineno;
+	l->text = xstrdup(text);
+	l->op = OP_NONE;
+	l->chain = NULL;
+}
+
+/* Split a line into words: blanks separate, double quotes group, and
+ * inside quotes a backslash takes the next character literally. */
+static int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *in = line, *out;
+
+	while (*in) {
+		bool quoted = false;
+
+		while (*in && isspace((unsigned char)*in))
+			in++;
+		if (!*in)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = out = in;
+		for (; *in; in++) {
+			if (quoted && *in == '\\' && in[1]) {
+				*out++ = *++in;
+				continue;
+			}
+			if (*in == '"') {
+				quoted = !quoted;
+				continue;
+			}
+			if (!quoted && isspace((unsigned char)*in))
+				break;
+			*out++ = *in;
+		}
+		if (*in)
+			in++;
+		*out = '\0';
+	}
+	return argc;
+}
+
+static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
+{
+	unsigned long long p, b;
+	int n = 0;
+
+	if (sscanf(s, "[%llu:%llu]%n", &p, &b, &n) != 2 || n == 0)
+		return -1;
+	*pkts = p;
+	*bytes = b;
+	return n;
+}
+
+static void verbose_rule(struct restore *rs, const struct command *cmd)
+{
+	(void)rs;
+	(void)cmd;
+}
+
+/* A chain declaration ":NAME POLICY [p:b]". */
+static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
+{
+	char *copy = xstrdup(l->text + 1), *name, *policy, *ctrs, *save = NULL;
+	const struct builtin_chain *bc;
+	uint64_t pkts = 0, bytes = 0;
+	int ret = 0;
+
+	name = strtok_r(copy, " \t", &save);
+	policy = strtok_r(NULL, " \t", &save);
+	ctrs = strtok_r(NULL, " \t", &save);
+	l->op = OP_NEW_CHAIN;
+	if (!name || !policy) {
+		free(copy);
+		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
+	}
+	l->chain = xstrdup(name);
+	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
+		free(copy);
+		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
+	}
+	bc = table_find_chain(v->bt, name);
+	if (bc) {
+		l->op = OP_POLICY;
+		ret = cmd_set_policy(v, name, policy, rs->counters, pkts, bytes);
+	} else {
+		struct vchain *c;
+		int err;
+
+		if (strlen(name) >= 29) {
+			free(copy);
+			return err_param(&rs->h.err, "Invalid chain name `%s'", name);
+		}
+		c = view_chain(v, name, &err);
+		if (err < 0)
+			ret = err_versioned(&rs->h.err, EXIT_RESOURCE, "%s",
+					    err_kernel_text(-err, OP_NONE));
+		else if (c)
+			view_flush_chain(v, c);
+		else
+			view_create_user(v, name);
+	}
+	free(copy);
+	return ret;
+}
+
+static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+{
+	char *copy = xstrdup(l->text), *argv[MAX_ARGS + 2], *p = copy;
+	uint64_t pkts = 0, bytes = 0;
+	bool have_counters = false;
+	struct command cmd;
+	int argc, n, ret;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '[') {
+		n = parse_counter_prefix(p, &pkts, &bytes);
+		if (n < 0) {
+			free(copy);
+			return err_param(&rs->h.err, "Bad counter line");
+		}
+		p += n;
+		have_counters = rs->counters;
+	}
+	argv[0] = (char *)rs->h.prog;
+	argc = split_words(p, argv + 1, MAX_ARGS);
+	if (argc < 0) {
+		free(copy);
+		return err_param(&rs->h.err, "too many arguments");
+	}
+	argc++;
+	argv[argc] = NULL;
+	rs->h.restore_prog = rs->prog;
+	ret = cmd_parse(&rs->h, argc, argv, &cmd);
+	if (ret == 0) {
+		unsigned i;
+
+		free(cmd.table);
+		cmd.table = xstrdup(rs->table);
+		l->op = cmd.op;
+		l->chain = cmd.chain ? xstrdup(cmd.chain) : NULL;
+		if (have_counters) {
+			for (i = 0; i < cmd.nrules; i++) {
+				cmd.rules[i]->has_counters = true;
+				cmd.rules[i]->pkts = pkts;
+				cmd.rules[i]->bytes = bytes;
+			}
+		}
+		if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES || cmd.op == OP_VERSION ||
+		    cmd.op == OP_HELP)
+			ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog,
+				      l->lineno);
+		else
+			ret = cmd_build(v, &cmd);
+		if (ret == 0 && rs->verbose && !rs->noflush)
+			verbose_rule(rs, &cmd);
+	}
+	cmd_free(&cmd);
+	free(copy);
+	return ret;
+}
+
+/* Replace the table: every rule goes, user chains are deleted and the
+ * declared ones made anew, built-in chains keep their policy unless the
+ * input declares one. */
+static int flush_table(struct restore *rs, struct view *v)
+{
+	struct chain_list cl;
+	unsigned i;
+	int ret;
+
+	ret = list_chains_ordered(&rs->h, rs->table, v->bt, &cl);
+	if (ret < 0)
+		return err_versioned(&rs->h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	ret = view_load_all_chains(v);
+	if (ret < 0) {
+		chain_list_free(&cl);
+		return err_versioned(&rs->h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
+	}
+	if (v->table_state > 0) {
+		if (rs->verbose)
+			for (i = 0; i < cl.n; i++)
+				printf("Flushing chain `%s'\n", cl.v[i].name);
+		txn_flush(v->b, v->family, v->table, NULL, 0);
+		for (i = 0; i < v->nchains; i++) {
+			struct vchain *c = &v->chains[i];
+
+			if (!c->exists)
+				continue;
+			c->n = 0;
+			c->rules_known = true;
+			c->fresh = true;
+		}
+		for (i = 0; i < cl.n; i++) {
+			struct vchain *c;
+			int err;
+
+			if (cl.v[i].base)
+				continue;
+			if (rs->verbose)
+				printf("Deleting chain `%s'\n", cl.v[i].name);
+			c = view_chain(v, cl.v[i].name, &err);
+			if (c)
+				view_delete_chain(v, c);
+		}
+	}
+	chain_list_free(&cl);
+	return 0;
+}
+
+static int block_error_line(struct restore *rs, int tag)
+{
+	unsigned i;
+
+	for (i = 0; i < rs->nlines; i++)
+		if ((int)rs->lines[i].lineno == tag)
+			return (int)i;
+	return -1;
+}
+
+static int run_block(struct restore *rs)
+{
+	struct batch b;
+	struct view v;
+	unsigned i;
+	int attempt, ret = 0, tag = -1;
+	uint32_t genid;
+
+	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
+		ret = nlk_genid(&rs->h.nl, &genid);
+		if (ret < 0)
+			return err_versioned(&rs->h.err, EXIT_RESOURCE,
+					     "Could not fetch rule set generation id: %s",
+					     err_kernel_text(-ret, OP_NONE));
+		batch_init(&b, &rs->h.nl);
+		view_init(&v, &rs->h, &b, rs->table);
+		ret = 0;
+		if (!rs->noflush)
+			ret = flush_table(rs, &v);
+		for (i = 0; ret == 0 && i < rs->nlines; i++) {
+			struct block_line *l = &rs->lines[i];
+
+			v.tag = (int)l->lineno;
+			if (l->text[0] == ':')
+				ret = apply_chain_line(rs, &v, l);
+			else
+				ret = apply_command_line(rs, &v, l);
+			if (ret < 0)
+				tag = (int)l->lineno;
+		}
+		if (ret < 0) {
+			view_free(&v);
+			batch_free(&b);
+			return err_report_line(&rs->h.err, rs->prog, (unsigned)tag) ? -1 : -1;
+		}
+		if (rs->test)
+			ret = batch_check(&rs->h.nl, &b, genid, &tag);
+		else
+			ret = batch_commit(&rs->h.nl, &b, genid, &tag);
+		view_free(&v);
+		batch_free(&b);
+		if (ret != -ERESTART)
+			break;
+	}
+	if (ret < 0) {
+		int idx = block_error_line(rs, tag);
+		struct ipt_error *e = &rs->h.err;
+
+		if (idx < 0) {
+			fprintf(stderr, "%s: line %u failed: %s\n", rs->prog,
+				rs->nlines ? rs->lines[rs->nlines - 1].lineno + 1 : 0,
+				err_kernel_text(-ret, OP_NONE));
+			return -1;
+		}
+		cmd_batch_error(&rs->h, rs->lines[idx].op, rs->lines[idx].chain, ret);
+		err_report_line(e, rs->prog, rs->lines[idx].lineno);
+		return -1;
+	}
+	return 0;
+}
+
+static void restore_usage(const char *prog)
+{
+	printf("Usage: %s [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+	       "  -c, --counters        restore counters\n"
+	       "  -v, --verbose         say what is done\n"
+	       "  -V, --version         print the version\n"
+	       "  -t, --test            check the input with the kernel, change nothing\n"
+	       "  -h, --help            this text\n"
+	       "  -n, --noflush         keep what is there; a chain line flushes that chain\n"
+	       "  -T, --table TABLE     restore only this table\n"
+	       "  -w, --wait [secs], -W, --wait-interval usecs, -M, --modprobe command\n"
+	       "                        accepted; iptnft needs no lock\n", prog);
+}
+
+static int fail_line(struct restore *rs, unsigned lineno)
+{
+	fprintf(stderr, "%s: line %u failed\n", rs->prog, lineno);
+	return 1;
+}
+
+static int restore_stream(struct restore *rs, FILE *in)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	ssize_t n;
+	int ret = 0;
+
+	while ((n = getline(&line, &cap, in)) >= 0) {
+		char *p = line;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strcmp(p, "COMMIT") == 0 || strncmp(p, "COMMIT ", 7) == 0) {
+			if (!rs->in_table) {
+				ret = fail_line(rs, lineno);
+				break;
+			}
+			if (!rs->skip_table && run_block(rs) < 0) {
+				ret = rs->h.err.code ? rs->h.err.code : 1;
+				break;
+			}
+			block_clear(rs);
+			rs->in_table = false;
+			continue;
+		}
+		if (*p == '*') {
+			if (rs->in_table) {
+				struct ipt_error e = { 0 };
+
+				err_param_bare(&e, "Bad argument `%s'", p);
+				ret = err_report_line(&e, rs->prog, lineno);
+				break;
+			}
+			snprintf(rs->table, sizeof(rs->table), "%s", p + 1);
+			if (!table_find(rs->table)) {
+				struct ipt_error e = { 0 };
+
+				err_param(&e, "%s: line %u table name '%s' invalid", rs->prog, lineno,
+					  rs->table);
+				ret = err_report_line(&e, rs->prog, lineno);
+				break;
+			}
+			rs->in_table = true;
+			rs->skip_table = rs->only_table && strcmp(rs->only_table, rs->table) != 0;
+			continue;
+		}
+		if (!rs->in_table) {
+			ret = fail_line(rs, lineno);
+			break;
+		}
+		if (!rs->skip_table)
+			block_add(rs, lineno, p);
+	}
+	if (ret == 0 && rs->in_table) {
+		fprintf(stderr, "%s: COMMIT expected at line %u\n", rs->prog, lineno + 1);
+		ret = 1;
+	}
+	free(line);
+	block_clear(rs);
+	return ret;
+}
+
+int restore_main(uint8_t family, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "counters", no_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "test", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "noflush", no_argument, NULL, 'n' },
+		{ "table", required_argument, NULL, 'T' },
+		{ "modprobe", required_argument, NULL, 'M' },
+		{ "wait", optional_argument, NULL, 'w' },
+		{ "wait-interval", required_argument, NULL, 'W' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct restore rs;
+	const char *slash = strrchr(argv[0], '/');
+	FILE *in = stdin;
+	int c, ret;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.h.family = family;
+	rs.h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
+	rs.prog = slash ? slash + 1 : argv[0];
+	while ((c = getopt_long(argc, argv, "bcvVthnT:M:w::W:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			break;
+		case 'c':
+			rs.counters = true;
+			break;
+		case 'v':
+			rs.verbose = true;
+			break;
+		case 'V':
+			printf("%s v%s (nf_tables)\niptnft %s\n", rs.prog, IPTABLES_COMPAT_VERSION,
+			       PACKAGE_VERSION);
+			return 0;
+		case 't':
+			rs.test = true;
+			break;
+		case 'h':
+			restore_usage(rs.prog);
+			return 0;
+		case 'n':
+			rs.noflush = true;
+			break;
+		case 'T':
+			rs.only_table = optarg;
+			break;
+		case 'w':
+			if (!optarg && optind < argc && argv[optind][0] != '-' &&
+			    isdigit((unsigned char)argv[optind][0]))
+				optind++;
+			break;
+		case 'M':
+		case 'W':
+			break;
+		default:
+			fprintf(stderr, "Try `%s -h' for more information.\n", rs.prog);
+			return 1;
+		}
+	}
+	if (optind == argc - 1) {
+		in = fopen(argv[optind], "re");
+		if (!in) {
+			fprintf(stderr, "Can't open %s: %s\n", argv[optind], strerror(errno));
+			return 1;
+		}
+	} else if (optind < argc) {
+		fprintf(stderr, "Unknown arguments found on commandline\n");
+		return 1;
+	}
+	if (handle_netlink(&rs.h) < 0) {
+		ret = err_report(&rs.h.err, rs.h.prog);
+		goto out;
+	}
+	ret = restore_stream(&rs, in);
+	nlk_close(&rs.h.nl);
+out:
+	if (in != stdin)
+		fclose(in);
+	free(rs.lines);
+	return ret;
+}
