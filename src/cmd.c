@@ -22,18 +22,29 @@
 
 #define MAX_RETRIES 1000
 
+static int genid_error(struct handle *h, int err)
+{
+	return err_versioned(&h->err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
+			     err == -EPERM || err == -EACCES ?
+			     "Permission denied (you must be root)" : strerror(-err));
+}
+
 int handle_netlink(struct handle *h)
 {
+	uint32_t genid;
 	int ret;
 
 	if (h->nl_open)
 		return 0;
 	ret = nlk_open(&h->nl);
 	if (ret < 0)
-		return err_versioned(&h->err, EXIT_RESOURCE,
-				     "Could not fetch rule set generation id: %s",
-				     err_kernel_text(-ret, OP_NONE));
+		return genid_error(h, ret);
 	h->nl_open = true;
+	/* the reference asks for the generation first; an unprivileged
+	 * caller learns here that it must be root */
+	ret = nlk_genid(&h->nl, &genid);
+	if (ret < 0)
+		return genid_error(h, ret);
 	return 0;
 }
 
@@ -478,9 +489,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&h->nl, &genid);
 		if (ret < 0)
-			return err_versioned(&h->err, EXIT_RESOURCE,
-					     "Could not fetch rule set generation id: %s",
-					     err_kernel_text(-ret, OP_NONE));
+			return genid_error(h, ret);
 		batch_init(&b, &h->nl);
 		view_init(&v, h, &b, cmd->table);
 		if (cmd_build(&v, cmd) < 0) {

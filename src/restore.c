@@ -507,7 +507,8 @@ int restore_main(uint8_t family, int argc, char **argv)
 		return 1;
 	}
 	if (handle_netlink(&rs.h) < 0) {
-		ret = err_report(&rs.h.err, rs.h.prog);
+		ret = err_report(&rs.h.err, rs.prog);
+		nlk_close(&rs.h.nl);
 		goto out;
 	}
 	ret = restore_stream(&rs, in);

@@ -166,8 +166,11 @@ int save_main(uint8_t family, int argc, char **argv)
 		fprintf(stderr, "Unknown arguments found on commandline\n");
 		return 1;
 	}
-	if (handle_netlink(&h) < 0)
-		return err_report(&h.err, h.prog);
+	if (handle_netlink(&h) < 0) {
+		ret = err_report(&h.err, prog);
+		nlk_close(&h.nl);
+		return ret;
+	}
 	if (table) {
 		if (!table_find(table)) {
 			fprintf(stderr, "%s v%s (nf_tables): table '%s' does not exist\n", prog,
