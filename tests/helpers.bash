@@ -1,0 +1,127 @@
+# helpers.bash - common setup for the iptnft bats suites.
+#
+#   load helpers            (from a tests/*.bats file)
+#
+# Provides:
+#   TOP          repository root
+#   IPTNFT       our multi-call binary (env override; default $TOP/src/iptnft)
+#   IPT_BIN      private dir with symlinks iptables, iptables-save,
+#                iptables-restore, ip6tables, ip6tables-save,
+#                ip6tables-restore -> $IPTNFT
+#   NS           this test's network namespace (iptnft-$$-$BATS_TEST_NUMBER)
+#   NS_REF       its twin for the reference ($NS-r), created on first use
+#   ns CMD...            run CMD in $NS
+#   ipt ARGS...          our iptables in $NS   (also ipt_save, ipt_restore,
+#                        ipt6, ipt6_save, ipt6_restore)
+#   ref ARGS...          iptables-nft in $NS_REF (also ref_save, ref_restore)
+#   need_ref             skip the test unless iptables-nft is installed
+#   need_iptnft          fail the test unless our binary exists
+#   veth_setup           connect $NS (10.99.0.1/24, veth0) with a new peer
+#                        namespace $NS_PEER (10.99.0.2/24, veth1); lo up in both
+#   peer CMD...          run CMD in $NS_PEER
+#   new_netns NAME       create a namespace (lo up) that teardown deletes
+#
+# setup()/teardown() are defined here and call iptnft_setup/iptnft_teardown;
+# a suite that needs its own can redefine them and call those.
+# Nothing here touches the netfilter state of the caller's namespace.
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+IPTNFT=${IPTNFT:-$TOP/src/iptnft}
+export LC_ALL=C
+
+REF_DIR=${IPTNFT_REF:-}
+if [ -z "$REF_DIR" ]; then
+	REF_DIR=$(PATH="$PATH:/usr/sbin:/sbin" command -v iptables-nft 2>/dev/null)
+	REF_DIR=${REF_DIR%/*}
+fi
+REF_IPTABLES=$REF_DIR/iptables-nft
+REF_SAVE=$REF_DIR/iptables-nft-save
+REF_RESTORE=$REF_DIR/iptables-nft-restore
+
+# make_bin DIR: symlink bin dir for the personalities of $IPTNFT
+make_bin() {
+	local dir=$1 p
+	mkdir -p "$dir"
+	for p in iptables iptables-save iptables-restore \
+		ip6tables ip6tables-save ip6tables-restore; do
+		ln -sfn "$IPTNFT" "$dir/$p"
+	done
+}
+
+new_netns() {
+	ip netns add "$1" || return 1
+	echo "$1" >> "$BATS_TEST_TMPDIR/.netns"
+	ip -n "$1" link set lo up
+}
+
+iptnft_setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+	IPT_BIN=$BATS_TEST_TMPDIR/bin
+	make_bin "$IPT_BIN"
+	NS=iptnft-$$-$BATS_TEST_NUMBER
+	NS_REF=$NS-r
+	NS_PEER=$NS-p
+	: > "$BATS_TEST_TMPDIR/.netns"
+	new_netns "$NS"
+}
+
+iptnft_teardown() {
+	local n
+	[ -f "$BATS_TEST_TMPDIR/.netns" ] || return 0
+	while read -r n; do
+		[ -n "$n" ] && ip netns del "$n" 2>/dev/null
+	done < "$BATS_TEST_TMPDIR/.netns"
+	rm -f "$BATS_TEST_TMPDIR/.netns"
+	return 0
+}
+
+setup() { iptnft_setup; }
+teardown() { iptnft_teardown; }
+
+need_ref() {
+	[ -x "$REF_IPTABLES" ] || skip "reference iptables-nft not installed"
+}
+
+need_iptnft() {
+	[ -x "$IPTNFT" ] || fail "iptnft binary not found at $IPTNFT (build it, or set IPTNFT)"
+}
+
+ns() { ip netns exec "$NS" "$@"; }
+ipt() { ip netns exec "$NS" "$IPT_BIN/iptables" "$@"; }
+ipt_save() { ip netns exec "$NS" "$IPT_BIN/iptables-save" "$@"; }
+ipt_restore() { ip netns exec "$NS" "$IPT_BIN/iptables-restore" "$@"; }
+ipt6() { ip netns exec "$NS" "$IPT_BIN/ip6tables" "$@"; }
+ipt6_save() { ip netns exec "$NS" "$IPT_BIN/ip6tables-save" "$@"; }
+ipt6_restore() { ip netns exec "$NS" "$IPT_BIN/ip6tables-restore" "$@"; }
+
+_ref_ns() {
+	[ -e "/run/netns/$NS_REF" ] || new_netns "$NS_REF"
+}
+ref() { _ref_ns && ip netns exec "$NS_REF" "$REF_IPTABLES" "$@"; }
+ref_save() { _ref_ns && ip netns exec "$NS_REF" "$REF_SAVE" "$@"; }
+ref_restore() { _ref_ns && ip netns exec "$NS_REF" "$REF_RESTORE" "$@"; }
+
+veth_setup() {
+	new_netns "$NS_PEER" || return 1
+	ip -n "$NS" link add veth0 type veth peer name veth1 netns "$NS_PEER" || return 1
+	ip -n "$NS" addr add 10.99.0.1/24 dev veth0
+	ip -n "$NS_PEER" addr add 10.99.0.2/24 dev veth1
+	ip -n "$NS" link set veth0 up
+	ip -n "$NS_PEER" link set veth1 up
+}
+peer() { ip netns exec "$NS_PEER" "$@"; }
+
+# diff_case FILE NAME: one differential case (see tests/diff/run-case)
+# shellcheck disable=SC2154 # status, output: set by bats run
+diff_case() {
+	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+	run "$TOP/tests/diff/run-case" "$1" "$2"
+	[ "$status" != 77 ] || skip "reference iptables-nft not installed"
+	if [ "$status" != 0 ]; then
+		printf '%s\n' "$output"
+		return 1
+	fi
+}
