@@ -11,8 +11,8 @@ struct conntrack_data {
 enum { O_CTSTATE };
 
 static const struct ext_opt conntrack_opts[] = {
-	{ "ctstate", true, O_CTSTATE, true, false },
-	{ NULL, false, 0, false, false },
+	{ .name = "ctstate", .has_arg = true, .id = O_CTSTATE, .invertible = true },
+	{ .name = NULL },
 };
 
 static int conntrack_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
@@ -53,8 +53,6 @@ static bool conntrack_delinearize(struct delin_ctx *c, void *data)
 {
 	struct conntrack_data *d = data;
 
-	if (c->rule->hints & HINT_STATE_MATCH)
-		return false;
 	if (!ctstate_delinearize(c, &d->state, &d->inv_state))
 		return false;
 	d->has_state = true;

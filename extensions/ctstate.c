@@ -27,9 +27,20 @@ int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_erro
 	char buf[256], *tok, *save = NULL;
 	size_t i;
 
+	const char *p = s, *comma;
+
 	*bits = 0;
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* every element must name a state: "NEW," and "" are refused */
+	do {
+		size_t len;
+
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
+		tok = buf;
+		if (!*tok && !allow_nat)
+			return err_param(err, "\"--%s\" requires a list of states with no spaces, e.g. ESTABLISHED,RELATED",
+					 what);
 		for (i = 0; i < ARRAY_SIZE(ct_names); i++)
 			if (strcasecmp(tok, ct_names[i].name) == 0 &&
 			    (allow_nat || !(ct_names[i].bit & CTS_NAT_BITS)))
@@ -37,11 +48,9 @@ int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_erro
 		if (i == ARRAY_SIZE(ct_names))
 			return err_param(err, "Bad %s \"%s\"", what, tok);
 		*bits |= ct_names[i].bit;
-	}
-	if (!*bits && allow_nat)
-		return err_param(err, "Bad %s \"%s\"", what, s);
-	if (!*bits)
-		return err_param(err, "Bad %s \"%s\"", what, s);
+		p = comma ? comma + 1 : NULL;
+	} while (p);
+	(void)save;
 	return 0;
 }
 

@@ -71,8 +71,8 @@ static const struct icmp_name icmp_names[] = {
 enum { O_TYPE };
 
 static const struct ext_opt icmp_opts[] = {
-	{ "icmp-type", true, O_TYPE, true, false },
-	{ NULL, false, 0, false, false },
+	{ .name = "icmp-type", .has_arg = true, .id = O_TYPE, .invertible = true },
+	{ .name = NULL },
 };
 
 static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
@@ -108,16 +108,18 @@ static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg
 		char tbuf[16];
 
 		snprintf(tbuf, sizeof(tbuf), "%.*s", (int)(slash - arg), arg);
+		if (strchr(slash + 1, '/'))
+			return err_param(ctx->err, "unknown character /");
 		if (!parse_uint_base10(tbuf, 255, &t))
-			return err_param(ctx->err, "Invalid ICMP type `%s'\n", tbuf);
+			return err_param(ctx->err, "Unknown ICMP type `%s'", tbuf);
 		if (!parse_uint_base10(slash + 1, 255, &c))
-			return err_param(ctx->err, "Invalid ICMP code `%s'\n", slash + 1);
+			return err_param(ctx->err, "Unknown ICMP code `%s'", arg);
 		d->type = (uint8_t)t;
 		d->code_min = d->code_max = (uint8_t)c;
 		return 0;
 	}
 	if (!parse_uint_base10(arg, 255, &t))
-		return err_param(ctx->err, "Invalid ICMP type `%s'\n", arg);
+		return err_param(ctx->err, "Unknown ICMP type `%s'", arg);
 	d->type = (uint8_t)t;
 	d->code_min = 0;
 	d->code_max = 0xff;
@@ -127,9 +129,10 @@ static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg
 static int icmp_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
-	(void)seen;
-	if (!ctx->rule->has_proto || ctx->rule->proto != 1 || (ctx->rule->inv & INV_PROTO))
-		return err_param(ctx->err, "icmp match: only valid for protocol 1");
+	if (!seen)
+		return err_param(ctx->err, "icmp: option \"--icmp-type\" must be specified\n");
+	if (!ctx->rule->has_proto || ctx->rule->proto != 1)
+		return err_param(ctx->err, "ICMP match requires '-p icmp'");
 	return 0;
 }
 

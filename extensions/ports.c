@@ -5,6 +5,23 @@
 #include <netdb.h>
 #include <string.h>
 
+#include "parse.h"
+
+int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool inv,
+		struct ipt_error *err)
+{
+	if (parse_port_range(arg, proto, &pr->lo, &pr->hi, err) < 0)
+		return -1;
+	pr->inv = inv;
+	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
+	if (inv && pr->lo == 0 && pr->hi != 65535) {
+		pr->lo = pr->hi + 1;
+		pr->hi = 65535;
+		pr->inv = false;
+	}
+	return 0;
+}
+
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr)
 {
 	uint16_t lo = htons(pr->lo), hi = htons(pr->hi);

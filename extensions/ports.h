@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "expr.h"
 #include "util.h"
 
@@ -14,6 +15,11 @@ struct port_range {
 	uint16_t lo, hi;
 };
 
+/* Parse "a", "a:b", ":b", "a:" for proto into pr, the way the reference
+ * normalises it: a full range tests nothing and is dropped, and a negated
+ * range from 0 becomes the positive range above it. */
+int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool inv,
+		struct ipt_error *err);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it. */

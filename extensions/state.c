@@ -1,6 +1,7 @@
 /* -m state --state: connection tracking state (ct state & bits != 0).
- * The same expressions as conntrack --ctstate; a hint in the rule's
- * userdata remembers which one was written. */
+ * The same expressions as conntrack --ctstate; the match list in the
+ * rule's userdata remembers which one was written, so this match claims
+ * ct state only where the list names it. */
 #include "ctstate.h"
 #include "ext.h"
 
@@ -12,8 +13,8 @@ struct state_data {
 enum { O_STATE };
 
 static const struct ext_opt state_opts[] = {
-	{ "state", true, O_STATE, true, false },
-	{ NULL, false, 0, false, false },
+	{ .name = "state", .has_arg = true, .id = O_STATE, .invertible = true },
+	{ .name = NULL },
 };
 
 static int state_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
@@ -29,7 +30,7 @@ static int state_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	if (!seen)
-		return err_param(ctx->err, "state match: you must specify \"--state\"");
+		return err_param(ctx->err, "state: option \"--state\" must be specified\n");
 	return 0;
 }
 
@@ -45,7 +46,7 @@ static bool state_delinearize(struct delin_ctx *c, void *data)
 	struct state_data *d = data;
 	unsigned start = c->pos;
 
-	if (!(c->rule->hints & HINT_STATE_MATCH))
+	if (!c->listed)
 		return false;
 	if (!ctstate_delinearize(c, &d->bits, &d->inv))
 		return false;
@@ -81,7 +82,6 @@ const struct extension ext_state = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct state_data),
 	.opts = state_opts,
-	.hint = HINT_STATE_MATCH,
 	.parse = state_parse,
 	.check = state_check,
 	.linearize = state_linearize,

@@ -16,6 +16,7 @@
 
 struct tcp_data {
 	struct port_range sport, dport;
+	bool seen_sport, seen_dport, seen_flags;	/* parse time only */
 	bool has_flags, inv_flags;
 	uint8_t flg_mask, flg_cmp;
 	bool has_option, inv_option;
@@ -25,14 +26,14 @@ struct tcp_data {
 enum { O_SPORT, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
 
 static const struct ext_opt tcp_opts[] = {
-	{ "source-port", true, O_SPORT, true, false },
-	{ "sport", true, O_SPORT, true, false },
-	{ "destination-port", true, O_DPORT, true, false },
-	{ "dport", true, O_DPORT, true, false },
-	{ "syn", false, O_SYN, true, false },
-	{ "tcp-flags", true, O_FLAGS, true, true },
-	{ "tcp-option", true, O_OPTION, true, false },
-	{ NULL, false, 0, false, false },
+	{ .name = "source-port", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true },
+	{ .name = "sport", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true },
+	{ .name = "destination-port", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true },
+	{ .name = "dport", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true },
+	{ .name = "syn", .own_repeat_check = true, .id = O_SYN, .invertible = true },
+	{ .name = "tcp-flags", .own_repeat_check = true, .has_arg = true, .id = O_FLAGS, .invertible = true, .two_args = true },
+	{ .name = "tcp-option", .own_repeat_check = true, .has_arg = true, .id = O_OPTION, .invertible = true },
+	{ .name = NULL },
 };
 
 static const struct {
@@ -68,37 +69,40 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 
 	switch (id) {
 	case O_SPORT:
-		if (parse_port_range(arg, "tcp", &d->sport.lo, &d->sport.hi, ctx->err) < 0)
-			return -1;
-		d->sport.set = true;
-		d->sport.inv = inv;
-		return 0;
+		if (d->seen_sport)
+			return err_param(ctx->err, "Only one `--source-port' allowed");
+		d->seen_sport = true;
+		return ports_parse(&d->sport, arg, "tcp", inv, ctx->err);
 	case O_DPORT:
-		if (parse_port_range(arg, "tcp", &d->dport.lo, &d->dport.hi, ctx->err) < 0)
-			return -1;
-		d->dport.set = true;
-		d->dport.inv = inv;
-		return 0;
+		if (d->seen_dport)
+			return err_param(ctx->err, "Only one `--destination-port' allowed");
+		d->seen_dport = true;
+		return ports_parse(&d->dport, arg, "tcp", inv, ctx->err);
 	case O_SYN:
-		if (d->has_flags)
-			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  may be specified");
+		if (d->seen_flags)
+			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
+		d->seen_flags = true;
 		d->has_flags = true;
 		d->inv_flags = inv;
 		d->flg_mask = 0x17;
 		d->flg_cmp = 0x02;
 		return 0;
 	case O_FLAGS:
-		if (d->has_flags)
-			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  may be specified");
+		if (d->seen_flags)
+			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
+		d->seen_flags = true;
 		if (parse_flags(arg, &d->flg_mask, ctx->err) < 0 ||
 		    parse_flags(ctx->arg2, &d->flg_cmp, ctx->err) < 0)
 			return -1;
-		d->has_flags = true;
+		/* an empty mask tests nothing: the reference keeps no trace */
+		d->has_flags = d->flg_mask != 0 || inv;
 		d->inv_flags = inv;
 		return 0;
 	case O_OPTION:
-		if (!parse_uint_base10(arg, 255, &n) || n == 0)
-			return err_param(ctx->err, "Bad TCP option value `%s'", arg);
+		if (d->has_option)
+			return err_param(ctx->err, "Only one `--tcp-option' allowed");
+		if (!parse_uint_base10(arg, 255, &n))
+			return err_param(ctx->err, "Bad TCP option \"%s\"", arg);
 		d->has_option = true;
 		d->inv_option = inv;
 		d->option = (uint8_t)n;
@@ -111,8 +115,8 @@ static int tcp_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	(void)seen;
-	if (!ctx->rule->has_proto || ctx->rule->proto != 6 || (ctx->rule->inv & INV_PROTO))
-		return err_param(ctx->err, "tcp match: only valid for protocol 6");
+	if (!ctx->rule->has_proto || ctx->rule->proto != 6)
+		return err_param(ctx->err, "TCP match requires '-p tcp'");
 	return 0;
 }
 
@@ -240,6 +244,7 @@ const struct extension ext_tcp = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct tcp_data),
 	.opts = tcp_opts,
+	.merge_repeats = true,
 	.parse = tcp_parse,
 	.check = tcp_check,
 	.linearize = tcp_linearize,

@@ -1,7 +1,6 @@
 /* -m udp: source and destination ports (payload th+0 / th+2). */
 #include "ext.h"
 #include "expr.h"
-#include "parse.h"
 #include "ports.h"
 
 struct udp_data {
@@ -11,31 +10,26 @@ struct udp_data {
 enum { O_SPORT, O_DPORT };
 
 static const struct ext_opt udp_opts[] = {
-	{ "source-port", true, O_SPORT, true, false },
-	{ "sport", true, O_SPORT, true, false },
-	{ "destination-port", true, O_DPORT, true, false },
-	{ "dport", true, O_DPORT, true, false },
-	{ NULL, false, 0, false, false },
+	{ .name = "source-port", .has_arg = true, .id = O_SPORT, .invertible = true },
+	{ .name = "sport", .has_arg = true, .id = O_SPORT, .invertible = true },
+	{ .name = "destination-port", .has_arg = true, .id = O_DPORT, .invertible = true },
+	{ .name = "dport", .has_arg = true, .id = O_DPORT, .invertible = true },
+	{ .name = NULL },
 };
 
 static int udp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct udp_data *d = data;
-	struct port_range *pr = id == O_SPORT ? &d->sport : &d->dport;
 
-	if (parse_port_range(arg, "udp", &pr->lo, &pr->hi, ctx->err) < 0)
-		return -1;
-	pr->set = true;
-	pr->inv = inv;
-	return 0;
+	return ports_parse(id == O_SPORT ? &d->sport : &d->dport, arg, "udp", inv, ctx->err);
 }
 
 static int udp_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	(void)seen;
-	if (!ctx->rule->has_proto || ctx->rule->proto != 17 || (ctx->rule->inv & INV_PROTO))
-		return err_param(ctx->err, "udp match: only valid for protocol 17");
+	if (!ctx->rule->has_proto || ctx->rule->proto != 17)
+		return err_param(ctx->err, "UDP match requires '-p udp'");
 	return 0;
 }
 
@@ -88,6 +82,7 @@ const struct extension ext_udp = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct udp_data),
 	.opts = udp_opts,
+	.merge_repeats = true,
 	.parse = udp_parse,
 	.check = udp_check,
 	.linearize = udp_linearize,

@@ -135,6 +135,9 @@ static int check_jump_target(struct view *v, const struct rule *r)
 
 	if (r->verdict != VERDICT_JUMP && r->verdict != VERDICT_GOTO)
 		return 0;
+	/* a jump to a built-in chain is the kernel's to refuse */
+	if (table_find_chain(v->bt, r->chain))
+		return 0;
 	c = view_chain(v, r->chain, &err);
 	if (err < 0)
 		return kernel_error(v->h, err);
@@ -198,7 +201,7 @@ static int op_delete(struct view *v, struct command *cmd)
 	int idx;
 
 	if (!c)
-		return -1;
+		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
 	for (i = 0; i < cmd->nrules; i++) {
 		idx = find_rule(c, cmd->rules[i]);
 		if (idx < 0)
@@ -243,11 +246,24 @@ static int op_check(struct view *v, struct command *cmd)
 	unsigned i;
 
 	if (!c)
-		return -1;
+		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
 	for (i = 0; i < cmd->nrules; i++)
 		if (find_rule(c, cmd->rules[i]) < 0)
 			return bad_rule(v->h);
 	return 0;
+}
+
+/* "Flushing chain `X'" for every chain -L would show. */
+static void verbose_chains(struct view *v, const char *what)
+{
+	struct chain_list cl;
+	unsigned i;
+
+	if (list_chains_ordered(v->h, v->table, v->bt, &cl) < 0)
+		return;
+	for (i = 0; i < cl.n; i++)
+		printf("%s chain `%s'\n", what, cl.v[i].name);
+	chain_list_free(&cl);
 }
 
 static int op_flush(struct view *v, struct command *cmd)
@@ -260,6 +276,8 @@ static int op_flush(struct view *v, struct command *cmd)
 		c = view_chain(v, cmd->chain, &err);
 		if (err < 0)
 			return kernel_error(v->h, err);
+		if (v->verbose)
+			printf("Flushing chain `%s'\n", cmd->chain);
 		if (!c)
 			return table_find_chain(v->bt, cmd->chain) ? 0 : no_chain(v->h);
 		view_flush_chain(v, c);
@@ -268,6 +286,8 @@ static int op_flush(struct view *v, struct command *cmd)
 	err = view_load_all_chains(v);
 	if (err < 0)
 		return kernel_error(v->h, err);
+	if (v->verbose)
+		verbose_chains(v, "Flushing");
 	if (v->table_state < 0)
 		return 0;
 	txn_flush(v->b, v->family, v->table, NULL, v->tag);
@@ -310,8 +330,8 @@ static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, zero_one, &z);
 	if (ret < 0 && ret != -ENOENT)
 		return kernel_error(v->h, ret);
-	if (rulenum && z.seen < rulenum)
-		return err_plain(&v->h->err, EXIT_OTHER, "Index of deletion too big.");
+	if (z.seen && v->verbose && !rulenum)
+		printf("Zeroing chain `%s'\n", c->ci.name);
 	return 0;
 }
 
@@ -363,15 +383,24 @@ static int op_delete_chain(struct view *v, struct command *cmd)
 			return kernel_error(v->h, err);
 		if (!c || c->ci.base)
 			return no_chain(v->h);
+		if (v->verbose)
+			printf("Deleting chain `%s'\n", c->ci.name);
 		view_delete_chain(v, c);
 		return 0;
 	}
 	err = view_load_all_chains(v);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	for (i = 0; i < v->nchains; i++)
-		if (v->chains[i].exists && !v->chains[i].ci.base)
-			view_delete_chain(v, &v->chains[i]);
+	for (i = 0; i < v->nchains; i++) {
+		if (!v->chains[i].exists || v->chains[i].ci.base)
+			continue;
+		if (v->verbose)
+			printf("Deleting chain `%s'\n", v->chains[i].ci.name);
+		/* the tag names the chain if the kernel refuses it */
+		v->tag = (int)i + 1;
+		view_delete_chain(v, &v->chains[i]);
+	}
+	v->tag = 0;
 	return 0;
 }
 
@@ -380,7 +409,7 @@ static int op_rename(struct view *v, struct command *cmd)
 	struct vchain *c;
 	int err;
 
-	if (view_chain(v, cmd->arg, &err))
+	if (view_chain(v, cmd->arg, &err) || table_find_chain(v->bt, cmd->arg))
 		return err_plain(&v->h->err, EXIT_OTHER, "File exists.");
 	if (err < 0)
 		return kernel_error(v->h, err);
@@ -406,7 +435,8 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 	else if (strcmp(target, "DROP") == 0)
 		policy = NF_DROP;
 	else
-		return err_plain(&v->h->err, EXIT_OTHER, "Bad policy name.");
+		return err_plain(&v->h->err, EXIT_OTHER,
+				 "Bad policy name. Run `dmesg' for more information.");
 	if (!bc)
 		return err_plain(&v->h->err, EXIT_OTHER, "Bad built-in chain name.");
 	c = view_chain(v, chain, &err);
@@ -424,6 +454,19 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 
 int cmd_build(struct view *v, struct command *cmd)
 {
+	unsigned i;
+
+	if (v->verbose && (cmd->op == OP_APPEND || cmd->op == OP_INSERT ||
+			   cmd->op == OP_DELETE || cmd->op == OP_REPLACE || cmd->op == OP_CHECK)) {
+		struct strbuf sb;
+
+		sb_init(&sb);
+		for (i = 0; i < cmd->nrules; i++)
+			print_rule_verbose(&sb, cmd->rules[i]);
+		if (sb.len)
+			fwrite(sb.buf, 1, sb.len, stdout);
+		sb_free(&sb);
+	}
 	switch (cmd->op) {
 	case OP_APPEND: return op_append(v, cmd);
 	case OP_INSERT: return op_insert(v, cmd);
@@ -461,20 +504,25 @@ int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err
 	case OP_APPEND:
 	case OP_INSERT:
 	case OP_REPLACE:
-		if (err == -ENOENT)
-			return no_chain(h);
-		break;
+	case OP_DELETE:
+	case OP_DELETE_NUM:
+		return err_versioned(&h->err, EXIT_RESOURCE, " %s failed (%s): rule in chain %s",
+				     op == OP_APPEND ? "RULE_APPEND" :
+				     op == OP_INSERT ? "RULE_INSERT" :
+				     op == OP_REPLACE ? "RULE_REPLACE" : "RULE_DELETE",
+				     strerror(-err), chain ? chain : "");
 	default:
 		break;
 	}
 	return err_plain(&h->err, EXIT_OTHER, "%s", err_kernel_text(-err, op));
 }
 
-/* Which chain message number tag refers to when -X without a name fails. */
+/* Which chain a refused message was about: -X without a name tags each
+ * chain deletion with its place in the view. */
 static const char *failed_chain(struct view *v, struct command *cmd, int tag)
 {
-	(void)v;
-	(void)tag;
+	if (cmd->op == OP_DELETE_CHAIN && !cmd->chain && tag > 0 && (unsigned)tag <= v->nchains)
+		return v->chains[tag - 1].ci.name;
 	return cmd->chain;
 }
 
@@ -484,6 +532,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 	struct view v;
 	int attempt, ret = 0, tag;
 	const char *chain = NULL;
+	char chain_buf[NFT_CHAIN_MAXNAMELEN];
 	uint32_t genid;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
@@ -492,14 +541,18 @@ static int run_modify(struct handle *h, struct command *cmd)
 			return genid_error(h, ret);
 		batch_init(&b, &h->nl);
 		view_init(&v, h, &b, cmd->table);
+		v.verbose = (cmd->fmt & FMT_VERBOSE) && attempt == 0;
 		if (cmd_build(&v, cmd) < 0) {
 			view_free(&v);
 			batch_free(&b);
 			return -1;
 		}
 		ret = batch_commit(&h->nl, &b, genid, &tag);
-		if (ret < 0 && ret != -ERESTART)
-			chain = failed_chain(&v, cmd, tag);
+		if (ret < 0 && ret != -ERESTART) {
+			snprintf(chain_buf, sizeof(chain_buf), "%s",
+				 failed_chain(&v, cmd, tag) ? failed_chain(&v, cmd, tag) : "");
+			chain = chain_buf;
+		}
 		view_free(&v);
 		batch_free(&b);
 		if (ret != -ERESTART)
@@ -515,9 +568,9 @@ static int check_table(struct handle *h, struct command *cmd)
 	if (table_find(cmd->table))
 		return 0;
 	return err_raw(&h->err, 3,
-		       "%s v%s (nf_tables): can't initialize %s table `%s': Table does not exist (do you need to insmod?)\n"
+		       "%s v%s (nf_tables): table '%s' does not exist\n"
 		       "Perhaps %s or your kernel needs to be upgraded.\n",
-		       h->prog, IPTABLES_COMPAT_VERSION, h->prog, cmd->table, h->prog);
+		       h->prog, IPTABLES_COMPAT_VERSION, cmd->table, h->prog);
 }
 
 int cmd_run(struct handle *h, struct command *cmd)
@@ -533,7 +586,23 @@ int cmd_run(struct handle *h, struct command *cmd)
 	case OP_LIST_RULES:
 		ret = list_run(h, cmd);
 		if (ret == 0 && cmd->zero_after_list) {
+			/* the reference names each listed chain as it zeroes it */
+			if (cmd->chain) {
+				printf("Zeroing chain `%s'\n", cmd->chain);
+			} else {
+				struct chain_list cl;
+				unsigned i;
+
+				if (list_chains_ordered(h, cmd->table, table_find(cmd->table), &cl) == 0) {
+					for (i = 0; i < cl.n; i++)
+						printf("Zeroing chain `%s'\n", cl.v[i].name);
+					chain_list_free(&cl);
+				}
+			}
+			fflush(stdout);
 			cmd->op = OP_ZERO;
+			cmd->fmt &= ~(unsigned)FMT_VERBOSE;
+			cmd->rulenum = 0;
 			ret = run_modify(h, cmd);
 		}
 		return ret;

@@ -12,8 +12,29 @@
 
 /* ---- writing ---- */
 
+/* Does e read back as an item of its own (expr_readers below), rather
+ * than as a register load that a later item consumes? */
+static bool makes_item(const struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (strcmp(name, "bitwise") == 0 || strcmp(name, "exthdr") == 0)
+		return false;
+	if (strcmp(name, "payload") == 0)
+		return nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG);
+	if (strcmp(name, "meta") == 0)
+		return !nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG);
+	if (strcmp(name, "ct") == 0)
+		return !nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG);
+	if (strcmp(name, "immediate") == 0)
+		return nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG) == NFT_REG_VERDICT;
+	return true;
+}
+
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
+	if (makes_item(e))
+		c->items++;
 	nftnl_rule_add_expr(c->nr, e);
 }
 

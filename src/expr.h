@@ -26,6 +26,7 @@ struct lin_ctx {
 	struct nftnl_rule *nr;
 	const struct rule *rule;
 	uint8_t family;
+	unsigned items;		/* expressions so far that read back as an item */
 };
 
 enum cmp_op_kind {
@@ -130,6 +131,9 @@ struct delin_ctx {
 	unsigned pos;
 	const struct rule *rule;
 	uint8_t family;
+	/* the rule's userdata names this match here: it was written by us,
+	 * and may claim expressions it would not claim on a guess */
+	bool listed;
 };
 
 /* The item at the cursor, or NULL at the end. */

@@ -29,6 +29,7 @@ struct ext_opt {
 	uint8_t id;		/* passed to parse; also the bit in 'seen' */
 	bool invertible;	/* may follow a '!' */
 	bool two_args;		/* takes the next word too (ctx->arg2) */
+	bool own_repeat_check;	/* parse itself refuses a second use */
 };
 
 /* What an option parser may look at and how it reports problems. */
@@ -55,7 +56,9 @@ struct extension {
 	unsigned families;	/* enum ext_family */
 	size_t size;		/* bytes of per-instance data */
 	const struct ext_opt *opts;	/* NULL-name terminated */
-	uint32_t hint;		/* enum rule_hint bit this extension implies */
+	/* the reference reads two of these in a row, each with options, back
+	 * as one (tcp, udp: their fields are separate payload tests) */
+	bool merge_repeats;
 
 	/* Parse one option; inv says a '!' preceded it. Returns 0 or -1 with
 	 * ctx->err set. */

@@ -1,5 +1,6 @@
 /* The iptables front end: command line -> struct command. */
 #include <ctype.h>
+#include <errno.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ enum {
 };
 
 static const char opt_flag_names[NUMBER_OF_OPT][16] = {
-	"-n", "-s", "-d", "-p", "-j", "-v", "-x", "-i", "-o", "--line-numbers", "-c", "-f",
+	"-n", "-s", "-d", "-p", "-j", "-v", "-x", "-i", "-o", "-0", "-c", "-f",
 };
 
 /* Which options each command forbids ('x'); the rest are allowed. */
@@ -97,7 +98,7 @@ static const struct {
 	{ OP_ZERO,         "xxxxx xxxxxx" },
 	{ OP_NEW_CHAIN,    "xxxxx xxxxxx" },
 	{ OP_DELETE_CHAIN, "xxxxx xxxxxx" },
-	{ OP_POLICY,       "xxxxx xxxxx " },
+	{ OP_POLICY,       "xxxxx xxxx  " },
 	{ OP_CHECK,        "x     x  xx " },
 	{ OP_RENAME_CHAIN, "xxxxx xxxxxx" },
 	{ OP_LIST_RULES,   "xxxxx xxxxxx" },
@@ -122,7 +123,7 @@ struct parser {
 	} *seen;
 	unsigned nseen;
 	struct ext_seen target_seen;
-	bool policy_given_counters;
+	bool wait_given, wait_interval_given;
 };
 
 static const char *cmd_letter(enum cmd_op op)
@@ -169,17 +170,17 @@ static int set_command(struct parser *p, enum cmd_op op)
 {
 	struct command *c = p->cmd;
 
-	if (c->op == OP_LIST && op == OP_ZERO) {
+	if ((c->op == OP_LIST || c->op == OP_LIST_RULES) && op == OP_ZERO) {
 		c->zero_after_list = true;
 		return 0;
 	}
-	if (c->op == OP_ZERO && op == OP_LIST) {
-		c->op = OP_LIST;
+	if (c->op == OP_ZERO && (op == OP_LIST || op == OP_LIST_RULES)) {
+		c->op = op;
 		c->zero_after_list = true;
 		return 0;
 	}
 	if (c->op != OP_NONE)
-		return err_param(&p->h->err, "Cannot use -%s with -%s\n", cmd_letter(op),
+		return err_param(&p->h->err, "Cannot use -%s with -%s", cmd_letter(op),
 				 cmd_letter(c->op));
 	c->op = op;
 	return 0;
@@ -237,7 +238,7 @@ static int load_match(struct parser *p, const char *name)
 	struct ext_inst *inst;
 
 	if (!ext)
-		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory",
+		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory\n",
 				 name);
 	inst = rule_add_match(p->rule, ext);
 	p->seen = xrealloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
@@ -278,7 +279,7 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 		if (o)
 			es = &p->seen[i];
 	}
-	if (!o && p->rule->has_proto && !(p->rule->inv & INV_PROTO)) {
+	if (!o && p->rule->has_proto) {
 		/* -p tcp loads the tcp match when one of its options appears */
 		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
 
@@ -307,14 +308,27 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 	}
 	if (p->invert && !o->invertible)
 		return err_param(&p->h->err, "unexpected ! flag before --%s", name);
-	if (es->seen & (1u << o->id))
-		return err_param(&p->h->err, "%s: \"--%s\" option cannot be used more than once",
+	if ((es->seen & (1u << o->id)) && !o->own_repeat_check)
+		return err_param(&p->h->err, "%s: option \"--%s\" can only be used once.\n",
 				 es->inst->ext->name, name);
 	es->seen |= 1u << o->id;
 	if (es->inst->ext->parse(&ctx, es->inst->data, o->id, arg, p->invert) < 0)
 		return -1;
 	p->invert = false;
 	return 0;
+}
+
+/* A counter as strtoull reads it: "-1" wraps to 2^64-1, as with the
+ * reference. */
+static bool parse_counter(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!*s)
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !errno && !*end;
 }
 
 static int parse_counters(struct parser *p, const char *pk)
@@ -324,9 +338,9 @@ static int parse_counters(struct parser *p, const char *pk)
 	if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
 		return err_param(&p->h->err, "-c requires packet and byte counter");
 	by = p->argv[p->idx++];
-	if (!parse_uint_base10(pk, UINT64_MAX, &p->cmd->pkts))
+	if (!parse_counter(pk, &p->cmd->pkts))
 		return err_param(&p->h->err, "-c packet counter not numeric");
-	if (!parse_uint_base10(by, UINT64_MAX, &p->cmd->bytes))
+	if (!parse_counter(by, &p->cmd->bytes))
 		return err_param(&p->h->err, "-c byte counter not numeric");
 	p->cmd->counters_given = true;
 	return 0;
@@ -454,6 +468,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->iniface, err) < 0)
 			return -1;
+		if (strcmp(p->rule->iniface, "+") == 0)
+			p->rule->iniface[0] = '\0';	/* any interface: no test */
 		if (p->invert)
 			p->rule->inv |= INV_IN;
 		break;
@@ -462,6 +478,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->outiface, err) < 0)
 			return -1;
+		if (strcmp(p->rule->outiface, "+") == 0)
+			p->rule->outiface[0] = '\0';
 		if (p->invert)
 			p->rule->inv |= INV_OUT;
 		break;
@@ -531,19 +549,27 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		break;
 	case O_WAIT:
-		if (!arg)
-			optional_word(p);
+		w = arg ? arg : optional_word(p);
+		if (w && !parse_uint_base10(w, UINT32_MAX, &(uint64_t){ 0 }))
+			return err_param(err, "wait seconds not numeric");
+		p->wait_given = true;
 		break;
 	case O_WAIT_INTERVAL:
+		fprintf(stderr, "Ignoring deprecated --wait-interval option.\n");
+		p->wait_interval_given = true;
+		break;
 	case O_MODPROBE:
 		break;
 	case O_IPV4:
 		if (p->h->family == NFPROTO_IPV6)
-			return err_raw(err, 0, "%s", "");
+			return err_raw(err, EXIT_PARAM, "This is the IPv6 version of %s.\n",
+				       p->h->prog);
 		break;
 	case O_IPV6:
 		if (p->h->family == NFPROTO_IPV4)
-			return err_param(err, "This is the IPv4 version of iptables.");
+			return err_raw(err, EXIT_PARAM,
+				       "Try `%s -h' or '%s --help' for more information.\n",
+				       p->h->prog, p->h->prog);
 		break;
 	}
 	return 0;
@@ -625,17 +651,10 @@ static int check_options(struct parser *p)
 		for (j = 0; j < NUMBER_OF_OPT; j++)
 			if ((p->opts_seen & (1u << j)) && command_options[i].legal[j] == 'x')
 				return err_param(&p->h->err,
-						 "Illegal option `%s' with this command\n",
+						 "Illegal option `%s' with this command",
 						 opt_flag_names[j]);
 	}
 	return 0;
-}
-
-static bool chain_is_builtin_anywhere(const char *chain)
-{
-	return strcmp(chain, "PREROUTING") == 0 || strcmp(chain, "INPUT") == 0 ||
-	       strcmp(chain, "FORWARD") == 0 || strcmp(chain, "OUTPUT") == 0 ||
-	       strcmp(chain, "POSTROUTING") == 0;
 }
 
 static int check_interfaces(struct parser *p)
@@ -717,6 +736,17 @@ static int expand_rules(struct parser *p)
 	}
 	ns = srcs.n ? srcs.n : 1;
 	nd = dsts.n ? dsts.n : 1;
+	if ((ns > 1 && (p->rule->inv & INV_SRC)) || (nd > 1 && (p->rule->inv & INV_DST))) {
+		addr_list_free(&srcs);
+		addr_list_free(&dsts);
+		return err_param(&p->h->err,
+				 "! not allowed with multiple source or destination IP addresses");
+	}
+	if (c->op == OP_REPLACE && ns * nd > 1) {
+		addr_list_free(&srcs);
+		addr_list_free(&dsts);
+		return err_param(&p->h->err, "Replacement rule does not specify a unique address");
+	}
 	c->rules = xzalloc(ns * nd * sizeof(*c->rules));
 	for (i = 0; i < ns; i++) {
 		for (j = 0; j < nd; j++) {
@@ -753,9 +783,21 @@ static int validate_chain_name(struct parser *p)
 	if (ext_find(name, EXT_TARGET, p->h->family) || is_standard_target(name))
 		return err_param(&p->h->err, "chain name may not clash with target name");
 	if (name[0] == '-' || name[0] == '!')
-		return err_param(&p->h->err, "chain name not allowed to start with `%c'\n",
+		return err_param(&p->h->err, "chain name not allowed to start with `%c'",
 				 name[0]);
+	if (strpbrk(name, " \t\n"))
+		return err_param(&p->h->err, "Invalid chain name `%s'", name);
 	return 0;
+}
+
+/* The reference refuses DROP anywhere in the nat table. */
+static bool is_nat_drop(const struct parser *p)
+{
+	if (strcmp(p->cmd->table, "nat") != 0)
+		return false;
+	if (p->cmd->op == OP_POLICY)
+		return p->cmd->arg && strcmp(p->cmd->arg, "DROP") == 0;
+	return p->jump && !p->is_goto && strcmp(p->jump, "DROP") == 0;
 }
 
 static int parse_argv(struct parser *p)
@@ -769,6 +811,8 @@ static int parse_argv(struct parser *p)
 			p->invert = true;
 			continue;
 		}
+		if (p->invert && a[0] == '-' && a[1] && a[1] != '-' && strchr("ACDIRLSFZNXEPVh", a[1]))
+			return err_param(&p->h->err, "unexpected '!' flag");
 		if (a[0] == '-' && a[1] == '-' && a[2]) {
 			if (parse_long(p, a + 2) < 0)
 				return -1;
@@ -782,7 +826,9 @@ static int parse_argv(struct parser *p)
 		return err_param_bare(&p->h->err, "Bad argument `%s'", a);
 	}
 	if (p->invert)
-		return err_param(&p->h->err, "unexpected trailing \"!\"");
+		return err_param(&p->h->err, "nothing appropriate following !");
+	if (p->wait_interval_given && !p->wait_given)
+		return err_param(&p->h->err, "--wait-interval only makes sense with --wait\n");
 	return 0;
 }
 
@@ -814,30 +860,22 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 	}
 	if (cmd->op == OP_NEW_CHAIN && validate_chain_name(&p) < 0)
 		goto out;
-	if (cmd->op == OP_RENAME_CHAIN) {
-		char *old = cmd->chain;
-
-		cmd->chain = cmd->arg;
-		ret = validate_chain_name(&p);
-		cmd->chain = old;
-		if (ret < 0)
-			goto out;
-		ret = -1;
+	if (is_nat_drop(&p)) {
+		err_param(&h->err, "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n");
+		goto out;
 	}
+	if (cmd->op == OP_POLICY)
+		cmd->counters_given = false;	/* accepted, and ignored as the reference does */
 	if (op_takes_rule(cmd->op)) {
 		if (check_interfaces(&p) < 0)
 			goto out;
 		if (check_extensions(&p) < 0)
 			goto out;
-		if (p.rule->frag && p.rule->matches) {
-			/* ports and flags live in the first fragment only */
-		}
 		if (finish_target(&p) < 0)
 			goto out;
 		if (expand_rules(&p) < 0)
 			goto out;
 	}
-	(void)chain_is_builtin_anywhere;
 	ret = 0;
 out:
 	free(p.seen);

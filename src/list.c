@@ -94,6 +94,13 @@ static int list_one_rule(struct nftnl_rule *nr, void *data)
 		return 0;
 	r = rule_new(w->h->family);
 	rule_delinearize(nr, r);
+	if (r->unknown) {
+		/* never print a rule that lost what we could not read; stop as
+		 * the reference does */
+		rule_undecodable_error(&w->h->err, w->h->prog, w->chain, r->handle);
+		rule_free(r);
+		return 1;
+	}
 	if (w->save) {
 		print_rule_save(&w->out, r, w->chain, w->cmd->fmt & FMT_VERBOSE);
 		sb_addc(&w->out, '\n');
@@ -137,7 +144,7 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 			continue;
 		if (w->want) {
 			ret = walk_chain(w, ci);
-			if (ret < 0)
+			if (ret != 0)
 				break;
 			flush_out(&w->out);
 			continue;
@@ -145,8 +152,10 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 		/* the kernel counts a chain's own rules among its users, so
 		 * the title waits for the rules to be counted */
 		ret = walk_chain(w, ci);
-		if (ret < 0)
+		if (ret < 0) {
+			sb_reset(&w->out);
 			break;
+		}
 		sb_init(&title);
 		if (only < 0 && i > 0)
 			sb_addc(&title, '\n');
@@ -157,6 +166,8 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 		fwrite(title.buf, 1, title.len, stdout);
 		sb_free(&title);
 		flush_out(&w->out);
+		if (ret > 0)
+			break;	/* stopped at a rule it cannot read */
 	}
 	return ret;
 }
@@ -188,9 +199,9 @@ static int list_S(struct list_walk *w, const struct chain_list *cl, int only)
 		if (only >= 0 && (unsigned)only != i)
 			continue;
 		ret = walk_chain(w, &cl->v[i]);
-		if (ret < 0)
-			break;
 		flush_out(&w->out);
+		if (ret != 0)
+			break;
 	}
 	return ret;
 }
@@ -213,9 +224,6 @@ int list_run(struct handle *h, struct command *cmd)
 				only = (int)i;
 		if (only < 0) {
 			chain_list_free(&cl);
-			if (cmd->op == OP_LIST_RULES)
-				return err_plain(&h->err, EXIT_OTHER,
-						 "No chain/target/match by that name.");
 			return err_versioned(&h->err, EXIT_OTHER,
 					     "chain `%s' in table `%s' is incompatible, use 'nft' tool.",
 					     cmd->chain, cmd->table);
@@ -227,6 +235,8 @@ int list_run(struct handle *h, struct command *cmd)
 	sb_free(&w.out);
 	chain_list_free(&cl);
 	fflush(stdout);
+	if (ret > 0)
+		return -1;
 	if (ret < 0)
 		return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
 	return 0;

@@ -85,6 +85,37 @@ void addr_list_free(struct addr_list *l)
 	l->n = 0;
 }
 
+/* "a.b.c.d" with up to four decimal parts; missing parts are zero, so
+ * "10.1" is 10.1.0.0 as the reference reads it. */
+static bool parse_dotted(const char *s, uint8_t *out)
+{
+	unsigned part = 0;
+	uint64_t v;
+	char buf[4];
+
+	memset(out, 0, 4);
+	while (*s) {
+		size_t len = strspn(s, "0123456789");
+
+		if (part == 4 || len == 0 || len > 3)
+			return false;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		if (!parse_uint_base10(buf, 255, &v))
+			return false;
+		out[part++] = (uint8_t)v;
+		s += len;
+		if (*s == '.') {
+			s++;
+			if (!*s)
+				return false;
+		} else if (*s) {
+			return false;
+		}
+	}
+	return part > 0;
+}
+
 static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_error *err)
 {
 	unsigned alen = family_addr_len(family);
@@ -97,11 +128,8 @@ static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_e
 		return 0;
 	}
 	if (family == NFPROTO_IPV4 && strchr(m, '.')) {
-		struct in_addr a;
-
-		if (inet_pton(AF_INET, m, &a) != 1)
-			return err_param(err, "host/network `%s' not found", m);
-		memcpy(mask, &a, 4);
+		if (!parse_dotted(m, mask))
+			return err_param(err, "invalid mask `%s' specified", m);
 		return 0;
 	}
 	if (family == NFPROTO_IPV6 && strchr(m, ':')) {
@@ -130,7 +158,8 @@ static int resolve_host(const char *host, uint8_t family, const uint8_t *mask,
 
 	memset(&am, 0, sizeof(am));
 	memcpy(am.mask, mask, 16);
-	if (inet_pton(af, host, am.addr) == 1) {
+	if ((af == AF_INET && parse_dotted(host, am.addr)) ||
+	    (af == AF_INET6 && inet_pton(af, host, am.addr) == 1)) {
 		for (i = 0; i < alen; i++)
 			am.addr[i] &= am.mask[i];
 		list_add(out, &am);
@@ -162,7 +191,7 @@ int parse_addresses(const char *s, uint8_t family, struct addr_list *out,
 
 	memset(out, 0, sizeof(*out));
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *slash = strchr(tok, '/');
+		char *slash = strrchr(tok, '/');
 		uint8_t mask[16];
 
 		if (slash)
@@ -190,11 +219,16 @@ int parse_interface(const char *s, char *out, struct ipt_error *err)
 	if (n == 0)
 		return err_param(err, "Empty interface is likely to be undesired");
 	if (n >= IFNAMSIZ)
-		return err_param(err, "interface name `%s' must be shorter than %d characters",
-				 s, IFNAMSIZ);
-	for (i = 0; i < n; i++)
-		if (s[i] == '/' || isspace((unsigned char)s[i]))
-			return err_param(err, "Invalid interface name `%s'", s);
+		return err_param(err, "interface name `%s' must be shorter than IFNAMSIZ (%d)",
+				 s, IFNAMSIZ - 1);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '/' || s[i] == ' ') {
+			/* accepted, with the reference's warning */
+			fprintf(stderr, "Warning: weird character in interface `%s' ('/' and ' ' are not allowed by the kernel).\n",
+				s);
+			break;
+		}
+	}
 	memset(out, 0, IFNAMSIZ);
 	memcpy(out, s, n);
 	return 0;
@@ -211,7 +245,14 @@ int parse_port(const char *s, const char *proto, uint16_t *port, struct ipt_erro
 		*port = (uint16_t)n;
 		return 0;
 	}
+	/* the reference keeps only the low 16 bits of a udp port number */
+	if (strcmp(proto, "udp") == 0 && parse_uint_base10(s, UINT32_MAX, &n)) {
+		*port = (uint16_t)n;
+		return 0;
+	}
 	se = getservbyname(s, proto);
+	if (!se)
+		se = getservbyname(s, NULL);
 	if (se) {
 		*port = ntohs((uint16_t)se->s_port);
 		return 0;
@@ -238,11 +279,7 @@ int parse_port_range(const char *s, const char *proto, uint16_t *lo, uint16_t *h
 		return -1;
 	if (colon[1] && parse_port(colon + 1, proto, hi, err) < 0)
 		return -1;
-	if (*lo > *hi) {
-		uint16_t t = *lo;
-
-		*lo = *hi;
-		*hi = t;
-	}
+	if (*lo > *hi)
+		return err_param(err, "invalid portrange (min > max)");
 	return 0;
 }

@@ -89,7 +89,7 @@ void print_addr_list(struct strbuf *out, const struct addr_mask *am, uint8_t fam
 	}
 	addr_text(buf, sizeof(buf), am->addr, family);
 	sb_add(out, buf);
-	if (plen != (int)alen * 8 || numeric)
+	if (plen != (int)alen * 8)
 		mask_text(out, am->mask, family);
 }
 
@@ -326,5 +326,37 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 			m->ext->print(out, m->data, r, fmt);
 	if (r->verdict == VERDICT_TARGET && r->target->ext->print)
 		r->target->ext->print(out, r->target->data, r, fmt);
+	sb_addc(out, '\n');
+}
+
+void print_rule_verbose(struct strbuf *out, const struct rule *r)
+{
+	const struct ext_inst *m;
+	const char *pname = r->proto ? proto_name(r->proto, r->family) : "all";
+
+	sb_printf(out, "%s  ", target_name(r));
+	if (r->inv & INV_PROTO)
+		sb_addc(out, '!');
+	if (pname)
+		sb_add(out, pname);
+	else
+		sb_printf(out, "%u", r->proto);
+	sb_printf(out, " opt %c%c in %s%s out %s%s  ", r->inv & INV_FRAG ? '!' : '-',
+		  r->frag ? 'f' : '-', r->inv & INV_IN ? "!" : "",
+		  r->iniface[0] ? r->iniface : "*", r->inv & INV_OUT ? "!" : "",
+		  r->outiface[0] ? r->outiface : "*");
+	if (r->inv & INV_SRC)
+		sb_addc(out, '!');
+	print_addr_list(out, &r->src, r->family, true);
+	sb_add(out, "  -> ");
+	if (r->inv & INV_DST)
+		sb_addc(out, '!');
+	print_addr_list(out, &r->dst, r->family, true);
+	sb_add(out, "  ");
+	for (m = r->matches; m; m = m->next)
+		if (m->ext->print)
+			m->ext->print(out, m->data, r, FMT_NUMERIC);
+	if (r->verdict == VERDICT_TARGET && r->target->ext->print)
+		r->target->ext->print(out, r->target->data, r, FMT_NUMERIC);
 	sb_addc(out, '\n');
 }

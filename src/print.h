@@ -20,6 +20,9 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 void print_chain_title(struct strbuf *out, const char *name, const char *policy,
 		       uint64_t pkts, uint64_t bytes, int refs, unsigned fmt);
 
+/* The one-line form -v prints for a rule being added or deleted. */
+void print_rule_verbose(struct strbuf *out, const struct rule *r);
+
 /* Address forms used by extensions too. */
 void print_addr_save(struct strbuf *out, const struct addr_mask *am, uint8_t family);
 void print_addr_list(struct strbuf *out, const struct addr_mask *am, uint8_t family,

@@ -23,11 +23,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <config.h>
+
+#include "error.h"
 #include "expr.h"
 #include "ext.h"
 
 #define UDATA_COMMENT 0		/* the comment nft and the reference show */
-#define UDATA_IPTNFT_HINTS 0xa1	/* our own: enum rule_hint bits */
+/* Our own: the rule's matches by name, in order ("tcp,state"). What the
+ * expressions cannot say (-m state or -m conntrack for ct state, a -m tcp
+ * without options) is kept here; rules without it are read by guessing. */
+#define UDATA_IPTNFT_MATCHES 0xa1
 
 struct rule *rule_new(uint8_t family)
 {
@@ -410,28 +416,26 @@ static bool delin_verdict(struct rule *r, const struct item *it)
 
 /* ---- userdata ---- */
 
-static void lin_udata(struct nftnl_rule *nr, const struct rule *r, uint32_t hints,
-		      const char *comment)
+static void lin_udata(struct nftnl_rule *nr, const char *names, const char *comment)
 {
 	struct nftnl_udata_buf *buf;
 
-	if (!hints && !comment)
+	if (!names[0] && !comment)
 		return;
 	buf = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
 	if (!buf)
 		abort();
 	if (comment)
 		nftnl_udata_put_strz(buf, UDATA_COMMENT, comment);
-	if (hints)
-		nftnl_udata_put_u32(buf, UDATA_IPTNFT_HINTS, hints);
+	if (names[0])
+		nftnl_udata_put_strz(buf, UDATA_IPTNFT_MATCHES, names);
 	nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(buf),
 			    nftnl_udata_buf_len(buf));
 	nftnl_udata_buf_free(buf);
-	(void)r;
 }
 
 struct udata_seen {
-	uint32_t hints;
+	const char *matches;
 	const char *comment;
 };
 
@@ -446,9 +450,9 @@ static int udata_cb(const struct nftnl_udata *attr, void *data)
 		if (len > 0 && v[len - 1] == '\0')
 			seen->comment = v;
 		break;
-	case UDATA_IPTNFT_HINTS:
-		if (len == 4)
-			seen->hints = nftnl_udata_get_u32(attr);
+	case UDATA_IPTNFT_MATCHES:
+		if (len > 0 && v[len - 1] == '\0')
+			seen->matches = v;
 		break;
 	}
 	return 0;
@@ -469,6 +473,16 @@ void rule_attach_comment(struct rule *r, const char *comment)
 	ext->from_comment(m->data, comment);
 }
 
+int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *chain,
+			   uint64_t handle)
+{
+	return err_raw(err, 3,
+		       "Error: rule %llu in chain %s holds expressions iptnft cannot translate (see nft list chain)\n"
+		       "%s v%s (nf_tables): Parsing nftables rule failed\n"
+		       "Perhaps %s or your kernel needs to be upgraded.\n",
+		       (unsigned long long)handle, chain, prog, IPTABLES_COMPAT_VERSION, prog);
+}
+
 /* ---- whole rules ---- */
 
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
@@ -476,7 +490,8 @@ void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family };
 	const struct ext_inst *m;
 	const char *comment = NULL;
-	uint32_t hints = 0;
+	char names[NFT_USERDATA_MAXLEN / 2] = "";
+	size_t used = 0;
 
 	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
 	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
@@ -487,15 +502,22 @@ void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 	if (r->frag)
 		lin_frag(&c, r->inv & INV_FRAG);
 	for (m = r->matches; m; m = m->next) {
-		hints |= m->ext->hint;
+		unsigned before = c.items;
+		int n;
+
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
 		if (m->ext->linearize)
 			m->ext->linearize(&c, m->data);
+		/* name:items, so each match reads back exactly its own */
+		n = snprintf(names + used, sizeof(names) - used, "%s%s:%u", used ? "," : "",
+			     m->ext->name, c.items - before);
+		if (n > 0 && (size_t)n < sizeof(names) - used)
+			used += (size_t)n;
 	}
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
-	lin_udata(nr, r, hints, comment);
+	lin_udata(nr, names, comment);
 }
 
 /* Offer the items at the cursor to every extension of a kind. */
@@ -541,8 +563,69 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 	return false;
 }
 
+/* Give the cursor to each match the rule's userdata lists, in order; a
+ * match that claims nothing was given without options. */
+static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
+			 const char **comment)
+{
+	char *copy = xstrdup(list), *save = NULL, *name;
+	const struct extension *prev_ext = NULL;
+	struct ext_inst *prev = NULL;
+	unsigned prev_count = 0;
+
+	c->listed = true;
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(name, ':');
+		const struct extension *ext;
+		unsigned count = 0, end, saved_n = c->items->n;
+		struct ext_inst *m;
+
+		if (colon) {
+			*colon = '\0';
+			count = (unsigned)strtoul(colon + 1, NULL, 10);
+		}
+		ext = ext_find(name, EXT_MATCH, r->family);
+		if (!ext) {
+			r->unknown = true;
+			c->pos += count;
+			continue;
+		}
+		/* two option-carrying tcp (or udp) matches in a row read back as
+		 * one, as the reference reads its own */
+		if (count && prev_ext == ext && prev_count && ext->merge_repeats) {
+			m = prev;
+		} else {
+			m = rule_add_match(r, ext);
+		}
+		prev = m;
+		prev_ext = ext;
+		prev_count = count;
+		if (ext->from_comment) {
+			/* the comment lives in userdata; put it where it was */
+			if (*comment)
+				ext->from_comment(m->data, *comment);
+			*comment = NULL;
+			continue;
+		}
+		/* the match sees only its own items */
+		end = c->pos + count;
+		if (end > saved_n)
+			end = saved_n;
+		c->items->n = end;
+		if (ext->delinearize && count)
+			ext->delinearize(c, m->data);
+		c->items->n = saved_n;
+		if (c->pos != end)
+			r->unknown = true;
+		c->pos = end;
+	}
+	c->listed = false;
+	free(copy);
+}
+
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
 {
+	bool listed_done = false;
 	struct item_list items = { 0 };
 	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family };
 	struct udata_seen seen = { 0 };
@@ -555,7 +638,6 @@ int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
 
 		nftnl_udata_parse(ud, len, udata_cb, &seen);
 	}
-	r->hints = seen.hints;
 	if (items_from_rule(&items, nr) < 0) {
 		r->unknown = true;
 		items_free(&items);
@@ -566,6 +648,11 @@ int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
 
 		if (!r->matches && r->verdict == VERDICT_NONE && delin_base(r, it)) {
 			c.pos++;
+			continue;
+		}
+		if (seen.matches && !listed_done) {
+			listed_done = true;
+			delin_listed(r, &c, seen.matches, &seen.comment);
 			continue;
 		}
 		if (it->kind == ITEM_COUNTER) {

@@ -61,13 +61,7 @@ struct rule {
 	bool has_counters;	/* -c given, or read from the kernel */
 	uint64_t pkts, bytes;
 	uint64_t handle;	/* kernel handle, 0 for a rule not yet added */
-	uint32_t hints;		/* enum rule_hint bits stored in rule userdata */
 	bool unknown;		/* holds expressions no extension claims */
-};
-
-/* Facts the native layout cannot tell apart, kept in rule userdata. */
-enum rule_hint {
-	HINT_STATE_MATCH = 1 << 0,	/* ct state came from -m state */
 };
 
 struct rule *rule_new(uint8_t family);
@@ -84,6 +78,11 @@ void rule_linearize(const struct rule *r, struct nftnl_rule *nr);
  * set r->unknown. */
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r);
 void rule_attach_comment(struct rule *r, const char *comment);
+struct ipt_error;
+/* The error for a rule that holds expressions no extension reads: the
+ * reference's words, exit status 3. */
+int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *chain,
+			   uint64_t handle);
 
 /* Address family facts used by base fields and printing. */
 unsigned family_addr_len(uint8_t family);

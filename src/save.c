@@ -21,6 +21,8 @@
 static const char *const save_order[] = { "mangle", "security", "raw", "filter", "nat" };
 
 struct save_walk {
+	struct ipt_error *err;
+	const char *prog;
 	uint8_t family;
 	const char *chain;
 	bool counters;
@@ -40,6 +42,11 @@ static int save_rule(struct nftnl_rule *nr, void *data)
 	struct rule *r = rule_new(w->family);
 
 	rule_delinearize(nr, r);
+	if (r->unknown) {
+		rule_undecodable_error(w->err, w->prog, w->chain, r->handle);
+		rule_free(r);
+		return 1;
+	}
 	if (w->counters)
 		sb_printf(&w->out, "[%llu:%llu] ", (unsigned long long)r->pkts,
 			  (unsigned long long)r->bytes);
@@ -59,9 +66,10 @@ static void now_text(char *buf, size_t len)
 	snprintf(buf, len, "%.*s", s ? (int)strcspn(s, "\n") : 0, s ? s : "");
 }
 
-static int save_table(struct handle *h, const char *table, bool counters)
+static int save_table(struct handle *h, const char *prog, const char *table, bool counters)
 {
-	struct save_walk w = { .family = h->family, .counters = counters };
+	struct save_walk w = { .err = &h->err, .prog = prog, .family = h->family,
+			       .counters = counters };
 	struct chain_list cl;
 	char date[64];
 	unsigned i;
@@ -94,6 +102,12 @@ static int save_table(struct handle *h, const char *table, bool counters)
 		ret = cache_dump_rules(&h->nl, h->family, table, cl.v[i].name, save_rule, &w);
 		if (ret == -ENOENT)
 			ret = 0;
+	}
+	if (ret != 0) {
+		flush_out(&w.out);
+		sb_free(&w.out);
+		chain_list_free(&cl);
+		return ret;
 	}
 	now_text(date, sizeof(date));
 	sb_printf(&w.out, "COMMIT\n# Completed on %s\n", date);
@@ -177,13 +191,18 @@ int save_main(uint8_t family, int argc, char **argv)
 				IPTABLES_COMPAT_VERSION, table);
 			ret = 1;
 		} else {
-			ret = save_table(&h, table, counters) < 0 ? 1 : 0;
+			ret = save_table(&h, prog, table, counters);
 		}
 	} else {
 		for (i = 0; i < ARRAY_SIZE(save_order) && ret == 0; i++)
-			ret = save_table(&h, save_order[i], counters) < 0 ? 1 : 0;
+			ret = save_table(&h, prog, save_order[i], counters);
 	}
 	fflush(stdout);
+	if (ret > 0)
+		ret = err_report(&h.err, prog);
+	else if (ret < 0)
+		ret = err_versioned(&h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE)),
+		ret = err_report(&h.err, prog);
 	nlk_close(&h.nl);
 	return ret;
 }

@@ -67,7 +67,8 @@ void txn_del_chain(struct batch *b, uint8_t family, const char *table, const cha
 
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	nlh = batch_msg(b, NFT_MSG_DELCHAIN, family, 0, tag);
+	/* NONREC: refuse to delete a chain that still holds rules */
+	nlh = batch_msg(b, NFT_MSG_DELCHAIN, family, NLM_F_NONREC, tag);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	batch_done(b);
 	nftnl_chain_free(c);

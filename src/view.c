@@ -152,7 +152,8 @@ int view_load_all_chains(struct view *v)
 	if (v->all_chains_known)
 		return 0;
 	ret = cache_list_chains(&v->h->nl, v->family, v->table, &cl);
-	if (ret == -ENOENT) {
+	if (ret == -ENOENT || (ret == 0 && cl.n == 0)) {
+		/* a table always has chains once iptables made it */
 		v->table_state = v->table_added ? 1 : -1;
 		v->all_chains_known = true;
 		chain_list_free(&cl);

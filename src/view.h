@@ -44,6 +44,7 @@ struct view {
 	unsigned hashsize;
 	uint32_t next_id;
 	int tag;		/* tag of the messages being added (restore line) */
+	bool verbose;		/* -v: say what is done, as the reference does */
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
