@@ -23,12 +23,7 @@ static int conntrack_parse(struct parse_ctx *ctx, void *data, int id, const char
 	case O_CTSTATE:
 		d->has_state = true;
 		d->inv_state = inv;
-		if (ctstate_parse(arg, true, &d->state, ctx->err, "ctstate") < 0)
-			return -1;
-		if ((d->state & CTS_STATE_BITS) && (d->state & CTS_NAT_BITS) && !inv)
-			return err_param(ctx->err,
-					 "--ctstate: combining SNAT/DNAT with other states is not supported natively");
-		return 0;
+		return ctstate_parse(arg, true, &d->state, ctx->err, "ctstate");
 	}
 	return 0;
 }

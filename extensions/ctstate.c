@@ -86,6 +86,18 @@ void ctstate_linearize(struct lin_ctx *c, uint32_t bits, bool inv)
 		status |= STATUS_SRC_NAT;
 	if (bits & CTS_DNAT)
 		status |= STATUS_DST_NAT;
+	if ((bits & CTS_STATE_BITS) && status) {
+		/* either a state or a NAT status: load both into adjacent
+		 * registers and test the 8 bytes at once, so one compare
+		 * against zero is the OR of the two */
+		uint32_t mask[2] = { bits & CTS_STATE_BITS, status }, zero[2] = { 0, 0 };
+
+		lin_ct_to(c, NFT_CT_STATE, NFT_REG32_00);
+		lin_ct_to(c, NFT_CT_STATUS, NFT_REG32_01);
+		lin_bitwise_reg(c, NFT_REG32_00, mask, 8);
+		lin_cmp_reg(c, NFT_REG32_00, inv ? REL_EQ : REL_NEQ, zero, 8);
+		return;
+	}
 	if (bits & CTS_STATE_BITS)
 		lin_ct_bits(c, NFT_CT_STATE, bits & CTS_STATE_BITS, inv);
 	if (status)
@@ -113,13 +125,33 @@ bool ctstate_delinearize(struct delin_ctx *c, uint32_t *bits, bool *inv)
 	bool any = false, i2;
 
 	*bits = 0;
-	if (it && ct_bits_item(it, NFT_CT_STATE, &mask, inv) && !(mask & ~CTS_STATE_BITS)) {
+	if (it && item_is_ct(it, NFT_CT_STATE) && it->concat && it->sel2.kind == SEL_CT &&
+	    it->sel2.key == NFT_CT_STATUS && it->masked && it->len == 8 &&
+	    (it->op == REL_EQ || it->op == REL_NEQ)) {
+		uint32_t m[2], v[2];
+
+		memcpy(m, it->mask, 8);
+		memcpy(v, it->val, 8);
+		if (v[0] || v[1] || (m[0] & ~CTS_STATE_BITS) ||
+		    (m[1] & ~(uint32_t)(STATUS_SRC_NAT | STATUS_DST_NAT)))
+			return false;
+		*bits = m[0];
+		if (m[1] & STATUS_SRC_NAT)
+			*bits |= CTS_SNAT;
+		if (m[1] & STATUS_DST_NAT)
+			*bits |= CTS_DNAT;
+		*inv = it->op == REL_EQ;
+		c->pos++;
+		return true;
+	}
+	if (it && !it->concat && ct_bits_item(it, NFT_CT_STATE, &mask, inv) &&
+	    !(mask & ~CTS_STATE_BITS)) {
 		*bits |= mask;
 		c->pos++;
 		any = true;
 		it = delin_peek(c);
 	}
-	if (it && ct_bits_item(it, NFT_CT_STATUS, &mask, &i2) &&
+	if (it && !it->concat && ct_bits_item(it, NFT_CT_STATUS, &mask, &i2) &&
 	    !(mask & ~(uint32_t)(STATUS_SRC_NAT | STATUS_DST_NAT)) && (!any || i2 == *inv)) {
 		if (mask & STATUS_SRC_NAT)
 			*bits |= CTS_SNAT;

@@ -12,6 +12,8 @@
 
 /* ---- writing ---- */
 
+static uint32_t nft_cmp_op(enum cmp_op_kind op);
+
 /* Does e read back as an item of its own (expr_readers below), rather
  * than as a register load that a later item consumes? */
 static bool makes_item(const struct nftnl_expr *e)
@@ -75,6 +77,40 @@ void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	if (dir >= 0)
 		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, (uint8_t)dir);
+	lin_add(c, e);
+}
+
+void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
+{
+	struct nftnl_expr *e = expr_new("ct");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, reg);
+	lin_add(c, e);
+}
+
+void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("bitwise");
+	uint8_t zero[16] = { 0 };
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
+	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	lin_add(c, e);
+}
+
+void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
+		 uint32_t len)
+{
+	struct nftnl_expr *e = expr_new("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, reg);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
 	lin_add(c, e);
 }
 
@@ -301,6 +337,21 @@ static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
 	reg_load(rd, e, NFTNL_EXPR_EXTHDR_DREG, &s, s.len);
 }
 
+/* A value wider than its first selector spans the next register: note
+ * the selector found there (two ct keys tested as one, say). */
+static void concat_check(struct reader *rd, const struct nftnl_expr *e, uint16_t attr,
+			 uint32_t len, struct regval *v)
+{
+	int slot = reg_slot(nftnl_expr_get_u32(e, attr));
+
+	if (v->concat || slot < 0 || len <= 4 || v->sel.len != 4 || slot + 1 >= NREGS)
+		return;
+	if (rd->regs[slot + 1].set && !rd->regs[slot + 1].is_data) {
+		v->concat = true;
+		v->sel2 = rd->regs[slot + 1].sel;
+	}
+}
+
 static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
 {
 	struct regval *src = reg_get(rd, e, NFTNL_EXPR_BITWISE_SREG);
@@ -323,6 +374,7 @@ static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
 	v = *src;
 	if (len > 16)
 		len = 16;
+	concat_check(rd, e, NFTNL_EXPR_BITWISE_SREG, len, &v);
 	v.masked = true;
 	memset(v.mask, 0, sizeof(v.mask));
 	memset(v.xor, 0, sizeof(v.xor));
@@ -337,6 +389,8 @@ static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
 static void rel_from_reg(struct item *it, const struct regval *r)
 {
 	it->sel = r->sel;
+	it->concat = r->concat;
+	it->sel2 = r->sel2;
 	it->masked = r->masked;
 	memcpy(it->mask, r->mask, sizeof(it->mask));
 	memcpy(it->xor, r->xor, sizeof(it->xor));
@@ -349,8 +403,12 @@ static void read_cmp(struct reader *rd, const struct nftnl_expr *e)
 	uint32_t len = 0;
 	const void *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
 
-	if (r && r->set)
-		rel_from_reg(it, r);
+	if (r && r->set) {
+		struct regval v = *r;
+
+		concat_check(rd, e, NFTNL_EXPR_CMP_SREG, len, &v);
+		rel_from_reg(it, &v);
+	}
 	switch (nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP)) {
 	case NFT_CMP_NEQ: it->op = REL_NEQ; break;
 	case NFT_CMP_LT: it->op = REL_LT; break;

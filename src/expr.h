@@ -45,6 +45,12 @@ enum cmp_op_kind {
 void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len);
 void lin_meta(struct lin_ctx *c, uint32_t key);
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir);	/* dir < 0: none */
+/* Load into a given register (NFT_REG32_*), for tests over two values at
+ * once: adjacent 32-bit registers read as one 8-byte value. */
+void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg);
+void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len);
+void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
+		 uint32_t len);
 void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type);
 void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len);
 void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t len);
@@ -76,6 +82,8 @@ struct selector {
 /* A register's content while reading. */
 struct regval {
 	bool set;
+	bool concat;		/* sel2 continues in the next 4-byte slot */
+	struct selector sel2;
 	bool is_data;		/* immediate data rather than a selector */
 	bool masked;
 	struct selector sel;
@@ -98,6 +106,8 @@ struct item {
 	bool claimed;
 	/* ITEM_REL */
 	struct selector sel;
+	struct selector sel2;	/* with concat: the value in the next register */
+	bool concat;
 	bool masked;
 	uint8_t mask[16], xor[16];
 	enum cmp_op_kind op;
