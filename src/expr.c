@@ -576,3 +576,19 @@ bool item_is_ct(const struct item *it, uint32_t key)
 {
 	return it && it->kind == ITEM_REL && it->sel.kind == SEL_CT && it->sel.key == key;
 }
+
+const struct regval *item_reg(const struct item *it, uint32_t reg)
+{
+	int slot = reg_slot(reg);
+
+	if (!it || it->kind != ITEM_STMT || !it->regs || slot < 0 || !it->regs[slot].set)
+		return NULL;
+	return &it->regs[slot];
+}
+
+const struct regval *item_reg_attr(const struct item *it, uint16_t attr)
+{
+	if (!it || !it->expr || !nftnl_expr_is_set(it->expr, attr))
+		return NULL;
+	return item_reg(it, nftnl_expr_get_u32(it->expr, attr));
+}

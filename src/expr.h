@@ -152,5 +152,11 @@ struct item *delin_peek(struct delin_ctx *c);
 bool item_is_payload(const struct item *it, uint32_t base, uint32_t off, uint32_t len);
 bool item_is_meta(const struct item *it, uint32_t key);
 bool item_is_ct(const struct item *it, uint32_t key);
+/* For a statement item: what register reg (NFT_REG_* or NFT_REG32_*)
+ * held when the statement ran, or NULL if nothing was loaded there. */
+const struct regval *item_reg(const struct item *it, uint32_t reg);
+/* For a statement item: the register named by attribute attr of its
+ * expression (e.g. NFTNL_EXPR_META_SREG), as item_reg. */
+const struct regval *item_reg_attr(const struct item *it, uint16_t attr);
 
 #endif
