@@ -14,6 +14,8 @@
 
 static uint32_t nft_cmp_op(enum cmp_op_kind op);
 
+static bool is_other_load(const struct nftnl_expr *e, const char *name);
+
 /* Does e read back as an item of its own (expr_readers below), rather
  * than as a register load that a later item consumes? */
 static bool makes_item(const struct nftnl_expr *e)
@@ -30,7 +32,7 @@ static bool makes_item(const struct nftnl_expr *e)
 		return !nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG);
 	if (strcmp(name, "immediate") == 0)
 		return nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG) == NFT_REG_VERDICT;
-	return true;
+	return !is_other_load(e, name);
 }
 
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
@@ -352,6 +354,51 @@ static void concat_check(struct reader *rd, const struct nftnl_expr *e, uint16_t
 	}
 }
 
+/* Loads nobody models in detail: the selector keeps the expression. */
+static const struct {
+	const char *name;
+	uint16_t dreg;
+	uint32_t len;
+} other_loads[] = {
+	{ "numgen", NFTNL_EXPR_NG_DREG, 4 },
+	{ "fib", NFTNL_EXPR_FIB_DREG, 4 },
+	{ "rt", NFTNL_EXPR_RT_DREG, 4 },
+	{ "socket", NFTNL_EXPR_SOCKET_DREG, 4 },
+	{ "hash", NFTNL_EXPR_HASH_DREG, 4 },
+	{ "osf", NFTNL_EXPR_OSF_DREG, 16 },
+	{ "xfrm", NFTNL_EXPR_XFRM_DREG, 16 },
+};
+
+static bool is_other_load(const struct nftnl_expr *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(other_loads); i++)
+		if (strcmp(name, other_loads[i].name) == 0)
+			return nftnl_expr_is_set(e, other_loads[i].dreg);
+	return false;
+}
+
+static bool read_other_load(struct reader *rd, const struct nftnl_expr *e, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(other_loads); i++) {
+		struct selector s = { .kind = SEL_OTHER, .dir = -1 };
+
+		if (strcmp(name, other_loads[i].name) != 0)
+			continue;
+		if (!nftnl_expr_is_set(e, other_loads[i].dreg))
+			return false;
+		s.name = other_loads[i].name;
+		s.expr = e;
+		s.len = other_loads[i].len;
+		reg_load(rd, e, other_loads[i].dreg, &s, s.len);
+		return true;
+	}
+	return false;
+}
+
 static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
 {
 	struct regval *src = reg_get(rd, e, NFTNL_EXPR_BITWISE_SREG);
@@ -532,6 +579,8 @@ static int read_one(struct nftnl_expr *e, void *data)
 			return 0;
 		}
 	}
+	if (read_other_load(rd, e, name))
+		return 0;
 	read_stmt(rd, e, name);
 	return 0;
 }

@@ -77,6 +77,10 @@ struct selector {
 	uint32_t key;		/* meta/ct key; exthdr type */
 	uint32_t offset, len;
 	uint32_t flags;		/* exthdr flags */
+	/* SEL_OTHER: the loading expression (numgen, fib, rt, socket,
+	 * hash, ...), for the extension that knows it */
+	const char *name;
+	const struct nftnl_expr *expr;
 };
 
 /* A register's content while reading. */
