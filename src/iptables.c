@@ -487,7 +487,7 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		if (set_option(p, OPT_FRAGMENT, true) < 0)
 			return -1;
 		if (p->h->family == NFPROTO_IPV6)
-			return err_param(err, "unknown option \"-f\"");
+			return err_param(err, "`-f' is not supported in IPv6, use -m frag instead");
 		p->rule->frag = true;
 		if (p->invert)
 			p->rule->inv |= INV_FRAG;
