@@ -73,7 +73,7 @@ bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *p
 	return true;
 }
 
-static void port_name(struct strbuf *out, uint16_t port, const char *proto, bool numeric)
+void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeric)
 {
 	struct servent *se = numeric ? NULL : getservbyport(htons(port), proto);
 
@@ -90,13 +90,13 @@ void ports_print(struct strbuf *out, const char *one, const char *many,
 		return;
 	if (pr->lo == pr->hi) {
 		sb_printf(out, " %s:%s", one, pr->inv ? "!" : "");
-		port_name(out, pr->lo, proto, numeric);
+		port_text(out, pr->lo, proto, numeric);
 		return;
 	}
 	sb_printf(out, " %s:%s", many, pr->inv ? "!" : "");
-	port_name(out, pr->lo, proto, numeric);
+	port_text(out, pr->lo, proto, numeric);
 	sb_addc(out, ':');
-	port_name(out, pr->hi, proto, numeric);
+	port_text(out, pr->hi, proto, numeric);
 }
 
 void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr)

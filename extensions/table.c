@@ -5,6 +5,7 @@
 #include "ext.h"
 
 extern const struct extension ext_tcp, ext_udp, ext_icmp, ext_state, ext_conntrack;
+extern const struct extension ext_multiport;
 
 const struct extension *const ext_all[] = {
 	&ext_tcp,
@@ -12,6 +13,7 @@ const struct extension *const ext_all[] = {
 	&ext_icmp,
 	&ext_state,
 	&ext_conntrack,
+	&ext_multiport,
 	NULL,
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aset.h"
 #include "rule.h"
 #include "util.h"
 
@@ -49,6 +50,21 @@ static struct nftnl_expr *expr_new(const char *name)
 	if (!e)
 		abort();
 	return e;
+}
+
+struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_len,
+			     bool interval, bool inv)
+{
+	struct aset *s = aset_list_add(c->sets, key_type, key_len, interval);
+	struct nftnl_expr *e = expr_new("lookup");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
+	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, s->name);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, s->id);
+	if (inv)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	lin_add(c, e);
+	return s;
 }
 
 void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len)
@@ -603,6 +619,13 @@ void items_free(struct item_list *l)
 	free(l->v);
 	l->v = NULL;
 	l->n = l->cap = 0;
+}
+
+const struct aset *delin_set(struct delin_ctx *c, const struct item *it)
+{
+	if (!it || !it->set || !c->get_set)
+		return NULL;
+	return c->get_set(c->set_opaque, it->set);
 }
 
 struct item *delin_peek(struct delin_ctx *c)

@@ -22,11 +22,15 @@ struct rule;
 
 /* ---- writing ---- */
 
+struct aset;
+struct aset_list;
+
 struct lin_ctx {
 	struct nftnl_rule *nr;
 	const struct rule *rule;
 	uint8_t family;
 	unsigned items;		/* expressions so far that read back as an item */
+	struct aset_list *sets;	/* anonymous sets the rule needs */
 };
 
 enum cmp_op_kind {
@@ -58,6 +62,10 @@ void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain);
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
+/* Look register 1 up in a new anonymous set (filled by the caller
+ * through the returned pointer); inv: match when absent. */
+struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_len,
+			     bool interval, bool inv);
 
 /* ---- reading ---- */
 
@@ -148,7 +156,13 @@ struct delin_ctx {
 	/* the rule's userdata names this match here: it was written by us,
 	 * and may claim expressions it would not claim on a guess */
 	bool listed;
+	/* where lookup items find their set's elements, if anywhere */
+	const struct aset *(*get_set)(void *opaque, const char *name);
+	void *set_opaque;
 };
+
+/* The elements of the set a lookup item refers to, or NULL. */
+const struct aset *delin_set(struct delin_ctx *c, const struct item *it);
 
 /* The item at the cursor, or NULL at the end. */
 struct item *delin_peek(struct delin_ctx *c);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aset.h"
 #include "ext.h"
 #include "print.h"
 
@@ -75,6 +76,7 @@ struct list_walk {
 	unsigned want;		/* only this rule number, or 0 */
 	struct strbuf out;
 	bool save;
+	struct aset_cache sets;
 };
 
 static void flush_out(struct strbuf *sb)
@@ -93,7 +95,7 @@ static int list_one_rule(struct nftnl_rule *nr, void *data)
 	if (w->want && w->num != w->want)
 		return 0;
 	r = rule_new(w->h->family);
-	rule_delinearize(nr, r);
+	rule_delinearize_sets(nr, r, aset_cache_get, &w->sets);
 	if (r->unknown) {
 		/* never print a rule that lost what we could not read; stop as
 		 * the reference does */
@@ -230,7 +232,11 @@ int list_run(struct handle *h, struct command *cmd)
 		}
 	}
 	sb_init(&w.out);
+	w.sets.nl = &h->nl;
+	w.sets.family = h->family;
+	w.sets.table = cmd->table;
 	ret = w.save ? list_S(&w, &cl, only) : list_L(&w, &cl, only);
+	aset_cache_clear(&w.sets);
 	flush_out(&w.out);
 	sb_free(&w.out);
 	chain_list_free(&cl);

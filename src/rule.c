@@ -25,6 +25,7 @@
 
 #include <config.h>
 
+#include "aset.h"
 #include "error.h"
 #include "expr.h"
 #include "ext.h"
@@ -487,7 +488,15 @@ int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *
 
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 {
-	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family };
+	struct aset_list sets = { 0 };
+
+	rule_linearize_sets(r, nr, &sets);
+	aset_list_clear(&sets);
+}
+
+void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets)
+{
+	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family, .sets = sets };
 	const struct ext_inst *m;
 	const char *comment = NULL;
 	char names[NFT_USERDATA_MAXLEN / 2] = "";
@@ -625,9 +634,17 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
 {
+	return rule_delinearize_sets(nr, r, NULL, NULL);
+}
+
+int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
+			  const struct aset *(*get_set)(void *opaque, const char *name),
+			  void *opaque)
+{
 	bool listed_done = false;
 	struct item_list items = { 0 };
-	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family };
+	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family,
+			       .get_set = get_set, .set_opaque = opaque };
 	struct udata_seen seen = { 0 };
 
 	if (nftnl_rule_is_set(nr, NFTNL_RULE_HANDLE))

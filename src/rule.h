@@ -72,10 +72,18 @@ struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext);
 void rule_set_target(struct rule *r, const struct extension *ext);
 
 struct nftnl_rule;
-/* Append r's expressions (and userdata) to nr. */
+struct aset;
+struct aset_list;
+/* Append r's expressions (and userdata) to nr; anonymous sets the rule
+ * looks up go to sets, to be sent before the rule. */
+void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets);
+/* The same for a rule that needs no set (its sets are dropped). */
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr);
 /* Read nr back into r (family set by the caller); unclaimed expressions
- * set r->unknown. */
+ * set r->unknown. get_set finds the elements of sets the rule looks up. */
+int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
+			  const struct aset *(*get_set)(void *opaque, const char *name),
+			  void *opaque);
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r);
 void rule_attach_comment(struct rule *r, const char *comment);
 struct ipt_error;

@@ -88,48 +88,6 @@ void txn_flush(struct batch *b, uint8_t family, const char *table, const char *c
 	nftnl_rule_free(r);
 }
 
-/* Add rule r to chain: append, insert at the head (position 0, !append),
- * before/after handle position, or replace the rule with handle replace. */
-void txn_add_rule(struct batch *b, const struct rule *r, const char *table, const char *chain,
-		  bool append, uint64_t position, uint64_t replace, int tag)
-{
-	struct nftnl_rule *nr = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-	uint16_t flags = NLM_F_CREATE;
-
-	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, r->family);
-	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
-	if (replace) {
-		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, replace);
-		flags = NLM_F_REPLACE;
-	} else if (position) {
-		nftnl_rule_set_u64(nr, NFTNL_RULE_POSITION, position);
-	}
-	if (append && !replace)
-		flags |= NLM_F_APPEND;
-	rule_linearize(r, nr);
-	nlh = batch_msg(b, NFT_MSG_NEWRULE, r->family, flags, tag);
-	nftnl_rule_nlmsg_build_payload(nlh, nr);
-	batch_done(b);
-	nftnl_rule_free(nr);
-}
-
-void txn_del_rule(struct batch *b, uint8_t family, const char *table, const char *chain,
-		  uint64_t handle, int tag)
-{
-	struct nftnl_rule *nr = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, chain);
-	nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, handle);
-	nlh = batch_msg(b, NFT_MSG_DELRULE, family, 0, tag);
-	nftnl_rule_nlmsg_build_payload(nlh, nr);
-	batch_done(b);
-	nftnl_rule_free(nr);
-}
-
 static int zero_counter_expr(struct nftnl_expr *e, void *data)
 {
 	(void)data;

@@ -21,13 +21,6 @@ void txn_del_chain(struct batch *b, uint8_t family, const char *table, const cha
 		   int tag);
 /* Delete every rule of chain, or of the whole table when chain is NULL. */
 void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag);
-/* Add r: appended (append, position 0), at the head (!append, position
- * 0), after (append) or before (!append) the rule with handle position,
- * or in place of the rule with handle replace. */
-void txn_add_rule(struct batch *b, const struct rule *r, const char *table, const char *chain,
-		  bool append, uint64_t position, uint64_t replace, int tag);
-void txn_del_rule(struct batch *b, uint8_t family, const char *table, const char *chain,
-		  uint64_t handle, int tag);
 /* Replace a rule read from the kernel with itself, counters zeroed. */
 void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, int tag);
 /* Update a chain: policy (< 0 keeps it) and/or counters. */

@@ -20,6 +20,9 @@ void view_init(struct view *v, struct handle *h, struct batch *b, const char *ta
 	v->table = table;
 	v->bt = table_find(table);
 	v->next_id = 1;
+	v->sets.nl = &h->nl;
+	v->sets.family = h->family;
+	v->sets.table = table;
 }
 
 static void vchain_clear_rules(struct vchain *c)
@@ -41,6 +44,7 @@ void view_free(struct view *v)
 	}
 	free(v->chains);
 	free(v->hash);
+	aset_cache_clear(&v->sets);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -181,6 +185,7 @@ int view_load_all_chains(struct view *v)
 struct load_ctx {
 	struct vchain *c;
 	uint8_t family;
+	struct aset_cache *sets;
 };
 
 static int load_one(struct nftnl_rule *nr, void *data)
@@ -196,14 +201,14 @@ static int load_one(struct nftnl_rule *nr, void *data)
 	vr = &c->rules[c->n++];
 	memset(vr, 0, sizeof(*vr));
 	vr->r = rule_new(lc->family);
-	rule_delinearize(nr, vr->r);
+	rule_delinearize_sets(nr, vr->r, aset_cache_get, lc->sets);
 	vr->handle = vr->r->handle;
 	return 0;
 }
 
 int view_load_rules(struct view *v, struct vchain *c)
 {
-	struct load_ctx lc = { c, v->family };
+	struct load_ctx lc = { c, v->family, &v->sets };
 	int ret;
 
 	if (c->rules_known)
@@ -339,7 +344,9 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
 	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct aset_list sets = { 0 };
 	struct nlmsghdr *nlh;
+	unsigned i;
 
 	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, v->family);
 	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, v->table);
@@ -350,7 +357,13 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		set_position(nr, ref);
 	if (id)
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, id);
-	rule_linearize(r, nr);
+	sets.next_id = v->next_set_id;
+	rule_linearize_sets(r, nr, &sets);
+	v->next_set_id = sets.next_id;
+	/* the sets first: the rule refers to them by id */
+	for (i = 0; i < sets.n; i++)
+		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
+	aset_list_clear(&sets);
 	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	batch_done(v->b);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "aset.h"
 #include "cache.h"
 #include "cmd.h"
 #include "nlk.h"
@@ -43,6 +44,8 @@ struct view {
 	unsigned *hash;		/* open addressing: index + 1, 0 = empty */
 	unsigned hashsize;
 	uint32_t next_id;
+	uint32_t next_set_id;	/* anonymous sets of this batch */
+	struct aset_cache sets;	/* sets read back with rules */
 	int tag;		/* tag of the messages being added (restore line) */
 	bool verbose;		/* -v: say what is done, as the reference does */
 };

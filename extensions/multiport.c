@@ -1,0 +1,205 @@
+/* -m multiport: up to 15 ports or ranges, source or destination.
+ *
+ *   --sports/--dports  payload th+0/th+2; lookup in an anonymous set of
+ *                      inet_service (interval set when a range is given)
+ *
+ * The set holds the ports sorted; a list given out of order reads back
+ * sorted. --ports (source or destination) has no single native lookup and
+ * is refused with a clear message.
+ */
+#include <arpa/inet.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aset.h"
+#include "ext.h"
+#include "expr.h"
+#include "parse.h"
+#include "ports.h"
+
+#define MULTIPORT_MAX 15
+#define TYPE_INET_SERVICE 13	/* nft's data type for ports */
+
+struct multiport_data {
+	bool dest;		/* --dports, else --sports */
+	bool inv;
+	unsigned n;
+	uint16_t lo[MULTIPORT_MAX], hi[MULTIPORT_MAX];
+};
+
+enum { O_SPORTS, O_DPORTS, O_PORTS };
+
+static const struct ext_opt multiport_opts[] = {
+	{ .name = "source-ports", .has_arg = true, .id = O_SPORTS, .invertible = true },
+	{ .name = "sports", .has_arg = true, .id = O_SPORTS, .invertible = true },
+	{ .name = "destination-ports", .has_arg = true, .id = O_DPORTS, .invertible = true },
+	{ .name = "dports", .has_arg = true, .id = O_DPORTS, .invertible = true },
+	{ .name = "ports", .has_arg = true, .id = O_PORTS, .invertible = true },
+	{ .name = NULL },
+};
+
+static bool proto_has_ports(uint16_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 136 || proto == 132 || proto == 33;
+}
+
+static const char *proto_for_names(const struct rule *r)
+{
+	const char *name = r->has_proto ? proto_name(r->proto, r->family) : NULL;
+
+	return name ? name : "tcp";
+}
+
+static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct multiport_data *d = data;
+	const char *proto = proto_for_names(ctx->rule);
+	char buf[512], *tok, *save = NULL;
+	unsigned slots = 0;
+
+	if (d->n)
+		return err_param(ctx->err,
+				 "multiport: option \"--%s\" cannot be used together with \"--%s\".\n",
+				 id == O_SPORTS ? "source-ports" : "destination-ports",
+				 d->dest ? "destination-ports" : "source-ports");
+	if (id == O_PORTS)
+		return err_param(ctx->err,
+				 "multiport --ports (source or destination) has no native form; use two rules with --sports and --dports");
+	d->dest = id == O_DPORTS;
+	d->inv = inv;
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		uint16_t lo, hi;
+
+		if (colon)
+			*colon = '\0';
+		if (parse_port(tok, proto, &lo, ctx->err) < 0)
+			return -1;
+		hi = lo;
+		if (colon && parse_port(colon + 1, proto, &hi, ctx->err) < 0)
+			return -1;
+		if (lo > hi)
+			return err_param(ctx->err, "invalid portrange specified");
+		slots += colon ? 2 : 1;
+		if (slots > MULTIPORT_MAX || d->n == MULTIPORT_MAX)
+			return err_param(ctx->err, "too many ports specified");
+		d->lo[d->n] = lo;
+		d->hi[d->n] = hi;
+		d->n++;
+	}
+	return 0;
+}
+
+static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	if (!seen)
+		return err_param(ctx->err, "multiport expection an option");
+	if (!ctx->rule->has_proto || ctx->rule->proto == 0)
+		return err_param(ctx->err,
+				 "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'");
+	if (!proto_has_ports(ctx->rule->proto) || (ctx->rule->inv & INV_PROTO))
+		return err_param(ctx->err, "multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
+	return 0;
+}
+
+static void multiport_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct multiport_data *d = data;
+	bool interval = false;
+	struct aset *s;
+	unsigned i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->lo[i] != d->hi[i])
+			interval = true;
+	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, d->dest ? 2 : 0, 2);
+	s = lin_lookup_anon(c, TYPE_INET_SERVICE, 2, interval, d->inv);
+	for (i = 0; i < d->n; i++) {
+		uint16_t lo = htons(d->lo[i]), hi = htons(d->hi[i]);
+
+		aset_add_elem(s, &lo, &hi);
+	}
+}
+
+static bool multiport_delinearize(struct delin_ctx *c, void *data)
+{
+	struct multiport_data *d = data;
+	struct item *it = delin_peek(c);
+	const struct aset *s;
+	unsigned i;
+
+	if (!it || it->kind != ITEM_REL || (it->op != REL_LOOKUP && it->op != REL_NLOOKUP))
+		return false;
+	if (!item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2) &&
+	    !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2))
+		return false;
+	if (it->masked || !c->rule->has_proto || !proto_has_ports(c->rule->proto))
+		return false;
+	s = delin_set(c, it);
+	if (!s || s->key_len != 2 || s->n == 0 || s->n > MULTIPORT_MAX)
+		return false;
+	d->dest = it->sel.offset == 2;
+	d->inv = it->op == REL_NLOOKUP;
+	d->n = s->n;
+	for (i = 0; i < s->n; i++) {
+		uint16_t lo, hi;
+
+		memcpy(&lo, s->v[i].lo, 2);
+		memcpy(&hi, s->v[i].hi, 2);
+		d->lo[i] = ntohs(lo);
+		d->hi[i] = ntohs(hi);
+	}
+	c->pos++;
+	return true;
+}
+
+static void port_list(struct strbuf *out, const struct multiport_data *d, const char *proto,
+		      bool numeric)
+{
+	unsigned i;
+
+	for (i = 0; i < d->n; i++) {
+		if (i)
+			sb_addc(out, ',');
+		port_text(out, d->lo[i], proto, numeric);
+		if (d->hi[i] != d->lo[i]) {
+			sb_addc(out, ':');
+			port_text(out, d->hi[i], proto, numeric);
+		}
+	}
+}
+
+static void multiport_print(struct strbuf *out, const void *data, const struct rule *r,
+			    unsigned fmt)
+{
+	const struct multiport_data *d = data;
+
+	sb_printf(out, " multiport %s %s", d->dest ? "dports" : "sports", d->inv ? " !" : "");
+	port_list(out, d, proto_for_names(r), fmt & FMT_NUMERIC);
+}
+
+static void multiport_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct multiport_data *d = data;
+
+	(void)r;
+	sb_printf(out, "%s --%s ", d->inv ? " !" : "", d->dest ? "dports" : "sports");
+	port_list(out, d, "tcp", true);
+}
+
+const struct extension ext_multiport = {
+	.name = "multiport",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct multiport_data),
+	.opts = multiport_opts,
+	.parse = multiport_parse,
+	.check = multiport_check,
+	.linearize = multiport_linearize,
+	.delinearize = multiport_delinearize,
+	.print = multiport_print,
+	.save = multiport_save,
+};
