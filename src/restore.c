@@ -139,6 +139,7 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		free(copy);
 		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
 	}
+	free(l->chain);	/* set again when a retry applies the line again */
 	l->chain = xstrdup(name);
 	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
 		free(copy);
@@ -204,6 +205,7 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 		free(cmd.table);
 		cmd.table = xstrdup(rs->table);
 		l->op = cmd.op;
+		free(l->chain);
 		l->chain = cmd.chain ? xstrdup(cmd.chain) : NULL;
 		if (have_counters) {
 			for (i = 0; i < cmd.nrules; i++) {
@@ -284,8 +286,40 @@ static int block_error_line(struct restore *rs, int tag)
 	return -1;
 }
 
-static int run_block(struct restore *rs)
+/* Does every line of the block only append rules or handle chains? Then
+ * nothing in it refers to a rule by position or content. */
+static bool block_appends_only(const struct restore *rs)
 {
+	static const char *const safe[] = {
+		"-A", "--append", "-N", "--new-chain", "--new", "-F", "--flush",
+		"-P", "--policy", "-X", "--delete-chain",
+	};
+	unsigned i;
+	size_t k;
+
+	for (i = 0; i < rs->nlines; i++) {
+		const char *t = rs->lines[i].text;
+		size_t len;
+		bool ok = false;
+
+		if (t[0] == ':')
+			continue;
+		if (t[0] == '[')
+			t = strchr(t, ']') ? strchr(t, ']') + 1 : t;
+		t += strspn(t, " \t");
+		len = strcspn(t, " \t");
+		for (k = 0; k < ARRAY_SIZE(safe); k++)
+			if (strlen(safe[k]) == len && strncmp(t, safe[k], len) == 0)
+				ok = true;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static int run_block(struct restore *rs, unsigned commit_line)
+{
+	bool appends_only = block_appends_only(rs);
 	struct batch b;
 	struct view v;
 	unsigned i;
@@ -294,12 +328,21 @@ static int run_block(struct restore *rs)
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&rs->h.nl, &genid);
+		if (ret < 0 && rs->test && (ret == -EPERM || ret == -EACCES)) {
+			/* --test reads the whole input first, as the reference
+			 * does, and then finds it may not ask the kernel */
+			fprintf(stderr, "%s: line %u failed: Permission denied (you must be root).\n",
+				rs->prog, commit_line);
+			rs->h.err.code = EXIT_OTHER;
+			return -1;
+		}
 		if (ret < 0)
 			return err_versioned(&rs->h.err, EXIT_RESOURCE,
 					     "Could not fetch rule set generation id: %s",
 					     err_kernel_text(-ret, OP_NONE));
 		batch_init(&b, &rs->h.nl);
 		view_init(&v, &rs->h, &b, rs->table);
+		v.forget_rules = appends_only;
 		ret = 0;
 		if (!rs->noflush)
 			ret = flush_table(rs, &v);
@@ -388,7 +431,7 @@ static int restore_stream(struct restore *rs, FILE *in)
 				ret = fail_line(rs, lineno);
 				break;
 			}
-			if (!rs->skip_table && run_block(rs) < 0) {
+			if (!rs->skip_table && run_block(rs, lineno) < 0) {
 				ret = rs->h.err.code ? rs->h.err.code : 1;
 				break;
 			}
@@ -506,7 +549,15 @@ int restore_main(uint8_t family, int argc, char **argv)
 		fprintf(stderr, "Unknown arguments found on commandline\n");
 		return 1;
 	}
-	if (handle_netlink(&rs.h) < 0) {
+	if (rs.test) {
+		/* checked at the first COMMIT instead */
+		if (nlk_open(&rs.h.nl) < 0) {
+			fprintf(stderr, "%s: cannot open netlink\n", rs.prog);
+			ret = EXIT_RESOURCE;
+			goto out;
+		}
+		rs.h.nl_open = true;
+	} else if (handle_netlink(&rs.h) < 0) {
 		ret = err_report(&rs.h.err, rs.prog);
 		nlk_close(&rs.h.nl);
 		goto out;

@@ -387,6 +387,11 @@ void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsig
 	}
 	if (!c->rules_known)
 		return;
+	if (v->forget_rules) {
+		vchain_clear_rules(c);
+		c->rules_known = false;
+		return;
+	}
 	vr.r = rule_clone(r);
 	vrules_insert(c, pos, &vr);
 }

@@ -48,6 +48,9 @@ struct view {
 	struct aset_cache sets;	/* sets read back with rules */
 	int tag;		/* tag of the messages being added (restore line) */
 	bool verbose;		/* -v: say what is done, as the reference does */
+	/* a restore block of appends and chain lines never looks at rules
+	 * again, so their copies are not kept (memory for large restores) */
+	bool forget_rules;
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);

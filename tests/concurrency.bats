@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# Concurrent invocations in one namespace: no lock file, the generation id
+# check plus re-read and retry must make every command land exactly once.
+
+load helpers
+
+setup() {
+	iptnft_setup
+	need_iptnft
+}
+
+# start_workers N FUNC: run FUNC 1..N in the background (stderr of worker i
+# in $BATS_TEST_TMPDIR/err.i), as close to simultaneously as bash allows
+start_workers() {
+	local n=$1 fn=$2 i
+	PIDS=()
+	for ((i = 1; i <= n; i++)); do
+		"$fn" "$i" 2> "$BATS_TEST_TMPDIR/err.$i" 3>&- &
+		PIDS+=($!)
+	done
+}
+
+# wait_workers: every worker exited 0 with an empty stderr (the tests check
+# the final state first, then this result, so both show up on failure)
+wait_workers() {
+	local i=1 p rc bad=0
+	for p in "${PIDS[@]}"; do
+		rc=0
+		wait "$p" || rc=$?
+		if [ "$rc" != 0 ]; then
+			echo "worker $i exited $rc" >&2
+			bad=1
+		fi
+		if [ -s "$BATS_TEST_TMPDIR/err.$i" ]; then
+			echo "worker $i stderr:" >&2
+			cat "$BATS_TEST_TMPDIR/err.$i" >&2
+			bad=1
+		fi
+		i=$((i + 1))
+	done
+	return $bad
+}
+
+# append_worker I: 50 appends of distinct sources to chain $CHAIN
+append_worker() {
+	local i=$1 j rc=0
+	for ((j = 1; j <= ${COUNT:-50}; j++)); do
+		ipt -A "$CHAIN" -s "10.$i.0.$j" -j ACCEPT || rc=$?
+	done
+	return $rc
+}
+
+# expected_rules N COUNT: the -S lines of N append_workers, sorted
+expected_rules() {
+	local i j
+	for ((i = 1; i <= $1; i++)); do
+		for ((j = 1; j <= $2; j++)); do
+			echo "-A $CHAIN -s 10.$i.0.$j/32 -j ACCEPT"
+		done
+	done | sort
+}
+
+@test "concurrency: 8 processes x 50 appends to one user chain, none lost" {
+	ipt -N LOAD
+	CHAIN=LOAD COUNT=50
+	start_workers 8 append_worker
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	ipt -S LOAD > "$BATS_TEST_TMPDIR/got"
+	run grep -c '^-A LOAD ' "$BATS_TEST_TMPDIR/got"
+	assert_output 400
+	run head -n 1 "$BATS_TEST_TMPDIR/got"
+	assert_output "-N LOAD"
+	# each address exactly once
+	grep '^-A ' "$BATS_TEST_TMPDIR/got" | sort > "$BATS_TEST_TMPDIR/got.sorted"
+	expected_rules 8 50 > "$BATS_TEST_TMPDIR/want"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got.sorted"
+	assert_success
+	# each worker's own rules stay in the order it appended them
+	local i
+	for i in 1 2 3 4 5 6 7 8; do
+		grep -- "-s 10\\.$i\\.0\\." "$BATS_TEST_TMPDIR/got" |
+			sed "s/.*-s 10\\.$i\\.0\\.\\([0-9]*\\)\\/.*/\\1/" > "$BATS_TEST_TMPDIR/order.$i"
+		run diff <(seq 1 50) "$BATS_TEST_TMPDIR/order.$i"
+		assert_success
+	done
+	# every process exited 0 with nothing on stderr (details above)
+	[ "$workers_ok" = 0 ]
+}
+
+@test "concurrency: 8 processes x 50 appends to INPUT of a table nobody created yet" {
+	CHAIN=INPUT COUNT=50
+	start_workers 8 append_worker
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	ipt -S INPUT > "$BATS_TEST_TMPDIR/got"
+	run grep -c '^-A INPUT ' "$BATS_TEST_TMPDIR/got"
+	assert_output 400
+	grep '^-A ' "$BATS_TEST_TMPDIR/got" | sort > "$BATS_TEST_TMPDIR/got.sorted"
+	expected_rules 8 50 > "$BATS_TEST_TMPDIR/want"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got.sorted"
+	assert_success
+	# one filter table with its three chains, not several
+	run ns nft list tables
+	assert_output "table ip filter"
+	run ipt -S
+	assert_line --index 0 "-P INPUT ACCEPT"
+	assert_line --index 1 "-P FORWARD ACCEPT"
+	assert_line --index 2 "-P OUTPUT ACCEPT"
+	# every process exited 0 with nothing on stderr (details above)
+	[ "$workers_ok" = 0 ]
+}
+
+# mixed_worker I: 1-4 append to INPUT, 5-8 create and delete chain Ci
+mixed_worker() {
+	local i=$1 j rc=0
+	if [ "$i" -le 4 ]; then
+		for ((j = 1; j <= 50; j++)); do
+			ipt -A INPUT -s "10.$i.0.$j" -j ACCEPT || rc=$?
+		done
+	else
+		for ((j = 1; j <= 25; j++)); do
+			ipt -N "C$i" || rc=$?
+			ipt -X "C$i" || rc=$?
+		done
+		# and leave one behind, with a rule in it
+		ipt -N "C$i" || rc=$?
+		ipt -A "C$i" -j RETURN || rc=$?
+	fi
+	return $rc
+}
+
+@test "concurrency: appends to INPUT while others -N/-X their own chains" {
+	ipt -A INPUT -i lo -j ACCEPT
+	start_workers 8 mixed_worker
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	CHAIN=INPUT
+	{
+		echo "-A INPUT -i lo -j ACCEPT"
+		expected_rules 4 50
+		local i
+		for i in 5 6 7 8; do
+			echo "-N C$i"
+			echo "-A C$i -j RETURN"
+		done
+		echo "-P FORWARD ACCEPT"
+		echo "-P INPUT ACCEPT"
+		echo "-P OUTPUT ACCEPT"
+	} | sort > "$BATS_TEST_TMPDIR/want"
+	ipt -S | sort > "$BATS_TEST_TMPDIR/got"
+	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+	assert_success
+	# the first rule stayed first
+	run ipt -S INPUT 1
+	assert_output "-A INPUT -i lo -j ACCEPT"
+	# every process exited 0 with nothing on stderr (details above)
+	[ "$workers_ok" = 0 ]
+}
+
+# restore_worker I: iptables-restore --noflush of chain Ri and a jump to it
+restore_worker() {
+	ipt_restore --noflush < "$BATS_TEST_TMPDIR/restore.$1"
+}
+
+@test "concurrency: iptables-restore --noflush of different chains, all land" {
+	local i j
+	for i in 1 2 3 4 5 6 7 8; do
+		{
+			echo "*filter"
+			echo ":R$i - [0:0]"
+			for ((j = 1; j <= 20; j++)); do
+				echo "-A R$i -s 10.$i.1.$j/32 -j ACCEPT"
+			done
+			echo "-A INPUT -j R$i"
+			echo "COMMIT"
+		} > "$BATS_TEST_TMPDIR/restore.$i"
+	done
+	ipt -A INPUT -i lo -j ACCEPT
+	start_workers 8 restore_worker
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	for i in 1 2 3 4 5 6 7 8; do
+		ipt -S "R$i" > "$BATS_TEST_TMPDIR/got.$i"
+		run diff -u <(grep -e '^-A' "$BATS_TEST_TMPDIR/restore.$i" | grep -v INPUT) \
+			<(grep '^-A' "$BATS_TEST_TMPDIR/got.$i")
+		assert_success
+	done
+	ipt -S INPUT | sort > "$BATS_TEST_TMPDIR/input"
+	run cat "$BATS_TEST_TMPDIR/input"
+	assert_output "-A INPUT -i lo -j ACCEPT
+-A INPUT -j R1
+-A INPUT -j R2
+-A INPUT -j R3
+-A INPUT -j R4
+-A INPUT -j R5
+-A INPUT -j R6
+-A INPUT -j R7
+-A INPUT -j R8
+-P INPUT ACCEPT"
+	run ipt -S INPUT 1
+	assert_output "-A INPUT -i lo -j ACCEPT"
+	ipt -S > "$BATS_TEST_TMPDIR/all"
+	run grep -c '^-N ' "$BATS_TEST_TMPDIR/all"
+	assert_output 8
+	# every process exited 0 with nothing on stderr (details above)
+	[ "$workers_ok" = 0 ]
+}

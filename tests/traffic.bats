@@ -1,0 +1,461 @@
+#!/usr/bin/env bats
+# Real packets over a veth pair: side A ($NS, 10.99.0.1 on veth0) runs our
+# iptables, the peer ($NS_PEER, 10.99.0.2 on veth1) sends and answers.
+# Every test gets fresh namespaces. "Blocked" means a ping or connect that
+# gets no answer within its (short) timeout; nothing asserts on timing.
+
+load helpers
+
+A=10.99.0.1
+B=10.99.0.2
+
+setup() {
+	iptnft_setup
+	need_iptnft
+	: > "$BATS_TEST_TMPDIR/.pids"
+	veth_setup
+}
+
+teardown() {
+	local p
+	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
+		while read -r p; do
+			[ -n "$p" ] || continue
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done < "$BATS_TEST_TMPDIR/.pids"
+		rm -f "$BATS_TEST_TMPDIR/.pids"
+	fi
+	iptnft_teardown
+}
+
+# ---------------------------------------------------------------- helpers
+
+# peer -> A echo request; A's answer comes back
+ping_in_ok() {
+	run peer ping -c 1 -W 2 "$A"
+	assert_success
+}
+ping_in_blocked() {
+	run peer ping -c 1 -W 1 "$A"
+	assert_failure
+}
+# A -> peer
+ping_out_ok() {
+	run ns ping -c 1 -W 2 "$B"
+	assert_success
+}
+ping_out_blocked() {
+	run ns ping -c 1 -W 1 "$B"
+	assert_failure
+}
+
+# wait_sock PROTO(t|u) PORT [ns|peer]: until A (or the peer) has a socket
+# bound to PORT
+wait_sock() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$("${3:-ns}" ss -Hln"$1" "sport = :$2")" ] && return 0
+		sleep 0.05
+	done
+	echo "no listener on $1 port $2" >&2
+	return 1
+}
+
+# tcp_listen PORT...: netcat-openbsd listeners on A, accepting forever.
+# Started with ip netns exec directly, not through a shell function, so that
+# $! is nc itself (ip netns exec execs it) and teardown's kill reaches it.
+tcp_listen() {
+	local p
+	for p in "$@"; do
+		ip netns exec "$NS" nc -d -l -k "$A" "$p" > /dev/null 2>&1 3>&- &
+		echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	done
+	for p in "$@"; do
+		wait_sock t "$p"
+	done
+}
+
+# udp_listen PORT: datagrams to A:PORT are appended to $BATS_TEST_TMPDIR/udp.PORT
+udp_listen() {
+	: > "$BATS_TEST_TMPDIR/udp.$1"
+	ip netns exec "$NS" nc -d -u -l -k "$A" "$1" > "$BATS_TEST_TMPDIR/udp.$1" 2> /dev/null 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	wait_sock u "$1"
+}
+
+# udp_send PORT WORD: one datagram from the peer to A:PORT
+udp_send() {
+	peer bash -c "echo $2 > /dev/udp/$A/$1"
+}
+
+# udp_wait PORT WORD: until WORD has arrived on PORT
+udp_wait() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qx "$2" "$BATS_TEST_TMPDIR/udp.$1" && return 0
+		sleep 0.05
+	done
+	echo "datagram $2 never arrived on port $1" >&2
+	return 1
+}
+
+tcp_ok() { # PORT [nc options]
+	local port=$1; shift
+	run peer nc -z -w 2 "$@" "$A" "$port"
+	assert_success
+}
+tcp_blocked() {
+	local port=$1; shift
+	run peer nc -z -w 2 "$@" "$A" "$port"
+	assert_failure
+}
+
+# rule_counts CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN (filter table)
+rule_counts() {
+	ipt -L "$1" -v -x -n --line-numbers |
+		awk -v n="$2" '$1 == n { print $2, $3 }'
+}
+
+# ---------------------------------------------------------------- ICMP
+
+@test "traffic: -p icmp -j DROP blocks ping; -D INPUT 1 lets it through" {
+	ping_in_ok
+	run ipt -A INPUT -p icmp -j DROP
+	assert_success
+	ping_in_blocked
+	run ipt -D INPUT 1
+	assert_success
+	ping_in_ok
+}
+
+@test "traffic: -p icmp -j DROP blocks ping; -D by specification lets it through" {
+	ipt -A INPUT -p tcp -j DROP
+	ipt -A INPUT -p icmp -j DROP
+	ping_in_blocked
+	run ipt -D INPUT -p icmp -j DROP
+	assert_success
+	ping_in_ok
+	run ipt -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -p tcp -j DROP"
+}
+
+@test "traffic: --icmp-type echo-request drops pings in, not echo replies to A's pings" {
+	ipt -A INPUT -p icmp --icmp-type echo-request -j DROP
+	ping_in_blocked
+	ping_out_ok
+	ping_out_ok
+	# only the one echo request from the peer was counted
+	run rule_counts INPUT 1
+	assert_output "1 84"
+}
+
+@test "traffic: -f does not match unfragmented pings, drops later fragments" {
+	run ipt -A INPUT -f -j DROP
+	assert_success
+	ping_in_ok
+	run peer ping -c 2 -i 0.2 -W 2 "$A"
+	assert_success
+	run rule_counts INPUT 1
+	assert_output "0 0"
+	# INPUT only sees reassembled packets; raw PREROUTING sees fragments
+	# (no conntrack here, so nothing reassembles them earlier)
+	run ipt -t raw -A PREROUTING -f -j DROP
+	assert_success
+	ping_in_ok
+	# a 3000-byte echo request leaves veth1 (mtu 1500) in three
+	# fragments of 1500, 1500 and 68 bytes; the second and third are
+	# dropped, so it is never reassembled and never answered
+	run peer ping -c 1 -W 1 -s 3000 "$A"
+	assert_failure
+	run ipt -t raw -L PREROUTING -v -x -n
+	assert_line --index 2 --regexp '^ +2 +1568 DROP +0 +-f +\* +\* +0\.0\.0\.0/0 +0\.0\.0\.0/0 *$'
+	ipt -t raw -D PREROUTING 1
+	run peer ping -c 1 -W 2 -s 3000 "$A"
+	assert_success
+	run rule_counts INPUT 1
+	assert_output "0 0"
+}
+
+# ---------------------------------------------------------------- state
+
+@test "traffic: policy DROP + -m state ESTABLISHED,RELATED: outgoing ok, incoming blocked" {
+	ipt -P INPUT DROP
+	# without the state rule even the replies to A's pings are dropped
+	ping_out_blocked
+	run ipt -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+	assert_success
+	ping_out_ok
+	ping_in_blocked
+	ping_out_ok
+	run rule_counts INPUT 1
+	assert_output "2 168"
+}
+
+@test "traffic: policy DROP + -m conntrack --ctstate ESTABLISHED,RELATED: outgoing ok, incoming blocked" {
+	ipt -P INPUT DROP
+	ping_out_blocked
+	run ipt -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+	assert_success
+	ping_out_ok
+	ping_in_blocked
+	ping_out_ok
+	run rule_counts INPUT 1
+	assert_output "2 168"
+}
+
+@test "traffic: state NEW/ESTABLISHED over TCP: only A's own connections get in" {
+	tcp_listen 8081
+	ip netns exec "$NS_PEER" nc -d -l -k "$B" 9091 > /dev/null 2>&1 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	wait_sock t 9091 peer
+	ipt -P INPUT DROP
+	ipt -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT
+	run ns nc -z -w 2 "$B" 9091
+	assert_success
+	tcp_blocked 8081
+	ipt -A INPUT -p tcp --dport 8081 -m state --state NEW -j ACCEPT
+	tcp_ok 8081
+}
+
+# ---------------------------------------------------------------- chains
+
+@test "traffic: user chain: -j WEB with -A WEB -j DROP blocks, RETURN falls back to INPUT" {
+	run ipt -N WEB
+	assert_success
+	ipt -A INPUT -p icmp -j WEB
+	ipt -A WEB -j DROP
+	ping_in_blocked
+	ipt -D WEB 1
+	ipt -A WEB -j RETURN
+	ipt -P INPUT DROP
+	# RETURN resumes INPUT after the jump; nothing there yet: policy DROP
+	ping_in_blocked
+	ipt -A INPUT -p icmp -j ACCEPT
+	ping_in_ok
+	run rule_counts WEB 1
+	assert_output "2 168"
+	run rule_counts INPUT 2
+	assert_output "1 84"
+}
+
+@test "traffic: -g to a chain that RETURNs ends in the policy, -j continues in INPUT" {
+	ipt -N WEB
+	ipt -A WEB -j RETURN
+	ipt -P INPUT DROP
+	ipt -A INPUT -p icmp -j WEB
+	ipt -A INPUT -p icmp -j ACCEPT
+	ping_in_ok
+	# goto: RETURN from WEB ends INPUT, so the policy (DROP) decides
+	run ipt -R INPUT 1 -p icmp -g WEB
+	assert_success
+	ping_in_blocked
+	run rule_counts INPUT 2
+	assert_output "1 84"
+	run rule_counts WEB 1
+	assert_output "2 168"
+	# and the other way round: policy ACCEPT, a DROP after the goto
+	ipt -P INPUT ACCEPT
+	ipt -R INPUT 2 -p icmp -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 -p icmp -j WEB
+	ping_in_blocked
+	run rule_counts INPUT 2
+	assert_output "1 84"
+}
+
+# ---------------------------------------------------------------- TCP
+
+@test "traffic: tcp --dport 8081 --syn -j DROP blocks 8081, not 8082" {
+	tcp_listen 8081 8082
+	tcp_ok 8081
+	tcp_ok 8082
+	run ipt -A INPUT -p tcp --dport 8081 --syn -j DROP
+	assert_success
+	tcp_blocked 8081
+	tcp_ok 8082
+	ipt -D INPUT -p tcp --dport 8081 --syn -j DROP
+	tcp_ok 8081
+}
+
+@test "traffic: tcp --sport matches the peer's source port" {
+	tcp_listen 8081
+	run ipt -A INPUT -p tcp --sport 40001 -j DROP
+	assert_success
+	tcp_blocked 8081 -p 40001
+	tcp_ok 8081 -p 40002
+	ipt -R INPUT 1 -p tcp ! --sport 40001 -j DROP
+	tcp_blocked 8081 -p 40003
+	tcp_ok 8081 -p 40001
+}
+
+@test "traffic: tcp ! --dport 8082 -j DROP blocks 8081, not 8082" {
+	tcp_listen 8081 8082
+	run ipt -A INPUT -p tcp ! --dport 8082 -j DROP
+	assert_success
+	tcp_blocked 8081
+	tcp_ok 8082
+}
+
+@test "traffic: tcp --dport range" {
+	tcp_listen 8081 8082
+	run ipt -A INPUT -p tcp --dport 8070:8081 -j DROP
+	assert_success
+	tcp_blocked 8081
+	tcp_ok 8082
+	run ipt -R INPUT 1 -p tcp --dport 8082:8090 -j DROP
+	assert_success
+	tcp_ok 8081
+	tcp_blocked 8082
+	run ipt -R INPUT 1 -p tcp ! --dport 8082:8090 -j DROP
+	assert_success
+	tcp_blocked 8081
+	tcp_ok 8082
+}
+
+# ---------------------------------------------------------------- UDP
+
+@test "traffic: udp --dport -j DROP drops datagrams to that port only" {
+	udp_listen 5353
+	udp_listen 5354
+	run ipt -A INPUT -p udp --dport 5353 -j DROP
+	assert_success
+	udp_send 5353 one
+	udp_send 5354 two
+	udp_wait 5354 two
+	ipt -D INPUT 1
+	udp_send 5353 three
+	udp_wait 5353 three
+	# same path, sent in order: had "one" passed it would be there already
+	run cat "$BATS_TEST_TMPDIR/udp.5353"
+	assert_output "three"
+	run cat "$BATS_TEST_TMPDIR/udp.5354"
+	assert_output "two"
+}
+
+# ---------------------------------------------------------------- addresses
+
+@test "traffic: -s with CIDR and !" {
+	ipt -A INPUT -s 10.99.0.0/30 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -s 10.99.0.4/30 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 ! -s 10.99.0.4/30 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 ! -s 10.99.0.2 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 -s 10.99.0.3/31 -j DROP
+	ping_in_blocked
+}
+
+@test "traffic: -d with CIDR and !, in INPUT and OUTPUT" {
+	ipt -A INPUT -d 10.99.0.0/24 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -d 10.99.0.128/25 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 ! -d 10.99.0.1/32 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 ! -d 10.99.0.2 -j DROP
+	ping_in_blocked
+	ipt -F INPUT
+	ipt -A OUTPUT -d 10.99.0.2/31 -j DROP
+	ping_out_blocked
+	ipt -R OUTPUT 1 ! -d 10.99.0.2/31 -j DROP
+	ping_out_ok
+}
+
+# ---------------------------------------------------------------- interfaces
+
+@test "traffic: -i veth0, -i veth+, ! -i lo" {
+	ipt -A INPUT -i veth0 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -i veth1 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 -i veth+ -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -i eth+ -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 ! -i lo -j DROP
+	ping_in_blocked
+	run ns ping -c 1 -W 2 127.0.0.1
+	assert_success
+	ipt -R INPUT 1 -i lo -j DROP
+	ping_in_ok
+	run ns ping -c 1 -W 1 127.0.0.1
+	assert_failure
+	ipt -R INPUT 1 ! -i veth+ -j DROP
+	ping_in_ok
+}
+
+@test "traffic: -o in OUTPUT" {
+	ipt -A OUTPUT -o veth0 -j DROP
+	ping_out_blocked
+	# the reply to the peer's ping leaves through veth0 too
+	ping_in_blocked
+	ipt -R OUTPUT 1 -o lo -j DROP
+	ping_out_ok
+	run ns ping -c 1 -W 1 127.0.0.1
+	assert_failure
+	ipt -R OUTPUT 1 -o veth+ -j DROP
+	ping_out_blocked
+	ipt -R OUTPUT 1 ! -o veth0 -j DROP
+	ping_out_ok
+	ipt -R OUTPUT 1 ! -o lo -j DROP
+	ping_out_blocked
+}
+
+# ---------------------------------------------------------------- counters
+
+@test "traffic: counters count exactly the packets and bytes; -Z zeroes them" {
+	ipt -A INPUT -p tcp -j ACCEPT
+	ipt -A INPUT -s 10.99.0.2 -p icmp -j ACCEPT
+	run peer ping -c 3 -i 0.2 -W 2 "$A"
+	assert_success
+	run ipt -L INPUT -v -x -n
+	assert_success
+	assert_line --index 2 --regexp '^ +0 +0 ACCEPT +6 +-- +\* +\* +0\.0\.0\.0/0 +0\.0\.0\.0/0 *$'
+	assert_line --index 3 --regexp '^ +3 +252 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
+	run ipt -Z
+	assert_success
+	assert_output ""
+	run rule_counts INPUT 2
+	assert_output "0 0"
+	run peer ping -c 2 -i 0.2 -W 2 "$A"
+	assert_success
+	run rule_counts INPUT 2
+	assert_output "2 168"
+	# -Z on one rule
+	run ipt -Z INPUT 2
+	assert_success
+	run rule_counts INPUT 2
+	assert_output "0 0"
+}
+
+@test "traffic: -L -Z prints the old counts, then zeroes them" {
+	ipt -A INPUT -s 10.99.0.2 -p icmp -j ACCEPT
+	run peer ping -c 4 -i 0.2 -W 2 "$A"
+	assert_success
+	run ipt -L INPUT -Z -v -x -n
+	assert_success
+	assert_line --index 0 "Chain INPUT (policy ACCEPT 0 packets, 0 bytes)"
+	assert_line --index 2 --regexp '^ +4 +336 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
+	assert_line --index 3 "Zeroing chain \`INPUT'"
+	run ipt -L INPUT -v -x -n
+	assert_line --index 2 --regexp '^ +0 +0 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
+}
+
+@test "traffic: -c on -A sets the counters, -S -v shows them, packets add up" {
+	run ipt -A INPUT -s 10.99.0.2 -p icmp -c 7 700 -j ACCEPT
+	assert_success
+	run ipt -S INPUT -v
+	assert_success
+	assert_output "-P INPUT ACCEPT -c 0 0
+-A INPUT -s 10.99.0.2/32 -p icmp -c 7 700 -j ACCEPT"
+	ping_in_ok
+	run ipt -S INPUT -v
+	assert_output "-P INPUT ACCEPT -c 0 0
+-A INPUT -s 10.99.0.2/32 -p icmp -c 8 784 -j ACCEPT"
+	run ipt -L INPUT -v -x -n
+	assert_line --index 2 --regexp '^ +8 +784 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
+}
