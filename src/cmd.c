@@ -141,8 +141,10 @@ static int check_jump_target(struct view *v, const struct rule *r)
 	c = view_chain(v, r->chain, &err);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	if (!c || c->ci.base)
+	if (!c || c->ci.base) {
+		v->error_at_commit = true;
 		return err_param(&v->h->err, "Chain '%s' does not exist", r->chain);
+	}
 	return 0;
 }
 
@@ -427,13 +429,17 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 {
 	const struct builtin_chain *bc = table_find_chain(v->bt, chain);
 	struct vchain *c;
-	uint32_t policy;
+	int policy = -1;
 	int err;
 
-	if (strcmp(target, "ACCEPT") == 0)
+	if (!target)
+		policy = -1;	/* keep the policy, as restore's "-" does */
+	else if (strcmp(target, "ACCEPT") == 0)
 		policy = NF_ACCEPT;
 	else if (strcmp(target, "DROP") == 0)
 		policy = NF_DROP;
+	else if (v->h->restore_prog)
+		return err_plain(&v->h->err, EXIT_OTHER, "Bad policy name.");
 	else
 		return err_plain(&v->h->err, EXIT_OTHER,
 				 "Bad policy name. Run `dmesg' for more information.");
@@ -443,12 +449,14 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 	if (err < 0)
 		return kernel_error(v->h, err);
 	if (!c) {
-		view_create_builtin(v, bc, policy, counters, pkts, bytes);
+		view_create_builtin(v, bc, policy < 0 ? NF_ACCEPT : (uint32_t)policy, counters,
+				    pkts, bytes);
 		return 0;
 	}
-	txn_chain_update(v->b, v->family, v->table, chain, (int)policy, counters, pkts, bytes,
+	txn_chain_update(v->b, v->family, v->table, chain, policy, counters, pkts, bytes,
 			 v->tag);
-	c->ci.policy = policy;
+	if (policy >= 0)
+		c->ci.policy = (uint32_t)policy;
 	return 0;
 }
 

@@ -38,6 +38,7 @@ struct handle {
 	struct ipt_error err;
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
 	const char *restore_prog;	/* set while parsing restore lines */
+	const char *restore_table;	/* the table of the restore block */
 };
 
 struct command {

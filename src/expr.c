@@ -23,8 +23,10 @@ static bool makes_item(const struct nftnl_expr *e)
 {
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
-	if (strcmp(name, "bitwise") == 0 || strcmp(name, "exthdr") == 0)
+	if (strcmp(name, "bitwise") == 0)
 		return false;
+	if (strcmp(name, "exthdr") == 0)	/* a write (sreg) is a statement */
+		return nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG);
 	if (strcmp(name, "payload") == 0)
 		return nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG);
 	if (strcmp(name, "meta") == 0)
@@ -40,6 +42,18 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
 	if (makes_item(e))
 		c->items++;
+	nftnl_rule_add_expr(c->nr, e);
+}
+
+/* The emitters below know what they add; no need to ask by name. */
+static void add_load(struct lin_ctx *c, struct nftnl_expr *e)
+{
+	nftnl_rule_add_expr(c->nr, e);
+}
+
+static void add_item(struct lin_ctx *c, struct nftnl_expr *e)
+{
+	c->items++;
 	nftnl_rule_add_expr(c->nr, e);
 }
 
@@ -63,7 +77,7 @@ struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, s->id);
 	if (inv)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
-	lin_add(c, e);
+	add_item(c, e);
 	return s;
 }
 
@@ -75,7 +89,7 @@ void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_meta(struct lin_ctx *c, uint32_t key)
@@ -84,7 +98,7 @@ void lin_meta(struct lin_ctx *c, uint32_t key)
 
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
@@ -95,7 +109,7 @@ void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	if (dir >= 0)
 		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, (uint8_t)dir);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
@@ -104,7 +118,7 @@ void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
 
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, reg);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len)
@@ -118,7 +132,7 @@ void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
@@ -129,7 +143,7 @@ void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const voi
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, reg);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
 	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	lin_add(c, e);
+	add_item(c, e);
 }
 
 void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
@@ -142,7 +156,7 @@ void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len)
@@ -156,7 +170,7 @@ void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t 
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
 	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor ? xor : zero, len);
-	lin_add(c, e);
+	add_load(c, e);
 }
 
 static uint32_t nft_cmp_op(enum cmp_op_kind op)
@@ -178,7 +192,7 @@ void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t 
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
 	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	lin_add(c, e);
+	add_item(c, e);
 }
 
 void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len)
@@ -189,7 +203,7 @@ void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint
 	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, inv ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
 	nftnl_expr_set(e, NFTNL_EXPR_RANGE_FROM_DATA, lo, len);
 	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, hi, len);
-	lin_add(c, e);
+	add_item(c, e);
 }
 
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
@@ -198,7 +212,7 @@ void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
 
 	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, pkts);
 	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, bytes);
-	lin_add(c, e);
+	add_item(c, e);
 }
 
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
@@ -209,7 +223,7 @@ void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
 	if (chain)
 		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
-	lin_add(c, e);
+	add_item(c, e);
 }
 
 /* ---- reading ---- */
@@ -345,6 +359,18 @@ static void read_ct(struct reader *rd, const struct nftnl_expr *e)
 static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
 {
 	struct selector s = { .kind = SEL_EXTHDR, .dir = -1 };
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
+		/* an exthdr write (tcp option maxseg size set ...) is a
+		 * statement, like a payload write */
+		struct item *it = item_push(rd->out, ITEM_STMT);
+
+		it->expr = (struct nftnl_expr *)e;
+		it->name = "exthdr";
+		it->regs = xmalloc(sizeof(rd->regs));
+		memcpy(it->regs, rd->regs, sizeof(rd->regs));
+		return;
+	}
 
 	s.base = (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OP);
 	s.key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);

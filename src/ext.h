@@ -13,6 +13,7 @@
 
 struct lin_ctx;
 struct delin_ctx;
+struct nftnl_obj;
 
 enum ext_kind { EXT_MATCH, EXT_TARGET };
 
@@ -39,7 +40,7 @@ struct parse_ctx {
 	const char *table;
 	const char *chain;
 	const char *arg2;		/* second word of a two_args option */
-	bool numeric_only;		/* reserved */
+	int op;				/* enum cmd_op of the command being parsed */
 };
 
 /* Formatting flags for -L. */
@@ -79,6 +80,15 @@ struct extension {
 	/* Optional: the comment a match keeps in rule userdata, and back. */
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);
+
+	/* Optional: a kernel object the rule refers to by name (a target's
+	 * ct helper), created in the same batch just before the rule.
+	 * Returned allocated without table and family, which the caller
+	 * sets; the caller frees it. NULL when the rule needs none. */
+	struct nftnl_obj *(*object)(const void *data, const struct rule *r);
+	/* Optional: the name -L shows in the target column when it is not
+	 * the one -S prints after -j (the reference lists NOTRACK as CT). */
+	const char *list_name;
 
 	/* -L text (each piece preceded by a blank as the reference prints) */
 	void (*print)(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt);

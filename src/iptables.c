@@ -124,6 +124,7 @@ struct parser {
 	unsigned nseen;
 	struct ext_seen target_seen;
 	bool wait_given, wait_interval_given;
+	bool other_family;	/* restore: -4 in ip6tables, -6 in iptables */
 };
 
 static const char *cmd_letter(enum cmd_op op)
@@ -264,7 +265,8 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 	struct ext_seen *es = NULL;
 	const struct ext_opt *o = NULL;
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
-				 .table = p->cmd->table, .chain = p->cmd->chain };
+				 .table = p->cmd->table, .chain = p->cmd->chain,
+				 .op = p->cmd->op };
 	const char *arg = NULL;
 	int i;
 
@@ -344,6 +346,21 @@ static int parse_counters(struct parser *p, const char *pk)
 		return err_param(&p->h->err, "-c byte counter not numeric");
 	p->cmd->counters_given = true;
 	return 0;
+}
+
+/* In IPv6, -p names the header after the extension headers: one that
+ * is itself an extension header never matches, and the reference says
+ * so (in lower case, as it reads the name). */
+static void warn_ext_header_proto(const char *arg, uint16_t proto)
+{
+	size_t i;
+
+	if (proto != 43 && proto != 44 && proto != 51 && proto != 60)
+		return;
+	fputs("Warning: never matched protocol: ", stderr);
+	for (i = 0; arg[i]; i++)
+		fputc(tolower((unsigned char)arg[i]), stderr);
+	fputs(". use extension match instead.\n", stderr);
 }
 
 static int core_option(struct parser *p, const struct core_option *o, const char *arg)
@@ -443,6 +460,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_protocol(arg, &p->rule->proto, err) < 0)
 			return -1;
+		if (p->h->family == NFPROTO_IPV6 && !p->invert)
+			warn_ext_header_proto(arg, p->rule->proto);
 		p->rule->has_proto = true;
 		if (p->invert)
 			p->rule->inv |= INV_PROTO;
@@ -498,7 +517,9 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		p->jump = arg;
 		p->is_goto = o->id == O_GOTO;
-		if (!p->is_goto && !is_standard_target(arg)) {
+		/* QUEUE is a standard target name, but a target extension
+		 * writes it (extensions/QUEUE.c) */
+		if (!p->is_goto && (!is_standard_target(arg) || strcmp(arg, "QUEUE") == 0)) {
 			const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
 
 			if (ext) {
@@ -561,16 +582,17 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 	case O_MODPROBE:
 		break;
 	case O_IPV4:
-		if (p->h->family == NFPROTO_IPV6)
-			return err_raw(err, EXIT_PARAM, "This is the IPv6 version of %s.\n",
-				       p->h->prog);
-		break;
 	case O_IPV6:
-		if (p->h->family == NFPROTO_IPV4)
-			return err_raw(err, EXIT_PARAM,
-				       "Try `%s -h' or '%s --help' for more information.\n",
-				       p->h->prog, p->h->prog);
-		break;
+		if ((o->id == O_IPV4) == (p->h->family == NFPROTO_IPV4))
+			break;
+		/* the other family's flag: a restore input line for the other
+		 * program, skipped; on the command line only the usage hint */
+		if (p->h->restore_prog) {
+			p->other_family = true;
+			break;
+		}
+		return err_raw(err, EXIT_PARAM, "Try `%s -h' or '%s --help' for more information.\n",
+			       p->h->prog, p->h->prog);
 	}
 	return 0;
 }
@@ -675,7 +697,8 @@ static int check_interfaces(struct parser *p)
 static int check_extensions(struct parser *p)
 {
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
-				 .table = p->cmd->table, .chain = p->cmd->chain };
+				 .table = p->cmd->table, .chain = p->cmd->chain,
+				 .op = p->cmd->op };
 	unsigned i;
 
 	for (i = 0; i < p->nseen; i++) {
@@ -720,6 +743,14 @@ static int finish_target(struct parser *p)
 	return 0;
 }
 
+static struct rule *take_rule(struct parser *p)
+{
+	struct rule *r = p->rule;
+
+	p->rule = rule_new(r->family);
+	return r;
+}
+
 /* Expand -s/-d lists into one rule per combination. */
 static int expand_rules(struct parser *p)
 {
@@ -750,7 +781,8 @@ static int expand_rules(struct parser *p)
 	c->rules = xzalloc(ns * nd * sizeof(*c->rules));
 	for (i = 0; i < ns; i++) {
 		for (j = 0; j < nd; j++) {
-			struct rule *r = rule_clone(p->rule);
+			/* the last combination takes the parsed rule itself */
+			struct rule *r = i == ns - 1 && j == nd - 1 ? take_rule(p) : rule_clone(p->rule);
 
 			r->src = srcs.n ? srcs.v[i] : any;
 			r->dst = dsts.n ? dsts.v[j] : any;
@@ -802,7 +834,7 @@ static bool is_nat_drop(const struct parser *p)
 
 static int parse_argv(struct parser *p)
 {
-	while (p->idx < p->argc) {
+	while (p->idx < p->argc && !p->other_family) {
 		const char *a = p->argv[p->idx++];
 
 		if (strcmp(a, "!") == 0) {
@@ -841,8 +873,14 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 	p.rule = rule_new(h->family);
 	if (parse_argv(&p) < 0)
 		goto out;
+	if (p.other_family) {
+		/* nothing to do: the line is the other family's */
+		cmd->op = OP_NONE;
+		ret = 0;
+		goto out;
+	}
 	if (!cmd->table)
-		cmd->table = xstrdup("filter");
+		cmd->table = xstrdup(h->restore_table ? h->restore_table : "filter");
 	if (cmd->op == OP_HELP || cmd->op == OP_VERSION) {
 		ret = 0;
 		goto out;

@@ -68,12 +68,7 @@ const char *proto_name(uint16_t proto, uint8_t family)
 
 static void list_add(struct addr_list *l, const struct addr_mask *am)
 {
-	unsigned i;
-
-	/* the same address twice makes one rule, as the reference does */
-	for (i = 0; i < l->n; i++)
-		if (memcmp(&l->v[i], am, sizeof(*am)) == 0)
-			return;
+	/* the same address twice makes two rules, as with the reference */
 	l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 	l->v[l->n++] = *am;
 }

@@ -263,7 +263,9 @@ static const char *target_name(const struct rule *r)
 	case VERDICT_RETURN: return "RETURN";
 	case VERDICT_JUMP:
 	case VERDICT_GOTO: return r->chain;
-	case VERDICT_TARGET: return r->target->ext->name;
+	case VERDICT_TARGET:
+		return r->target->ext->list_name ? r->target->ext->list_name :
+						   r->target->ext->name;
 	default: return "";
 	}
 }

@@ -68,16 +68,16 @@ static void block_add(struct restore *rs, unsigned lineno, const char *text)
 	l->chain = NULL;
 }
 
-/* Split a line into words: blanks separate, double quotes group, and
- * inside quotes a backslash takes the next character literally. */
+/* Split a line into words as the reference does: blanks separate; a word
+ * that opens with a double quote runs to the closing quote (a backslash
+ * takes the next character literally) and ends there; inside other words
+ * double quotes are dropped. Single quotes are ordinary characters. */
 static int split_words(char *line, char **argv, int max)
 {
 	int argc = 0;
 	char *in = line, *out;
 
 	while (*in) {
-		bool quoted = false;
-
 		while (*in && isspace((unsigned char)*in))
 			in++;
 		if (!*in)
@@ -85,22 +85,27 @@ static int split_words(char *line, char **argv, int max)
 		if (argc == max)
 			return -1;
 		argv[argc++] = out = in;
-		for (; *in; in++) {
-			if (quoted && *in == '\\' && in[1]) {
-				*out++ = *++in;
-				continue;
+		if (*in == '"') {
+			for (in++; *in && *in != '"'; in++) {
+				if (*in == '\\' && in[1])
+					in++;
+				*out++ = *in;
 			}
-			if (*in == '"') {
-				quoted = !quoted;
-				continue;
-			}
-			if (!quoted && isspace((unsigned char)*in))
-				break;
-			*out++ = *in;
+			if (*in)
+				in++;
+		} else {
+			for (; *in && !isspace((unsigned char)*in); in++)
+				if (*in != '"')
+					*out++ = *in;
 		}
-		if (*in)
-			in++;
-		*out = '\0';
+		if (out == in) {
+			/* nothing was dropped: the terminator takes the separator */
+			if (*in)
+				in++;
+			*out = '\0';
+		} else {
+			*out = '\0';
+		}
 	}
 	return argc;
 }
@@ -117,12 +122,6 @@ static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
 	return n;
 }
 
-static void verbose_rule(struct restore *rs, const struct command *cmd)
-{
-	(void)rs;
-	(void)cmd;
-}
-
 /* A chain declaration ":NAME POLICY [p:b]". */
 static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
 {
@@ -135,28 +134,38 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 	policy = strtok_r(NULL, " \t", &save);
 	ctrs = strtok_r(NULL, " \t", &save);
 	l->op = OP_NEW_CHAIN;
-	if (!name || !policy) {
-		free(copy);
-		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
+	if (!name) {
+		ret = err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
+		goto out;
+	}
+	if (strlen(name) >= 29) {
+		ret = err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
+				name);
+		goto out;
+	}
+	if (!policy) {
+		ret = err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
+		goto out;
 	}
 	free(l->chain);	/* set again when a retry applies the line again */
 	l->chain = xstrdup(name);
 	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
-		free(copy);
-		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
+		ret = err_param(&rs->h.err, "invalid policy counters for chain '%s'", name);
+		goto out;
 	}
 	bc = table_find_chain(v->bt, name);
 	if (bc) {
 		l->op = OP_POLICY;
-		ret = cmd_set_policy(v, name, policy, rs->counters, pkts, bytes);
+		/* "-" keeps the policy; counters are set from the line with -c
+		 * and zeroed without it, as the reference does */
+		if (!rs->counters)
+			pkts = bytes = 0;
+		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, true,
+				     pkts, bytes);
 	} else {
 		struct vchain *c;
 		int err;
 
-		if (strlen(name) >= 29) {
-			free(copy);
-			return err_param(&rs->h.err, "Invalid chain name `%s'", name);
-		}
 		c = view_chain(v, name, &err);
 		if (err < 0)
 			ret = err_versioned(&rs->h.err, EXIT_RESOURCE, "%s",
@@ -166,6 +175,7 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		else
 			view_create_user(v, name);
 	}
+out:
 	free(copy);
 	return ret;
 }
@@ -183,8 +193,13 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 	if (*p == '[') {
 		n = parse_counter_prefix(p, &pkts, &bytes);
 		if (n < 0) {
+			const char *q = p + 1;
+			size_t digits = strspn(q, "0123456789");
+			bool packets_bad = digits == 0 || q[digits] != ':';
+
 			free(copy);
-			return err_param(&rs->h.err, "Bad counter line");
+			return err_param(&rs->h.err, "-c %s counter not numeric",
+					 packets_bad ? "packet" : "byte");
 		}
 		p += n;
 		have_counters = rs->counters;
@@ -197,7 +212,7 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 	}
 	argc++;
 	argv[argc] = NULL;
-	rs->h.restore_prog = rs->prog;
+	rs->h.restore_table = rs->table;
 	ret = cmd_parse(&rs->h, argc, argv, &cmd);
 	if (ret == 0) {
 		unsigned i;
@@ -214,23 +229,28 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 				cmd.rules[i]->bytes = bytes;
 			}
 		}
-		if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES || cmd.op == OP_VERSION ||
-		    cmd.op == OP_HELP)
+		if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
+			/* lists what the kernel holds now, before this block */
+			ret = list_run(&rs->h, &cmd);
+		} else if (cmd.op == OP_VERSION || cmd.op == OP_HELP) {
 			ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog,
 				      l->lineno);
-		else
+		} else {
+			/* the reference tells what it does only when it rebuilds
+			 * the table */
+			v->verbose = rs->verbose && !rs->noflush && !rs->test;
 			ret = cmd_build(v, &cmd);
-		if (ret == 0 && rs->verbose && !rs->noflush)
-			verbose_rule(rs, &cmd);
+			v->verbose = false;
+		}
 	}
 	cmd_free(&cmd);
 	free(copy);
 	return ret;
 }
 
-/* Replace the table: every rule goes, user chains are deleted and the
- * declared ones made anew, built-in chains keep their policy unless the
- * input declares one. */
+/* Replace the table as the reference does: the table goes as a whole
+ * (rules, chains, policies, counters) and what the block declares or uses
+ * is made anew in the same transaction. */
 static int flush_table(struct restore *rs, struct view *v)
 {
 	struct chain_list cl;
@@ -245,33 +265,15 @@ static int flush_table(struct restore *rs, struct view *v)
 		chain_list_free(&cl);
 		return err_versioned(&rs->h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
 	}
-	if (v->table_state > 0) {
-		if (rs->verbose)
-			for (i = 0; i < cl.n; i++)
-				printf("Flushing chain `%s'\n", cl.v[i].name);
-		txn_flush(v->b, v->family, v->table, NULL, 0);
-		for (i = 0; i < v->nchains; i++) {
-			struct vchain *c = &v->chains[i];
-
-			if (!c->exists)
-				continue;
-			c->n = 0;
-			c->rules_known = true;
-			c->fresh = true;
-		}
-		for (i = 0; i < cl.n; i++) {
-			struct vchain *c;
-			int err;
-
-			if (cl.v[i].base)
-				continue;
-			if (rs->verbose)
+	if (rs->verbose && !rs->test) {
+		for (i = 0; i < cl.n; i++)
+			printf("Flushing chain `%s'\n", cl.v[i].name);
+		for (i = 0; i < cl.n; i++)
+			if (!cl.v[i].base)
 				printf("Deleting chain `%s'\n", cl.v[i].name);
-			c = view_chain(v, cl.v[i].name, &err);
-			if (c)
-				view_delete_chain(v, c);
-		}
 	}
+	if (v->table_state > 0)
+		view_delete_table(v);
 	chain_list_free(&cl);
 	return 0;
 }
@@ -343,6 +345,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 		batch_init(&b, &rs->h.nl);
 		view_init(&v, &rs->h, &b, rs->table);
 		v.forget_rules = appends_only;
+		v.track_rules = !appends_only;
 		ret = 0;
 		if (!rs->noflush)
 			ret = flush_table(rs, &v);
@@ -355,7 +358,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			else
 				ret = apply_command_line(rs, &v, l);
 			if (ret < 0)
-				tag = (int)l->lineno;
+				tag = v.error_at_commit ? (int)commit_line : (int)l->lineno;
 		}
 		if (ret < 0) {
 			view_free(&v);
@@ -420,12 +423,18 @@ static int restore_stream(struct restore *rs, FILE *in)
 		char *p = line;
 
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		/* only the newline goes: like the reference, a CR stays part
+		 * of the line and leading blanks make a line a command */
+		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p == '\0' || *p == '#')
+		if (*p == '\0')
 			continue;
+		if (*p == '#') {
+			if (rs->verbose)
+				printf("%s\n", p);
+			continue;
+		}
+
 		if (strcmp(p, "COMMIT") == 0 || strncmp(p, "COMMIT ", 7) == 0) {
 			if (!rs->in_table) {
 				ret = fail_line(rs, lineno);
@@ -500,6 +509,7 @@ int restore_main(uint8_t family, int argc, char **argv)
 	rs.h.family = family;
 	rs.h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	rs.prog = slash ? slash + 1 : argv[0];
+	rs.h.restore_prog = rs.prog;
 	while ((c = getopt_long(argc, argv, "bcvVthnT:M:w::W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':

@@ -484,6 +484,32 @@ int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *
 		       (unsigned long long)handle, chain, prog, IPTABLES_COMPAT_VERSION, prog);
 }
 
+/* Append ",name:count" (no comma first) to buf; the hot path of every
+ * rule written, so no printf. Returns the new length. */
+static size_t names_append(char *buf, size_t size, size_t used, const char *name,
+			   unsigned count)
+{
+	size_t len = strlen(name);
+	char num[12];
+	int i = (int)sizeof(num);
+
+	do {
+		num[--i] = (char)('0' + count % 10);
+		count /= 10;
+	} while (count);
+	if (used + 1 + len + 1 + (sizeof(num) - (size_t)i) + 1 > size)
+		return used;
+	if (used)
+		buf[used++] = ',';
+	memcpy(buf + used, name, len);
+	used += len;
+	buf[used++] = ':';
+	memcpy(buf + used, num + i, sizeof(num) - (size_t)i);
+	used += sizeof(num) - (size_t)i;
+	buf[used] = '\0';
+	return used;
+}
+
 /* ---- whole rules ---- */
 
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
@@ -512,17 +538,13 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 		lin_frag(&c, r->inv & INV_FRAG);
 	for (m = r->matches; m; m = m->next) {
 		unsigned before = c.items;
-		int n;
 
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
 		if (m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
-		n = snprintf(names + used, sizeof(names) - used, "%s%s:%u", used ? "," : "",
-			     m->ext->name, c.items - before);
-		if (n > 0 && (size_t)n < sizeof(names) - used)
-			used += (size_t)n;
+		used = names_append(names, sizeof(names), used, m->ext->name, c.items - before);
 	}
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);

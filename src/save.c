@@ -68,7 +68,8 @@ static void now_text(char *buf, size_t len)
 	snprintf(buf, len, "%.*s", s ? (int)strcspn(s, "\n") : 0, s ? s : "");
 }
 
-static int save_table(struct handle *h, const char *prog, const char *table, bool counters)
+static int save_table(struct handle *h, const char *prog, const char *table, bool counters,
+		      bool even_missing)
 {
 	struct save_walk w = { .err = &h->err, .prog = prog, .family = h->family,
 			       .counters = counters };
@@ -78,8 +79,10 @@ static int save_table(struct handle *h, const char *prog, const char *table, boo
 	int ret;
 
 	ret = cache_get_table(&h->nl, h->family, table);
-	if (ret == -ENOENT)
+	if (ret == -ENOENT && !even_missing)
 		return 0;
+	if (ret == -ENOENT)
+		ret = 0;
 	if (ret < 0)
 		return ret;
 	ret = list_chains_ordered(h, table, table_find(table), &cl);
@@ -95,10 +98,10 @@ static int save_table(struct handle *h, const char *prog, const char *table, boo
 	for (i = 0; i < cl.n; i++) {
 		const struct chain_info *ci = &cl.v[i];
 
+		/* chain counters print with or without -c, as the reference's */
 		sb_printf(&w.out, ":%s %s [%llu:%llu]\n", ci->name,
 			  ci->base ? (ci->policy == NF_DROP ? "DROP" : "ACCEPT") : "-",
-			  counters ? (unsigned long long)ci->pkts : 0ULL,
-			  counters ? (unsigned long long)ci->bytes : 0ULL);
+			  (unsigned long long)ci->pkts, (unsigned long long)ci->bytes);
 	}
 	for (i = 0; i < cl.n && ret == 0; i++) {
 		if (!cl.v[i].handle)
@@ -194,15 +197,16 @@ int save_main(uint8_t family, int argc, char **argv)
 	}
 	if (table) {
 		if (!table_find(table)) {
-			fprintf(stderr, "%s v%s (nf_tables): table '%s' does not exist\n", prog,
-				IPTABLES_COMPAT_VERSION, table);
-			ret = 1;
+			fprintf(stderr, "Table `%s' does not exist\n", table);
+			nlk_close(&h.nl);
+			return 1;
 		} else {
-			ret = save_table(&h, prog, table, counters);
+			/* a table asked for by name prints even if never used */
+			ret = save_table(&h, prog, table, counters, true);
 		}
 	} else {
 		for (i = 0; i < ARRAY_SIZE(save_order) && ret == 0; i++)
-			ret = save_table(&h, prog, save_order[i], counters);
+			ret = save_table(&h, prog, save_order[i], counters, false);
 	}
 	fflush(stdout);
 	if (ret > 0)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter/nf_tables.h>
@@ -59,6 +60,18 @@ void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, cons
 	nftnl_chain_free(c);
 }
 
+void txn_del_table(struct batch *b, uint8_t family, const char *table, int tag)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
+	nlh = batch_msg(b, NFT_MSG_DELTABLE, family, 0, tag);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	batch_done(b);
+	nftnl_table_free(t);
+}
+
 void txn_del_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 		   int tag)
 {
@@ -72,6 +85,19 @@ void txn_del_chain(struct batch *b, uint8_t family, const char *table, const cha
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	batch_done(b);
 	nftnl_chain_free(c);
+}
+
+void txn_add_obj(struct batch *b, uint8_t family, const char *table, struct nftnl_obj *o,
+		 int tag)
+{
+	struct nlmsghdr *nlh;
+
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, table);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_FAMILY, family);
+	/* no NLM_F_EXCL: an object of that name already there is kept */
+	nlh = batch_msg(b, NFT_MSG_NEWOBJ, family, NLM_F_CREATE, tag);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	batch_done(b);
 }
 
 void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag)

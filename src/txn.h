@@ -17,8 +17,14 @@ void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 			   uint64_t pkts, uint64_t bytes, int tag);
 void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 			bool excl, int tag);
+void txn_del_table(struct batch *b, uint8_t family, const char *table, int tag);
 void txn_del_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 		   int tag);
+struct nftnl_obj;
+/* Create object o (its type and data set) in table unless it exists: a
+ * ct helper a rule refers to. Sets o's table and family. */
+void txn_add_obj(struct batch *b, uint8_t family, const char *table, struct nftnl_obj *o,
+		 int tag);
 /* Delete every rule of chain, or of the whole table when chain is NULL. */
 void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag);
 /* Replace a rule read from the kernel with itself, counters zeroed. */

@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <libnftnl/chain.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <stdio.h>
 #include <linux/netfilter.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ext.h"
 #include "txn.h"
 #include "util.h"
 
@@ -239,6 +241,21 @@ void view_ensure_table(struct view *v)
 	v->table_state = 1;
 }
 
+void view_delete_table(struct view *v)
+{
+	unsigned i;
+
+	txn_del_table(v->b, v->family, v->table, v->tag);
+	for (i = 0; i < v->nchains; i++) {
+		vchain_clear_rules(&v->chains[i]);
+		v->chains[i].exists = false;
+		v->chains[i].rules_known = false;
+	}
+	v->table_state = -1;
+	v->table_added = false;
+	v->all_chains_known = true;
+}
+
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
 				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes)
 {
@@ -340,6 +357,29 @@ static void set_position(struct nftnl_rule *nr, const struct vrule *ref)
 		nftnl_rule_set_u32(nr, NFTNL_RULE_POSITION_ID, ref->id);
 }
 
+/* Objects the rule's extensions refer to by name (a CT target's ct
+ * helper) go into the batch just before the rule, so that the kernel
+ * finds them when it adds the rule. */
+static void queue_object(struct view *v, const struct rule *r, const struct ext_inst *inst)
+{
+	struct nftnl_obj *o;
+
+	if (!inst->ext->object || !(o = inst->ext->object(inst->data, r)))
+		return;
+	txn_add_obj(v->b, v->family, v->table, o, v->tag);
+	nftnl_obj_free(o);
+}
+
+static void queue_objects(struct view *v, const struct rule *r)
+{
+	const struct ext_inst *m;
+
+	for (m = r->matches; m; m = m->next)
+		queue_object(v, r, m);
+	if (r->verdict == VERDICT_TARGET)
+		queue_object(v, r, r->target);
+}
+
 static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
@@ -357,6 +397,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		set_position(nr, ref);
 	if (id)
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, id);
+	queue_objects(v, r);
 	sets.next_id = v->next_set_id;
 	rule_linearize_sets(r, nr, &sets);
 	v->next_set_id = sets.next_id;
@@ -375,6 +416,8 @@ void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsig
 {
 	struct vrule vr = { 0 };
 
+	if (v->track_rules && !c->rules_known)
+		view_load_rules(v, c);
 	vr.id = v->next_id++;
 	if (append_cmd || (c->rules_known && pos >= c->n)) {
 		/* at the end: after the last rule, or plain append */

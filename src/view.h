@@ -51,6 +51,11 @@ struct view {
 	/* a restore block of appends and chain lines never looks at rules
 	 * again, so their copies are not kept (memory for large restores) */
 	bool forget_rules;
+	/* a restore block that refers to rules by number or content: every
+	 * chain it touches is read first so numbers count this batch's rules */
+	bool track_rules;
+	/* the error just set is one the reference finds only at COMMIT */
+	bool error_at_commit;
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
@@ -66,6 +71,8 @@ int view_load_all_chains(struct view *v);
 
 /* Changes: each queues the batch message and updates the view. */
 void view_ensure_table(struct view *v);
+/* Delete the whole table; the view then starts from nothing. */
+void view_delete_table(struct view *v);
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
 				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes);
 struct vchain *view_create_user(struct view *v, const char *name);
