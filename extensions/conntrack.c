@@ -1,29 +1,368 @@
-/* -m conntrack: connection tracking properties. This file has --ctstate;
- * the other options follow the same pattern. */
+/* -m conntrack: connection tracking properties.
+ *
+ *   --ctstate S          ct state & S != 0 (ctstate.c; SNAT/DNAT on ct status)
+ *   --ctproto P          ct protocol P
+ *   --ctorigsrc A[/M]    ct original ip saddr A[/M]  (ip6 saddr for IPv6)
+ *   --ctorigdst, --ctreplsrc, --ctrepldst      likewise
+ *   --ctorigsrcport P[:Q]  ct original proto-src P, or range P Q
+ *   --ctorigdstport, --ctreplsrcport, --ctrepldstport   likewise
+ *   --ctstatus S         ct status & S != 0
+ *   --ctexpire A[:B]     ct expiration (ms, host order): byteorder;
+ *                        range A*1000 .. B*1000+999, the seconds the
+ *                        xt match compares
+ *   --ctdir D            ct direction D
+ *
+ * each negated with ! (cmp neq, range neq, == 0) except --ctdir; -L and
+ * -S list them in this order whatever the order given.
+ *
+ * The reference keeps an address as typed (1.2.3.4/24 stays 1.2.3.4/24).
+ * A mask that leaves host bits set is written as
+ *   ct ... saddr & MASK ^ HOSTBITS == ADDR
+ * which matches exactly the addresses ADDR/MASK does and keeps ADDR.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
 #include "ctstate.h"
 #include "ext.h"
+#include "expr.h"
+#include "parse.h"
+#include "u32rel.h"
+#include "xtopt.h"
+
+/* the four tuple addresses and ports, in the reference's order */
+enum { ORIGSRC, ORIGDST, REPLSRC, REPLDST, NTUPLE };
+
+struct ct_addr {
+	bool set, inv;
+	uint8_t addr[16], mask[16];
+};
+
+struct ct_port {
+	bool set, inv;
+	uint16_t lo, hi;
+};
 
 struct conntrack_data {
 	bool has_state, inv_state;
 	uint32_t state;
+	bool has_proto, inv_proto;
+	uint8_t proto;
+	struct ct_addr addr[NTUPLE];
+	struct ct_port port[NTUPLE];
+	bool has_status, inv_status;
+	uint32_t status;
+	bool has_expire, inv_expire;
+	uint32_t exp_lo, exp_hi;
+	bool has_dir;
+	uint8_t dir;		/* IP_CT_DIR_ORIGINAL or _REPLY */
 };
 
-enum { O_CTSTATE };
+enum {
+	O_CTSTATE, O_CTPROTO,
+	O_ORIGSRC, O_ORIGDST, O_REPLSRC, O_REPLDST,
+	O_ORIGSRCPORT, O_ORIGDSTPORT, O_REPLSRCPORT, O_REPLDSTPORT,
+	O_CTSTATUS, O_CTEXPIRE, O_CTDIR,
+};
 
 static const struct ext_opt conntrack_opts[] = {
 	{ .name = "ctstate", .has_arg = true, .id = O_CTSTATE, .invertible = true },
+	{ .name = "ctproto", .has_arg = true, .id = O_CTPROTO, .invertible = true },
+	{ .name = "ctorigsrc", .has_arg = true, .id = O_ORIGSRC, .invertible = true },
+	{ .name = "ctorigdst", .has_arg = true, .id = O_ORIGDST, .invertible = true },
+	{ .name = "ctreplsrc", .has_arg = true, .id = O_REPLSRC, .invertible = true },
+	{ .name = "ctrepldst", .has_arg = true, .id = O_REPLDST, .invertible = true },
+	{ .name = "ctorigsrcport", .has_arg = true, .id = O_ORIGSRCPORT, .invertible = true },
+	{ .name = "ctorigdstport", .has_arg = true, .id = O_ORIGDSTPORT, .invertible = true },
+	{ .name = "ctreplsrcport", .has_arg = true, .id = O_REPLSRCPORT, .invertible = true },
+	{ .name = "ctrepldstport", .has_arg = true, .id = O_REPLDSTPORT, .invertible = true },
+	{ .name = "ctstatus", .has_arg = true, .id = O_CTSTATUS, .invertible = true },
+	{ .name = "ctexpire", .has_arg = true, .id = O_CTEXPIRE, .invertible = true },
+	{ .name = "ctdir", .has_arg = true, .id = O_CTDIR, .invertible = true },
 	{ .name = NULL },
 };
+
+static const char *const tuple_names[NTUPLE] = { "origsrc", "origdst", "replsrc", "repldst" };
+
+static const struct {
+	const char *name;
+	uint32_t bit;		/* IPS_* */
+} status_names[] = {
+	{ "EXPECTED", 1 << 0 },
+	{ "SEEN_REPLY", 1 << 1 },
+	{ "ASSURED", 1 << 2 },
+	{ "CONFIRMED", 1 << 3 },
+};
+
+#define STATUS_BITS 0xfu
+
+static unsigned addr_len(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 16 : 4;
+}
+
+/* ---- parsing ---- */
+
+/* A prefix length as the reference reads it: strtoul in any base, no
+ * sign; for IPv4 anything above 32 (up to 2^32-1) means the whole
+ * address, for IPv6 above 128 is an error. */
+static bool parse_plen(const char *s, uint8_t family, unsigned *plen)
+{
+	unsigned long long v;
+	char *end;
+
+	if (strchr(s, '-'))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || errno || v > UINT32_MAX)
+		return false;
+	if (family == NFPROTO_IPV6 && v > 128)
+		return false;
+	*plen = v > addr_len(family) * 8 ? addr_len(family) * 8 : (unsigned)v;
+	return true;
+}
+
+static void prefix_mask(uint8_t *mask, unsigned plen)
+{
+	unsigned i;
+
+	memset(mask, 0, 16);
+	for (i = 0; i < plen; i++)
+		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
+/* "/M": a prefix length, or a mask in address form; a mask that is not
+ * a prefix stands for the whole address, as with the reference. */
+static int parse_mask(struct parse_ctx *ctx, const char *opt, const char *m, uint8_t *mask)
+{
+	uint8_t family = ctx->rule->family;
+	unsigned alen = addr_len(family), plen;
+	uint8_t a[16] = { 0 };
+	int n;
+
+	if (strchr(m, family == NFPROTO_IPV6 ? ':' : '.')) {
+		if (family == NFPROTO_IPV6 ? inet_pton(AF_INET6, m, a) != 1
+					   : inet_aton(m, (struct in_addr *)a) == 0)
+			goto bad;
+		n = mask_prefix_len(a, alen);
+		prefix_mask(mask, n < 0 ? alen * 8 : (unsigned)n);
+		return 0;
+	}
+	if (!parse_plen(m, family, &plen))
+		goto bad;
+	prefix_mask(mask, plen);
+	return 0;
+bad:
+	return err_param(ctx->err, "conntrack: bad value for option \"--%s\", neither a valid network mask nor valid CIDR (0-%u).\n",
+			 opt, alen * 8);
+}
+
+/* "host[/mask]"; the host goes through getaddrinfo, the address is kept
+ * as given, not masked. */
+static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg,
+			 struct ct_addr *a)
+{
+	uint8_t family = ctx->rule->family;
+	struct addrinfo hints = { 0 }, *res;
+	const char *slash = strchr(arg, '/');
+	char host[1024];
+	int rc;
+
+	snprintf(host, sizeof(host), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+	hints.ai_family = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc)
+		return err_param(ctx->err, "getaddrinfo: %s\n", gai_strerror(rc));
+	memset(a->addr, 0, sizeof(a->addr));
+	if (family == NFPROTO_IPV6)
+		memcpy(a->addr, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	else
+		memcpy(a->addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	if (slash) {
+		if (parse_mask(ctx, opt, slash + 1, a->mask) < 0)
+			return -1;
+	} else {
+		prefix_mask(a->mask, addr_len(family) * 8);
+	}
+	a->set = true;
+	return 0;
+}
+
+/* A port number or service name as getaddrinfo reads it. */
+static int parse_one_port(struct parse_ctx *ctx, const char *s, uint16_t *port)
+{
+	struct addrinfo hints = { 0 }, *res;
+
+	hints.ai_family = AF_INET;
+	if (getaddrinfo(NULL, s, &hints, &res) != 0)
+		return err_param(ctx->err, "Port \"%s\" does not resolve to anything.\n", s);
+	*port = ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port);
+	freeaddrinfo(res);
+	return 0;
+}
+
+static int too_many(struct parse_ctx *ctx, const char *opt)
+{
+	return err_param(ctx->err, "conntrack: Too many components for option \"--%s\" (max: 2)\n",
+			 opt);
+}
+
+/* "P", "P:Q", ":Q", "P:"; an empty end is 0 or 65535. */
+static int parse_ct_port(struct parse_ctx *ctx, const char *opt, const char *arg,
+			 struct ct_port *p)
+{
+	const char *colon = strchr(arg, ':');
+	char first[256];
+
+	if (colon && strchr(colon + 1, ':'))
+		return too_many(ctx, opt);
+	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	p->lo = 0;
+	if (first[0] && parse_one_port(ctx, first, &p->lo) < 0)
+		return -1;
+	p->hi = colon ? 65535 : p->lo;
+	if (colon && colon[1] && parse_one_port(ctx, colon + 1, &p->hi) < 0)
+		return -1;
+	p->set = true;
+	return 0;
+}
+
+/* One end of --ctexpire: strtoul in any base, no sign, 32 bits. */
+static int parse_expire_end(struct parse_ctx *ctx, const char *s, uint32_t *out)
+{
+	unsigned long long v;
+	const char *p = s;
+	char *end;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	errno = 0;
+	v = strtoull(p, &end, 0);
+	if (*p == '-' || end == p || errno || v > UINT32_MAX)
+		return err_param(ctx->err, "conntrack: bad value for option \"--ctexpire\" near \"%s\", or out of range (0-4294967295).\n",
+				 s);
+	if (*end)
+		return err_param(ctx->err, "conntrack: Argument to \"--ctexpire\" has unexpected characters near \"%s\".\n",
+				 end);
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_expire(struct parse_ctx *ctx, const char *arg, struct conntrack_data *d)
+{
+	const char *colon = strchr(arg, ':');
+	char first[256];
+
+	if (colon && strchr(colon + 1, ':'))
+		return too_many(ctx, "ctexpire");
+	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	d->exp_lo = 0;
+	if (first[0] && parse_expire_end(ctx, first, &d->exp_lo) < 0)
+		return -1;
+	d->exp_hi = colon ? UINT32_MAX : d->exp_lo;
+	if (colon && colon[1] && parse_expire_end(ctx, colon + 1, &d->exp_hi) < 0)
+		return -1;
+	d->has_expire = true;
+	return 0;
+}
+
+/* "EXPECTED,ASSURED"; a bad name is reported with the rest of the list. */
+static int parse_status(struct parse_ctx *ctx, const char *arg, uint32_t *bits)
+{
+	const char *p = arg;
+
+	*bits = 0;
+	for (;;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p), i;
+
+		if (len == 4 && strncasecmp(p, "NONE", 4) == 0) {
+			i = 0;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(status_names); i++)
+				if (len == strlen(status_names[i].name) &&
+				    strncasecmp(p, status_names[i].name, len) == 0)
+					break;
+			if (i == ARRAY_SIZE(status_names))
+				return err_param(ctx->err, "Bad ctstatus \"%s\"", p);
+			*bits |= status_names[i].bit;
+		}
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
 
 static int conntrack_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct conntrack_data *d = data;
+	uint16_t proto;
 
 	switch (id) {
 	case O_CTSTATE:
 		d->has_state = true;
 		d->inv_state = inv;
 		return ctstate_parse(arg, true, &d->state, ctx->err, "ctstate");
+	case O_CTPROTO:
+		if (parse_protocol(arg, &proto, ctx->err) < 0)
+			return -1;
+		d->has_proto = true;
+		d->inv_proto = inv;
+		d->proto = (uint8_t)proto;
+		return 0;
+	case O_ORIGSRC:
+	case O_ORIGDST:
+	case O_REPLSRC:
+	case O_REPLDST: {
+		struct ct_addr *a = &d->addr[id - O_ORIGSRC];
+		char opt[16];
+
+		snprintf(opt, sizeof(opt), "ct%s", tuple_names[id - O_ORIGSRC]);
+		a->inv = inv;
+		return parse_ct_addr(ctx, opt, arg, a);
+	}
+	case O_ORIGSRCPORT:
+	case O_ORIGDSTPORT:
+	case O_REPLSRCPORT:
+	case O_REPLDSTPORT: {
+		struct ct_port *p = &d->port[id - O_ORIGSRCPORT];
+		char opt[20];
+
+		snprintf(opt, sizeof(opt), "ct%sport", tuple_names[id - O_ORIGSRCPORT]);
+		p->inv = inv;
+		return parse_ct_port(ctx, opt, arg, p);
+	}
+	case O_CTSTATUS:
+		d->has_status = true;
+		d->inv_status = inv;
+		return parse_status(ctx, arg, &d->status);
+	case O_CTEXPIRE:
+		d->inv_expire = inv;
+		return parse_expire(ctx, arg, d);
+	case O_CTDIR:
+		if (inv)
+			return xt_err_noinv(ctx->err, "conntrack", "ctdir");
+		if (strcasecmp(arg, "ORIGINAL") == 0)
+			d->dir = IP_CT_DIR_ORIGINAL;
+		else if (strcasecmp(arg, "REPLY") == 0)
+			d->dir = IP_CT_DIR_REPLY;
+		else
+			return err_param(ctx->err, "conntrack: Bad value for \"--ctdir\" option: \"%s\"",
+					 arg);
+		d->has_dir = true;
+		return 0;
 	}
 	return 0;
 }
@@ -36,46 +375,578 @@ static int conntrack_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	return 0;
 }
 
+/* ---- writing ---- */
+
+static uint32_t addr_key(unsigned tuple, uint8_t family)
+{
+	bool src = tuple == ORIGSRC || tuple == REPLSRC;
+
+	if (family == NFPROTO_IPV6)
+		return src ? NFT_CT_SRC_IP6 : NFT_CT_DST_IP6;
+	return src ? NFT_CT_SRC_IP : NFT_CT_DST_IP;
+}
+
+static int tuple_dir(unsigned tuple)
+{
+	return tuple == ORIGSRC || tuple == ORIGDST ? IP_CT_DIR_ORIGINAL : IP_CT_DIR_REPLY;
+}
+
+static void lin_addr(struct lin_ctx *c, unsigned tuple, const struct ct_addr *a)
+{
+	unsigned alen = addr_len(c->family), i;
+	int plen = mask_prefix_len(a->mask, alen);
+	uint8_t host[16], net[16];
+	bool hostbits = false;
+
+	for (i = 0; i < alen; i++) {
+		host[i] = a->addr[i] & (uint8_t)~a->mask[i];
+		net[i] = a->addr[i] & a->mask[i];
+		hostbits |= host[i] != 0;
+	}
+	lin_ct(c, addr_key(tuple, c->family), tuple_dir(tuple));
+	if (hostbits) {
+		lin_bitwise(c, a->mask, host, alen);
+		lin_cmp(c, a->inv ? REL_NEQ : REL_EQ, a->addr, alen);
+	} else if (plen > 0 && plen % 8 == 0) {
+		/* as nft: compare the prefix bytes only */
+		lin_cmp(c, a->inv ? REL_NEQ : REL_EQ, net, (uint32_t)plen / 8);
+	} else {
+		lin_bitwise(c, a->mask, NULL, alen);
+		lin_cmp(c, a->inv ? REL_NEQ : REL_EQ, net, alen);
+	}
+}
+
+static void lin_port(struct lin_ctx *c, unsigned tuple, const struct ct_port *p)
+{
+	uint16_t lo = htons(p->lo), hi = htons(p->hi);
+	bool src = tuple == ORIGSRC || tuple == REPLSRC;
+
+	lin_ct(c, src ? NFT_CT_PROTO_SRC : NFT_CT_PROTO_DST, tuple_dir(tuple));
+	if (p->lo == p->hi)
+		lin_cmp(c, p->inv ? REL_NEQ : REL_EQ, &lo, 2);
+	else
+		lin_range(c, p->inv, &lo, &hi, 2);
+}
+
+/* Seconds to the kernel's milliseconds: the whole of the last second. */
+static uint32_t expire_ms(uint32_t s, bool upper)
+{
+	uint64_t ms = (uint64_t)s * 1000 + (upper ? 999 : 0);
+
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
 static void conntrack_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct conntrack_data *d = data;
+	uint32_t zero = 0;
+	unsigned i;
 
 	if (d->has_state)
 		ctstate_linearize(c, d->state, d->inv_state);
+	if (d->has_proto) {
+		lin_ct(c, NFT_CT_PROTOCOL, -1);
+		lin_cmp(c, d->inv_proto ? REL_NEQ : REL_EQ, &d->proto, 1);
+	}
+	for (i = 0; i < NTUPLE; i++)
+		if (d->addr[i].set)
+			lin_addr(c, i, &d->addr[i]);
+	for (i = 0; i < NTUPLE; i++)
+		if (d->port[i].set)
+			lin_port(c, i, &d->port[i]);
+	if (d->has_status) {
+		lin_ct(c, NFT_CT_STATUS, -1);
+		lin_bitwise(c, &d->status, NULL, 4);
+		lin_cmp(c, d->inv_status ? REL_EQ : REL_NEQ, &zero, 4);
+	}
+	if (d->has_expire) {
+		lin_ct(c, NFT_CT_EXPIRATION, -1);
+		u32_lin_range(c, expire_ms(d->exp_lo, false), expire_ms(d->exp_hi, true),
+			      d->inv_expire);
+	}
+	if (d->has_dir) {
+		lin_ct(c, NFT_CT_DIRECTION, -1);
+		lin_cmp(c, REL_EQ, &d->dir, 1);
+	}
+}
+
+/* ---- reading ---- */
+
+static bool read_addr(const struct item *it, uint8_t family, struct conntrack_data *d)
+{
+	unsigned alen = addr_len(family), tuple, i;
+	bool src;
+	struct ct_addr *a;
+
+	if (it->kind != ITEM_REL || it->sel.kind != SEL_CT || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	switch (it->sel.key) {
+	case NFT_CT_SRC_IP: case NFT_CT_DST_IP:
+		if (family != NFPROTO_IPV4)
+			return false;
+		break;
+	case NFT_CT_SRC_IP6: case NFT_CT_DST_IP6:
+		if (family != NFPROTO_IPV6)
+			return false;
+		break;
+	case NFT_CT_SRC: case NFT_CT_DST:
+		break;
+	default:
+		return false;
+	}
+	if (it->sel.dir != IP_CT_DIR_ORIGINAL && it->sel.dir != IP_CT_DIR_REPLY)
+		return false;
+	src = it->sel.key == NFT_CT_SRC_IP || it->sel.key == NFT_CT_SRC_IP6 ||
+	      it->sel.key == NFT_CT_SRC;
+	tuple = (it->sel.dir == IP_CT_DIR_REPLY ? REPLSRC : ORIGSRC) + (src ? 0 : 1);
+	a = &d->addr[tuple];
+	if (a->set || it->len == 0 || it->len > alen || (it->masked && it->len != alen))
+		return false;
+	memset(a, 0, sizeof(*a));
+	memcpy(a->addr, it->val, it->len);
+	if (!it->masked) {
+		prefix_mask(a->mask, it->len * 8);
+	} else {
+		memcpy(a->mask, it->mask, alen);
+		/* the host bits, if any, come back through the xor */
+		for (i = 0; i < alen; i++)
+			if ((it->xor[i] & a->mask[i]) ||
+			    (a->addr[i] & (uint8_t)~a->mask[i]) != it->xor[i])
+				return false;
+	}
+	a->inv = it->op == REL_NEQ;
+	a->set = true;
+	return true;
+}
+
+static bool read_port(const struct item *it, struct conntrack_data *d)
+{
+	unsigned tuple;
+	struct ct_port *p;
+	uint16_t lo, hi;
+
+	if (it->kind != ITEM_REL || it->sel.kind != SEL_CT || it->masked || it->len != 2)
+		return false;
+	if (it->sel.key != NFT_CT_PROTO_SRC && it->sel.key != NFT_CT_PROTO_DST)
+		return false;
+	if (it->sel.dir != IP_CT_DIR_ORIGINAL && it->sel.dir != IP_CT_DIR_REPLY)
+		return false;
+	tuple = (it->sel.dir == IP_CT_DIR_REPLY ? REPLSRC : ORIGSRC) +
+		(it->sel.key == NFT_CT_PROTO_SRC ? 0 : 1);
+	p = &d->port[tuple];
+	if (p->set)
+		return false;
+	memcpy(&lo, it->val, 2);
+	memcpy(&hi, it->op == REL_RANGE || it->op == REL_NRANGE ? it->hi : it->val, 2);
+	switch (it->op) {
+	case REL_EQ: case REL_RANGE:
+		p->inv = false;
+		break;
+	case REL_NEQ: case REL_NRANGE:
+		p->inv = true;
+		break;
+	default:
+		return false;
+	}
+	p->lo = ntohs(lo);
+	p->hi = ntohs(hi);
+	p->set = true;
+	return true;
+}
+
+static bool read_proto(const struct item *it, struct conntrack_data *d)
+{
+	if (d->has_proto || !item_is_ct(it, NFT_CT_PROTOCOL) || it->masked || it->len != 1 ||
+	    (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	d->has_proto = true;
+	d->proto = it->val[0];
+	d->inv_proto = it->op == REL_NEQ;
+	return true;
+}
+
+/* ct status & bits; bits without the NAT ones, which are --ctstate's */
+static bool read_status(const struct item *it, struct conntrack_data *d)
+{
+	uint32_t mask, v;
+
+	if (d->has_status || !item_is_ct(it, NFT_CT_STATUS) || !it->masked || it->len != 4 ||
+	    (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	memcpy(&mask, it->mask, 4);
+	memcpy(&v, it->val, 4);
+	if (v != 0 || (mask & ~STATUS_BITS))
+		return false;
+	d->has_status = true;
+	d->status = mask;
+	d->inv_status = it->op == REL_EQ;
+	return true;
+}
+
+static bool read_dir(const struct item *it, struct conntrack_data *d)
+{
+	if (d->has_dir || !item_is_ct(it, NFT_CT_DIRECTION) || it->masked || it->len != 1 ||
+	    it->op != REL_EQ || it->val[0] > IP_CT_DIR_REPLY)
+		return false;
+	d->has_dir = true;
+	d->dir = it->val[0];
+	return true;
+}
+
+static bool expiration_sel(const struct selector *s, const void *arg)
+{
+	(void)arg;
+	return s->kind == SEL_CT && s->key == NFT_CT_EXPIRATION;
+}
+
+/* our lo*1000 .. hi*1000+999, or nft's whole seconds */
+static bool ms_to_s(uint32_t ms, bool upper, uint32_t *s)
+{
+	if (ms == UINT32_MAX) {
+		*s = UINT32_MAX;
+		return true;
+	}
+	if (ms % 1000 != 0 && !(upper && ms % 1000 == 999))
+		return false;
+	*s = ms / 1000;
+	return true;
+}
+
+static bool read_expire(struct delin_ctx *c, struct conntrack_data *d)
+{
+	unsigned start = c->pos;
+	struct u32_rel rel;
+
+	if (d->has_expire || !u32_delin(c, expiration_sel, NULL, &rel))
+		return false;
+	if ((rel.op == REL_RANGE || rel.op == REL_NRANGE) && ms_to_s(rel.lo, false, &d->exp_lo) &&
+	    ms_to_s(rel.hi, true, &d->exp_hi)) {
+		d->has_expire = true;
+		d->inv_expire = rel.op == REL_NRANGE;
+		return true;
+	}
+	c->pos = start;
+	return false;
+}
+
+/* a ct status test that is --ctstatus, not the NAT half of --ctstate */
+static bool is_plain_status(const struct item *it)
+{
+	uint32_t mask;
+
+	if (!item_is_ct(it, NFT_CT_STATUS) || !it->masked || it->len != 4)
+		return false;
+	memcpy(&mask, it->mask, 4);
+	return !(mask & ~STATUS_BITS);
+}
+
+static bool claim_native(struct delin_ctx *c, struct conntrack_data *d)
+{
+	struct item *it = delin_peek(c);
+
+	if (!it)
+		return false;
+	if (!d->has_state && !is_plain_status(it) &&
+	    ctstate_delinearize(c, &d->state, &d->inv_state)) {
+		d->has_state = true;
+		return true;
+	}
+	if (read_proto(it, d) || read_addr(it, c->family, d) || read_port(it, d) ||
+	    read_status(it, d) || read_dir(it, d)) {
+		c->pos++;
+		return true;
+	}
+	return read_expire(c, d);
+}
+
+/* The fields revisions 1 to 3 share, as revision 3 has them. */
+struct ct_blob {
+	const union nf_inet_addr *addr;	/* 8: address, mask for each tuple */
+	uint32_t exp_min, exp_max;
+	uint16_t l4proto;
+	uint16_t port[NTUPLE], port_hi[NTUPLE];	/* host order */
+	uint16_t flags, invert;
+	uint16_t state, status;
+};
+
+/*
+ * The reference's blob, struct xt_conntrack_mtinfo3 (revision 3):
+ *
+ *   0        16       32  ...  112      128
+ *   +--------+--------+-------+--------+
+ *   | origsrc addr, mask | origdst ... | repldst addr, mask   (union nf_inet_addr)
+ *   +--------+--------+-------+--------+
+ *   128            132            136       138 .. 146
+ *   +--------------+--------------+---------+-------------------------+
+ *   | expires_min  | expires_max  | l4proto | 4 ports (low ends)      |
+ *   +--------------+--------------+---------+-------------------------+
+ *   146          148           150         152          154 .. 162
+ *   +------------+-------------+-----------+------------+------------------+
+ *   | match_flags| invert_flags| state_mask| status_mask| 4 ports (high)   |
+ *   +------------+-------------+-----------+------------+------------------+
+ *
+ * Revisions 1 and 2 end after status_mask and keep single ports in
+ * network order; revision 1 has 8-bit state and status masks.
+ */
+static bool ct_blob_read(const struct item *it, struct ct_blob *b)
+{
+	const struct xt_conntrack_mtinfo3 *i3;
+	const struct xt_conntrack_mtinfo2 *i2;
+	const struct xt_conntrack_mtinfo1 *i1;
+	unsigned t;
+
+	if ((i3 = xt_blob(it, false, "conntrack", 3, sizeof(*i3)))) {
+		b->addr = &i3->origsrc_addr;
+		b->exp_min = i3->expires_min;
+		b->exp_max = i3->expires_max;
+		b->l4proto = i3->l4proto;
+		b->port[0] = i3->origsrc_port, b->port_hi[0] = i3->origsrc_port_high;
+		b->port[1] = i3->origdst_port, b->port_hi[1] = i3->origdst_port_high;
+		b->port[2] = i3->replsrc_port, b->port_hi[2] = i3->replsrc_port_high;
+		b->port[3] = i3->repldst_port, b->port_hi[3] = i3->repldst_port_high;
+		b->flags = i3->match_flags;
+		b->invert = i3->invert_flags;
+		b->state = i3->state_mask;
+		b->status = i3->status_mask;
+		return true;
+	}
+	if ((i2 = xt_blob(it, false, "conntrack", 2, sizeof(*i2)))) {
+		b->addr = &i2->origsrc_addr;
+		b->exp_min = i2->expires_min;
+		b->exp_max = i2->expires_max;
+		b->l4proto = i2->l4proto;
+		b->port[0] = ntohs(i2->origsrc_port);
+		b->port[1] = ntohs(i2->origdst_port);
+		b->port[2] = ntohs(i2->replsrc_port);
+		b->port[3] = ntohs(i2->repldst_port);
+		b->flags = i2->match_flags;
+		b->invert = i2->invert_flags;
+		b->state = i2->state_mask;
+		b->status = i2->status_mask;
+	} else if ((i1 = xt_blob(it, false, "conntrack", 1, sizeof(*i1)))) {
+		b->addr = &i1->origsrc_addr;
+		b->exp_min = i1->expires_min;
+		b->exp_max = i1->expires_max;
+		b->l4proto = i1->l4proto;
+		b->port[0] = ntohs(i1->origsrc_port);
+		b->port[1] = ntohs(i1->origdst_port);
+		b->port[2] = ntohs(i1->replsrc_port);
+		b->port[3] = ntohs(i1->repldst_port);
+		b->flags = i1->match_flags;
+		b->invert = i1->invert_flags;
+		b->state = i1->state_mask;
+		b->status = i1->status_mask;
+	} else {
+		return false;
+	}
+	for (t = 0; t < NTUPLE; t++)
+		b->port_hi[t] = b->port[t];
+	return true;
+}
+
+static bool conntrack_blob(struct delin_ctx *c, struct conntrack_data *d)
+{
+	unsigned alen = addr_len(c->family), t;
+	struct ct_blob b;
+
+	if (!ct_blob_read(delin_peek(c), &b) || (b.flags & XT_CONNTRACK_STATE_ALIAS))
+		return false;	/* -m state, for the state match */
+	d->has_state = b.flags & XT_CONNTRACK_STATE;
+	d->inv_state = b.invert & XT_CONNTRACK_STATE;
+	d->state = ctstate_from_xt(b.state);
+	d->has_proto = b.flags & XT_CONNTRACK_PROTO;
+	d->inv_proto = b.invert & XT_CONNTRACK_PROTO;
+	d->proto = (uint8_t)b.l4proto;
+	for (t = 0; t < NTUPLE; t++) {
+		struct ct_addr *a = &d->addr[t];
+		struct ct_port *p = &d->port[t];
+
+		a->set = b.flags & (XT_CONNTRACK_ORIGSRC << t);
+		a->inv = b.invert & (XT_CONNTRACK_ORIGSRC << t);
+		memcpy(a->addr, &b.addr[2 * t], alen);
+		memcpy(a->mask, &b.addr[2 * t + 1], alen);
+		p->set = b.flags & (XT_CONNTRACK_ORIGSRC_PORT << t);
+		p->inv = b.invert & (XT_CONNTRACK_ORIGSRC_PORT << t);
+		p->lo = b.port[t];
+		p->hi = b.port_hi[t];
+	}
+	d->has_status = b.flags & XT_CONNTRACK_STATUS;
+	d->inv_status = b.invert & XT_CONNTRACK_STATUS;
+	d->status = b.status;
+	d->has_expire = b.flags & XT_CONNTRACK_EXPIRES;
+	d->inv_expire = b.invert & XT_CONNTRACK_EXPIRES;
+	d->exp_lo = b.exp_min;
+	d->exp_hi = b.exp_max;
+	d->has_dir = b.flags & XT_CONNTRACK_DIRECTION;
+	/* the reference says REPLY by negating the direction test */
+	d->dir = b.invert & XT_CONNTRACK_DIRECTION ? IP_CT_DIR_REPLY : IP_CT_DIR_ORIGINAL;
+	c->pos++;
+	return true;
 }
 
 static bool conntrack_delinearize(struct delin_ctx *c, void *data)
 {
 	struct conntrack_data *d = data;
+	bool any = false;
 
-	if (!ctstate_delinearize(c, &d->state, &d->inv_state))
-		return false;
-	d->has_state = true;
+	if (conntrack_blob(c, d))
+		return true;
+	while (claim_native(c, d))
+		any = true;
+	return any;
+}
+
+/* ---- text ---- */
+
+static bool all_zero(const uint8_t *a, unsigned len)
+{
+	while (len--)
+		if (*a++)
+			return false;
 	return true;
+}
+
+static void mask_suffix(struct strbuf *out, const uint8_t *mask, uint8_t family)
+{
+	unsigned alen = addr_len(family);
+	int plen = mask_prefix_len(mask, alen);
+	char buf[INET6_ADDRSTRLEN];
+
+	if (plen == (int)alen * 8)
+		return;
+	if (plen >= 0) {
+		sb_printf(out, "/%d", plen);
+		return;
+	}
+	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, mask, buf, sizeof(buf));
+	sb_printf(out, "/%s", buf);
+}
+
+/* A host name, else a network name (IPv4), else the number. */
+static void addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family)
+{
+	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	char buf[INET6_ADDRSTRLEN];
+	struct hostent *he = gethostbyaddr(addr, addr_len(family), af);
+	struct netent *ne;
+	uint32_t net;
+
+	if (he && he->h_name) {
+		sb_add(out, he->h_name);
+		return;
+	}
+	if (family == NFPROTO_IPV4) {
+		memcpy(&net, addr, 4);
+		ne = getnetbyaddr(ntohl(net), AF_INET);
+		if (ne && ne->n_name) {
+			sb_add(out, ne->n_name);
+			return;
+		}
+	}
+	inet_ntop(af, addr, buf, sizeof(buf));
+	sb_add(out, buf);
+}
+
+static void addr_text(struct strbuf *out, const struct ct_addr *a, uint8_t family, bool numeric)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!numeric && all_zero(a->addr, addr_len(family))) {
+		sb_add(out, "anywhere");
+		return;
+	}
+	if (numeric) {
+		inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, a->addr, buf, sizeof(buf));
+		sb_add(out, buf);
+	} else {
+		addr_name(out, a->addr, family);
+	}
+	mask_suffix(out, a->mask, family);
+}
+
+static void range_text(struct strbuf *out, uint32_t lo, uint32_t hi)
+{
+	if (lo == hi)
+		sb_printf(out, "%u", lo);
+	else
+		sb_printf(out, "%u:%u", lo, hi);
+}
+
+static void status_text(struct strbuf *out, uint32_t bits)
+{
+	bool first = true;
+	size_t i;
+
+	if (!bits) {
+		sb_add(out, "NONE");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(status_names); i++) {
+		if (!(bits & status_names[i].bit))
+			continue;
+		if (!first)
+			sb_addc(out, ',');
+		sb_add(out, status_names[i].name);
+		first = false;
+	}
+}
+
+/* " ctproto " for -L, " ! --ctproto " for -S and so on */
+static void piece(struct strbuf *out, bool inv, bool save, const char *what,
+		  const char *tuple)
+{
+	sb_printf(out, "%s %sct%s%s ", inv ? " !" : "", save ? "--" : "", what, tuple);
+}
+
+/* -L and -S differ in "--" and in how addresses read. */
+static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t family,
+		    bool save, bool numeric)
+{
+	unsigned i;
+
+	if (d->has_state) {
+		piece(out, d->inv_state, save, "state", "");
+		ctstate_text(out, d->state);
+	}
+	if (d->has_proto) {
+		piece(out, d->inv_proto, save, "proto", "");
+		sb_printf(out, "%u", d->proto);
+	}
+	for (i = 0; i < NTUPLE; i++) {
+		if (!d->addr[i].set)
+			continue;
+		piece(out, d->addr[i].inv, save, tuple_names[i], "");
+		addr_text(out, &d->addr[i], family, numeric);
+	}
+	for (i = 0; i < NTUPLE; i++) {
+		if (!d->port[i].set)
+			continue;
+		piece(out, d->port[i].inv, save, tuple_names[i], "port");
+		range_text(out, d->port[i].lo, d->port[i].hi);
+	}
+	if (d->has_status) {
+		piece(out, d->inv_status, save, "status", "");
+		status_text(out, d->status);
+	}
+	if (d->has_expire) {
+		piece(out, d->inv_expire, save, "expire", "");
+		range_text(out, d->exp_lo, d->exp_hi);
+	}
+	if (d->has_dir) {
+		piece(out, false, save, "dir", "");
+		sb_add(out, d->dir == IP_CT_DIR_REPLY ? "REPLY" : "ORIGINAL");
+	}
 }
 
 static void conntrack_print(struct strbuf *out, const void *data, const struct rule *r,
 			    unsigned fmt)
 {
-	const struct conntrack_data *d = data;
-
-	(void)r;
-	(void)fmt;
-	if (d->has_state) {
-		sb_add(out, d->inv_state ? " ! ctstate " : " ctstate ");
-		ctstate_text(out, d->state);
-	}
+	ct_text(out, data, r->family, false, fmt & FMT_NUMERIC);
 }
 
 static void conntrack_save(struct strbuf *out, const void *data, const struct rule *r)
 {
-	const struct conntrack_data *d = data;
-
-	(void)r;
-	if (d->has_state) {
-		sb_add(out, d->inv_state ? " ! --ctstate " : " --ctstate ");
-		ctstate_text(out, d->state);
-	}
+	ct_text(out, data, r->family, true, true);
 }
 
 const struct extension ext_conntrack = {

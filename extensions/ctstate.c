@@ -2,8 +2,11 @@
 #include "ctstate.h"
 
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
 #include <string.h>
 #include <strings.h>
+
+#include "xtopt.h"
 
 #define STATUS_SRC_NAT 0x10	/* IPS_SRC_NAT */
 #define STATUS_DST_NAT 0x20	/* IPS_DST_NAT */
@@ -38,7 +41,7 @@ int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_erro
 		len = comma ? (size_t)(comma - p) : strlen(p);
 		snprintf(buf, sizeof(buf), "%.*s", (int)len, p);
 		tok = buf;
-		if (!*tok && !allow_nat)
+		if (!*tok && !comma && !allow_nat)
 			return err_param(err, "\"--%s\" requires a list of states with no spaces, e.g. ESTABLISHED,RELATED",
 					 what);
 		for (i = 0; i < ARRAY_SIZE(ct_names); i++)
@@ -46,7 +49,7 @@ int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_erro
 			    (allow_nat || !(ct_names[i].bit & CTS_NAT_BITS)))
 				break;
 		if (i == ARRAY_SIZE(ct_names))
-			return err_param(err, "Bad %s \"%s\"", what, tok);
+			return err_param(err, "Bad %s \"%s\"", what, p);	/* the rest of the list */
 		*bits |= ct_names[i].bit;
 		p = comma ? comma + 1 : NULL;
 	} while (p);
@@ -151,7 +154,8 @@ bool ctstate_delinearize(struct delin_ctx *c, uint32_t *bits, bool *inv)
 		any = true;
 		it = delin_peek(c);
 	}
-	if (it && !it->concat && ct_bits_item(it, NFT_CT_STATUS, &mask, &i2) &&
+	/* a status test without a NAT bit is conntrack's --ctstatus */
+	if (it && !it->concat && ct_bits_item(it, NFT_CT_STATUS, &mask, &i2) && mask &&
 	    !(mask & ~(uint32_t)(STATUS_SRC_NAT | STATUS_DST_NAT)) && (!any || i2 == *inv)) {
 		if (mask & STATUS_SRC_NAT)
 			*bits |= CTS_SNAT;
@@ -162,4 +166,43 @@ bool ctstate_delinearize(struct delin_ctx *c, uint32_t *bits, bool *inv)
 		any = true;
 	}
 	return any;
+}
+
+uint32_t ctstate_from_xt(uint16_t m)
+{
+	uint32_t bits = m & (CTS_INVALID | CTS_ESTABLISHED | CTS_RELATED | CTS_NEW);
+
+	if (m & XT_CONNTRACK_STATE_SNAT)
+		bits |= CTS_SNAT;
+	if (m & XT_CONNTRACK_STATE_DNAT)
+		bits |= CTS_DNAT;
+	if (m & XT_CONNTRACK_STATE_UNTRACKED)
+		bits |= CTS_UNTRACKED;
+	return bits;
+}
+
+/* Revisions 2 and 3 put match_flags, invert_flags and a 16-bit
+ * state_mask at the same offsets; revision 1 has an 8-bit state_mask
+ * there (see conntrack.c for the whole layout). */
+bool ctstate_alias_blob(const struct item *it, uint32_t *bits, bool *inv)
+{
+	const struct xt_conntrack_mtinfo3 *i3;
+	const struct xt_conntrack_mtinfo2 *i2;
+	const struct xt_conntrack_mtinfo1 *i1;
+	uint16_t flags, invert, state;
+
+	if ((i3 = xt_blob(it, false, "conntrack", 3, sizeof(*i3)))) {
+		flags = i3->match_flags, invert = i3->invert_flags, state = i3->state_mask;
+	} else if ((i2 = xt_blob(it, false, "conntrack", 2, sizeof(*i2)))) {
+		flags = i2->match_flags, invert = i2->invert_flags, state = i2->state_mask;
+	} else if ((i1 = xt_blob(it, false, "conntrack", 1, sizeof(*i1)))) {
+		flags = i1->match_flags, invert = i1->invert_flags, state = i1->state_mask;
+	} else {
+		return false;
+	}
+	if (flags != (XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS))
+		return false;
+	*bits = ctstate_from_xt(state);
+	*inv = invert & XT_CONNTRACK_STATE;
+	return true;
 }

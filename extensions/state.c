@@ -46,6 +46,10 @@ static bool state_delinearize(struct delin_ctx *c, void *data)
 	struct state_data *d = data;
 	unsigned start = c->pos;
 
+	if (ctstate_alias_blob(delin_peek(c), &d->bits, &d->inv)) {
+		c->pos++;
+		return true;
+	}
 	if (!c->listed)
 		return false;
 	if (!ctstate_delinearize(c, &d->bits, &d->inv))

@@ -6,6 +6,16 @@
 
 extern const struct extension ext_tcp, ext_udp, ext_icmp, ext_state, ext_conntrack;
 extern const struct extension ext_multiport;
+extern const struct extension ext_icmp6, ext_hl, ext_HL, ext_frag, ext_hbh, ext_dst, ext_rt,
+	ext_ipv6header, ext_eui64;
+extern const struct extension ext_REJECT, ext_LOG, ext_NFLOG, ext_NFQUEUE, ext_QUEUE;
+extern const struct extension ext_SNAT, ext_DNAT, ext_MASQUERADE, ext_REDIRECT;
+extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS;
+extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
+extern const struct extension ext_owner, ext_helper;
+extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
+extern const struct extension ext_ttl, ext_dscp, ext_tos;
+extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
 const struct extension *const ext_all[] = {
 	&ext_tcp,
@@ -14,6 +24,39 @@ const struct extension *const ext_all[] = {
 	&ext_state,
 	&ext_conntrack,
 	&ext_multiport,
+	&ext_icmp6,
+	&ext_hl,
+	&ext_HL,
+	&ext_frag,
+	&ext_hbh,
+	&ext_dst,
+	&ext_rt,
+	&ext_ipv6header,
+	&ext_eui64,
+	&ext_REJECT, &ext_LOG, &ext_NFLOG, &ext_NFQUEUE, &ext_QUEUE,
+	&ext_SNAT, &ext_DNAT, &ext_MASQUERADE, &ext_REDIRECT,
+	&ext_CT, &ext_NOTRACK, &ext_TCPMSS,
+	&ext_statistic,
+	&ext_addrtype,
+	&ext_limit,
+	&ext_iprange,
+	&ext_mac,
+	&ext_owner,
+	&ext_helper,
+	&ext_comment,
+	&ext_mark,
+	&ext_connmark,
+	&ext_pkttype,
+	&ext_length,
+	&ext_ttl,
+	&ext_dscp,
+	&ext_tos,
+	&ext_MARK,
+	&ext_CONNMARK,
+	&ext_TTL,
+	&ext_DSCP,
+	&ext_TOS,
+	&ext_CLASSIFY,
 	NULL,
 };
 
@@ -39,6 +82,7 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	case 6: return ext_find("tcp", EXT_MATCH, family);
 	case 17: return ext_find("udp", EXT_MATCH, family);
 	case 1: return family == NFPROTO_IPV4 ? ext_find("icmp", EXT_MATCH, family) : NULL;
+	case 58: return family == NFPROTO_IPV6 ? ext_find("icmp6", EXT_MATCH, family) : NULL;
 	}
 	return NULL;
 }

@@ -19,6 +19,11 @@
 #   veth_setup           connect $NS (10.99.0.1/24, veth0) with a new peer
 #                        namespace $NS_PEER (10.99.0.2/24, veth1); lo up in both
 #   peer CMD...          run CMD in $NS_PEER
+#   veth6_setup          veth_setup, plus 2001:db8:99::1/64 on veth0 and
+#                        2001:db8:99::2/64 on veth1 (nodad: usable at once)
+#   router_setup         veth_setup, plus a client namespace $NS_CLIENT
+#                        (10.98.0.2, veth3) routed through $NS (10.98.0.1)
+#   client CMD...        run CMD in $NS_CLIENT
 #   new_netns NAME       create a namespace (lo up) that teardown deletes
 #
 # setup()/teardown() are defined here and call iptnft_setup/iptnft_teardown;
@@ -113,6 +118,30 @@ veth_setup() {
 	ip -n "$NS_PEER" link set veth1 up
 }
 peer() { ip netns exec "$NS_PEER" "$@"; }
+
+veth6_setup() {
+	veth_setup || return 1
+	ip -n "$NS" -6 addr add 2001:db8:99::1/64 dev veth0 nodad || return 1
+	ip -n "$NS_PEER" -6 addr add 2001:db8:99::2/64 dev veth1 nodad
+}
+
+# router_setup: veth_setup, plus a client namespace $NS_CLIENT
+# (10.98.0.2/24 on veth3, default route via $NS) linked to $NS (10.98.0.1
+# on veth2); $NS forwards between the two, so it is the router between
+# the client and the peer. The peer has no route back to 10.98.0.0/24.
+router_setup() {
+	NS_CLIENT=$NS-c
+	veth_setup || return 1
+	new_netns "$NS_CLIENT" || return 1
+	ip -n "$NS" link add veth2 type veth peer name veth3 netns "$NS_CLIENT" || return 1
+	ip -n "$NS" addr add 10.98.0.1/24 dev veth2
+	ip -n "$NS_CLIENT" addr add 10.98.0.2/24 dev veth3
+	ip -n "$NS" link set veth2 up
+	ip -n "$NS_CLIENT" link set veth3 up
+	ip -n "$NS_CLIENT" route add default via 10.98.0.1
+	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
+}
+client() { ip netns exec "$NS_CLIENT" "$@"; }
 
 # diff_case FILE NAME: one differential case (see tests/diff/run-case)
 # shellcheck disable=SC2154 # status, output: set by bats run

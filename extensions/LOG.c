@@ -1,0 +1,256 @@
+/* -j LOG: write a line about the packet to the kernel log.
+ *
+ *   log [prefix P] [level L] [flags F]
+ *
+ * level is left out at its default (4, warning) and flags when none is
+ * set, as nft writes `log`. A log with a group is NFLOG's (NFLOG.c).
+ * Read back as well: the reference's xt blob.
+ */
+#include <stdio.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "tgutil.h"
+
+#define LOG_PREFIX_MAX 29	/* the reference keeps this many characters */
+#define LOG_DEFAULT_LEVEL 4
+
+/* --log-* flags, as the kernel's NF_LOG_* (and XT_LOG_*) bits */
+#define LOGF_TCPSEQ 0x01
+#define LOGF_TCPOPT 0x02
+#define LOGF_IPOPT 0x04
+#define LOGF_UID 0x08
+#define LOGF_MACDECODE 0x20
+#define LOGF_ALL 0x2f
+
+struct log_data {
+	uint8_t level;
+	uint8_t flags;
+	char prefix[128];	/* longer ones than ours may be read back */
+};
+
+enum { O_LEVEL, O_PREFIX, O_TCPSEQ, O_TCPOPT, O_IPOPT, O_UID, O_MACDECODE };
+
+static const struct ext_opt log_opts[] = {
+	{ .name = "log-level", .has_arg = true, .id = O_LEVEL, .invertible = true },
+	{ .name = "log-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true },
+	{ .name = "log-tcp-sequence", .id = O_TCPSEQ, .invertible = true },
+	{ .name = "log-tcp-options", .id = O_TCPOPT, .invertible = true },
+	{ .name = "log-ip-options", .id = O_IPOPT, .invertible = true },
+	{ .name = "log-uid", .id = O_UID, .invertible = true },
+	{ .name = "log-macdecode", .id = O_MACDECODE, .invertible = true },
+	{ .name = NULL },
+};
+
+/* The flag options in the order -L and -S show them. */
+static const struct {
+	uint8_t bit;
+	const char *list, *save;
+} log_flags[] = {
+	{ LOGF_TCPSEQ, "tcp-sequence", "--log-tcp-sequence" },
+	{ LOGF_TCPOPT, "tcp-options", "--log-tcp-options" },
+	{ LOGF_IPOPT, "ip-options", "--log-ip-options" },
+	{ LOGF_UID, "uid", "--log-uid" },
+	{ LOGF_MACDECODE, "macdecode", "--log-macdecode" },
+};
+
+/* What --log-level takes by name, and what -L prints per level. */
+static const struct {
+	const char *name;
+	uint8_t level;
+} level_names[] = {
+	{ "emerg", 0 }, { "alert", 1 }, { "crit", 2 }, { "error", 3 }, { "warning", 4 },
+	{ "notice", 5 }, { "info", 6 }, { "debug", 7 }, { "panic", 0 },
+};
+static const char *const level_list[8] = {
+	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
+};
+
+static int parse_level(struct parse_ctx *ctx, const char *arg, uint8_t *level)
+{
+	const char *end;
+	uint64_t n;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(level_names); i++) {
+		if (strcmp(arg, level_names[i].name) == 0) {
+			*level = level_names[i].level;
+			return 0;
+		}
+	}
+	if (!tg_read_number(arg, 7, &n, &end) || *end)
+		return err_param(ctx->err, "log level \"%s\" unknown\n", arg);
+	*level = (uint8_t)n;
+	return 0;
+}
+
+static int log_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct log_data *d = data;
+
+	if (inv)
+		return tg_err_noinv(ctx->err, "LOG", log_opts[id].name);
+	switch (id) {
+	case O_LEVEL:
+		return parse_level(ctx, arg, &d->level);
+	case O_PREFIX:
+		if (!*arg)
+			return err_param(ctx->err,
+					 "Argument must have a minimum length of 1 characters\n");
+		if (strchr(arg, '\n'))
+			return err_param(ctx->err, "Newlines not allowed in --log-prefix");
+		snprintf(d->prefix, LOG_PREFIX_MAX + 1, "%s", arg);
+		return 0;
+	case O_TCPSEQ:
+		d->flags |= LOGF_TCPSEQ;
+		return 0;
+	case O_TCPOPT:
+		d->flags |= LOGF_TCPOPT;
+		return 0;
+	case O_IPOPT:
+		d->flags |= LOGF_IPOPT;
+		return 0;
+	case O_UID:
+		d->flags |= LOGF_UID;
+		return 0;
+	case O_MACDECODE:
+		d->flags |= LOGF_MACDECODE;
+		return 0;
+	}
+	return 0;
+}
+
+static int log_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	struct log_data *d = data;
+
+	(void)ctx;
+	if (!(seen & (1u << O_LEVEL)))
+		d->level = LOG_DEFAULT_LEVEL;
+	return 0;
+}
+
+static void log_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct log_data *d = data;
+	struct nftnl_expr *e = nftnl_expr_alloc("log");
+
+	if (!e)
+		abort();
+	if (d->prefix[0])
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, d->prefix);
+	if (d->level != LOG_DEFAULT_LEVEL)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, d->level);
+	if (d->flags)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_FLAGS, d->flags);
+	lin_add(c, e);
+}
+
+static bool log_from_native(const struct nftnl_expr *e, struct log_data *d)
+{
+	uint32_t level = LOG_DEFAULT_LEVEL, flags = 0;
+
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_GROUP) ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOG_SNAPLEN) ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOG_QTHRESHOLD))
+		return false;
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_LEVEL))
+		level = nftnl_expr_get_u32(e, NFTNL_EXPR_LOG_LEVEL);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_FLAGS))
+		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_LOG_FLAGS);
+	if (level > 7 || (flags & ~(uint32_t)LOGF_ALL))
+		return false;
+	d->level = (uint8_t)level;
+	d->flags = (uint8_t)flags;
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_PREFIX))
+		snprintf(d->prefix, sizeof(d->prefix), "%s",
+			 nftnl_expr_get_str(e, NFTNL_EXPR_LOG_PREFIX));
+	return true;
+}
+
+/* The reference's blob, target LOG revision 0 (xt_LOG.h):
+ *
+ *   0       1       2                               32
+ *   +-------+-------+-------------------------------+
+ *   | level | flags | prefix (30 bytes, NUL-ended)  |
+ *   +-------+-------+-------------------------------+
+ */
+static bool log_from_blob(const struct item *it, struct log_data *d)
+{
+	const uint8_t *b = tg_xt_blob(it, "LOG", 0, 32);
+
+	if (!b || b[0] > 7 || (b[1] & ~LOGF_ALL))
+		return false;
+	d->level = b[0];
+	d->flags = b[1];
+	snprintf(d->prefix, sizeof(d->prefix), "%.*s", 29, (const char *)b + 2);
+	return true;
+}
+
+static bool log_delinearize(struct delin_ctx *c, void *data)
+{
+	struct log_data *d = data;
+	struct item *it = delin_peek(c);
+
+	if (tg_stmt(it, "log")) {
+		if (!log_from_native(it->expr, d))
+			return false;
+	} else if (!log_from_blob(it, d)) {
+		return false;
+	}
+	c->pos++;
+	return true;
+}
+
+static void log_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct log_data *d = data;
+	size_t i;
+
+	(void)r;
+	if (fmt & FMT_NUMERIC) {
+		sb_printf(out, " LOG flags %u level %u", d->flags, d->level);
+	} else {
+		sb_printf(out, " LOG level %s", level_list[d->level & 7]);
+		for (i = 0; i < ARRAY_SIZE(log_flags); i++)
+			if (d->flags & log_flags[i].bit)
+				sb_printf(out, " %s", log_flags[i].list);
+	}
+	if (d->prefix[0])
+		sb_printf(out, " prefix \"%s\"", d->prefix);
+}
+
+static void log_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct log_data *d = data;
+	size_t i;
+
+	(void)r;
+	if (d->prefix[0]) {
+		sb_add(out, " --log-prefix");
+		tg_save_string(out, d->prefix);
+	}
+	if (d->level != LOG_DEFAULT_LEVEL)
+		sb_printf(out, " --log-level %u", d->level);
+	for (i = 0; i < ARRAY_SIZE(log_flags); i++)
+		if (d->flags & log_flags[i].bit)
+			sb_printf(out, " %s", log_flags[i].save);
+}
+
+const struct extension ext_LOG = {
+	.name = "LOG",
+	.kind = EXT_TARGET,
+	.families = EXT_BOTH,
+	.size = sizeof(struct log_data),
+	.opts = log_opts,
+	.parse = log_parse,
+	.check = log_check,
+	.linearize = log_linearize,
+	.delinearize = log_delinearize,
+	.print = log_print,
+	.save = log_save,
+};

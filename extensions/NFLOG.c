@@ -1,0 +1,174 @@
+/* -j NFLOG: hand the packet to nfnetlink_log listeners of a group.
+ *
+ *   log group G [prefix P] [snaplen S] [queue-threshold T]
+ *
+ * the layout the reference writes itself, so its rules and ours read
+ * the same. snaplen is there only when --nflog-size was given (0 is a
+ * size), queue-threshold only when not 0. --nflog-range never had an
+ * effect: the reference warns, and writes nothing for it.
+ */
+#include <stdio.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "tgutil.h"
+
+#define NFLOG_PREFIX_MAX 127	/* the kernel's NF_LOG_PREFIXLEN - 1 */
+
+struct nflog_data {
+	uint16_t group;
+	uint16_t threshold;
+	bool has_size;
+	uint32_t size;
+	char prefix[NFLOG_PREFIX_MAX + 1];
+};
+
+enum { O_GROUP, O_PREFIX, O_RANGE, O_SIZE, O_THRESHOLD };
+
+static const struct ext_opt nflog_opts[] = {
+	{ .name = "nflog-group", .has_arg = true, .id = O_GROUP, .invertible = true },
+	{ .name = "nflog-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true },
+	{ .name = "nflog-range", .has_arg = true, .id = O_RANGE, .invertible = true },
+	{ .name = "nflog-size", .has_arg = true, .id = O_SIZE, .invertible = true },
+	{ .name = "nflog-threshold", .has_arg = true, .id = O_THRESHOLD, .invertible = true },
+	{ .name = NULL },
+};
+
+static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct nflog_data *d = data;
+	const char *name = nflog_opts[id].name;
+	uint64_t n;
+
+	if (inv)
+		return tg_err_noinv(ctx->err, "NFLOG", name);
+	switch (id) {
+	case O_GROUP:
+	case O_THRESHOLD:
+		if (tg_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT16_MAX, &n) < 0)
+			return -1;
+		if (id == O_GROUP)
+			d->group = (uint16_t)n;
+		else
+			d->threshold = (uint16_t)n;
+		return 0;
+	case O_RANGE:
+	case O_SIZE:
+		if (tg_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT32_MAX, &n) < 0)
+			return -1;
+		if (id == O_RANGE) {
+			fprintf(stderr, "warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
+			return 0;
+		}
+		d->has_size = true;
+		d->size = (uint32_t)n;
+		return 0;
+	case O_PREFIX:
+		if (!*arg)
+			return err_param(ctx->err,
+					 "Argument must have a minimum length of 1 characters\n");
+		if (strchr(arg, '\n'))
+			return err_param(ctx->err, "Newlines not allowed in --log-prefix");
+		snprintf(d->prefix, sizeof(d->prefix), "%s", arg);
+		return 0;
+	}
+	return 0;
+}
+
+static int nflog_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	if ((seen & (1u << O_RANGE)) && (seen & (1u << O_SIZE)))
+		return tg_err_conflict(ctx->err, "NFLOG", "nflog-range", "nflog-size");
+	return 0;
+}
+
+static void nflog_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct nflog_data *d = data;
+	struct nftnl_expr *e = nftnl_expr_alloc("log");
+
+	if (!e)
+		abort();
+	if (d->prefix[0])
+		nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, d->prefix);
+	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, d->group);
+	if (d->has_size)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_SNAPLEN, d->size);
+	if (d->threshold)
+		nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_QTHRESHOLD, d->threshold);
+	lin_add(c, e);
+}
+
+static bool nflog_delinearize(struct delin_ctx *c, void *data)
+{
+	struct nflog_data *d = data;
+	struct item *it = delin_peek(c);
+	const struct nftnl_expr *e;
+
+	if (!tg_stmt(it, "log"))
+		return false;
+	e = it->expr;
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_LOG_GROUP) ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOG_LEVEL) || nftnl_expr_is_set(e, NFTNL_EXPR_LOG_FLAGS))
+		return false;
+	d->group = nftnl_expr_get_u16(e, NFTNL_EXPR_LOG_GROUP);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_SNAPLEN)) {
+		d->has_size = true;
+		d->size = nftnl_expr_get_u32(e, NFTNL_EXPR_LOG_SNAPLEN);
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_QTHRESHOLD))
+		d->threshold = nftnl_expr_get_u16(e, NFTNL_EXPR_LOG_QTHRESHOLD);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOG_PREFIX))
+		snprintf(d->prefix, sizeof(d->prefix), "%s",
+			 nftnl_expr_get_str(e, NFTNL_EXPR_LOG_PREFIX));
+	c->pos++;
+	return true;
+}
+
+/* -L and -S say the same, with or without the dashes. */
+static void nflog_text(struct strbuf *out, const struct nflog_data *d, const char *dash)
+{
+	if (d->prefix[0]) {
+		sb_printf(out, " %snflog-prefix", dash);
+		tg_save_string(out, d->prefix);
+	}
+	if (d->group)
+		sb_printf(out, " %snflog-group %u", dash, d->group);
+	if (d->has_size)
+		sb_printf(out, " %snflog-size %u", dash, d->size);
+	if (d->threshold)
+		sb_printf(out, " %snflog-threshold %u", dash, d->threshold);
+}
+
+static void nflog_print(struct strbuf *out, const void *data, const struct rule *r,
+			unsigned fmt)
+{
+	(void)r;
+	(void)fmt;
+	nflog_text(out, data, "");
+}
+
+static void nflog_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	(void)r;
+	nflog_text(out, data, "--");
+}
+
+const struct extension ext_NFLOG = {
+	.name = "NFLOG",
+	.kind = EXT_TARGET,
+	.families = EXT_BOTH,
+	.size = sizeof(struct nflog_data),
+	.opts = nflog_opts,
+	.parse = nflog_parse,
+	.check = nflog_check,
+	.linearize = nflog_linearize,
+	.delinearize = nflog_delinearize,
+	.print = nflog_print,
+	.save = nflog_save,
+};

@@ -1,0 +1,336 @@
+/* -j NFQUEUE: pass the packet to a userspace queue.
+ *
+ *   queue num N [total T] [flags bypass,fanout]
+ *
+ * total is there for --queue-balance only. A kernel built without the
+ * native queue expression (nft_queue) would refuse every such rule; on
+ * one, and only there, the rule falls back to the xt NFQUEUE target the
+ * reference writes (revision 3). Which kernel this is, is asked once per
+ * process (kernel_has_queue).
+ *
+ * Read back: the native expression and the reference's blob (any
+ * revision).
+ */
+#include <stdio.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "nlk.h"
+#include "tgutil.h"
+
+#define QF_BYPASS 0x01		/* NFT_QUEUE_FLAG_BYPASS, NFQ_FLAG_BYPASS */
+#define QF_FANOUT 0x02		/* NFT_QUEUE_FLAG_CPU_FANOUT, NFQ_FLAG_CPU_FANOUT */
+
+struct nfqueue_data {
+	uint16_t num;
+	uint16_t total;		/* 1, or the size of a --queue-balance range */
+	uint16_t flags;		/* QF_* */
+};
+
+enum { O_NUM, O_BALANCE, O_BYPASS, O_FANOUT };
+
+static const struct ext_opt nfqueue_opts[] = {
+	{ .name = "queue-num", .has_arg = true, .id = O_NUM, .invertible = true },
+	{ .name = "queue-balance", .has_arg = true, .id = O_BALANCE, .invertible = true },
+	{ .name = "queue-bypass", .id = O_BYPASS, .invertible = true },
+	{ .name = "queue-cpu-fanout", .id = O_FANOUT, .invertible = true },
+	{ .name = NULL },
+};
+
+/* "first:last", either side may be left out (0, 65535) */
+static int parse_balance(struct parse_ctx *ctx, const char *arg, struct nfqueue_data *d)
+{
+	uint64_t v[2] = { 0, UINT16_MAX };
+	const char *p = arg, *end;
+	unsigned n = 0;
+
+	for (;;) {
+		if (n == 2)
+			return err_param(ctx->err,
+					 "NFQUEUE: Too many components for option \"--queue-balance\" (max: 2)\n");
+		if (*p && *p != ':') {
+			if (!tg_read_number(p, UINT16_MAX, &v[n], &end))
+				return err_param(ctx->err,
+						 "NFQUEUE: bad value for option \"--queue-balance\" near \"%s\", or out of range (0-65535).\n",
+						 p);
+			p = end;
+		}
+		n++;
+		if (!*p)
+			break;
+		if (*p != ':')
+			return err_param(ctx->err,
+					 "NFQUEUE: Argument to \"--queue-balance\" has unexpected characters near \"%s\".\n",
+					 p);
+		p++;
+	}
+	if (n != 2)
+		return err_param(ctx->err, "Bad range \"%s\"", arg);
+	if (v[0] >= v[1])
+		return err_param(ctx->err, "%u should be less than %u", (unsigned)v[0],
+				 (unsigned)v[1]);
+	d->num = (uint16_t)v[0];
+	d->total = (uint16_t)(v[1] - v[0] + 1);
+	return 0;
+}
+
+static int nfqueue_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct nfqueue_data *d = data;
+	uint64_t n;
+
+	if (inv)
+		return tg_err_noinv(ctx->err, "NFQUEUE", nfqueue_opts[id].name);
+	switch (id) {
+	case O_NUM:
+		if (tg_parse_uint(ctx->err, "NFQUEUE", "queue-num", arg, 0, UINT16_MAX, &n) < 0)
+			return -1;
+		d->num = (uint16_t)n;
+		d->total = 1;
+		return 0;
+	case O_BALANCE:
+		return parse_balance(ctx, arg, d);
+	case O_BYPASS:
+		d->flags |= QF_BYPASS;
+		return 0;
+	case O_FANOUT:
+		d->flags |= QF_FANOUT;
+		return 0;
+	}
+	return 0;
+}
+
+static int nfqueue_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	struct nfqueue_data *d = data;
+
+	if ((seen & (1u << O_NUM)) && (seen & (1u << O_BALANCE)))
+		return tg_err_conflict(ctx->err, "NFQUEUE", "queue-num", "queue-balance");
+	if ((seen & (1u << O_FANOUT)) && !(seen & (1u << O_BALANCE)))
+		return err_param(ctx->err,
+				 "NFQUEUE: option \"--queue-cpu-fanout\" also requires \"--queue-balance\".\n");
+	if (!d->total)
+		d->total = 1;
+	return 0;
+}
+
+/* ---- does the kernel have nft_queue? ---- */
+
+/* Ask the kernel to check (not commit) a batch that makes a throwaway
+ * table and chain and puts a queue rule in it: a kernel without the
+ * expression refuses that rule. 1 yes, 0 no, -1 no answer (not root,
+ * say; the command itself will then fail on its own). */
+static int probe_queue(uint8_t family)
+{
+	static const char probe_table[] = "iptnft-probe";
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nftnl_chain *ch = nftnl_chain_alloc();
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *e = nftnl_expr_alloc("queue");
+	struct nlmsghdr *nlh;
+	struct batch b;
+	struct nlk nl;
+	uint32_t genid;
+	int ret = -1, tag, err;
+
+	if (!t || !ch || !r || !e)
+		abort();
+	memset(&nl, 0, sizeof(nl));
+	if (nlk_open(&nl) < 0)
+		goto out;
+	if (nlk_genid(&nl, &genid) < 0) {
+		nlk_close(&nl);
+		goto out;
+	}
+	batch_init(&b, &nl);
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, probe_table);
+	nlh = batch_msg(&b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE, 0);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	batch_done(&b);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, probe_table);
+	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, "probe");
+	nlh = batch_msg(&b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE, 0);
+	nftnl_chain_nlmsg_build_payload(nlh, ch);
+	batch_done(&b);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, probe_table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "probe");
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, 0);
+	nftnl_rule_add_expr(r, e);
+	e = NULL;
+	nlh = batch_msg(&b, NFT_MSG_NEWRULE, family, NLM_F_CREATE | NLM_F_APPEND, 1);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	batch_done(&b);
+	err = batch_check(&nl, &b, genid, &tag);
+	if (err == 0)
+		ret = 1;
+	else if (tag == 1 && (err == -ENOENT || err == -EOPNOTSUPP))
+		ret = 0;
+	batch_free(&b);
+	nlk_close(&nl);
+out:
+	if (e)
+		nftnl_expr_free(e);
+	nftnl_rule_free(r);
+	nftnl_chain_free(ch);
+	nftnl_table_free(t);
+	return ret;
+}
+
+/* The answer is a property of the running kernel: asked once. */
+static bool kernel_has_queue(uint8_t family)
+{
+	static int known = -2;
+
+	if (known == -2)
+		known = probe_queue(family);
+	return known != 0;
+}
+
+/* ---- writing and reading ---- */
+
+/* The reference's blob, target NFQUEUE revision 3 (xt_NFQUEUE.h), padded
+ * to 8 bytes; revisions 0 to 2 are its first 2, 4 and 6 bytes with
+ * byte 4 a bypass bool (rev 2):
+ *
+ *   0          2             4          6      8
+ *   +----------+-------------+----------+------+
+ *   | queuenum | queues_total| flags    | pad  |   (u16s, host order)
+ *   +----------+-------------+----------+------+
+ */
+#define NFQ_BLOB_LEN 8
+
+static void lin_xt_nfqueue(struct lin_ctx *c, const struct nfqueue_data *d)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("target");
+	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
+	void *info = xmalloc(sizeof(blob));
+
+	if (!e)
+		abort();
+	memcpy(info, blob, sizeof(blob));
+	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
+	/* libnftnl takes ownership of info */
+	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(blob));
+	lin_add(c, e);
+}
+
+static void nfqueue_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct nfqueue_data *d = data;
+	struct nftnl_expr *e;
+
+	if (!kernel_has_queue(c->family)) {
+		lin_xt_nfqueue(c, d);
+		return;
+	}
+	e = nftnl_expr_alloc("queue");
+	if (!e)
+		abort();
+	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, d->num);
+	if (d->total > 1)
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, d->total);
+	if (d->flags)
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, d->flags);
+	lin_add(c, e);
+}
+
+static bool nfqueue_from_native(const struct nftnl_expr *e, struct nfqueue_data *d)
+{
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_QUEUE_SREG_QNUM))
+		return false;
+	d->num = nftnl_expr_get_u16(e, NFTNL_EXPR_QUEUE_NUM);
+	d->total = 1;
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_QUEUE_TOTAL))
+		d->total = nftnl_expr_get_u16(e, NFTNL_EXPR_QUEUE_TOTAL);
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_QUEUE_FLAGS))
+		d->flags = nftnl_expr_get_u16(e, NFTNL_EXPR_QUEUE_FLAGS);
+	return d->total >= 1 && !(d->flags & ~(QF_BYPASS | QF_FANOUT));
+}
+
+static bool nfqueue_from_blob(const struct item *it, struct nfqueue_data *d)
+{
+	static const uint32_t lens[] = { 2, 4, 6, 6 };
+	uint16_t v[3] = { 0, 1, 0 };
+	const void *b = NULL;
+	uint32_t rev;
+
+	for (rev = 0; rev < ARRAY_SIZE(lens) && !b; rev++)
+		b = tg_xt_blob(it, "NFQUEUE", rev, lens[rev]);
+	if (!b)
+		return false;
+	rev--;
+	memcpy(v, b, lens[rev]);
+	d->num = v[0];
+	d->total = rev >= 1 && v[1] ? v[1] : 1;
+	if (rev == 2)
+		d->flags = ((const uint8_t *)b)[4] ? QF_BYPASS : 0;
+	else if (rev == 3)
+		d->flags = v[2] & (QF_BYPASS | QF_FANOUT);
+	return true;
+}
+
+static bool nfqueue_delinearize(struct delin_ctx *c, void *data)
+{
+	struct nfqueue_data *d = data;
+	struct item *it = delin_peek(c);
+
+	if (tg_stmt(it, "queue")) {
+		if (!nfqueue_from_native(it->expr, d))
+			return false;
+	} else if (!nfqueue_from_blob(it, d)) {
+		return false;
+	}
+	c->pos++;
+	return true;
+}
+
+static void nfqueue_text(struct strbuf *out, const struct nfqueue_data *d, bool save)
+{
+	if (d->total > 1)
+		sb_printf(out, save ? " --queue-balance %u:%u" : " NFQUEUE balance %u:%u", d->num,
+			  d->num + d->total - 1u);
+	else
+		sb_printf(out, save ? " --queue-num %u" : " NFQUEUE num %u", d->num);
+	if (d->flags & QF_BYPASS)
+		sb_add(out, save ? " --queue-bypass" : " bypass");
+	if (d->flags & QF_FANOUT)
+		sb_add(out, save ? " --queue-cpu-fanout" : " cpu-fanout");
+}
+
+static void nfqueue_print(struct strbuf *out, const void *data, const struct rule *r,
+			  unsigned fmt)
+{
+	(void)r;
+	(void)fmt;
+	nfqueue_text(out, data, false);
+}
+
+static void nfqueue_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	(void)r;
+	nfqueue_text(out, data, true);
+}
+
+const struct extension ext_NFQUEUE = {
+	.name = "NFQUEUE",
+	.kind = EXT_TARGET,
+	.families = EXT_BOTH,
+	.size = sizeof(struct nfqueue_data),
+	.opts = nfqueue_opts,
+	.parse = nfqueue_parse,
+	.check = nfqueue_check,
+	.linearize = nfqueue_linearize,
+	.delinearize = nfqueue_delinearize,
+	.print = nfqueue_print,
+	.save = nfqueue_save,
+};

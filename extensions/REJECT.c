@@ -1,0 +1,265 @@
+/* -j REJECT: answer a packet with an ICMP error or a TCP reset, and drop
+ * it.
+ *
+ *   --reject-with icmp-*   reject type icmp-unreach, code = the ICMP code
+ *   --reject-with tcp-reset reject type tcp-rst
+ *
+ * and in ip6tables the ICMPv6 types and codes.
+ * Read back as well: the icmpx codes nft writes in inet tables, and the
+ * reference's xt blobs.
+ */
+#include <stdio.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <libnftnl/expr.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ext.h"
+#include "expr.h"
+#include "tgutil.h"
+
+/* The reference's reject types: enum ipt_reject_with of ipt_REJECT.h,
+ * and enum ip6t_reject_with of ip6t_REJECT.h for WITH6_* */
+enum {
+	WITH_NET_UNREACH = 0,
+	WITH_HOST_UNREACH = 1,
+	WITH_PROTO_UNREACH = 2,
+	WITH_PORT_UNREACH = 3,
+	WITH_NET_PROHIB = 5,
+	WITH_HOST_PROHIB = 6,
+	WITH_TCP_RESET = 7,
+	WITH_ADMIN_PROHIB = 8,
+};
+enum {
+	WITH6_NO_ROUTE = 0,
+	WITH6_ADM_PROHIB = 1,
+	WITH6_ADDR_UNREACH = 3,
+	WITH6_PORT_UNREACH = 4,
+	WITH6_TCP_RESET = 6,
+	WITH6_POLICY_FAIL = 7,
+	WITH6_REJECT_ROUTE = 8,
+};
+
+struct reject_data {
+	uint8_t with;		/* WITH_* */
+};
+
+/* In the reference's order, which decides what an abbreviation means. */
+static const struct reject_type {
+	const char *name, *alias;
+	uint8_t with;
+	int icmp_code;		/* -1: tcp reset */
+	int icmpx_code;		/* the inet family's abstract code, -1 none */
+} reject_types[] = {
+	{ "icmp-net-unreachable", "net-unreach", WITH_NET_UNREACH, 0, NFT_REJECT_ICMPX_NO_ROUTE },
+	{ "icmp-host-unreachable", "host-unreach", WITH_HOST_UNREACH, 1,
+	  NFT_REJECT_ICMPX_HOST_UNREACH },
+	{ "icmp-proto-unreachable", "proto-unreach", WITH_PROTO_UNREACH, 2, -1 },
+	{ "icmp-port-unreachable", "port-unreach", WITH_PORT_UNREACH, 3,
+	  NFT_REJECT_ICMPX_PORT_UNREACH },
+	{ "icmp-net-prohibited", "net-prohib", WITH_NET_PROHIB, 9, -1 },
+	{ "icmp-host-prohibited", "host-prohib", WITH_HOST_PROHIB, 10, -1 },
+	{ "tcp-reset", "tcp-rst", WITH_TCP_RESET, -1, -1 },
+	{ "icmp-admin-prohibited", "admin-prohib", WITH_ADMIN_PROHIB, 13,
+	  NFT_REJECT_ICMPX_ADMIN_PROHIBITED },
+};
+
+static const struct reject_type reject_types6[] = {
+	{ "icmp6-no-route", "no-route", WITH6_NO_ROUTE, 0, NFT_REJECT_ICMPX_NO_ROUTE },
+	{ "icmp6-adm-prohibited", "adm-prohibited", WITH6_ADM_PROHIB, 1,
+	  NFT_REJECT_ICMPX_ADMIN_PROHIBITED },
+	{ "icmp6-addr-unreachable", "addr-unreach", WITH6_ADDR_UNREACH, 3,
+	  NFT_REJECT_ICMPX_HOST_UNREACH },
+	{ "icmp6-port-unreachable", "port-unreach", WITH6_PORT_UNREACH, 4,
+	  NFT_REJECT_ICMPX_PORT_UNREACH },
+	{ "tcp-reset", "tcp-reset", WITH6_TCP_RESET, -1, -1 },
+	{ "icmp6-policy-fail", "policy-fail", WITH6_POLICY_FAIL, 5, -1 },
+	{ "icmp6-reject-route", "reject-route", WITH6_REJECT_ROUTE, 6, -1 },
+};
+
+static const struct reject_type *family_types(uint8_t family, size_t *n)
+{
+	if (family == NFPROTO_IPV6) {
+		*n = ARRAY_SIZE(reject_types6);
+		return reject_types6;
+	}
+	*n = ARRAY_SIZE(reject_types);
+	return reject_types;
+}
+
+static const struct reject_type *type_by_with(uint8_t family, uint8_t with)
+{
+	const struct reject_type *types;
+	size_t i, n;
+
+	types = family_types(family, &n);
+	for (i = 0; i < n; i++)
+		if (types[i].with == with)
+			return &types[i];
+	return NULL;
+}
+
+enum { O_REJECT_WITH };
+
+static const struct ext_opt reject_opts[] = {
+	{ .name = "reject-with", .has_arg = true, .id = O_REJECT_WITH, .invertible = true },
+	{ .name = NULL },
+};
+
+/* Whole names, aliases and their abbreviations, in any case. */
+static bool abbrev_of(const char *arg, const char *name)
+{
+	return strncasecmp(name, arg, strlen(arg)) == 0;
+}
+
+static int reject_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct reject_data *d = data;
+	const struct reject_type *types;
+	size_t i, n;
+
+	(void)id;
+	if (inv)
+		return tg_err_noinv(ctx->err, "REJECT", "reject-with");
+	types = family_types(ctx->rule->family, &n);
+	for (i = 0; i < n; i++) {
+		if (abbrev_of(arg, types[i].name) || abbrev_of(arg, types[i].alias)) {
+			d->with = types[i].with;
+			return 0;
+		}
+	}
+	if (ctx->rule->family != NFPROTO_IPV6 &&
+	    (abbrev_of(arg, "echo-reply") || abbrev_of(arg, "echoreply")))
+		fprintf(stderr, "--reject-with echo-reply no longer supported\n");
+	return err_param(ctx->err, "unknown reject type \"%s\"", arg);
+}
+
+static int reject_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	struct reject_data *d = data;
+
+	if (!(seen & (1u << O_REJECT_WITH)))
+		d->with = ctx->rule->family == NFPROTO_IPV6 ? WITH6_PORT_UNREACH :
+							      WITH_PORT_UNREACH;
+	return 0;
+}
+
+static void reject_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct reject_data *d = data;
+	const struct reject_type *t = type_by_with(c->family, d->with);
+	const struct rule *r = c->rule;
+	struct nftnl_expr *e;
+
+	/* the reference's kernel takes REJECT in the filter table only, and
+	 * a TCP reset only for rules that match TCP */
+	if (!t || tg_misplaced(c, "filter", TG_IN | TG_FWD | TG_OUT) ||
+	    (t->icmp_code < 0 &&
+	     (!r->has_proto || r->proto != 6 || (r->inv & INV_PROTO)))) {
+		tg_lin_refuse(c);
+		return;
+	}
+	e = nftnl_expr_alloc("reject");
+	if (!e)
+		abort();
+	if (t->icmp_code < 0) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_TCP_RST);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, 0);
+	} else {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMP_UNREACH);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, (uint8_t)t->icmp_code);
+	}
+	lin_add(c, e);
+}
+
+static bool with_from_native(const struct nftnl_expr *e, uint8_t family, uint8_t *with)
+{
+	uint32_t type = nftnl_expr_get_u32(e, NFTNL_EXPR_REJECT_TYPE);
+	int code = nftnl_expr_get_u8(e, NFTNL_EXPR_REJECT_CODE);
+	const struct reject_type *types;
+	size_t i, n;
+
+	types = family_types(family, &n);
+	for (i = 0; i < n; i++) {
+		const struct reject_type *t = &types[i];
+
+		if ((type == NFT_REJECT_TCP_RST && t->icmp_code < 0) ||
+		    (type == NFT_REJECT_ICMP_UNREACH && t->icmp_code == code) ||
+		    (type == NFT_REJECT_ICMPX_UNREACH && t->icmpx_code == code)) {
+			*with = t->with;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The reference's blob, target REJECT revision 0 (ipt_REJECT.h, and
+ * ip6t_REJECT.h for ip6tables):
+ *
+ *   0               4
+ *   +---------------+
+ *   | with (u32, host order, enum ipt_reject_with / ip6t_reject_with)
+ *   +---------------+
+ */
+static bool with_from_blob(const struct item *it, uint8_t family, uint8_t *with)
+{
+	const void *blob = tg_xt_blob(it, "REJECT", 0, 4);
+	uint32_t v;
+
+	if (!blob)
+		return false;
+	memcpy(&v, blob, 4);
+	if (v > 0xff || !type_by_with(family, (uint8_t)v))
+		return false;
+	*with = (uint8_t)v;
+	return true;
+}
+
+static bool reject_delinearize(struct delin_ctx *c, void *data)
+{
+	struct reject_data *d = data;
+	struct item *it = delin_peek(c);
+
+	if (tg_stmt(it, "reject")) {
+		if (!with_from_native(it->expr, c->family, &d->with))
+			return false;
+	} else if (!with_from_blob(it, c->family, &d->with)) {
+		return false;
+	}
+	c->pos++;
+	return true;
+}
+
+static void reject_print(struct strbuf *out, const void *data, const struct rule *r,
+			 unsigned fmt)
+{
+	const struct reject_data *d = data;
+	const struct reject_type *t = type_by_with(r->family, d->with);
+
+	(void)fmt;
+	sb_printf(out, " reject-with %s", t ? t->name : "?");
+}
+
+static void reject_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct reject_data *d = data;
+	const struct reject_type *t = type_by_with(r->family, d->with);
+
+	sb_printf(out, " --reject-with %s", t ? t->name : "?");
+}
+
+const struct extension ext_REJECT = {
+	.name = "REJECT",
+	.kind = EXT_TARGET,
+	.families = EXT_BOTH,
+	.size = sizeof(struct reject_data),
+	.opts = reject_opts,
+	.parse = reject_parse,
+	.check = reject_check,
+	.linearize = reject_linearize,
+	.delinearize = reject_delinearize,
+	.print = reject_print,
+	.save = reject_save,
+};

@@ -1,0 +1,165 @@
+/* -m comment --comment TEXT: a note on the rule, with no expression of
+ * its own. The text is the rule's userdata comment, the one nft shows as
+ * comment "TEXT"; the core writes it from comment() and gives it back
+ * through from_comment(). The reference writes an xt comment blob
+ * instead, read below.
+ *
+ * The kernel allows 256 bytes of userdata per rule, shared with the list
+ * of matches iptnft keeps there, so a comment near the reference's 255
+ * characters may not fit: check() refuses it rather than cut it.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "expr.h"
+#include "ext.h"
+#include "xtopt.h"
+
+#define COMMENT_MAX 255		/* the reference keeps at most this much */
+#define USERDATA_MAX 256	/* NFT_USERDATA_MAXLEN */
+#define TLV_OVERHEAD 3		/* type, length, terminating NUL */
+
+struct comment_data {
+	char text[COMMENT_MAX + 1];
+};
+
+enum { O_COMMENT };
+
+static const struct ext_opt comment_opts[] = {
+	{ .name = "comment", .has_arg = true, .id = O_COMMENT, .invertible = true },
+	{ .name = NULL },
+};
+
+extern const struct extension ext_comment;
+
+static void set_text(struct comment_data *d, const char *s)
+{
+	snprintf(d->text, sizeof(d->text), "%s", s);
+}
+
+static int comment_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	(void)id;
+	if (inv)
+		return xt_err_noinv(ctx->err, "comment", "comment");
+	set_text(data, arg);
+	return 0;
+}
+
+/* What the core's list of matches may take in userdata: each name with
+ * ':' and an item count of up to three digits, comma separated. */
+static size_t match_list_room(const struct rule *r)
+{
+	const struct ext_inst *m;
+	size_t n = 0;
+
+	for (m = r->matches; m; m = m->next)
+		n += strlen(m->ext->name) + 5;
+	return n + TLV_OVERHEAD;
+}
+
+static int comment_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	const struct comment_data *d = data;
+	const struct ext_inst *m;
+	size_t room;
+	unsigned count = 0;
+
+	if (!seen)
+		return xt_err_mandatory(ctx->err, "comment", "comment");
+	for (m = ctx->rule->matches; m; m = m->next)
+		if (m->ext == &ext_comment)
+			count++;
+	if (count > 1)
+		return err_param(ctx->err, "comment: only one comment per rule is supported");
+	room = USERDATA_MAX - TLV_OVERHEAD - match_list_room(ctx->rule);
+	if (strlen(d->text) > room)
+		return err_param(ctx->err, "comment: comment too long, %zu characters maximum allowed for this rule",
+				 room);
+	return 0;
+}
+
+static const char *comment_comment(const void *data)
+{
+	const struct comment_data *d = data;
+
+	return d->text;
+}
+
+static void comment_from_comment(void *data, const char *comment)
+{
+	set_text(data, comment);
+}
+
+/*
+ * The reference's blob, revision 0 (struct xt_comment_info):
+ *
+ *   0                                                   256
+ *   +---------------------------------------------------+
+ *   | comment: NUL-terminated text, 255 characters max   |
+ *   +---------------------------------------------------+
+ */
+static bool comment_delinearize(struct delin_ctx *c, void *data)
+{
+	const char *blob = xt_blob(delin_peek(c), false, "comment", 0, COMMENT_MAX + 1);
+	struct comment_data *d = data;
+
+	if (!blob)
+		return false;
+	memcpy(d->text, blob, COMMENT_MAX);
+	d->text[COMMENT_MAX] = '\0';
+	c->pos++;
+	return true;
+}
+
+static void comment_print(struct strbuf *out, const void *data, const struct rule *r,
+			  unsigned fmt)
+{
+	const struct comment_data *d = data;
+
+	(void)r;
+	(void)fmt;
+	sb_printf(out, " /* %s */", d->text);
+}
+
+/* The reference quotes every comment that is not all letters, digits,
+ * '-' and '_', and escapes quotes and backslashes inside. */
+static void comment_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct comment_data *d = data;
+	bool plain = d->text[0] != '\0';
+	const char *p;
+
+	(void)r;
+	for (p = d->text; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
+			plain = false;
+	sb_add(out, " --comment ");
+	if (plain) {
+		sb_add(out, d->text);
+		return;
+	}
+	sb_addc(out, '"');
+	for (p = d->text; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\'')
+			sb_addc(out, '\\');
+		sb_addc(out, *p);
+	}
+	sb_addc(out, '"');
+}
+
+const struct extension ext_comment = {
+	.name = "comment",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct comment_data),
+	.opts = comment_opts,
+	.parse = comment_parse,
+	.check = comment_check,
+	.delinearize = comment_delinearize,
+	.comment = comment_comment,
+	.from_comment = comment_from_comment,
+	.print = comment_print,
+	.save = comment_save,
+};

@@ -1,0 +1,51 @@
+/* -m eui64: the interface identifier of the IPv6 source address (its last
+ * 8 bytes) is the EUI-64 built from the Ethernet source address.
+ *
+ * No native form: the test compares one packet field with another one
+ * transformed (the MAC address split around ff:fe, bit 0x02 of its first
+ * byte set), and nf_tables only compares a field with constants or set
+ * elements; its expressions cannot compare two fields nor compute one
+ * from the other. So iptnft refuses to write this match, and only reads
+ * it back from the reference's xt eui64 blob, to list rules the reference
+ * wrote.
+ */
+#include "expr.h"
+#include "ext.h"
+#include "xtopt.h"
+
+struct eui64_data {
+	bool unused;
+};
+
+static int eui64_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	(void)seen;
+	return err_param(ctx->err, "eui64: no native nf_tables form (nf_tables cannot compare the source address with the MAC address)");
+}
+
+/*
+ * The reference's blob, revision 0: one int the kernel never reads.
+ *
+ *   0          4
+ *   +----------+
+ *   | (unused) |
+ *   +----------+
+ */
+static bool eui64_delinearize(struct delin_ctx *c, void *data)
+{
+	(void)data;
+	if (!xt_blob(delin_peek(c), false, "eui64", 0, 0))
+		return false;
+	c->pos++;
+	return true;
+}
+
+const struct extension ext_eui64 = {
+	.name = "eui64",
+	.kind = EXT_MATCH,
+	.families = EXT_IPV6,
+	.size = sizeof(struct eui64_data),
+	.check = eui64_check,
+	.delinearize = eui64_delinearize,
+};

@@ -1,0 +1,330 @@
+/* -m frag: fields of the IPv6 fragment header (next header 44). A packet
+ * without one never matches.
+ *
+ *   --fragid a[:b]   exthdr frag +4 (4 bytes); cmp eq|neq, or range
+ *   --fragres        exthdr frag +1 (1 byte); cmp eq 0, and
+ *                    exthdr frag +3 (1 byte); bitwise 0x06; cmp eq 0
+ *   --fragfirst      exthdr frag +2 (2 bytes); bitwise 0xfff8; cmp eq 0
+ *   --fragmore       exthdr frag +3 (1 byte); bitwise 0x01; cmp eq 1
+ *   --fraglast       the same; cmp eq 0
+ *   (nothing)        exthdr frag exists
+ *
+ * which is how nft writes `frag id 5`, `frag reserved 0`, `frag reserved2
+ * 0`, `frag frag-off 0` and `frag more-fragments 1`. The fragment header
+ * has no length field and the kernel's frag match ignores --fraglen:
+ * iptnft accepts it and writes nothing for it, so listings do not show
+ * it. The reference writes an xt frag blob, read below as well.
+ */
+#include <arpa/inet.h>
+#include <linux/netfilter_ipv6/ip6t_frag.h>
+#include <string.h>
+
+#include "expr.h"
+#include "ext.h"
+#include "exthdr6.h"
+#include "xtopt.h"
+
+struct frag_data {
+	uint32_t id_lo, id_hi;
+	bool inv_ids;
+	bool has_len, inv_len;	/* from the command line or a blob only */
+	uint32_t len;
+	bool res, first, more, last;
+};
+
+enum { O_ID, O_LEN, O_RES, O_FIRST, O_MORE, O_LAST };
+
+static const struct ext_opt frag_opts[] = {
+	{ .name = "fragid", .has_arg = true, .id = O_ID, .invertible = true },
+	{ .name = "fraglen", .has_arg = true, .id = O_LEN, .invertible = true },
+	{ .name = "fragres", .id = O_RES, .invertible = true },
+	{ .name = "fragfirst", .id = O_FIRST, .invertible = true },
+	{ .name = "fragmore", .id = O_MORE, .invertible = true },
+	{ .name = "fraglast", .id = O_LAST, .invertible = true },
+	{ .name = NULL },
+};
+
+static const struct xt_excl frag_excl[] = {
+	{ O_MORE, "fragmore", 1 << O_LAST },
+	{ O_LAST, "fraglast", 1 << O_MORE },
+};
+
+static int frag_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct frag_data *d = data;
+	uint64_t v;
+
+	if (inv && id != O_ID && id != O_LEN)
+		return xt_err_noinv(ctx->err, "frag", frag_opts[id].name);
+	switch (id) {
+	case O_ID:
+		d->inv_ids = inv;
+		return exthdr6_parse_range(ctx->err, "frag", "fragid", arg, &d->id_lo, &d->id_hi);
+	case O_LEN:
+		if (xt_parse_uint(ctx->err, "frag", "fraglen", arg, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		d->has_len = true;
+		d->inv_len = inv;
+		d->len = (uint32_t)v;
+		return 0;
+	case O_RES: d->res = true; return 0;
+	case O_FIRST: d->first = true; return 0;
+	case O_MORE: d->more = true; return 0;
+	case O_LAST: d->last = true; return 0;
+	}
+	return 0;
+}
+
+static int frag_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	struct frag_data *d = data;
+
+	if (!(seen & (1u << O_ID))) {
+		/* no --fragid: every id */
+		d->id_lo = 0;
+		d->id_hi = UINT32_MAX;
+	}
+	return xt_check_excl(ctx->err, "frag", frag_excl, ARRAY_SIZE(frag_excl), seen);
+}
+
+static bool ids_default(const struct frag_data *d)
+{
+	return d->id_lo == 0 && d->id_hi == UINT32_MAX;
+}
+
+#define OFF_ID 4
+#define OFF_RES 1
+#define OFF_FRAGOFF 2
+#define OFF_FLAGS 3
+
+static const uint8_t res2_mask = 0x06, mf_mask = 0x01;
+static const uint8_t fragoff_mask[2] = { 0xff, 0xf8 };
+
+static void frag_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct frag_data *d = data;
+	const uint8_t zero[2] = { 0, 0 }, one = 1;
+	bool tested = false;
+
+	if (!ids_default(d) || d->inv_ids) {
+		uint32_t lo = htonl(d->id_lo), hi = htonl(d->id_hi);
+
+		lin_exthdr6(c, EH_FRAGMENT, OFF_ID, 4);
+		if (d->id_lo == d->id_hi)
+			lin_cmp(c, d->inv_ids ? REL_NEQ : REL_EQ, &lo, 4);
+		else
+			lin_range(c, d->inv_ids, &lo, &hi, 4);
+		tested = true;
+	}
+	if (d->res) {
+		lin_exthdr6(c, EH_FRAGMENT, OFF_RES, 1);
+		lin_cmp(c, REL_EQ, zero, 1);
+		lin_exthdr6(c, EH_FRAGMENT, OFF_FLAGS, 1);
+		lin_bitwise(c, &res2_mask, NULL, 1);
+		lin_cmp(c, REL_EQ, zero, 1);
+		tested = true;
+	}
+	if (d->first) {
+		lin_exthdr6(c, EH_FRAGMENT, OFF_FRAGOFF, 2);
+		lin_bitwise(c, fragoff_mask, NULL, 2);
+		lin_cmp(c, REL_EQ, zero, 2);
+		tested = true;
+	}
+	if (d->more || d->last) {
+		lin_exthdr6(c, EH_FRAGMENT, OFF_FLAGS, 1);
+		lin_bitwise(c, &mf_mask, NULL, 1);
+		lin_cmp(c, REL_EQ, d->more ? &one : zero, 1);
+		tested = true;
+	}
+	if (!tested)
+		lin_exthdr6_present(c, EH_FRAGMENT, true);
+}
+
+/* What frag_claim has seen of the two halves of --fragres. */
+struct frag_reading {
+	bool ids, res1, res2, first, mf, exists;
+};
+
+static uint32_t be32_at(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return ntohl(v);
+}
+
+/* Take one of our items into d; false if it is not one. */
+static bool frag_claim(struct frag_data *d, struct frag_reading *rd, const struct item *it)
+{
+	uint8_t type;
+	bool present;
+
+	if (item_exthdr6_present(it, &type, &present)) {
+		if (type != EH_FRAGMENT || !present || rd->exists)
+			return false;
+		rd->exists = true;
+		return true;
+	}
+	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_ID, 4) && !it->masked && !rd->ids) {
+		uint32_t v = be32_at(it->val);
+
+		switch (it->op) {
+		case REL_EQ: case REL_NEQ:
+			d->id_lo = d->id_hi = v;
+			d->inv_ids = it->op == REL_NEQ;
+			break;
+		case REL_RANGE: case REL_NRANGE:
+			d->id_lo = v;
+			d->id_hi = be32_at(it->hi);
+			d->inv_ids = it->op == REL_NRANGE;
+			break;
+		default:
+			return false;
+		}
+		rd->ids = true;
+		return true;
+	}
+	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_RES, 1) && !it->masked && it->op == REL_EQ &&
+	    it->val[0] == 0 && !rd->res1) {
+		rd->res1 = true;
+		return true;
+	}
+	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_FLAGS, 1) && it->masked && it->op == REL_EQ &&
+	    it->mask[0] == res2_mask && it->val[0] == 0 && !rd->res2) {
+		rd->res2 = true;
+		return true;
+	}
+	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_FRAGOFF, 2) && it->masked && it->op == REL_EQ &&
+	    memcmp(it->mask, fragoff_mask, 2) == 0 && !it->val[0] && !it->val[1] && !rd->first) {
+		rd->first = d->first = true;
+		return true;
+	}
+	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_FLAGS, 1) && it->masked && it->op == REL_EQ &&
+	    it->mask[0] == mf_mask && it->val[0] <= 1 && !rd->mf) {
+		rd->mf = true;
+		if (it->val[0])
+			d->more = true;
+		else
+			d->last = true;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The reference's blob, struct ip6t_frag, revision 0 (host byte order):
+ *
+ *   0          4          8          12      13         14  16
+ *   +----------+----------+----------+-------+----------+---+
+ *   | ids[0]   | ids[1]   | hdrlen   | flags | invflags |pad|
+ *   +----------+----------+----------+-------+----------+---+
+ *
+ *   flags: IDS 0x01 LEN 0x02 RES 0x04 FST 0x08 MF 0x10 NMF 0x20
+ *   invflags: IDS 0x01 LEN 0x02
+ */
+static bool frag_from_blob(struct frag_data *d, const struct item *it)
+{
+	const void *p = xt_blob(it, false, "frag", 0, offsetof(struct ip6t_frag, invflags) + 1);
+	struct ip6t_frag b;
+
+	if (!p)
+		return false;
+	memset(&b, 0, sizeof(b));
+	memcpy(&b, p, offsetof(struct ip6t_frag, invflags) + 1);
+	if (b.invflags & ~IP6T_FRAG_INV_MASK)
+		return false;
+	d->id_lo = b.ids[0];
+	d->id_hi = b.ids[1];
+	d->inv_ids = b.invflags & IP6T_FRAG_INV_IDS;
+	d->has_len = b.flags & IP6T_FRAG_LEN;
+	d->inv_len = b.invflags & IP6T_FRAG_INV_LEN;
+	d->len = b.hdrlen;
+	d->res = b.flags & IP6T_FRAG_RES;
+	d->first = b.flags & IP6T_FRAG_FST;
+	d->more = b.flags & IP6T_FRAG_MF;
+	d->last = b.flags & IP6T_FRAG_NMF;
+	return true;
+}
+
+static bool frag_delinearize(struct delin_ctx *c, void *data)
+{
+	struct frag_data *d = data;
+	struct frag_reading rd = { 0 };
+	unsigned start = c->pos;
+	struct item *it;
+
+	d->id_hi = UINT32_MAX;
+	if (frag_from_blob(d, delin_peek(c))) {
+		c->pos++;
+		return true;
+	}
+	while ((it = delin_peek(c)) && frag_claim(d, &rd, it))
+		c->pos++;
+	/* --fragres is both halves or nothing */
+	if (c->pos == start || rd.res1 != rd.res2) {
+		c->pos = start;
+		return false;
+	}
+	d->res = rd.res1;
+	return true;
+}
+
+static void frag_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct frag_data *d = data;
+	const char *inv = d->inv_ids ? "!" : "";
+
+	(void)r;
+	(void)fmt;
+	sb_add(out, " frag ");
+	if (d->id_lo == d->id_hi)
+		sb_printf(out, "id:%s%u", inv, d->id_lo);
+	else if (!ids_default(d) || d->inv_ids)
+		sb_printf(out, "ids:%s%u:%u", inv, d->id_lo, d->id_hi);
+	if (d->has_len)
+		sb_printf(out, " length:%s%u", d->inv_len ? "!" : "", d->len);
+	if (d->res)
+		sb_add(out, " reserved");
+	if (d->first)
+		sb_add(out, " first");
+	if (d->more)
+		sb_add(out, " more");
+	if (d->last)
+		sb_add(out, " last");
+}
+
+static void frag_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct frag_data *d = data;
+
+	(void)r;
+	if (!ids_default(d)) {
+		sb_printf(out, "%s --fragid %u", d->inv_ids ? " !" : "", d->id_lo);
+		if (d->id_lo != d->id_hi)
+			sb_printf(out, ":%u", d->id_hi);
+	}
+	if (d->has_len)
+		sb_printf(out, "%s --fraglen %u", d->inv_len ? " !" : "", d->len);
+	if (d->res)
+		sb_add(out, " --fragres");
+	if (d->first)
+		sb_add(out, " --fragfirst");
+	if (d->more)
+		sb_add(out, " --fragmore");
+	if (d->last)
+		sb_add(out, " --fraglast");
+}
+
+const struct extension ext_frag = {
+	.name = "frag",
+	.kind = EXT_MATCH,
+	.families = EXT_IPV6,
+	.size = sizeof(struct frag_data),
+	.opts = frag_opts,
+	.parse = frag_parse,
+	.check = frag_check,
+	.linearize = frag_linearize,
+	.delinearize = frag_delinearize,
+	.print = frag_print,
+	.save = frag_save,
+};

@@ -1,0 +1,443 @@
+/* -m hbh and -m dst: the hop-by-hop (next header 0) and destination
+ * options (60) headers. A packet without the header never matches.
+ *
+ *   --hbh-len N        exthdr T +1 (1 byte, "hdrlength"); cmp eq|neq N/8-1
+ *   --hbh-opts LIST    the options in order from byte 2 of the header:
+ *                      TYPE:LEN  exthdr T +p (2 bytes); cmp eq TYPE LEN
+ *                      TYPE      exthdr T +p (1 byte); cmp eq TYPE
+ *                      and, when an option lies beyond the first 8 bytes,
+ *                      exthdr T +1 (1 byte); cmp gte (the header must be
+ *                      long enough to hold it, as the kernel's match wants)
+ *   (nothing)          exthdr T exists
+ *
+ * The kernel's match compares --hbh-len with the header's length in bytes,
+ * so only multiples of 8 from 8 to 2048 can match; other lengths are
+ * refused. An option's position is known only when every option before
+ * it has a length (or is Pad1, type 0), so only the last one may omit
+ * it. The reference writes xt hbh/dst blobs, read below as well.
+ */
+#include <arpa/inet.h>
+#include <linux/netfilter_ipv6/ip6t_opts.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "ext.h"
+#include "exthdr6.h"
+#include "xtopt.h"
+
+#define OPT_ANY_LEN 0xff	/* the reference's "no length given" */
+#define OFF_HDRLEN 1
+#define OFF_FIRST_OPT 2
+
+struct opts_data {
+	bool has_len, inv_len;
+	uint32_t len;
+	bool has_opts;
+	uint8_t nopts;
+	uint16_t opts[IP6T_OPTS_OPTSNR];	/* type << 8 | length */
+};
+
+enum { O_LEN, O_OPTS };
+
+static const struct ext_opt hbh_opts[] = {
+	{ .name = "hbh-len", .has_arg = true, .id = O_LEN, .invertible = true },
+	{ .name = "hbh-opts", .has_arg = true, .id = O_OPTS, .invertible = true },
+	{ .name = NULL },
+};
+
+static const struct ext_opt dst_opts[] = {
+	{ .name = "dst-len", .has_arg = true, .id = O_LEN, .invertible = true },
+	{ .name = "dst-opts", .has_arg = true, .id = O_OPTS, .invertible = true },
+	{ .name = NULL },
+};
+
+/* One "TYPE[:LEN]" of --hbh-opts, numbers as strtoul reads them. */
+static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint16_t *out)
+{
+	unsigned long type, len = OPT_ANY_LEN;
+	char *colon = strchr(tok, ':'), *end;
+
+	if (colon)
+		*colon = '\0';
+	type = strtoul(tok, &end, 0);
+	if (end == tok)
+		return err_param(err, "%s: no valid digits in opt `%s'", ext, tok);
+	if (*end)
+		return err_param(err, "%s: error parsing opt `%s'", ext, tok);
+	if (colon) {
+		const char *lp = colon + 1;
+
+		len = strtoul(lp, &end, 0);
+		if (end == lp)
+			return err_param(err, "%s: no valid digits in length `%s'", ext, lp);
+		if (*end)
+			return err_param(err, "%s: error parsing length `%s'", ext, lp);
+		if (type == 0)
+			return err_param(err, "PAD0 has not got length");
+	}
+	/* the reference keeps 16 bits of type << 8 | len, overflow included */
+	*out = (uint16_t)((type << 8) | len);
+	return 0;
+}
+
+static int parse_opt_list(struct ipt_error *err, const char *ext, const char *arg,
+			  struct opts_data *d)
+{
+	char *copy, *rest, *tok;
+	unsigned n = 1;
+	int ret = 0;
+
+	for (tok = (char *)arg; *tok; tok++)
+		n += *tok == ',';
+	if (n > IP6T_OPTS_OPTSNR)
+		return err_param(err, "too many addresses specified");
+	d->nopts = 0;
+	rest = copy = xstrdup(arg);
+	while (ret == 0 && (tok = strsep(&rest, ",")))
+		ret = parse_one_opt(err, ext, tok, &d->opts[d->nopts++]);
+	free(copy);
+	d->has_opts = true;
+	return ret;
+}
+
+static int opts_parse_for(const char *ext, struct parse_ctx *ctx, void *data, int id,
+			  const char *arg, bool inv, const struct ext_opt *opts)
+{
+	struct opts_data *d = data;
+	uint64_t v;
+
+	switch (id) {
+	case O_LEN:
+		if (xt_parse_uint(ctx->err, ext, opts[O_LEN].name, arg, 0, UINT32_MAX, &v) < 0)
+			return -1;
+		d->has_len = true;
+		d->inv_len = inv;
+		d->len = (uint32_t)v;
+		return 0;
+	case O_OPTS:
+		if (inv)
+			return xt_err_noinv(ctx->err, ext, opts[O_OPTS].name);
+		return parse_opt_list(ctx->err, ext, arg, d);
+	}
+	return 0;
+}
+
+static int hbh_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	return opts_parse_for("hbh", ctx, data, id, arg, inv, hbh_opts);
+}
+
+static int dst_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	return opts_parse_for("dst", ctx, data, id, arg, inv, dst_opts);
+}
+
+static uint8_t opt_type(uint16_t o)
+{
+	return (uint8_t)(o >> 8);
+}
+
+static uint8_t opt_len(uint16_t o)
+{
+	return (uint8_t)(o & 0xff);
+}
+
+enum layout { LAYOUT_OK, LAYOUT_UNKNOWN_PLACE, LAYOUT_TOO_LONG };
+
+/* Where each option lies, and the value the header length field must
+ * reach for the last byte read to lie inside the header (0: any). */
+static enum layout opt_layout(const struct opts_data *d, uint32_t pos[], uint8_t *bound)
+{
+	uint32_t p = OFF_FIRST_OPT, last = 0;
+	unsigned i;
+
+	for (i = 0; i < d->nopts; i++) {
+		uint8_t t = opt_type(d->opts[i]), l = opt_len(d->opts[i]);
+
+		pos[i] = p;
+		if (t == 0) {		/* Pad1: one byte, no length */
+			last = p;
+			p += 1;
+			continue;
+		}
+		last = p + 1;		/* the kernel wants the length byte too */
+		if (l == OPT_ANY_LEN) {
+			if (i + 1 < d->nopts)
+				return LAYOUT_UNKNOWN_PLACE;
+			break;
+		}
+		p += (uint32_t)l + 2;
+	}
+	if (last >= 256 * 8)
+		return LAYOUT_TOO_LONG;
+	*bound = (uint8_t)(last / 8);
+	return LAYOUT_OK;
+}
+
+static int opts_check_for(const char *ext, const struct ext_opt *opts, struct parse_ctx *ctx,
+			  void *data)
+{
+	const struct opts_data *d = data;
+	uint32_t pos[IP6T_OPTS_OPTSNR];
+	uint8_t field;
+
+	if (d->has_len && !exthdr6_len_field(d->len, &field))
+		return err_param(ctx->err, "%s: --%s %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
+				 ext, opts[O_LEN].name, d->len);
+	switch (d->has_opts ? opt_layout(d, pos, &field) : LAYOUT_OK) {
+	case LAYOUT_OK:
+		break;
+	case LAYOUT_UNKNOWN_PLACE:
+		return err_param(ctx->err, "%s: --%s: only the last option may omit its length (nf_tables tests options at fixed places)",
+				 ext, opts[O_OPTS].name);
+	case LAYOUT_TOO_LONG:
+		return err_param(ctx->err, "%s: --%s: the options reach beyond the longest possible header",
+				 ext, opts[O_OPTS].name);
+	}
+	return 0;
+}
+
+static int hbh_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)seen;
+	return opts_check_for("hbh", hbh_opts, ctx, data);
+}
+
+static int dst_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)seen;
+	return opts_check_for("dst", dst_opts, ctx, data);
+}
+
+static void opts_linearize_for(struct lin_ctx *c, const struct opts_data *d, uint8_t type)
+{
+	uint32_t pos[IP6T_OPTS_OPTSNR];
+	uint8_t field, bound;
+	unsigned i;
+
+	if (d->has_len && exthdr6_len_field(d->len, &field)) {
+		lin_exthdr6(c, type, OFF_HDRLEN, 1);
+		lin_cmp(c, d->inv_len ? REL_NEQ : REL_EQ, &field, 1);
+	}
+	if (d->has_opts && opt_layout(d, pos, &bound) == LAYOUT_OK) {
+		if (bound) {
+			lin_exthdr6(c, type, OFF_HDRLEN, 1);
+			lin_cmp(c, REL_GTE, &bound, 1);
+		}
+		for (i = 0; i < d->nopts; i++) {
+			uint8_t v[2] = { opt_type(d->opts[i]), opt_len(d->opts[i]) };
+			uint32_t n = v[0] == 0 || v[1] == OPT_ANY_LEN ? 1 : 2;
+
+			lin_exthdr6(c, type, pos[i], n);
+			lin_cmp(c, REL_EQ, v, n);
+		}
+	}
+	if (!d->has_len && !d->has_opts)
+		lin_exthdr6_present(c, type, true);
+}
+
+static void hbh_linearize(struct lin_ctx *c, const void *data)
+{
+	opts_linearize_for(c, data, EH_HOPOPTS);
+}
+
+static void dst_linearize(struct lin_ctx *c, const void *data)
+{
+	opts_linearize_for(c, data, EH_DSTOPTS);
+}
+
+/* Read back what opts_linearize_for wrote, in its order. */
+static bool opts_from_items(struct delin_ctx *c, struct opts_data *d, uint8_t type)
+{
+	struct item *it = delin_peek(c);
+	uint32_t pos[IP6T_OPTS_OPTSNR], p = OFF_FIRST_OPT;
+	uint8_t t, bound = 0, want;
+	bool present;
+
+	if (item_exthdr6_present(it, &t, &present)) {
+		if (t != type || !present)
+			return false;
+		c->pos++;
+		return true;
+	}
+	if (item_is_exthdr6(it, type, OFF_HDRLEN, 1) && !it->masked &&
+	    (it->op == REL_EQ || it->op == REL_NEQ)) {
+		d->has_len = true;
+		d->inv_len = it->op == REL_NEQ;
+		d->len = exthdr6_len_bytes(it->val[0]);
+		c->pos++;
+		it = delin_peek(c);
+	}
+	if (item_is_exthdr6(it, type, OFF_HDRLEN, 1) && !it->masked && it->op == REL_GTE) {
+		bound = it->val[0];
+		c->pos++;
+		it = delin_peek(c);
+	}
+	while (d->nopts < IP6T_OPTS_OPTSNR && it && !it->masked && it->op == REL_EQ &&
+	       (item_is_exthdr6(it, type, p, 1) || item_is_exthdr6(it, type, p, 2))) {
+		uint8_t ot = it->val[0], ol = it->len == 2 ? it->val[1] : OPT_ANY_LEN;
+
+		if (ot == 0 && it->len == 2)
+			break;
+		pos[d->nopts] = p;
+		d->opts[d->nopts++] = (uint16_t)(ot << 8 | ol);
+		c->pos++;
+		it = delin_peek(c);
+		if (ot != 0 && ol == OPT_ANY_LEN)
+			break;
+		p += ot == 0 ? 1 : (uint32_t)ol + 2;
+	}
+	d->has_opts = d->nopts > 0;
+	if (d->has_opts) {
+		if (opt_layout(d, pos, &want) != LAYOUT_OK || want != bound)
+			return false;
+	} else if (bound) {
+		return false;
+	}
+	return d->has_len || d->has_opts;
+}
+
+/*
+ * The reference's blob, struct ip6t_opts, revision 0 (host byte order):
+ *
+ *   0          4       5          6                 38       39  40
+ *   +----------+-------+----------+-----------------+--------+---+
+ *   | hdrlen   | flags | invflags | opts[16] (u16)  | optsnr |pad|
+ *   +----------+-------+----------+-----------------+--------+---+
+ *
+ *   hdrlen: whole header in bytes; opts[i]: type << 8 | length (0xff: any)
+ *   flags: LEN 0x01 OPTS 0x02 NSTRICT 0x04; invflags: LEN 0x01
+ */
+static bool opts_from_blob(const struct item *it, const char *name, struct opts_data *d)
+{
+	const void *p = xt_blob(it, false, name, 0, offsetof(struct ip6t_opts, optsnr) + 1);
+	struct ip6t_opts b;
+
+	if (!p)
+		return false;
+	memset(&b, 0, sizeof(b));
+	memcpy(&b, p, offsetof(struct ip6t_opts, optsnr) + 1);
+	if ((b.invflags & ~IP6T_OPTS_INV_MASK) || b.optsnr > IP6T_OPTS_OPTSNR ||
+	    (b.flags & IP6T_OPTS_NSTRICT))
+		return false;
+	d->has_len = b.flags & IP6T_OPTS_LEN;
+	d->inv_len = b.invflags & IP6T_OPTS_INV_LEN;
+	d->len = b.hdrlen;
+	d->has_opts = b.flags & IP6T_OPTS_OPTS;
+	d->nopts = b.optsnr;
+	memcpy(d->opts, b.opts, sizeof(d->opts));
+	return true;
+}
+
+static bool opts_delinearize_for(struct delin_ctx *c, struct opts_data *d, const char *name,
+				 uint8_t type)
+{
+	unsigned start = c->pos;
+
+	if (opts_from_blob(delin_peek(c), name, d)) {
+		c->pos++;
+		return true;
+	}
+	if (opts_from_items(c, d, type))
+		return true;
+	c->pos = start;
+	memset(d, 0, sizeof(*d));
+	return false;
+}
+
+static bool hbh_delinearize(struct delin_ctx *c, void *data)
+{
+	return opts_delinearize_for(c, data, "hbh", EH_HOPOPTS);
+}
+
+static bool dst_delinearize(struct delin_ctx *c, void *data)
+{
+	return opts_delinearize_for(c, data, "dst", EH_DSTOPTS);
+}
+
+static void opt_list(struct strbuf *out, const struct opts_data *d)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nopts; i++) {
+		sb_printf(out, "%s%u", i ? "," : "", opt_type(d->opts[i]));
+		if (opt_len(d->opts[i]) != OPT_ANY_LEN)
+			sb_printf(out, ":%u", opt_len(d->opts[i]));
+	}
+}
+
+static void opts_print_for(struct strbuf *out, const struct opts_data *d, const char *name)
+{
+	sb_printf(out, " %s", name);
+	if (d->has_len)
+		sb_printf(out, " length:%s%u", d->inv_len ? "!" : "", d->len);
+	if (d->has_opts) {
+		sb_add(out, " opts ");
+		opt_list(out, d);
+	}
+}
+
+static void opts_save_for(struct strbuf *out, const struct opts_data *d, const char *name)
+{
+	if (d->has_len)
+		sb_printf(out, "%s --%s-len %u", d->inv_len ? " !" : "", name, d->len);
+	if (d->has_opts) {
+		sb_printf(out, " --%s-opts ", name);
+		opt_list(out, d);
+	}
+}
+
+static void hbh_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	(void)r;
+	(void)fmt;
+	opts_print_for(out, data, "hbh");
+}
+
+static void dst_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	(void)r;
+	(void)fmt;
+	opts_print_for(out, data, "dst");
+}
+
+static void hbh_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	(void)r;
+	opts_save_for(out, data, "hbh");
+}
+
+static void dst_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	(void)r;
+	opts_save_for(out, data, "dst");
+}
+
+const struct extension ext_hbh = {
+	.name = "hbh",
+	.kind = EXT_MATCH,
+	.families = EXT_IPV6,
+	.size = sizeof(struct opts_data),
+	.opts = hbh_opts,
+	.parse = hbh_parse,
+	.check = hbh_check,
+	.linearize = hbh_linearize,
+	.delinearize = hbh_delinearize,
+	.print = hbh_print,
+	.save = hbh_save,
+};
+
+const struct extension ext_dst = {
+	.name = "dst",
+	.kind = EXT_MATCH,
+	.families = EXT_IPV6,
+	.size = sizeof(struct opts_data),
+	.opts = dst_opts,
+	.parse = dst_parse,
+	.check = dst_check,
+	.linearize = dst_linearize,
+	.delinearize = dst_delinearize,
+	.print = dst_print,
+	.save = dst_save,
+};

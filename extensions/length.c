@@ -1,0 +1,233 @@
+/* -m length --length N[:M]: the packet's length.
+ *
+ *   one value   meta load len; cmp eq|neq N
+ *   a range     meta load len; byteorder hton; range eq|neq N M
+ *
+ * The range is compared in network byte order because range (like cmp
+ * lt/gt) compares bytes, as nft does it. The reference writes an xt blob
+ * instead, read below.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <libnftnl/expr.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expr.h"
+#include "ext.h"
+#include "xtopt.h"
+
+struct length_data {
+	uint16_t min, max;
+	bool inv;
+};
+
+enum { O_LENGTH };
+
+static const struct ext_opt length_opts[] = {
+	{ .name = "length", .has_arg = true, .id = O_LENGTH, .invertible = true },
+	{ .name = NULL },
+};
+
+/* One component of "N:M" at s: empty takes dflt. Leaves *s after it. */
+static int length_component(struct ipt_error *err, const char **s, uint16_t dflt,
+			    uint16_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (**s == ':' || **s == '\0') {
+		*out = dflt;
+		return 0;
+	}
+	errno = 0;
+	v = strtoul(*s, &end, 0);
+	if (end == *s || errno || v > UINT16_MAX)
+		return err_param(err, "length: bad value for option \"--length\" near \"%s\", or out of range (0-65535).\n",
+				 *s);
+	if (*end != ':' && *end != '\0')
+		return err_param(err, "length: Argument to \"--length\" has unexpected characters near \"%s\".\n",
+				 end);
+	*out = (uint16_t)v;
+	*s = end;
+	return 0;
+}
+
+static int length_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct length_data *d = data;
+	const char *s = arg;
+
+	(void)id;
+	d->inv = inv;
+	if (length_component(ctx->err, &s, 0, &d->min) < 0)
+		return -1;
+	if (*s == '\0') {
+		d->max = d->min;
+		return 0;
+	}
+	s++;
+	if (length_component(ctx->err, &s, UINT16_MAX, &d->max) < 0)
+		return -1;
+	if (*s != '\0')
+		return err_param(ctx->err, "length: Too many components for option \"--length\" (max: 2)\n");
+	return 0;
+}
+
+static int length_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	return seen ? 0 : xt_err_mandatory(ctx->err, "length", "length");
+}
+
+static void lin_hton32(struct lin_ctx *c)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("byteorder");
+
+	if (!e)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
+	lin_add(c, e);
+}
+
+static void length_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct length_data *d = data;
+
+	lin_meta(c, NFT_META_LEN);
+	if (d->min == d->max) {
+		uint32_t v = d->min;
+
+		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &v, 4);
+		return;
+	}
+	{
+		uint32_t lo = htonl(d->min), hi = htonl(d->max);
+
+		lin_hton32(c);
+		lin_range(c, d->inv, &lo, &hi, 4);
+	}
+}
+
+static bool is_hton32(const struct item *it)
+{
+	const struct nftnl_expr *e = it ? it->expr : NULL;
+
+	return e && it->kind == ITEM_STMT && strcmp(it->name, "byteorder") == 0 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN) == 4 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE) == 4 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG) == NFT_REG_1 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG) == NFT_REG_1;
+}
+
+/*
+ * The reference's blob, revision 0 (struct xt_length_info):
+ *
+ *   0       2       4   5
+ *   +-------+-------+---+---+
+ *   |  min  |  max  |inv|pad|   (u16 in host order)
+ *   +-------+-------+---+---+
+ */
+struct length_blob {
+	uint16_t min, max;
+	uint8_t invert;
+};
+
+static bool length_delinearize(struct delin_ctx *c, void *data)
+{
+	struct length_data *d = data;
+	struct item *it = delin_peek(c);
+	const void *p;
+
+	if (item_is_meta(it, NFT_META_LEN) && !it->masked && it->len == 4 &&
+	    (it->op == REL_EQ || it->op == REL_NEQ)) {
+		uint32_t v;
+
+		memcpy(&v, it->val, 4);
+		if (v > UINT16_MAX)
+			return false;
+		d->min = d->max = (uint16_t)v;
+		d->inv = it->op == REL_NEQ;
+		c->pos++;
+		return true;
+	}
+	if (is_hton32(it) && c->pos + 1 < c->items->n) {
+		struct item *r = &c->items->v[c->pos + 1];
+		uint32_t lo, hi;
+
+		if (!item_is_meta(r, NFT_META_LEN) || r->masked || r->len != 4 ||
+		    (r->op != REL_RANGE && r->op != REL_NRANGE))
+			return false;
+		memcpy(&lo, r->val, 4);
+		memcpy(&hi, r->hi, 4);
+		lo = ntohl(lo);
+		hi = ntohl(hi);
+		if (lo > UINT16_MAX || hi > UINT16_MAX)
+			return false;
+		d->min = (uint16_t)lo;
+		d->max = (uint16_t)hi;
+		d->inv = r->op == REL_NRANGE;
+		c->pos += 2;
+		return true;
+	}
+	p = xt_blob(it, false, "length", 0, sizeof(struct length_blob));
+	if (p) {
+		struct length_blob b;
+
+		memcpy(&b, p, sizeof(b));
+		d->min = b.min;
+		d->max = b.max;
+		d->inv = b.invert != 0;
+		c->pos++;
+		return true;
+	}
+	return false;
+}
+
+static void range_text(struct strbuf *out, const struct length_data *d)
+{
+	sb_printf(out, "%u", d->min);
+	if (d->min != d->max)
+		sb_printf(out, ":%u", d->max);
+}
+
+static void length_print(struct strbuf *out, const void *data, const struct rule *r,
+			 unsigned fmt)
+{
+	const struct length_data *d = data;
+
+	(void)r;
+	(void)fmt;
+	sb_add(out, d->inv ? " length !" : " length ");
+	range_text(out, d);
+}
+
+static void length_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct length_data *d = data;
+
+	(void)r;
+	sb_add(out, d->inv ? " ! --length " : " --length ");
+	range_text(out, d);
+}
+
+const struct extension ext_length = {
+	.name = "length",
+	.kind = EXT_MATCH,
+	.families = EXT_BOTH,
+	.size = sizeof(struct length_data),
+	.opts = length_opts,
+	.parse = length_parse,
+	.check = length_check,
+	.linearize = length_linearize,
+	.delinearize = length_delinearize,
+	.print = length_print,
+	.save = length_save,
+};

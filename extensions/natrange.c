@@ -1,0 +1,364 @@
+#include "natrange.h"
+
+#include <stdio.h>
+#include <arpa/inet.h>
+#include <libnftnl/expr.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "tgutil.h"
+
+/* ---- parsing ---- */
+
+static bool proto_has_ports(const struct rule *r)
+{
+	if (!r->has_proto)
+		return false;
+	switch (r->proto) {
+	case 6: case 17: case 132: case 33:
+		return true;
+	case 1:
+		return r->family == NFPROTO_IPV4;
+	case 58:
+		return r->family == NFPROTO_IPV6;
+	}
+	return false;
+}
+
+/* A port number (as strtoul reads it), or else a service name that
+ * takes the rest of the word; *end is where the port ended. */
+static int read_port(struct parse_ctx *ctx, const char *s, uint16_t *port, const char **end)
+{
+	const char *pname = ctx->rule->has_proto ? proto_name(ctx->rule->proto, ctx->rule->family) :
+						   NULL;
+	struct servent *se;
+	uint64_t n;
+
+	if (tg_read_number(s, UINT16_MAX, &n, end)) {
+		*port = (uint16_t)n;
+		return 0;
+	}
+	se = *s ? getservbyname(s, pname) : NULL;
+	if (!se && *s)
+		se = getservbyname(s, NULL);
+	if (!se)
+		return err_param(ctx->err, "Port `%s' not valid", s);
+	*port = ntohs((uint16_t)se->s_port);
+	*end = s + strlen(s);
+	return 0;
+}
+
+static int parse_port_part(struct parse_ctx *ctx, const char *s, struct nat_range *r)
+{
+	const char *end, *second;
+	uint16_t base;
+
+	if (!proto_has_ports(ctx->rule))
+		return err_param(ctx->err, "Need TCP, UDP, SCTP or DCCP with port specification");
+	if (read_port(ctx, s, &r->min_port, &end) < 0)
+		return -1;
+	r->max_port = r->min_port;
+	r->flags |= NATF_PROTO;
+	if (*end == ':')
+		return err_param(ctx->err, "Invalid port:port syntax - use dash");
+	if (*end && *end != '-')
+		return err_param(ctx->err, "Garbage after port value: `%s'", end);
+	if (!*end)
+		return 0;
+	second = end + 1;
+	if (read_port(ctx, second, &r->max_port, &end) < 0)
+		return -1;
+	if (r->max_port < r->min_port)
+		return err_param(ctx->err, "Port range `%s' funky", second);
+	if (*end == '/') {
+		const char *shift = end + 1;
+
+		/* what follows the shift is not looked at */
+		if (read_port(ctx, shift, &base, &end) < 0)
+			return -1;
+		if (base == 0)
+			return err_param(ctx->err, "Port `%s' not valid", shift);
+		r->base = base;
+		r->flags |= NATF_OFFSET;
+		return 0;
+	}
+	if (*end)
+		return err_param(ctx->err, "Garbage after port range: `%s'", end);
+	return 0;
+}
+
+int nat_parse_ports(struct parse_ctx *ctx, const char *arg, struct nat_range *r)
+{
+	return parse_port_part(ctx, arg, r);
+}
+
+static unsigned addr_len(uint8_t family)
+{
+	return family == NFPROTO_IPV6 ? 16 : 4;
+}
+
+static int parse_addr(struct parse_ctx *ctx, const char *s, size_t len, uint8_t *out)
+{
+	int af = ctx->rule->family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	char buf[128];
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, s);
+	if (len >= sizeof(buf) || inet_pton(af, buf, out) != 1)
+		return err_param(ctx->err, "Bad IP address \"%s\"", buf);
+	return 0;
+}
+
+/* "a" or "a-b", len bytes of s */
+static int parse_addr_range(struct parse_ctx *ctx, const char *s, size_t len, struct nat_range *r)
+{
+	const char *dash = memchr(s, '-', len);
+
+	if (dash) {
+		if (parse_addr(ctx, s, (size_t)(dash - s), r->min_addr) < 0 ||
+		    parse_addr(ctx, dash + 1, len - (size_t)(dash - s) - 1, r->max_addr) < 0)
+			return -1;
+	} else {
+		if (parse_addr(ctx, s, len, r->min_addr) < 0)
+			return -1;
+		memcpy(r->max_addr, r->min_addr, sizeof(r->max_addr));
+	}
+	r->flags |= NATF_MAP_IPS;
+	return 0;
+}
+
+/* ip6tables: "a[-b]" (all address), "[a[-b]]" where the first ':' after
+ * the bracket starts the ports and anything else is ignored, or ":ports"
+ * alone */
+static int parse_to6(struct parse_ctx *ctx, const char *arg, struct nat_range *r)
+{
+	const char *close, *colon;
+
+	if (arg[0] == ':' && !strchr(arg + 1, ':'))
+		return parse_port_part(ctx, arg + 1, r);
+	if (arg[0] != '[')
+		return parse_addr_range(ctx, arg, strlen(arg), r);
+	close = strchr(arg, ']');
+	if (!close)
+		return err_param(ctx->err, "Invalid address format");
+	colon = strchr(close, ':');
+	if (colon && parse_port_part(ctx, colon + 1, r) < 0)
+		return -1;
+	return parse_addr_range(ctx, arg + 1, (size_t)(close - arg - 1), r);
+}
+
+int nat_parse_to(struct parse_ctx *ctx, const char *arg, struct nat_range *r)
+{
+	const char *colon = strchr(arg, ':');
+	size_t alen = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (ctx->rule->family == NFPROTO_IPV6)
+		return parse_to6(ctx, arg, r);
+	if (colon && strchr(colon + 1, ':'))
+		return err_param(ctx->err, "Bad IP address \"%s\"", arg);
+	if (colon && parse_port_part(ctx, colon + 1, r) < 0)
+		return -1;
+	if (alen == 0 && colon)
+		return 0;
+	return parse_addr_range(ctx, arg, alen, r);
+}
+
+/* ---- registers ---- */
+
+void nat_lin_load(struct lin_ctx *c, const struct nat_range *r, struct nftnl_expr *e,
+		  const struct nat_attrs *a)
+{
+	unsigned alen = addr_len(c->family);
+	uint32_t reg = NFT_REG_1;
+
+	if (a->addr_min && (r->flags & NATF_MAP_IPS)) {
+		tg_lin_imm(c, reg, r->min_addr, alen);
+		nftnl_expr_set_u32(e, a->addr_min, reg);
+		if (memcmp(r->min_addr, r->max_addr, alen) != 0)
+			tg_lin_imm(c, ++reg, r->max_addr, alen);
+		nftnl_expr_set_u32(e, a->addr_max, reg++);
+	}
+	if (r->flags & NATF_PROTO) {
+		uint16_t lo = htons(r->min_port), hi = htons(r->max_port);
+
+		tg_lin_imm(c, reg, &lo, 2);
+		nftnl_expr_set_u32(e, a->proto_min, reg);
+		if (hi != lo)
+			tg_lin_imm(c, ++reg, &hi, 2);
+		nftnl_expr_set_u32(e, a->proto_max, reg);
+	}
+}
+
+bool nat_read(const struct item *it, const struct nat_attrs *a, uint32_t flags, uint8_t family,
+	      struct nat_range *r)
+{
+	const struct nftnl_expr *e = it->expr;
+	unsigned alen = addr_len(family);
+	uint16_t lo, hi;
+
+	memset(r, 0, sizeof(*r));
+	if (flags & ~(uint32_t)NATF_KNOWN)
+		return false;
+	r->flags = flags & ~(uint32_t)(NATF_MAP_IPS | NATF_PROTO);
+	if (a->addr_min && nftnl_expr_is_set(e, a->addr_min)) {
+		if (!tg_reg_data(it, a->addr_min, r->min_addr, alen))
+			return false;
+		memcpy(r->max_addr, r->min_addr, alen);
+		if (nftnl_expr_is_set(e, a->addr_max) &&
+		    !tg_reg_data(it, a->addr_max, r->max_addr, alen))
+			return false;
+		r->flags |= NATF_MAP_IPS;
+	}
+	if (nftnl_expr_is_set(e, a->proto_min)) {
+		if (!tg_reg_data(it, a->proto_min, &lo, 2))
+			return false;
+		hi = lo;
+		if (nftnl_expr_is_set(e, a->proto_max) && !tg_reg_data(it, a->proto_max, &hi, 2))
+			return false;
+		r->min_port = ntohs(lo);
+		r->max_port = ntohs(hi);
+		r->flags |= NATF_PROTO;
+	}
+	return true;
+}
+
+static const struct nat_attrs nat_regs = {
+	NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX,
+	NFTNL_EXPR_NAT_REG_PROTO_MIN, NFTNL_EXPR_NAT_REG_PROTO_MAX,
+};
+
+void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("nat");
+
+	if (!e)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, c->family);
+	nat_lin_load(c, r, e, &nat_regs);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, r->flags);
+	lin_add(c, e);
+}
+
+bool nat_read_expr(const struct item *it, uint32_t type, uint8_t family, struct nat_range *r)
+{
+	const struct nftnl_expr *e;
+	uint32_t flags = 0;
+
+	if (!tg_stmt(it, "nat"))
+		return false;
+	e = it->expr;
+	if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != type ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) != family)
+		return false;
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FLAGS))
+		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FLAGS);
+	return nat_read(it, &nat_regs, flags, family, r);
+}
+
+/* ---- the reference's blobs ---- */
+
+/* nf_nat_ipv4_multi_range_compat (nf_nat.h), one range; numbers in host
+ * order, addresses and ports in network order:
+ *
+ *   0           4       8        12       16      18      20
+ *   +-----------+-------+--------+--------+-------+-------+
+ *   | rangesize | flags | min_ip | max_ip | min   | max   |
+ *   +-----------+-------+--------+--------+-------+-------+
+ */
+bool nat_from_compat(const void *blob, struct nat_range *r)
+{
+	const uint8_t *b = blob;
+	uint32_t n, flags;
+	uint16_t lo, hi;
+
+	memcpy(&n, b, 4);
+	memcpy(&flags, b + 4, 4);
+	if (n != 1 || (flags & ~(uint32_t)NATF_KNOWN))
+		return false;
+	memset(r, 0, sizeof(*r));
+	r->flags = flags;
+	memcpy(r->min_addr, b + 8, 4);
+	memcpy(r->max_addr, b + 12, 4);
+	memcpy(&lo, b + 16, 2);
+	memcpy(&hi, b + 18, 2);
+	r->min_port = ntohs(lo);
+	r->max_port = ntohs(hi);
+	return true;
+}
+
+/* nf_nat_range and nf_nat_range2 (nf_nat.h); addresses are 16-byte
+ * nf_inet_addr of which IPv4 uses the first 4:
+ *
+ *   0       4            20           36    38    40     42   44
+ *   +-------+------------+------------+-----+-----+------+----+
+ *   | flags | min_addr   | max_addr   | min | max | base | pad|
+ *   +-------+------------+------------+-----+-----+------+----+
+ *                                                 (range2 only)
+ */
+bool nat_from_range(const void *blob, bool with_base, struct nat_range *r)
+{
+	const uint8_t *b = blob;
+	uint32_t flags;
+	uint16_t lo, hi, base = 0;
+
+	memcpy(&flags, b, 4);
+	if (flags & ~(uint32_t)NATF_KNOWN)
+		return false;
+	memset(r, 0, sizeof(*r));
+	r->flags = flags;
+	memcpy(r->min_addr, b + 4, 16);
+	memcpy(r->max_addr, b + 20, 16);
+	memcpy(&lo, b + 36, 2);
+	memcpy(&hi, b + 38, 2);
+	if (with_base)
+		memcpy(&base, b + 40, 2);
+	r->min_port = ntohs(lo);
+	r->max_port = ntohs(hi);
+	r->base = ntohs(base);
+	return true;
+}
+
+bool nat_from_blob(const void *blob, uint32_t rev, uint8_t family, struct nat_range *r)
+{
+	if (rev == 0 && family == NFPROTO_IPV4)
+		return nat_from_compat(blob, r);
+	return nat_from_range(blob, rev == 2, r);
+}
+
+/* ---- text ---- */
+
+void nat_ports_text(struct strbuf *out, const struct nat_range *r)
+{
+	sb_printf(out, "%u", r->min_port);
+	if (r->max_port != r->min_port)
+		sb_printf(out, "-%u", r->max_port);
+	if (r->flags & NATF_OFFSET)
+		sb_printf(out, "/%u", r->base);
+}
+
+void nat_range_text(struct strbuf *out, const struct nat_range *r, uint8_t family)
+{
+	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	/* an IPv6 range is bracketed when ports follow */
+	bool brackets = af == AF_INET6 && (r->flags & NATF_MAP_IPS) && (r->flags & NATF_PROTO);
+	char a[INET6_ADDRSTRLEN];
+
+	if (r->flags & NATF_MAP_IPS) {
+		inet_ntop(af, r->min_addr, a, sizeof(a));
+		sb_printf(out, "%s%s", brackets ? "[" : "", a);
+		if (memcmp(r->min_addr, r->max_addr, addr_len(family)) != 0) {
+			inet_ntop(af, r->max_addr, a, sizeof(a));
+			sb_printf(out, "-%s", a);
+		}
+		if (brackets)
+			sb_addc(out, ']');
+	}
+	if (r->flags & NATF_PROTO) {
+		sb_addc(out, ':');
+		nat_ports_text(out, r);
+	}
+}

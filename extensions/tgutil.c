@@ -1,0 +1,144 @@
+#include "tgutil.h"
+
+#include <stdio.h>
+#include <errno.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "table.h"
+
+bool tg_misplaced(const struct lin_ctx *c, const char *table, unsigned hooks)
+{
+	const struct builtin_chain *bc;
+	const char *t, *chain;
+
+	if (!nftnl_rule_is_set(c->nr, NFTNL_RULE_TABLE) ||
+	    !nftnl_rule_is_set(c->nr, NFTNL_RULE_CHAIN))
+		return false;
+	t = nftnl_rule_get_str(c->nr, NFTNL_RULE_TABLE);
+	chain = nftnl_rule_get_str(c->nr, NFTNL_RULE_CHAIN);
+	if (table && strcmp(t, table) != 0)
+		return true;
+	bc = table_find_chain(table_find(t), chain);
+	if (!bc)
+		return false;
+	return !(hooks & (1u << bc->hook));
+}
+
+void tg_lin_refuse(struct lin_ctx *c)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	lin_add(c, e);
+}
+
+void tg_save_string(struct strbuf *out, const char *s)
+{
+	static const char bare[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_-";
+	const char *p;
+
+	sb_addc(out, ' ');
+	if (*s && s[strspn(s, bare)] == '\0') {
+		sb_add(out, s);
+		return;
+	}
+	sb_addc(out, '"');
+	for (p = s; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p == '\'')
+			sb_addc(out, '\\');
+		sb_addc(out, *p);
+	}
+	sb_addc(out, '"');
+}
+
+bool tg_stmt(const struct item *it, const char *name)
+{
+	return it && it->kind == ITEM_STMT && it->name && strcmp(it->name, name) == 0;
+}
+
+bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len)
+{
+	const struct regval *r = item_reg_attr(it, attr);
+
+	if (!r || !r->is_data || r->len < len)
+		return false;
+	memcpy(out, r->data, len);
+	return true;
+}
+
+void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (!e)
+		abort();
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, reg);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	lin_add(c, e);
+}
+
+bool tg_read_number(const char *s, uint64_t max, uint64_t *out, const char **end)
+{
+	unsigned long long v;
+	char *e;
+
+	errno = 0;
+	v = strtoull(s, &e, 0);
+	*end = e;
+	if (e == s || errno || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+int tg_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
+		  uint64_t min, uint64_t max, uint64_t *out)
+{
+	const char *end;
+
+	if (!tg_read_number(arg, max, out, &end) || *end || *out < min)
+		return err_param(err, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
+				 ext, opt, (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt)
+{
+	return err_param(err, "%s: option \"--%s\" cannot be inverted.\n", ext, opt);
+}
+
+int tg_err_conflict(struct ipt_error *err, const char *ext, const char *a, const char *b)
+{
+	return err_param(err, "%s: option \"--%s\" cannot be used together with \"--%s\".\n",
+			 ext, a, b);
+}
+
+int tg_err_mandatory(struct ipt_error *err, const char *ext, const char *opt)
+{
+	return err_param(err, "%s: option \"--%s\" must be specified\n", ext, opt);
+}
+
+const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, uint32_t len)
+{
+	const char *n;
+	const void *info;
+	uint32_t got = 0;
+
+	if (!tg_stmt(it, "target") || !it->expr)
+		return NULL;
+	n = nftnl_expr_get_str(it->expr, NFTNL_EXPR_TG_NAME);
+	if (!n || strcmp(n, name) != 0 || nftnl_expr_get_u32(it->expr, NFTNL_EXPR_TG_REV) != rev)
+		return NULL;
+	info = nftnl_expr_get(it->expr, NFTNL_EXPR_TG_INFO, &got);
+	if (!info || got < len)
+		return NULL;
+	return info;
+}

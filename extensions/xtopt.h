@@ -1,0 +1,62 @@
+/* What many extensions share: numbers and value/mask pairs read the way
+ * the reference's option parser reads them, its messages for misused
+ * options, the text of a mark update, and access to the xt compat blobs
+ * the reference writes for extensions it has no native form for. */
+#ifndef IPTNFT_EXT_XTOPT_H
+#define IPTNFT_EXT_XTOPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "expr.h"
+#include "util.h"
+
+/* An unsigned number as strtoul reads it (base 0: 0x.. hex, 0.. octal,
+ * leading blanks allowed) that must fill the whole word and lie in
+ * [min, max]; otherwise "EXT: bad value for option "--OPT", or out of
+ * range (min-max)." */
+int xt_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
+		  uint64_t min, uint64_t max, uint64_t *out);
+
+/* "value[/mask]" of 32 bits each; mask defaults to all ones. Errors:
+ * "bad integer value ..." and "trailing garbage after value ...". */
+int xt_parse_markmask(struct ipt_error *err, const char *ext, const char *opt,
+		      const char *arg, uint32_t *value, uint32_t *mask);
+
+/* "EXT: option "--OPT" cannot be inverted." */
+int xt_err_noinv(struct ipt_error *err, const char *ext, const char *opt);
+/* "EXT: option "--A" cannot be used together with "--B"." */
+int xt_err_conflict(struct ipt_error *err, const char *ext, const char *a, const char *b);
+/* "EXT: option "--OPT" must be specified" */
+int xt_err_mandatory(struct ipt_error *err, const char *ext, const char *opt);
+/* The kernel's refusal of a target outside the table (or chain) it
+ * serves, as the reference reports it for -A. */
+struct parse_ctx;
+/* The reference's kernel refusal of a rule in the wrong table or chain,
+ * worded for the command being parsed. */
+int xt_err_table(const struct parse_ctx *ctx, const char *chain);
+
+/* An exclusive group of options in the reference's table order: the
+ * first option given that excludes another one given is reported with
+ * that other one. excl[i] has bit j when option i excludes option j;
+ * ids[i] is the bit of option i in seen. Returns 0 or -1 with err set. */
+struct xt_excl {
+	uint8_t id;
+	const char *name;
+	unsigned excl;		/* bits of ids */
+};
+int xt_check_excl(struct ipt_error *err, const char *ext, const struct xt_excl *tab,
+		  unsigned n, unsigned seen);
+
+/* The -L text of a mark update new = (old & ~mask) ^ value: " set V",
+ * " and M", " or V", " xor V" or " xset V/M". */
+void xt_xmark_text(struct strbuf *out, uint32_t value, uint32_t mask);
+
+/* The info blob of an xt compat expression at item it, if it is the
+ * match (target = false) or target named name at revision rev and holds
+ * at least len bytes; NULL otherwise. */
+const void *xt_blob(const struct item *it, bool target, const char *name, uint32_t rev,
+		    uint32_t len);
+
+#endif

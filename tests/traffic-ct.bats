@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# Real packets for the limit, statistic, iprange, conntrack, addrtype, mac
+# and owner matches: side A ($NS, 10.99.0.1 on veth0) runs our iptables,
+# the peer ($NS_PEER, 10.99.0.2 on veth1) sends and answers.
+
+load helpers
+
+A=10.99.0.1
+B=10.99.0.2
+
+setup() {
+	iptnft_setup
+	need_iptnft
+	: > "$BATS_TEST_TMPDIR/.pids"
+	veth_setup
+}
+
+teardown() {
+	local p
+	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
+		while read -r p; do
+			[ -n "$p" ] || continue
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done < "$BATS_TEST_TMPDIR/.pids"
+		rm -f "$BATS_TEST_TMPDIR/.pids"
+	fi
+	iptnft_teardown
+}
+
+ping_in_ok() {
+	run peer ping -c 1 -W 2 "$A"
+	assert_success
+}
+ping_in_blocked() {
+	run peer ping -c 1 -W 1 "$A"
+	assert_failure
+}
+ping_out_ok() {
+	run ns ping -c 1 -W 2 "$B"
+	assert_success
+}
+ping_out_blocked() {
+	run ns ping -c 1 -W 1 "$B"
+	assert_failure
+}
+
+# replies N: how many of N echo requests (0.2 s apart) from the peer A answers
+replies() {
+	peer ping -n -q -i 0.2 -c "$1" -W 1 "$A" |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+# rule_counts CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN (filter table)
+rule_counts() {
+	ipt -L "$1" -v -x -n --line-numbers |
+		awk -v n="$2" '$1 == n { print $2, $3 }'
+}
+
+wait_sock() { # PORT
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(ns ss -Hlnt "sport = :$1")" ] && return 0
+		sleep 0.05
+	done
+	echo "no listener on port $1" >&2
+	return 1
+}
+
+tcp_listen() { # PORT
+	ip netns exec "$NS" nc -d -l -k "$A" "$1" > /dev/null 2>&1 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	wait_sock "$1"
+}
+
+# ---------------------------------------------------------------- limit
+
+@test "traffic: -m limit --limit 1/min --limit-burst 3 lets exactly 3 of 8 pings through" {
+	run ipt -A INPUT -p icmp -m limit --limit 1/min --limit-burst 3 -j ACCEPT
+	assert_success
+	ipt -A INPUT -p icmp -j DROP
+	run replies 8
+	assert_output 3
+	run rule_counts INPUT 1
+	assert_output "3 252"
+	run rule_counts INPUT 2
+	assert_output "5 420"
+}
+
+@test "traffic: -m limit default burst is 5" {
+	ipt -A INPUT -p icmp -m limit --limit 2/hour -j ACCEPT
+	ipt -A INPUT -p icmp -j DROP
+	run replies 8
+	assert_output 5
+}
+
+# ---------------------------------------------------------------- statistic
+
+@test "traffic: -m statistic --mode nth --every 2 accepts every other ping" {
+	run ipt -A INPUT -p icmp -m statistic --mode nth --every 2 --packet 0 -j ACCEPT
+	assert_success
+	ipt -A INPUT -p icmp -j DROP
+	run replies 8
+	assert_output 4
+	run rule_counts INPUT 1
+	assert_output "4 336"
+}
+
+@test "traffic: -m statistic nth --packet picks the phase, ! inverts" {
+	ipt -A INPUT -p icmp -m statistic --mode nth --every 4 --packet 1 -j ACCEPT
+	ipt -A INPUT -p icmp -m statistic --mode nth ! --every 2 --packet 1 -j DROP
+	ipt -A INPUT -p icmp -j ACCEPT
+	# packets 1 and 5 hit rule 1; of the other six, every other one is
+	# dropped by rule 2 (the counter of rule 2 only sees those six)
+	run replies 8
+	assert_output 5
+	run rule_counts INPUT 1
+	assert_output "2 168"
+	run rule_counts INPUT 2
+	assert_output "3 252"
+}
+
+@test "traffic: -m statistic --mode random: probability 1 takes all, 0 none" {
+	ipt -A INPUT -p icmp -m statistic --mode random --probability 1 -j ACCEPT
+	ipt -A INPUT -p icmp -j DROP
+	run replies 5
+	assert_output 5
+	ipt -F INPUT
+	ipt -A INPUT -p icmp -m statistic --mode random --probability 0 -j ACCEPT
+	ipt -A INPUT -p icmp -m statistic --mode random ! --probability 0 -j DROP
+	ipt -A INPUT -p icmp -j ACCEPT
+	run replies 3
+	assert_output 0
+	run rule_counts INPUT 2
+	assert_output "3 252"
+}
+
+# ---------------------------------------------------------------- iprange
+
+@test "traffic: -m iprange --src-range blocks a range, not addresses outside it" {
+	run ipt -A INPUT -m iprange --src-range 10.99.0.2-10.99.0.9 -j DROP
+	assert_success
+	ping_in_blocked
+	ipt -R INPUT 1 -m iprange --src-range 10.99.0.3-10.99.0.9 -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 -m iprange ! --src-range 10.99.0.3-10.99.0.9 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -m iprange --dst-range 10.99.0.1-10.99.0.1 -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -m iprange --dst-range 10.99.0.2-10.99.0.255 -j DROP
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output "0 0"
+}
+
+# ---------------------------------------------------------------- conntrack
+
+@test "traffic: conntrack tuple, direction, status and expiry on echo replies" {
+	ipt -A OUTPUT -p icmp -m conntrack --ctdir REPLY --ctproto icmp --ctorigsrc 10.99.0.2 --ctorigdst 10.99.0.0/24 --ctreplsrc 10.99.0.1 --ctstatus SEEN_REPLY --ctexpire 1:30 -j ACCEPT
+	ipt -A OUTPUT -p icmp -j DROP
+	ping_in_ok
+	run rule_counts OUTPUT 1
+	assert_output "1 84"
+	# A's own pings are the original direction: dropped
+	ping_out_blocked
+	ipt -R OUTPUT 1 -p icmp -m conntrack --ctdir REPLY --ctorigsrc 10.99.0.3 -j ACCEPT
+	ping_in_blocked
+	ipt -R OUTPUT 1 -p icmp -m conntrack --ctexpire 31:100 -j ACCEPT
+	ping_in_blocked
+	ipt -R OUTPUT 1 -p icmp -m conntrack ! --ctexpire 31:100 ! --ctstatus ASSURED -j ACCEPT
+	ping_in_ok
+}
+
+@test "traffic: conntrack ports and addresses with real TCP connections" {
+	tcp_listen 2222
+	tcp_listen 2223
+	ipt -A INPUT -p tcp -m conntrack --ctstate NEW --ctorigdst 10.99.0.1 --ctorigdstport 2222 -j ACCEPT
+	ipt -A INPUT -p tcp -m conntrack --ctstate ESTABLISHED --ctreplsrcport 2222:2222 --ctorigsrcport 1024:65535 -j ACCEPT
+	ipt -A INPUT -p tcp -j DROP
+	run peer nc -z -w 2 "$A" 2222
+	assert_success
+	run peer nc -z -w 2 "$A" 2223
+	assert_failure
+	ipt -R INPUT 1 -p tcp -m conntrack --ctstate NEW ! --ctorigdstport 2222 -j ACCEPT
+	ipt -R INPUT 2 -p tcp -m conntrack --ctstate ESTABLISHED ! --ctreplsrcport 2222 -j ACCEPT
+	run peer nc -z -w 2 "$A" 2223
+	assert_success
+	run peer nc -z -w 2 "$A" 2222
+	assert_failure
+}
+
+@test "traffic: -m conntrack --ctstate with --ctorigdst lets replies to A's pings in" {
+	ipt -P INPUT DROP
+	ping_out_blocked
+	ipt -A INPUT -m conntrack --ctstate ESTABLISHED --ctorigdst 10.99.0.2 -j ACCEPT
+	ping_out_ok
+	ping_in_blocked
+	ipt -R INPUT 1 -m conntrack --ctstate ESTABLISHED --ctorigdst 10.99.0.3 -j ACCEPT
+	ping_out_blocked
+}
+
+# ---------------------------------------------------------------- addrtype
+
+@test "traffic: -m addrtype on local and unicast addresses" {
+	ipt -A INPUT -p icmp -m addrtype ! --dst-type LOCAL -j DROP
+	ping_in_ok
+	ipt -A INPUT -p icmp -m addrtype --src-type UNICAST --dst-type LOCAL --limit-iface-in -j DROP
+	ping_in_blocked
+	ipt -D INPUT 2
+	ipt -A INPUT -p icmp -m addrtype --dst-type BROADCAST,LOCAL -j DROP
+	ping_in_blocked
+	ipt -R INPUT 2 -p icmp -m addrtype ! --src-type LOCAL,UNICAST -j DROP
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output "0 0"
+}
+
+# ---------------------------------------------------------------- mac
+
+@test "traffic: -m mac --mac-source matches the peer's address" {
+	local mac
+	mac=$(peer cat /sys/class/net/veth1/address)
+	ipt -A INPUT -p icmp -m mac --mac-source "$mac" -j DROP
+	ping_in_blocked
+	ipt -R INPUT 1 -p icmp -m mac ! --mac-source "$mac" -j DROP
+	ping_in_ok
+	ipt -R INPUT 1 -p icmp -m mac --mac-source 02:00:00:00:00:01 -j DROP
+	ping_in_ok
+}
+
+# ---------------------------------------------------------------- owner
+
+@test "traffic: -m owner matches the sending socket's uid and gid" {
+	ipt -A OUTPUT -p icmp -m owner --uid-owner 0 -j DROP
+	ping_out_blocked
+	ipt -R OUTPUT 1 -p icmp -m owner --uid-owner 1-65535 -j DROP
+	ping_out_ok
+	ipt -R OUTPUT 1 -p icmp -m owner ! --gid-owner 0 -j DROP
+	ping_out_ok
+	ipt -R OUTPUT 1 -p icmp -m owner --socket-exists --gid-owner 0 -j DROP
+	ping_out_blocked
+	# the echo replies A sends have no socket
+	ipt -R OUTPUT 1 -p icmp -m owner --socket-exists -j DROP
+	ping_in_ok
+}

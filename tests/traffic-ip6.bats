@@ -1,0 +1,294 @@
+#!/usr/bin/env bats
+# Real IPv6 packets over a veth pair: side A ($NS, 2001:db8:99::1 on veth0)
+# runs our ip6tables, the peer ($NS_PEER, 2001:db8:99::2 on veth1) sends
+# and answers. Every test gets fresh namespaces. "Blocked" means a ping or
+# connect that gets no answer within its (short) timeout.
+
+load helpers
+
+A=2001:db8:99::1
+B=2001:db8:99::2
+
+setup() {
+	iptnft_setup
+	need_iptnft
+	: > "$BATS_TEST_TMPDIR/.pids"
+	veth6_setup
+}
+
+teardown() {
+	local p
+	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
+		while read -r p; do
+			[ -n "$p" ] || continue
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done < "$BATS_TEST_TMPDIR/.pids"
+		rm -f "$BATS_TEST_TMPDIR/.pids"
+	fi
+	iptnft_teardown
+}
+
+# ---------------------------------------------------------------- helpers
+
+ping_in_ok() {
+	run peer ping -6 -c 1 -W 2 "$@" "$A"
+	assert_success
+}
+ping_in_blocked() {
+	run peer ping -6 -c 1 -W 1 "$@" "$A"
+	assert_failure
+}
+ping_out_ok() {
+	run ns ping -6 -c 1 -W 2 "$@" "$B"
+	assert_success
+}
+ping_out_blocked() {
+	run ns ping -6 -c 1 -W 1 "$@" "$B"
+	assert_failure
+}
+
+# forget what each side knows of the other's link address, so that the
+# next packet needs neighbour discovery again
+forget_neighbours() {
+	ip -n "$NS" -6 neigh flush dev veth0
+	ip -n "$NS_PEER" -6 neigh flush dev veth1
+}
+
+# wait_sock6 NS-RUNNER PORT: until a TCP socket listens on PORT
+wait_sock6() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$("$1" ss -Hln6t "sport = :$2")" ] && return 0
+		sleep 0.05
+	done
+	echo "no listener on port $2" >&2
+	return 1
+}
+
+# tcp_listen PORT...: netcat-openbsd listeners on A, accepting forever
+tcp_listen() {
+	local p
+	for p in "$@"; do
+		ns nc -6 -d -l -k "$A" "$p" > /dev/null 2>&1 3>&- &
+		echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	done
+	for p in "$@"; do
+		wait_sock6 ns "$p"
+	done
+}
+
+tcp_ok() { # PORT
+	run peer nc -6 -z -w 2 "$A" "$1"
+	assert_success
+}
+tcp_blocked() {
+	run peer nc -6 -z -w 2 "$A" "$1"
+	assert_failure
+}
+
+# rule_counts [-t TABLE] CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN
+rule_counts() {
+	local t=filter
+	if [ "$1" = -t ]; then
+		t=$2
+		shift 2
+	fi
+	ipt6 -t "$t" -L "$1" -v -x -n --line-numbers |
+		awk -v n="$2" '$1 == n { print $2, $3 }'
+}
+
+# ---------------------------------------------------------------- ICMPv6
+
+@test "traffic-ip6: --icmpv6-type echo-request -j DROP blocks ping -6; -D lets it through" {
+	ping_in_ok
+	run ipt6 -A INPUT -p ipv6-icmp --icmpv6-type echo-request -j DROP
+	assert_success
+	ping_in_blocked
+	# A's own pings still get their echo replies
+	ping_out_ok
+	run rule_counts INPUT 1
+	assert_output "1 104"
+	run ipt6 -D INPUT -p icmpv6 -m icmp6 --icmpv6-type ping -j DROP
+	assert_success
+	ping_in_ok
+}
+
+@test "traffic-ip6: -s and ! --icmpv6-type" {
+	run ipt6 -A INPUT -s 2001:db8:99::/64 -p icmpv6 ! --icmpv6-type echo-request -j ACCEPT
+	assert_success
+	run ipt6 -A INPUT -s 2001:db8:99::2 -p icmpv6 -j DROP
+	assert_success
+	# the echo request falls through to the DROP rule
+	ping_in_blocked
+	run rule_counts INPUT 2
+	assert_output "1 104"
+	# neighbour discovery and echo replies match the first rule
+	forget_neighbours
+	ping_out_ok
+	run rule_counts INPUT 1
+	assert_output --regexp '^[1-9][0-9]* [1-9][0-9]*$'
+}
+
+# ---------------------------------------------------------------- policy DROP
+
+@test "traffic-ip6: policy DROP breaks neighbour discovery; the usual ICMPv6 rules restore it" {
+	run ipt6 -P INPUT DROP
+	assert_success
+	run ipt6 -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+	assert_success
+	forget_neighbours
+	# A's echo request would be a tracked connection, but A never learns
+	# the peer's link address: the neighbour advertisement is dropped
+	ping_out_blocked
+	run ipt6 -A INPUT -p ipv6-icmp --icmpv6-type neighbour-solicitation -j ACCEPT
+	assert_success
+	run ipt6 -A INPUT -p ipv6-icmp --icmpv6-type neighbour-advertisement -j ACCEPT
+	assert_success
+	forget_neighbours
+	ping_out_ok
+	ping_out_ok
+	# the echo replies came in as ESTABLISHED (and, when it comes in time,
+	# the "address unreachable" for the first ping as RELATED), the
+	# advertisement by its type
+	run rule_counts INPUT 1
+	assert_output --regexp '^[23] '
+	run rule_counts INPUT 3
+	assert_output --regexp '^[1-9][0-9]* [1-9][0-9]*$'
+	# nothing lets the peer's own echo requests in
+	ping_in_blocked
+}
+
+@test "traffic-ip6: policy DROP + -m state ESTABLISHED,RELATED: TCP out ok, TCP in blocked" {
+	peer nc -6 -d -l -k "$B" 9091 > /dev/null 2>&1 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	wait_sock6 peer 9091
+	tcp_listen 8081
+	ipt6 -P INPUT DROP
+	ipt6 -A INPUT -p icmpv6 --icmpv6-type neighbor-solicitation -j ACCEPT
+	ipt6 -A INPUT -p icmpv6 --icmpv6-type neighbor-advertisement -j ACCEPT
+	# without the state rule the peer's SYN-ACK is dropped
+	run ns nc -6 -z -w 1 "$B" 9091
+	assert_failure
+	run ipt6 -I INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+	assert_success
+	run ns nc -6 -z -w 2 "$B" 9091
+	assert_success
+	# a connection the peer opens is NEW: dropped by the policy
+	tcp_blocked 8081
+	run ipt6 -A INPUT -p tcp --dport 8081 -m state --state NEW -j ACCEPT
+	assert_success
+	tcp_ok 8081
+}
+
+# ---------------------------------------------------------------- ports
+
+@test "traffic-ip6: -p tcp --dport blocks one port and not another" {
+	tcp_listen 8081 8082
+	tcp_ok 8081
+	tcp_ok 8082
+	run ipt6 -A INPUT -s "$B" -p tcp --dport 8081 -j DROP
+	assert_success
+	tcp_blocked 8081
+	tcp_ok 8082
+	run rule_counts INPUT 1
+	assert_output --regexp '^[1-9][0-9]* [1-9][0-9]*$'
+	run ipt6 -R INPUT 1 -p tcp --dport 8082 -j DROP
+	assert_success
+	tcp_ok 8081
+	tcp_blocked 8082
+}
+
+# ---------------------------------------------------------------- hop limit
+
+@test "traffic-ip6: -m hl matches the hop limit the sender chose" {
+	run ipt6 -A INPUT -p icmpv6 --icmpv6-type echo-request -m hl --hl-eq 64 -j DROP
+	assert_success
+	ping_in_blocked -t 64
+	ping_in_ok -t 63
+	run ipt6 -R INPUT 1 -p icmpv6 --icmpv6-type echo-request -m hl --hl-lt 10 -j DROP
+	assert_success
+	ping_in_ok -t 10
+	ping_in_blocked -t 9
+}
+
+@test "traffic-ip6: -j HL --hl-set rewrites the hop limit of outgoing packets" {
+	# the peer drops echo replies that arrive with hop limit 7
+	run ip netns exec "$NS_PEER" "$IPT_BIN/ip6tables" -A INPUT -p icmpv6 --icmpv6-type echo-reply -m hl --hl-eq 7 -j DROP
+	assert_success
+	run peer ping -6 -c 1 -W 2 "$A"
+	assert_success
+	run ipt6 -t mangle -A OUTPUT -p icmpv6 --icmpv6-type echo-reply -j HL --hl-set 7
+	assert_success
+	run peer ping -6 -c 1 -W 1 "$A"
+	assert_failure
+	run rule_counts -t mangle OUTPUT 1
+	assert_output "1 104"
+	run ipt6 -t mangle -R OUTPUT 1 -p icmpv6 --icmpv6-type echo-reply -j HL --hl-set 8
+	assert_success
+	run peer ping -6 -c 1 -W 2 "$A"
+	assert_success
+}
+
+# ---------------------------------------------------------------- fragments
+
+@test "traffic-ip6: -m frag drops fragments, not whole packets" {
+	# raw PREROUTING sees fragments as they come (nothing reassembles
+	# them earlier without connection tracking)
+	run ipt6 -t raw -A PREROUTING -m frag --fragmore -j DROP
+	assert_success
+	ping_in_ok
+	run rule_counts -t raw PREROUTING 1
+	assert_output "0 0"
+	# a 3000-byte echo request leaves in three fragments: the first two
+	# have more-fragments set and are dropped, so no answer comes
+	ping_in_blocked -s 3000
+	run rule_counts -t raw PREROUTING 1
+	assert_output --regexp '^2 [1-9][0-9]*$'
+	run ipt6 -t raw -R PREROUTING 1 -m frag --fraglast -j DROP
+	assert_success
+	ping_in_blocked -s 3000
+	run ipt6 -t raw -R PREROUTING 1 -m frag --fragid 0:1 -j DROP
+	assert_success
+	ping_in_ok -s 3000
+}
+
+@test "traffic-ip6: -m ipv6header --soft and -m hbh see the router alert of MLD reports" {
+	# bringing veth0 up again makes A send MLD reports (ICMPv6 type 143)
+	# for its multicast groups, behind a hop-by-hop header that carries a
+	# router alert (option 5, 2 bytes); the peer counts them as they
+	# arrive (raw PREROUTING: they are not for a group the peer joined)
+	local p6=(ip netns exec "$NS_PEER" "$IPT_BIN/ip6tables" -t raw)
+	run "${p6[@]}" -A PREROUTING -m ipv6header --header hop --soft
+	assert_success
+	run "${p6[@]}" -A PREROUTING -m hbh --hbh-opts 5:2 -p icmpv6 --icmpv6-type 143
+	assert_success
+	run "${p6[@]}" -A PREROUTING -m ipv6header --header frag --soft
+	assert_success
+	run "${p6[@]}" -A PREROUTING -m hbh ! --hbh-len 8
+	assert_success
+	ip -n "$NS" link set veth0 down
+	ip -n "$NS" link set veth0 up
+	local i
+	for ((i = 0; i < 60; i++)); do
+		[ "$("${p6[@]}" -L PREROUTING -v -x -n | awk 'NR == 4 { print $1 }')" != 0 ] && break
+		sleep 0.1
+	done
+	run "${p6[@]}" -L PREROUTING -v -x -n
+	assert_line --index 2 --regexp '^ +[1-9][0-9]* '
+	assert_line --index 3 --regexp '^ +[1-9][0-9]* '
+	assert_line --index 4 --regexp '^ +0 +0 '
+	assert_line --index 5 --regexp '^ +0 +0 '
+}
+
+# ---------------------------------------------------------------- DNAT
+
+@test "traffic-ip6: DNAT sends a connection to another port of A" {
+	tcp_listen 8081
+	tcp_blocked 8080
+	run ipt6 -t nat -A PREROUTING -d "$A" -p tcp --dport 8080 -j DNAT --to-destination "[$A]:8081"
+	assert_success
+	tcp_ok 8080
+	run rule_counts -t nat PREROUTING 1
+	assert_output --regexp '^1 [1-9][0-9]*$'
+}

@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# Real packets through the target extensions. Side A ($NS, 10.99.0.1 on
+# veth0) runs our iptables; the peer ($NS_PEER, 10.99.0.2) sends and
+# answers. The NAT tests put a client ($NS_CLIENT, 10.98.0.2) behind A,
+# which then routes (router_setup in helpers.bash).
+
+load helpers
+
+A=10.99.0.1
+B=10.99.0.2
+C=10.98.0.2
+
+setup() {
+	iptnft_setup
+	need_iptnft
+	: > "$BATS_TEST_TMPDIR/.pids"
+}
+
+teardown() {
+	local p
+	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
+		while read -r p; do
+			[ -n "$p" ] || continue
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done < "$BATS_TEST_TMPDIR/.pids"
+		rm -f "$BATS_TEST_TMPDIR/.pids"
+	fi
+	iptnft_teardown
+}
+
+# ---------------------------------------------------------------- helpers
+
+# wait_sock NSNAME PORT: until a TCP socket listens on PORT in NSNAME
+wait_sock() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(ip netns exec "$1" ss -Hlnt "sport = :$2")" ] && return 0
+		sleep 0.05
+	done
+	echo "no listener on port $2 in $1" >&2
+	return 1
+}
+
+# listen NSNAME ADDR PORT: a netcat-openbsd listener accepting forever;
+# what it receives goes to $BATS_TEST_TMPDIR/in.PORT, its -v lines
+# ("Connection received on ADDR PORT") to $BATS_TEST_TMPDIR/log.PORT
+listen() {
+	ip netns exec "$1" nc -n -v -d -l -k "$2" "$3" > "$BATS_TEST_TMPDIR/in.$3" \
+		2> "$BATS_TEST_TMPDIR/log.$3" 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	wait_sock "$1" "$3"
+}
+
+# received PORT WORD: until WORD has arrived at the listener on PORT
+received() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qx "$2" "$BATS_TEST_TMPDIR/in.$1" && return 0
+		sleep 0.05
+	done
+	echo "$2 never arrived on port $1" >&2
+	return 1
+}
+
+# send NSNAME ADDR PORT WORD: one TCP connection carrying WORD
+send() {
+	echo "$4" | ip netns exec "$1" nc -n -N -w 3 "$2" "$3"
+}
+
+# rule_pkts TABLE CHAIN NUM: the packet count of rule NUM
+rule_pkts() {
+	ipt -t "$1" -L "$2" -v -x -n --line-numbers | awk -v n="$3" '$1 == n { print $2 }'
+}
+
+# ---------------------------------------------------------------- DNAT, REDIRECT
+
+@test "traffic: DNAT forwards a connection to A:8080 to the listener on A:80" {
+	veth_setup
+	listen "$NS" "$A" 80
+	run send "$NS_PEER" "$A" 8080 before
+	assert_failure
+	run ipt -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination "$A:80"
+	assert_success
+	run send "$NS_PEER" "$A" 8080 forwarded
+	assert_success
+	received 80 forwarded
+	# nat sees the first packet of a connection only
+	[ "$(rule_pkts nat PREROUTING 1)" = 1 ]
+}
+
+@test "traffic: DNAT to another address: the peer reaches a second address of A" {
+	veth_setup
+	ip -n "$NS" addr add 10.99.0.11/24 dev veth0
+	listen "$NS" 10.99.0.11 80
+	ipt -t nat -A PREROUTING -d "$A" -p tcp --dport 8080 -j DNAT --to-destination 10.99.0.11:80
+	run send "$NS_PEER" "$A" 8080 moved
+	assert_success
+	received 80 moved
+}
+
+@test "traffic: REDIRECT sends a connection to A:8081 to port 80" {
+	veth_setup
+	listen "$NS" "$A" 80
+	ipt -t nat -A PREROUTING -p tcp --dport 8081 -j REDIRECT --to-ports 80
+	run send "$NS_PEER" "$A" 8081 redirected
+	assert_success
+	received 80 redirected
+}
+
+# ---------------------------------------------------------------- MASQUERADE, SNAT
+
+@test "traffic: MASQUERADE through a router: the far side sees the router's address" {
+	router_setup
+	listen "$NS_PEER" "$B" 9000
+	# the peer has no route back to the client: without NAT no answer
+	run send "$NS_CLIENT" "$B" 9000 unmasked
+	assert_failure
+	run ipt -t nat -A POSTROUTING -o veth0 -j MASQUERADE
+	assert_success
+	run send "$NS_CLIENT" "$B" 9000 masked
+	assert_success
+	received 9000 masked
+	run grep "Connection received on" "$BATS_TEST_TMPDIR/log.9000"
+	assert_output --partial "Connection received on $A "
+	refute_output --partial "$C"
+	if command -v conntrack > /dev/null; then
+		run ns conntrack -L -p tcp --dport 9000
+		assert_success
+		assert_output --partial "src=$C dst=$B"
+		assert_output --partial "src=$B dst=$A"
+	fi
+}
+
+@test "traffic: MASQUERADE --to-ports picks the source port from the range" {
+	router_setup
+	listen "$NS_PEER" "$B" 9000
+	ipt -t nat -A POSTROUTING -o veth0 -p tcp -j MASQUERADE --to-ports 40000-40009
+	run send "$NS_CLIENT" "$B" 9000 ported
+	assert_success
+	received 9000 ported
+	run grep -o "Connection received on $A [0-9]*" "$BATS_TEST_TMPDIR/log.9000"
+	assert_success
+	local port=${output##* }
+	[ "$port" -ge 40000 ] && [ "$port" -le 40009 ]
+}
+
+@test "traffic: SNAT through a router: the far side sees the given address" {
+	router_setup
+	ip -n "$NS" addr add 10.99.0.21/24 dev veth0
+	listen "$NS_PEER" "$B" 9000
+	ipt -t nat -A POSTROUTING -o veth0 -j SNAT --to-source 10.99.0.21
+	run send "$NS_CLIENT" "$B" 9000 snatted
+	assert_success
+	received 9000 snatted
+	run grep "Connection received on" "$BATS_TEST_TMPDIR/log.9000"
+	assert_output --partial "Connection received on 10.99.0.21 "
+}
+
+# ---------------------------------------------------------------- REJECT
+
+@test "traffic: REJECT --reject-with tcp-reset: connect fails at once, refused" {
+	veth_setup
+	listen "$NS" "$A" 81
+	run send "$NS_PEER" "$A" 81 open
+	assert_success
+	ipt -A INPUT -p tcp --dport 81 -j REJECT --reject-with tcp-reset
+	local start=$SECONDS
+	run peer nc -n -v -z -w 10 "$A" 81
+	assert_failure
+	assert_output --partial "Connection refused"
+	# a reset, not a timeout
+	[ $((SECONDS - start)) -lt 5 ]
+	[ "$(rule_pkts filter INPUT 1)" -ge 1 ]
+}
+
+@test "traffic: REJECT (icmp-port-unreachable) refuses TCP, icmp-host-prohibited says no route" {
+	veth_setup
+	listen "$NS" "$A" 81
+	ipt -A INPUT -p tcp --dport 81 -j REJECT
+	run peer nc -n -v -z -w 10 "$A" 81
+	assert_failure
+	assert_output --partial "Connection refused"
+	ipt -R INPUT 1 -p tcp --dport 81 -j REJECT --reject-with icmp-host-prohibited
+	local start=$SECONDS
+	run peer nc -n -v -z -w 10 "$A" 81
+	assert_failure
+	assert_output --partial "No route to host"
+	[ $((SECONDS - start)) -lt 5 ]
+}
+
+# ---------------------------------------------------------------- LOG, NOTRACK, CT
+
+@test "traffic: LOG writes a line to the kernel log" {
+	local all
+	all=$(cat /proc/sys/net/netfilter/nf_log_all_netns 2> /dev/null || echo 0)
+	[ "$all" = 1 ] || skip "the kernel logs only for the initial namespace (net.netfilter.nf_log_all_netns=0)"
+	dmesg > /dev/null 2>&1 || skip "the kernel log is not readable here"
+	veth_setup
+	local prefix="iptnft-$$-$BATS_TEST_NUMBER: "
+	ipt -A INPUT -p icmp -j LOG --log-prefix "$prefix" --log-level warning
+	run peer ping -c 1 -W 2 "$A"
+	assert_success
+	local i
+	for ((i = 0; i < 40; i++)); do
+		dmesg | grep -q "$prefix" && break
+		sleep 0.05
+	done
+	run dmesg
+	assert_output --partial "${prefix}IN=veth0"
+}
+
+@test "traffic: NOTRACK leaves packets untracked" {
+	veth_setup
+	ipt -t raw -A PREROUTING -p icmp -j NOTRACK
+	ipt -A INPUT -p icmp -m state --state UNTRACKED -j ACCEPT
+	run peer ping -c 2 -W 2 "$A"
+	assert_success
+	[ "$(rule_pkts raw PREROUTING 1)" = 2 ]
+	[ "$(rule_pkts filter INPUT 1)" = 2 ]
+	if command -v conntrack > /dev/null; then
+		run ns conntrack -L -p icmp
+		refute_output --partial "src=$B"
+	fi
+}
+
+@test "traffic: CT --zone puts the connection in that zone" {
+	command -v conntrack > /dev/null || skip "conntrack tool not installed"
+	veth_setup
+	listen "$NS" "$A" 82
+	ipt -t raw -A PREROUTING -p tcp --dport 82 -j CT --zone 7
+	run send "$NS_PEER" "$A" 82 zoned
+	assert_success
+	received 82 zoned
+	run ns conntrack -L -p tcp --dport 82
+	assert_success
+	assert_output --partial "zone=7"
+}
+
+# ---------------------------------------------------------------- TCPMSS
+
+@test "traffic: TCPMSS --set-mss lowers the MSS the other side uses" {
+	veth_setup
+	listen "$NS_PEER" "$B" 9001
+	ipt -t mangle -A POSTROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1000
+	# a connection that stays open long enough to look at it
+	(sleep 2 | ip netns exec "$NS" nc -n -w 3 "$B" 9001 > /dev/null 2>&1) 3>&- &
+	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	local i mss=""
+	for ((i = 0; i < 40; i++)); do
+		mss=$(peer ss -Htni state established "sport = :9001" | grep -o 'mss:[0-9]*' | head -1)
+		[ -n "$mss" ] && break
+		sleep 0.05
+	done
+	[ -n "$mss" ]
+	[ "${mss#mss:}" -le 1000 ]
+	[ "$(rule_pkts mangle POSTROUTING 1)" = 1 ]
+}
