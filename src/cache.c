@@ -138,14 +138,15 @@ static int rule_dump_cb(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_rule *r;
 
 	if (w->stop)
-		return MNL_CB_OK;
+		return MNL_CB_STOP;
 	r = nftnl_rule_alloc();
 	if (!r)
 		return MNL_CB_ERROR;
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0)
 		w->stop = w->cb(r, w->data);
 	nftnl_rule_free(r);
-	return MNL_CB_OK;
+	/* the walk has what it wanted: leave the rest of the dump unbuilt */
+	return w->stop ? MNL_CB_STOP : MNL_CB_OK;
 }
 
 int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const char *chain,

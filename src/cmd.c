@@ -113,6 +113,39 @@ static struct vchain *need_chain(struct view *v, const char *name, bool create)
 	return view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
 }
 
+/* One command alone may read a chain only as far as it needs. */
+static bool single_command(const struct view *v)
+{
+	return !v->track_rules && !v->h->restore_prog;
+}
+
+static bool stop_at_equal(const struct rule *r, void *spec)
+{
+	return rules_equal(r, spec);
+}
+
+/* The chain's rules: the first limit of them, or up to the first equal
+ * to spec, or all. */
+static struct vchain *need_chain_rules_until(struct view *v, const char *name, unsigned limit,
+					     const struct rule *spec)
+{
+	struct vchain *c = need_chain(v, name, false);
+	int err;
+
+	if (!c)
+		return NULL;
+	if (single_command(v))
+		err = view_load_rules_until(v, c, limit, spec ? stop_at_equal : NULL,
+					    (void *)spec);
+	else
+		err = view_load_rules(v, c);
+	if (err < 0) {
+		kernel_error(v->h, err);
+		return NULL;
+	}
+	return c;
+}
+
 static struct vchain *need_chain_rules(struct view *v, const char *name)
 {
 	struct vchain *c = need_chain(v, name, false);
@@ -185,7 +218,9 @@ static int op_insert(struct view *v, struct command *cmd)
 	if (!c)
 		return -1;
 	if (pos > 0) {
-		err = view_load_rules(v, c);
+		/* rule pos (0-based) is the one to insert before */
+		err = single_command(v) ? view_load_rules_until(v, c, pos + 1, NULL, NULL) :
+					  view_load_rules(v, c);
 		if (err < 0)
 			return kernel_error(v->h, err);
 		if (pos > c->n)
@@ -198,7 +233,9 @@ static int op_insert(struct view *v, struct command *cmd)
 
 static int op_delete(struct view *v, struct command *cmd)
 {
-	struct vchain *c = need_chain_rules(v, cmd->chain);
+	struct vchain *c = cmd->nrules == 1 ?
+			   need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
+			   need_chain_rules(v, cmd->chain);
 	unsigned i;
 	int idx;
 
@@ -215,7 +252,7 @@ static int op_delete(struct view *v, struct command *cmd)
 
 static int op_delete_num(struct view *v, struct command *cmd)
 {
-	struct vchain *c = need_chain_rules(v, cmd->chain);
+	struct vchain *c = need_chain_rules_until(v, cmd->chain, cmd->rulenum, NULL);
 
 	if (!c)
 		return -1;
@@ -233,7 +270,7 @@ static int op_replace(struct view *v, struct command *cmd)
 		return err_param(&v->h->err, "-R requires a single source and destination");
 	if (check_targets(v, cmd) < 0)
 		return -1;
-	c = need_chain_rules(v, cmd->chain);
+	c = need_chain_rules_until(v, cmd->chain, cmd->rulenum, NULL);
 	if (!c)
 		return -1;
 	if (cmd->rulenum > c->n)
@@ -244,7 +281,9 @@ static int op_replace(struct view *v, struct command *cmd)
 
 static int op_check(struct view *v, struct command *cmd)
 {
-	struct vchain *c = need_chain_rules(v, cmd->chain);
+	struct vchain *c = cmd->nrules == 1 ?
+			   need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
+			   need_chain_rules(v, cmd->chain);
 	unsigned i;
 
 	if (!c)

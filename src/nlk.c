@@ -72,9 +72,27 @@ struct counted_cb {
 static int count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct counted_cb *c = data;
+	int ret;
 
 	c->nl->rx_msgs++;
-	return c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
+	ret = c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
+	if (ret == MNL_CB_STOP)
+		c->nl->abandoned = true;
+	return ret;
+}
+
+/* After an abandoned dump the old socket still holds its remainder. */
+static int nlk_fresh(struct nlk *nl)
+{
+	unsigned long rx = nl->rx_msgs;
+	int ret;
+
+	if (!nl->abandoned)
+		return 0;
+	nlk_close(nl);
+	ret = nlk_open(nl);
+	nl->rx_msgs = rx;
+	return ret;
 }
 
 int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
@@ -84,6 +102,9 @@ int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	ssize_t n;
 	int ret;
 
+	ret = nlk_fresh(nl);
+	if (ret < 0)
+		return ret;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
@@ -94,7 +115,7 @@ int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 		if (ret < 0)
 			return -errno;
 		if (ret == MNL_CB_STOP)
-			return 0;
+			return 0;	/* done, or ended early by cb */
 	}
 }
 
@@ -195,7 +216,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
 	struct msghdr msg = { 0 };
 	struct iovec *iov;
-	int fd = mnl_socket_get_fd(nl->sock);
+	int fd;
 	int first_err = 0, iovlen, sndbuf;
 	uint32_t end_seq;
 	size_t total = 0;
@@ -206,6 +227,9 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	*fail_tag = -1;
 	if (batch_count(b) == 0)
 		return 0;
+	if (nlk_fresh(nl) < 0)
+		return -EIO;
+	fd = mnl_socket_get_fd(nl->sock);
 	/* rewrite BEGIN with the generation the caller's view was read at */
 	/* Without BATCH_END the kernel validates every message and then
 	 * aborts the transaction: that is the check mode. */

@@ -16,6 +16,7 @@
 #define IPTNFT_NLK_H
 
 #include <libmnl/libmnl.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct nftnl_batch;
@@ -27,6 +28,7 @@ struct nlk {
 	char *buf;		/* receive buffer */
 	size_t buflen;
 	unsigned long rx_msgs;	/* netlink messages received, for tests */
+	bool abandoned;		/* a dump was left unread: reopen before reuse */
 };
 
 /* Open the socket; returns 0 or -errno. */
@@ -36,7 +38,9 @@ void nlk_close(struct nlk *nl);
 /* Start a request message of type in buf with the next seq. */
 struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
 			     uint16_t flags);
-/* Send req and run cb on every reply until done; 0 or -errno. */
+/* Send req and run cb on every reply until done; 0 or -errno. A cb that
+ * returns MNL_CB_STOP ends a dump early: the kernel then never builds the
+ * rest of it, and the socket is replaced before its next use. */
 int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 /* The ruleset generation id. */
 int nlk_genid(struct nlk *nl, uint32_t *genid);

@@ -188,6 +188,10 @@ struct load_ctx {
 	struct vchain *c;
 	uint8_t family;
 	struct aset_cache *sets;
+	unsigned limit;
+	bool (*stop)(const struct rule *r, void *arg);
+	void *arg;
+	bool stopped;
 };
 
 static int load_one(struct nftnl_rule *nr, void *data)
@@ -205,12 +209,17 @@ static int load_one(struct nftnl_rule *nr, void *data)
 	vr->r = rule_new(lc->family);
 	rule_delinearize_sets(nr, vr->r, aset_cache_get, lc->sets);
 	vr->handle = vr->r->handle;
+	if ((lc->limit && c->n >= lc->limit) || (lc->stop && lc->stop(vr->r, lc->arg))) {
+		lc->stopped = true;
+		return 1;
+	}
 	return 0;
 }
 
-int view_load_rules(struct view *v, struct vchain *c)
+int view_load_rules_until(struct view *v, struct vchain *c, unsigned limit,
+			  bool (*stop)(const struct rule *r, void *arg), void *arg)
 {
-	struct load_ctx lc = { c, v->family, &v->sets };
+	struct load_ctx lc = { c, v->family, &v->sets, limit, stop, arg, false };
 	int ret;
 
 	if (c->rules_known)
@@ -219,15 +228,21 @@ int view_load_rules(struct view *v, struct vchain *c)
 		c->rules_known = true;
 		return 0;
 	}
+	vchain_clear_rules(c);
 	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, load_one, &lc);
-	if (ret == -ENOENT)
+	if (ret == -ENOENT || ret > 0)
 		ret = 0;
 	if (ret < 0) {
 		vchain_clear_rules(c);
 		return ret;
 	}
-	c->rules_known = true;
+	c->rules_known = !lc.stopped;
 	return 0;
+}
+
+int view_load_rules(struct view *v, struct vchain *c)
+{
+	return view_load_rules_until(v, c, 0, NULL, NULL);
 }
 
 /* ---- changes ---- */

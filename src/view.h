@@ -66,6 +66,12 @@ void view_free(struct view *v);
 struct vchain *view_chain(struct view *v, const char *name, int *err);
 /* Make sure the chain's rules are known; 0 or -errno. */
 int view_load_rules(struct view *v, struct vchain *c);
+/* Read only as far as a single command needs: the first limit rules, or
+ * up to the first rule stop() accepts (the dump is then abandoned and the
+ * kernel never builds the rest). rules_known is set only if the whole
+ * chain was read. In a restore block every touched chain is read whole. */
+int view_load_rules_until(struct view *v, struct vchain *c, unsigned limit,
+			  bool (*stop)(const struct rule *r, void *arg), void *arg);
 /* Read every chain of the table (names and properties only). */
 int view_load_all_chains(struct view *v);
 
