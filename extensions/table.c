@@ -69,9 +69,11 @@ const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t f
 {
 	const struct extension *const *e;
 
+	/* the first letter rules out almost all: this runs for every -m
+	 * and -j of every line a restore reads */
 	for (e = ext_all; *e; e++)
-		if ((*e)->kind == kind && ((*e)->families & family_bit(family)) &&
-		    strcmp((*e)->name, name) == 0)
+		if ((*e)->name[0] == name[0] && (*e)->kind == kind &&
+		    ((*e)->families & family_bit(family)) && strcmp((*e)->name, name) == 0)
 			return *e;
 	return NULL;
 }

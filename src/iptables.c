@@ -206,7 +206,7 @@ static const struct core_option *find_long(const char *name, size_t len, bool *a
 	for (i = 0; i < ARRAY_SIZE(core_options); i++) {
 		const char *n = core_options[i].name;
 
-		if (strncmp(n, name, len) != 0)
+		if (n[0] != name[0] || strncmp(n, name, len) != 0)
 			continue;
 		if (n[len] == '\0')
 			return &core_options[i];
@@ -254,7 +254,7 @@ static const struct ext_opt *ext_find_opt(const struct extension *ext, const cha
 	const struct ext_opt *o;
 
 	for (o = ext->opts; o && o->name; o++)
-		if (strcmp(o->name, name) == 0)
+		if (o->name[0] == name[0] && strcmp(o->name, name) == 0)
 			return o;
 	return NULL;
 }
