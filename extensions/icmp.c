@@ -12,6 +12,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "parse.h"
+#include "xtopt.h"
 
 struct icmp_data {
 	uint8_t type;
@@ -167,10 +168,33 @@ static void icmp_linearize(struct lin_ctx *c, const void *data)
 	}
 }
 
+/* The reference's xt blob, struct ipt_icmp (4 bytes):
+ *
+ *   +--------+----------+----------+----------+
+ *   | type   | code min | code max | invflags |  invflags & 1: '!'
+ *   +--------+----------+----------+----------+
+ */
+static bool icmp_from_blob(struct delin_ctx *c, struct icmp_data *d, const struct item *it)
+{
+	const uint8_t *b = xt_blob(it, false, "icmp", 0, 4);
+
+	if (!b)
+		return false;
+	d->type = b[0];
+	d->code_min = b[1];
+	d->code_max = b[2];
+	d->inv = b[3] & 1;
+	c->pos++;
+	return true;
+}
+
 static bool icmp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct icmp_data *d = data;
 	struct item *it = delin_peek(c);
+
+	if (it && it->kind == ITEM_STMT)
+		return icmp_from_blob(c, d, it);
 
 	if (!c->rule->has_proto || c->rule->proto != 1 || !it || it->masked)
 		return false;

@@ -13,15 +13,18 @@
 #include <string.h>
 
 #include "aset.h"
+#include "cmd.h"
 #include "ext.h"
 #include "expr.h"
 #include "parse.h"
 #include "ports.h"
+#include "xtopt.h"
 
 #define MULTIPORT_MAX 15
 #define TYPE_INET_SERVICE 13	/* nft's data type for ports */
 
 struct multiport_data {
+	bool either;		/* --ports: only ever read from another writer */
 	bool dest;		/* --dports, else --sports */
 	bool inv;
 	unsigned n;
@@ -63,9 +66,12 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 				 "multiport: option \"--%s\" cannot be used together with \"--%s\".\n",
 				 id == O_SPORTS ? "source-ports" : "destination-ports",
 				 d->dest ? "destination-ports" : "source-ports");
-	if (id == O_PORTS)
+	/* --ports cannot be written natively, but a rule another writer
+	 * made with it can still be checked for and deleted */
+	if (id == O_PORTS && ctx->op != OP_DELETE && ctx->op != OP_CHECK)
 		return err_param(ctx->err,
 				 "multiport --ports (source or destination) has no native form; use two rules with --sports and --dports");
+	d->either = id == O_PORTS;
 	d->dest = id == O_DPORTS;
 	d->inv = inv;
 	snprintf(buf, sizeof(buf), "%s", arg);
@@ -112,6 +118,9 @@ static void multiport_linearize(struct lin_ctx *c, const void *data)
 	struct aset *s;
 	unsigned i;
 
+	if (d->either)
+		return;	/* never parsed: see multiport_parse */
+
 	for (i = 0; i < d->n; i++)
 		if (d->lo[i] != d->hi[i])
 			interval = true;
@@ -124,12 +133,53 @@ static void multiport_linearize(struct lin_ctx *c, const void *data)
 	}
 }
 
+/* The reference's xt blob, struct xt_multiport_v1 (48 bytes):
+ *
+ *   +-------+-------+---------------------+-----------------+--------+
+ *   | flags | count | ports[15] (u16, host| pflags[15]      | invert |
+ *   | 0 src | n     | order; a range is   | 1: this port    |        |
+ *   | 1 dst |       | ports[i]..ports[i+1])| starts a range  |        |
+ *   | 2 any |       |                     |                 |        |
+ *   +-------+-------+---------------------+-----------------+--------+
+ */
+static bool multiport_from_blob(struct delin_ctx *c, struct multiport_data *d,
+				const struct item *it)
+{
+	const uint8_t *b = xt_blob(it, false, "multiport", 1, 48);
+	unsigned i, count;
+
+	if (!b || b[0] > 2 || b[1] > MULTIPORT_MAX)
+		return false;
+	d->either = b[0] == 2;
+	d->dest = b[0] == 1;
+	d->inv = b[47] != 0;
+	count = b[1];
+	for (i = 0; i < count; i++) {
+		uint16_t lo, hi;
+
+		memcpy(&lo, b + 2 + 2 * i, 2);
+		hi = lo;
+		if (b[32 + i] && i + 1 < count) {
+			memcpy(&hi, b + 2 + 2 * (i + 1), 2);
+			i++;
+		}
+		d->lo[d->n] = lo;
+		d->hi[d->n] = hi;
+		d->n++;
+	}
+	c->pos++;
+	return true;
+}
+
 static bool multiport_delinearize(struct delin_ctx *c, void *data)
 {
 	struct multiport_data *d = data;
 	struct item *it = delin_peek(c);
 	const struct aset *s;
 	unsigned i;
+
+	if (it && it->kind == ITEM_STMT)
+		return multiport_from_blob(c, d, it);
 
 	if (!it || it->kind != ITEM_REL || (it->op != REL_LOOKUP && it->op != REL_NLOOKUP))
 		return false;
@@ -177,7 +227,8 @@ static void multiport_print(struct strbuf *out, const void *data, const struct r
 {
 	const struct multiport_data *d = data;
 
-	sb_printf(out, " multiport %s %s", d->dest ? "dports" : "sports", d->inv ? " !" : "");
+	sb_printf(out, " multiport %s %s", d->either ? "ports" : d->dest ? "dports" : "sports",
+		  d->inv ? " !" : "");
 	port_list(out, d, proto_for_names(r), fmt & FMT_NUMERIC);
 }
 
@@ -186,7 +237,8 @@ static void multiport_save(struct strbuf *out, const void *data, const struct ru
 	const struct multiport_data *d = data;
 
 	(void)r;
-	sb_printf(out, "%s --%s ", d->inv ? " !" : "", d->dest ? "dports" : "sports");
+	sb_printf(out, "%s --%s ", d->inv ? " !" : "",
+		  d->either ? "ports" : d->dest ? "dports" : "sports");
 	port_list(out, d, "tcp", true);
 }
 

@@ -107,3 +107,11 @@ void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr
 	if (pr->lo != pr->hi)
 		sb_printf(out, ":%u", pr->hi);
 }
+
+void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv)
+{
+	memcpy(&pr->lo, two_u16, 2);
+	memcpy(&pr->hi, two_u16 + 2, 2);
+	pr->inv = inv;
+	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
+}

@@ -27,6 +27,9 @@ bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *p
 /* " spt:22", " dpts:1:1024", " spt:!ssh" */
 void ports_print(struct strbuf *out, const char *one, const char *many,
 		 const struct port_range *pr, const char *proto, bool numeric);
+/* A port range as the reference's xt tcp/udp blobs hold it (host order,
+ * 0:65535 meaning no test). */
+void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv);
 /* A port by service name for proto (unless numeric or unnamed). */
 void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeric);
 /* " --sport 22", " ! --dport 1:1024" */

@@ -13,6 +13,7 @@
 #include "expr.h"
 #include "parse.h"
 #include "ports.h"
+#include "xtopt.h"
 
 struct tcp_data {
 	struct port_range sport, dport;
@@ -164,6 +165,33 @@ static bool tcp_claim(struct tcp_data *d, const struct item *it)
 	return false;
 }
 
+/* The reference's xt blob, struct xt_tcp (12 bytes, ports host order):
+ *
+ *   +-----------+-----------+--------+----------+---------+----------+
+ *   | spts[2]   | dpts[2]   | option | flg_mask | flg_cmp | invflags |
+ *   | u16 lo,hi | u16 lo,hi |        |          |         | 1 spt 2 dpt
+ *   |           |           |        |          |         | 4 flags 8 opt
+ *   +-----------+-----------+--------+----------+---------+----------+
+ */
+static bool tcp_from_blob(struct delin_ctx *c, struct tcp_data *d, const struct item *it)
+{
+	const uint8_t *b = xt_blob(it, false, "tcp", 0, 12);
+
+	if (!b)
+		return false;
+	ports_from_blob(&d->sport, b, b[11] & 0x01);
+	ports_from_blob(&d->dport, b + 4, b[11] & 0x02);
+	d->option = b[8];
+	d->has_option = b[8] != 0;
+	d->inv_option = b[11] & 0x08;
+	d->flg_mask = b[9];
+	d->flg_cmp = b[10];
+	d->inv_flags = b[11] & 0x04;
+	d->has_flags = b[9] != 0 || d->inv_flags;
+	c->pos++;
+	return true;
+}
+
 static bool tcp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct tcp_data *d = data;
@@ -172,6 +200,9 @@ static bool tcp_delinearize(struct delin_ctx *c, void *data)
 
 	if (!c->rule->has_proto || c->rule->proto != 6)
 		return false;
+	it = delin_peek(c);
+	if (it && it->kind == ITEM_STMT)
+		return tcp_from_blob(c, d, it);
 	while ((it = delin_peek(c)) && tcp_claim(d, it)) {
 		c->pos++;
 		any = true;

@@ -2,6 +2,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "ports.h"
+#include "xtopt.h"
 
 struct udp_data {
 	struct port_range sport, dport;
@@ -41,6 +42,20 @@ static void udp_linearize(struct lin_ctx *c, const void *data)
 	ports_linearize(c, 2, &d->dport);
 }
 
+/* The reference's xt blob, struct xt_udp (10 bytes, ports host order):
+ * spts[2], dpts[2] (u16), invflags (1 source, 2 destination), pad. */
+static bool udp_from_blob(struct delin_ctx *c, struct udp_data *d, const struct item *it)
+{
+	const uint8_t *b = xt_blob(it, false, "udp", 0, 9);
+
+	if (!b)
+		return false;
+	ports_from_blob(&d->sport, b, b[8] & 0x01);
+	ports_from_blob(&d->dport, b + 4, b[8] & 0x02);
+	c->pos++;
+	return true;
+}
+
 static bool udp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct udp_data *d = data;
@@ -49,6 +64,9 @@ static bool udp_delinearize(struct delin_ctx *c, void *data)
 
 	if (!c->rule->has_proto || c->rule->proto != 17)
 		return false;
+	it = delin_peek(c);
+	if (it && it->kind == ITEM_STMT)
+		return udp_from_blob(c, d, it);
 	while ((it = delin_peek(c)) &&
 	       (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport))) {
 		c->pos++;
