@@ -27,7 +27,6 @@ struct block_line {
 	unsigned lineno;
 	char *text;
 	enum cmd_op op;		/* what the line did, for kernel errors */
-	char *chain;
 };
 
 struct restore {
@@ -46,10 +45,8 @@ static void block_clear(struct restore *rs)
 {
 	unsigned i;
 
-	for (i = 0; i < rs->nlines; i++) {
+	for (i = 0; i < rs->nlines; i++)
 		free(rs->lines[i].text);
-		free(rs->lines[i].chain);
-	}
 	rs->nlines = 0;
 }
 
@@ -65,7 +62,6 @@ static void block_add(struct restore *rs, unsigned lineno, const char *text)
 	l->lineno = lineno;
 	l->text = xstrdup(text);
 	l->op = OP_NONE;
-	l->chain = NULL;
 }
 
 /* Split a line into words as the reference does: blanks separate; a word
@@ -147,8 +143,6 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		ret = err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
 		goto out;
 	}
-	free(l->chain);	/* set again when a retry applies the line again */
-	l->chain = xstrdup(name);
 	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
 		ret = err_param(&rs->h.err, "invalid policy counters for chain '%s'", name);
 		goto out;
@@ -220,8 +214,6 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 		free(cmd.table);
 		cmd.table = xstrdup(rs->table);
 		l->op = cmd.op;
-		free(l->chain);
-		l->chain = cmd.chain ? xstrdup(cmd.chain) : NULL;
 		if (have_counters) {
 			for (i = 0; i < cmd.nrules; i++) {
 				cmd.rules[i]->has_counters = true;
@@ -276,6 +268,38 @@ static int flush_table(struct restore *rs, struct view *v)
 		view_delete_table(v);
 	chain_list_free(&cl);
 	return 0;
+}
+
+/* The chain a line names, found again only when the kernel refused the
+ * line: keeping it for every line would cost memory on large inputs. */
+static char *line_chain(struct restore *rs, const struct block_line *l)
+{
+	char *copy, *argv[MAX_ARGS + 2], *p, *name = NULL;
+	struct command cmd;
+	int argc;
+
+	if (l->text[0] == ':') {
+		size_t len = strcspn(l->text + 1, " \t");
+
+		name = xmalloc(len + 1);
+		memcpy(name, l->text + 1, len);
+		name[len] = '\0';
+		return name;
+	}
+	copy = xstrdup(l->text);
+	p = copy;
+	if (*p == '[' && strchr(p, ']'))
+		p = strchr(p, ']') + 1;
+	argv[0] = (char *)rs->h.prog;
+	argc = split_words(p, argv + 1, MAX_ARGS);
+	if (argc >= 0) {
+		argv[argc + 1] = NULL;
+		if (cmd_parse(&rs->h, argc + 1, argv, &cmd) == 0 && cmd.chain)
+			name = xstrdup(cmd.chain);
+		cmd_free(&cmd);
+	}
+	free(copy);
+	return name;
 }
 
 static int block_error_line(struct restore *rs, int tag)
@@ -377,6 +401,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	if (ret < 0) {
 		int idx = block_error_line(rs, tag);
 		struct ipt_error *e = &rs->h.err;
+		char *chain;
 
 		if (idx < 0) {
 			fprintf(stderr, "%s: line %u failed: %s\n", rs->prog,
@@ -384,7 +409,9 @@ static int run_block(struct restore *rs, unsigned commit_line)
 				err_kernel_text(-ret, OP_NONE));
 			return -1;
 		}
-		cmd_batch_error(&rs->h, rs->lines[idx].op, rs->lines[idx].chain, ret);
+		chain = line_chain(rs, &rs->lines[idx]);
+		cmd_batch_error(&rs->h, rs->lines[idx].op, chain, ret);
+		free(chain);
 		err_report_line(e, rs->prog, rs->lines[idx].lineno);
 		return -1;
 	}
