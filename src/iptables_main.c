@@ -55,7 +55,7 @@ static void print_help(const struct handle *h)
 	      "  [!] --fragment -f             second and later fragments only\n"
 	      "  --jump -j target              ACCEPT, DROP, RETURN, a chain or a target\n"
 	      "  --goto -g chain               continue in chain without return\n"
-	      "  --match -m match              load a match (tcp, udp, icmp, state, conntrack)\n"
+	      "  --match -m match              load a match (see iptables-extensions(8))\n"
 	      "  --table -t table              filter (default), nat, mangle, raw, security\n"
 	      "  --numeric -n                  numeric addresses and ports\n"
 	      "  --verbose -v                  verbose output\n"
