@@ -78,6 +78,18 @@ struct pkttype_blob {
 	int32_t pkttype, invert;
 };
 
+static bool pkttype_compat(const void *data, const struct rule *r, struct xt_out *out)
+{
+	const struct pkttype_data *d = data;
+	struct pkttype_blob b = { .pkttype = d->type, .invert = d->inv };
+
+	(void)r;
+	out->rev = 0;
+	out->len = sizeof(b);
+	memcpy(out->info, &b, sizeof(b));
+	return true;
+}
+
 static bool pkttype_delinearize(struct delin_ctx *c, void *data)
 {
 	struct pkttype_data *d = data;
@@ -148,6 +160,7 @@ const struct extension ext_pkttype = {
 	.parse = pkttype_parse,
 	.check = pkttype_check,
 	.linearize = pkttype_linearize,
+	.compat = pkttype_compat,
 	.delinearize = pkttype_delinearize,
 	.print = pkttype_print,
 	.save = pkttype_save,

@@ -620,6 +620,13 @@ static int check_table(struct handle *h, struct command *cmd)
 		       h->prog, IPTABLES_COMPAT_VERSION, cmd->table, h->prog);
 }
 
+bool compat_from_env(void)
+{
+	const char *e = getenv("IPTNFT_COMPAT");
+
+	return e && *e && strcmp(e, "0") != 0;
+}
+
 int cmd_run(struct handle *h, struct command *cmd)
 {
 	int ret;

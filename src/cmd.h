@@ -39,7 +39,14 @@ struct handle {
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
 	const char *restore_prog;	/* set while parsing restore lines */
 	const char *restore_table;	/* the table of the restore block */
+	/* --compat or IPTNFT_COMPAT: write rules in the reference's own
+	 * layout (xt compat blobs where it uses them, no iptnft userdata)
+	 * so that an older iptables-nft can read them */
+	bool compat;
 };
+
+/* IPTNFT_COMPAT set to anything but "" or "0". */
+bool compat_from_env(void);
 
 struct command {
 	enum cmd_op op;

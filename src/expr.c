@@ -45,6 +45,21 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 	nftnl_rule_add_expr(c->nr, e);
 }
 
+void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
+	    uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc(target ? "target" : "match");
+	void *copy = xmalloc(len ? len : 1);
+
+	memcpy(copy, info, len);
+	nftnl_expr_set_str(e, target ? NFTNL_EXPR_TG_NAME : NFTNL_EXPR_MT_NAME, name);
+	nftnl_expr_set_u32(e, target ? NFTNL_EXPR_TG_REV : NFTNL_EXPR_MT_REV, rev);
+	/* the expression takes ownership of the blob */
+	nftnl_expr_set(e, target ? NFTNL_EXPR_TG_INFO : NFTNL_EXPR_MT_INFO, copy, len);
+	c->items++;
+	nftnl_rule_add_expr(c->nr, e);
+}
+
 /* The emitters below know what they add; no need to ask by name. */
 static void add_load(struct lin_ctx *c, struct nftnl_expr *e)
 {

@@ -31,6 +31,7 @@ struct lin_ctx {
 	uint8_t family;
 	unsigned items;		/* expressions so far that read back as an item */
 	struct aset_list *sets;	/* anonymous sets the rule needs */
+	bool compat;		/* --compat: the reference's layout */
 };
 
 enum cmp_op_kind {
@@ -62,6 +63,10 @@ void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain);
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
+/* An xt compat match (target = false) or target expression carrying a
+ * copy of info. */
+void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
+	    uint32_t len);
 /* Look register 1 up in a new anonymous set (filled by the caller
  * through the returned pointer); inv: match when absent. */
 struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_len,

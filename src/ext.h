@@ -17,6 +17,19 @@ struct nftnl_obj;
 
 enum ext_kind { EXT_MATCH, EXT_TARGET };
 
+/* Room for the largest xt info blob an extension writes. */
+#define XT_INFO_MAX 1024
+
+/* An xt compat expression as the reference writes it: the match or
+ * target name (the extension's own unless changed), its revision and
+ * the info blob (struct xt_*_info of linux/netfilter/xt_*.h). */
+struct xt_out {
+	char name[32];
+	uint32_t rev;
+	uint32_t len;
+	uint8_t info[XT_INFO_MAX] __attribute__((aligned(8)));
+};
+
 enum ext_family {
 	EXT_IPV4 = 1 << 0,
 	EXT_IPV6 = 1 << 1,
@@ -41,6 +54,10 @@ struct parse_ctx {
 	const char *chain;
 	const char *arg2;		/* second word of a two_args option */
 	int op;				/* enum cmd_op of the command being parsed */
+	/* --compat: the rule is written in the reference's layout, so forms
+	 * with no native expression but an xt blob are fine. Known for sure
+	 * only in check (the option may follow the extension's options). */
+	bool compat;
 };
 
 /* Formatting flags for -L. */
@@ -73,6 +90,13 @@ struct extension {
 	/* Claim items at the cursor; returns true and advances if they are
 	 * this extension's. data is zeroed ext->size bytes. */
 	bool (*delinearize)(struct delin_ctx *ctx, void *data);
+
+	/* Optional: the reference's own layout for --compat. Fills out
+	 * (name preset to the extension's) and returns true when the
+	 * reference writes this instance as an xt blob; false when it
+	 * writes it natively (linearize is used then). Without it, the
+	 * reference's layout is the native one. */
+	bool (*compat)(const void *data, const struct rule *r, struct xt_out *out);
 
 	/* Optional: free or deep-copy what data points to. */
 	void (*destroy)(void *data);

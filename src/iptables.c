@@ -19,7 +19,7 @@ enum core_opt {
 	O_FLUSH, O_ZERO, O_NEW, O_DELETE_CHAIN, O_RENAME, O_POLICY, O_VERSION,
 	O_HELP, O_PROTO, O_SOURCE, O_DEST, O_IN, O_OUT, O_JUMP, O_GOTO,
 	O_MATCH, O_NUMERIC, O_VERBOSE, O_EXACT, O_TABLE, O_COUNTERS, O_FRAG,
-	O_LINENUM, O_MODPROBE, O_WAIT, O_WAIT_INTERVAL, O_IPV4, O_IPV6,
+	O_LINENUM, O_MODPROBE, O_WAIT, O_WAIT_INTERVAL, O_IPV4, O_IPV6, O_COMPAT,
 };
 
 struct core_option {
@@ -68,6 +68,7 @@ static const struct core_option core_options[] = {
 	{ "ipv4", '4', O_IPV4, ARG_NONE },
 	{ "ipv6", '6', O_IPV6, ARG_NONE },
 	{ "new", 0, O_NEW, ARG_REQUIRED },
+	{ "compat", 0, O_COMPAT, ARG_NONE },
 };
 
 /* Options that take part in the per-command legality check, in the
@@ -266,7 +267,7 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 	const struct ext_opt *o = NULL;
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
-				 .op = p->cmd->op };
+				 .op = p->cmd->op, .compat = p->h->compat };
 	const char *arg = NULL;
 	int i;
 
@@ -581,6 +582,9 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		break;
 	case O_MODPROBE:
 		break;
+	case O_COMPAT:
+		p->h->compat = true;
+		break;
 	case O_IPV4:
 	case O_IPV6:
 		if ((o->id == O_IPV4) == (p->h->family == NFPROTO_IPV4))
@@ -698,7 +702,7 @@ static int check_extensions(struct parser *p)
 {
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
-				 .op = p->cmd->op };
+				 .op = p->cmd->op, .compat = p->h->compat };
 	unsigned i;
 
 	for (i = 0; i < p->nseen; i++) {

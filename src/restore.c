@@ -525,6 +525,7 @@ int restore_main(uint8_t family, int argc, char **argv)
 		{ "modprobe", required_argument, NULL, 'M' },
 		{ "wait", optional_argument, NULL, 'w' },
 		{ "wait-interval", required_argument, NULL, 'W' },
+		{ "compat", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct restore rs;
@@ -537,6 +538,7 @@ int restore_main(uint8_t family, int argc, char **argv)
 	rs.h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	rs.prog = slash ? slash + 1 : argv[0];
 	rs.h.restore_prog = rs.prog;
+	rs.h.compat = compat_from_env();
 	while ((c = getopt_long(argc, argv, "bcvVthnT:M:w::W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -567,6 +569,9 @@ int restore_main(uint8_t family, int argc, char **argv)
 			if (!optarg && optind < argc && argv[optind][0] != '-' &&
 			    isdigit((unsigned char)argv[optind][0]))
 				optind++;
+			break;
+		case 'C':
+			rs.h.compat = true;
 			break;
 		case 'M':
 		case 'W':

@@ -364,6 +364,26 @@ static bool delin_base(struct rule *r, const struct item *it)
 
 /* ---- verdicts ---- */
 
+/* --compat: the reference's xt blob for extension instance m, when it
+ * writes one; false when its layout is the native one. */
+static bool lin_ext_compat(struct lin_ctx *c, const struct ext_inst *m, bool target)
+{
+	struct xt_out *out;
+	bool done = false;
+
+	if (!c->compat || !m->ext->compat)
+		return false;
+	out = xmalloc(sizeof(*out));
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", m->ext->name);
+	if (m->ext->compat(m->data, c->rule, out)) {
+		lin_xt(c, target, out->name, out->rev, out->info, out->len);
+		done = true;
+	}
+	free(out);
+	return done;
+}
+
 static void lin_target(struct lin_ctx *c, const struct rule *r)
 {
 	switch (r->verdict) {
@@ -385,7 +405,8 @@ static void lin_target(struct lin_ctx *c, const struct rule *r)
 		lin_verdict(c, NFT_GOTO, r->chain);
 		break;
 	case VERDICT_TARGET:
-		r->target->ext->linearize(c, r->target->data);
+		if (!lin_ext_compat(c, r->target, true))
+			r->target->ext->linearize(c, r->target->data);
 		break;
 	}
 }
@@ -516,13 +537,15 @@ void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 {
 	struct aset_list sets = { 0 };
 
-	rule_linearize_sets(r, nr, &sets);
+	rule_linearize_sets(r, nr, &sets, false);
 	aset_list_clear(&sets);
 }
 
-void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets)
+void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets,
+			 bool compat)
 {
-	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family, .sets = sets };
+	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family, .sets = sets,
+			     .compat = compat };
 	const struct ext_inst *m;
 	const char *comment = NULL;
 	char names[NFT_USERDATA_MAXLEN / 2] = "";
@@ -541,14 +564,16 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
-		if (m->ext->linearize)
+		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
 		used = names_append(names, sizeof(names), used, m->ext->name, c.items - before);
 	}
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
-	lin_udata(nr, names, comment);
+	/* the reference keeps no userdata of its own: its blobs say it all */
+	if (!compat)
+		lin_udata(nr, names, comment);
 }
 
 /* Offer the items at the cursor to every extension of a kind. */

@@ -76,7 +76,8 @@ struct aset;
 struct aset_list;
 /* Append r's expressions (and userdata) to nr; anonymous sets the rule
  * looks up go to sets, to be sent before the rule. */
-void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets);
+void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets,
+			 bool compat);
 /* The same for a rule that needs no set (its sets are dropped). */
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr);
 /* Read nr back into r (family set by the caller); unclaimed expressions

@@ -414,7 +414,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, id);
 	queue_objects(v, r);
 	sets.next_id = v->next_set_id;
-	rule_linearize_sets(r, nr, &sets);
+	rule_linearize_sets(r, nr, &sets, v->h->compat);
 	v->next_set_id = sets.next_id;
 	/* the sets first: the rule refers to them by id */
 	for (i = 0; i < sets.n; i++)
