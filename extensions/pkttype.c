@@ -78,16 +78,16 @@ struct pkttype_blob {
 	int32_t pkttype, invert;
 };
 
-static bool pkttype_compat(const void *data, const struct rule *r, struct xt_out *out)
+static enum compat_res pkttype_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
 	const struct pkttype_data *d = data;
 	struct pkttype_blob b = { .pkttype = d->type, .invert = d->inv };
 
-	(void)r;
+	(void)c;
 	out->rev = 0;
 	out->len = sizeof(b);
 	memcpy(out->info, &b, sizeof(b));
-	return true;
+	return COMPAT_XT;
 }
 
 static bool pkttype_delinearize(struct delin_ctx *c, void *data)

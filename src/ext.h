@@ -17,6 +17,8 @@ struct nftnl_obj;
 
 enum ext_kind { EXT_MATCH, EXT_TARGET };
 
+enum compat_res { COMPAT_NATIVE, COMPAT_XT, COMPAT_DONE };
+
 /* Room for the largest xt info blob an extension writes. */
 #define XT_INFO_MAX 1024
 
@@ -91,12 +93,13 @@ struct extension {
 	 * this extension's. data is zeroed ext->size bytes. */
 	bool (*delinearize)(struct delin_ctx *ctx, void *data);
 
-	/* Optional: the reference's own layout for --compat. Fills out
-	 * (name preset to the extension's) and returns true when the
-	 * reference writes this instance as an xt blob; false when it
-	 * writes it natively (linearize is used then). Without it, the
-	 * reference's layout is the native one. */
-	bool (*compat)(const void *data, const struct rule *r, struct xt_out *out);
+	/* Optional: the reference's own layout for --compat. Either fills
+	 * out (name preset to the extension's) and returns COMPAT_XT, when
+	 * the reference writes this instance as an xt blob; or emits the
+	 * reference's native expressions through c and returns COMPAT_DONE;
+	 * or returns COMPAT_NATIVE when linearize writes what the reference
+	 * writes. Without it, the reference's layout is the native one. */
+	enum compat_res (*compat)(struct lin_ctx *c, const void *data, struct xt_out *out);
 
 	/* Optional: free or deep-copy what data points to. */
 	void (*destroy)(void *data);

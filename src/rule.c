@@ -364,24 +364,23 @@ static bool delin_base(struct rule *r, const struct item *it)
 
 /* ---- verdicts ---- */
 
-/* --compat: the reference's xt blob for extension instance m, when it
- * writes one; false when its layout is the native one. */
+/* --compat: the reference's layout for extension instance m; false
+ * when it is the native one linearize writes. */
 static bool lin_ext_compat(struct lin_ctx *c, const struct ext_inst *m, bool target)
 {
+	enum compat_res res;
 	struct xt_out *out;
-	bool done = false;
 
 	if (!c->compat || !m->ext->compat)
 		return false;
 	out = xmalloc(sizeof(*out));
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", m->ext->name);
-	if (m->ext->compat(m->data, c->rule, out)) {
+	res = m->ext->compat(c, m->data, out);
+	if (res == COMPAT_XT)
 		lin_xt(c, target, out->name, out->rev, out->info, out->len);
-		done = true;
-	}
 	free(out);
-	return done;
+	return res != COMPAT_NATIVE;
 }
 
 static void lin_target(struct lin_ctx *c, const struct rule *r)
