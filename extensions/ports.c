@@ -35,6 +35,22 @@ void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *p
 		lin_range(c, pr->inv, &lo, &hi, 2);
 }
 
+bool ports_pair_delinearize(const struct item *it, struct port_range *sp,
+			    struct port_range *dp)
+{
+	uint16_t v[2];
+
+	if (sp->set || dp->set || !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4) ||
+	    it->masked || it->len != 4 || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	memcpy(v, it->val, 4);
+	sp->lo = sp->hi = ntohs(v[0]);
+	dp->lo = dp->hi = ntohs(v[1]);
+	sp->inv = dp->inv = it->op == REL_NEQ;
+	sp->set = dp->set = true;
+	return true;
+}
+
 bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr)
 {
 	uint16_t lo, hi;

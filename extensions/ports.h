@@ -24,6 +24,11 @@ int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool 
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it. */
 bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr);
+/* Both ports in one 4-byte test at th+0, as the reference writes two
+ * single ports (a negated pair stands for both ports negated: that is
+ * how the reference reads its own layout back). */
+bool ports_pair_delinearize(const struct item *it, struct port_range *sp,
+			    struct port_range *dp);
 /* " spt:22", " dpts:1:1024", " spt:!ssh" */
 void ports_print(struct strbuf *out, const char *one, const char *many,
 		 const struct port_range *pr, const char *proto, bool numeric);

@@ -142,7 +142,8 @@ static void tcp_linearize(struct lin_ctx *c, const void *data)
 
 static bool tcp_claim(struct tcp_data *d, const struct item *it)
 {
-	if (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport))
+	if (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport) ||
+	    ports_pair_delinearize(it, &d->sport, &d->dport))
 		return true;
 	if (!d->has_flags && it->kind == ITEM_REL && it->sel.kind == SEL_PAYLOAD &&
 	    it->sel.base == NFT_PAYLOAD_TRANSPORT_HEADER && it->sel.offset == 13 &&

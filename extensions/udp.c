@@ -68,7 +68,8 @@ static bool udp_delinearize(struct delin_ctx *c, void *data)
 	if (it && it->kind == ITEM_STMT)
 		return udp_from_blob(c, d, it);
 	while ((it = delin_peek(c)) &&
-	       (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport))) {
+	       (ports_delinearize(it, 0, &d->sport) || ports_delinearize(it, 2, &d->dport) ||
+		ports_pair_delinearize(it, &d->sport, &d->dport))) {
 		c->pos++;
 		any = true;
 	}
