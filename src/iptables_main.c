@@ -62,6 +62,7 @@ static void print_help(const struct handle *h)
 	      "  --exact -x                    exact counter values\n"
 	      "  --line-numbers                print rule numbers when listing\n"
 	      "  --set-counters -c pkts bytes  set counters of a rule or policy\n"
+	      "  --compat                      write rules in iptables-nft's own layout\n"
 	      "  --wait -w [s], --wait-interval -W us, --modprobe cmd\n"
 	      "                                accepted; iptnft needs no lock\n"
 	      "  --version -V                  print the version\n", stdout);

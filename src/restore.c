@@ -420,7 +420,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 
 static void restore_usage(const char *prog)
 {
-	printf("Usage: %s [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [file]\n"
+	printf("Usage: %s [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [--compat] [file]\n"
 	       "  -c, --counters        restore counters\n"
 	       "  -v, --verbose         say what is done\n"
 	       "  -V, --version         print the version\n"
@@ -428,6 +428,7 @@ static void restore_usage(const char *prog)
 	       "  -h, --help            this text\n"
 	       "  -n, --noflush         keep what is there; a chain line flushes that chain\n"
 	       "  -T, --table TABLE     restore only this table\n"
+	       "      --compat          write rules in iptables-nft's own layout\n"
 	       "  -w, --wait [secs], -W, --wait-interval usecs, -M, --modprobe command\n"
 	       "                        accepted; iptnft needs no lock\n", prog);
 }
