@@ -64,31 +64,82 @@ static int bad_rule(struct handle *h)
 			 "Bad rule (does a matching rule exist in that chain?).");
 }
 
-static bool rules_equal(const struct rule *a, const struct rule *b)
+/* A rule given by specification (-C, -D), compared with the chain's
+ * rules the way the reference compares them: by what -S prints. The
+ * specification's text is made once, and rules that differ in what is
+ * cheap to see are never printed at all. */
+struct rule_spec {
+	const struct rule *r;
+	struct strbuf text;
+	bool have_text;
+};
+
+static void spec_init(struct rule_spec *s, const struct rule *r)
 {
-	struct strbuf sa, sb;
+	s->r = r;
+	sb_init(&s->text);
+	s->have_text = false;
+}
+
+static void spec_free(struct rule_spec *s)
+{
+	sb_free(&s->text);
+}
+
+/* False only when -S would print a and b differently: different
+ * interfaces, protocol, match list or jump target all show in the text. */
+static bool could_equal(const struct rule *a, const struct rule *b)
+{
+	const struct ext_inst *ma, *mb;
+	bool pa = a->has_proto && a->proto, pb = b->has_proto && b->proto;
+
+	if (strcmp(a->iniface, b->iniface) != 0 || strcmp(a->outiface, b->outiface) != 0 ||
+	    (a->iniface[0] && (a->inv & INV_IN) != (b->inv & INV_IN)) ||
+	    (a->outiface[0] && (a->inv & INV_OUT) != (b->inv & INV_OUT)))
+		return false;
+	if (pa != pb || (pa && (a->proto != b->proto || (a->inv & INV_PROTO) != (b->inv & INV_PROTO))))
+		return false;
+	for (ma = a->matches, mb = b->matches; ma && mb; ma = ma->next, mb = mb->next)
+		if (ma->ext != mb->ext)
+			return false;
+	if (ma || mb)
+		return false;
+	if ((a->verdict == VERDICT_JUMP || a->verdict == VERDICT_GOTO) &&
+	    a->verdict == b->verdict && strcmp(a->chain, b->chain) != 0)
+		return false;
+	return true;
+}
+
+static bool spec_equal(struct rule_spec *s, const struct rule *r)
+{
+	struct strbuf t;
 	bool eq;
 
-	if (a->unknown || b->unknown)
+	if (r->unknown || s->r->unknown || !could_equal(r, s->r))
 		return false;
-	sb_init(&sa);
-	sb_init(&sb);
-	print_rule_spec(&sa, a, false);
-	print_rule_spec(&sb, b, false);
-	eq = strcmp(sa.buf ? sa.buf : "", sb.buf ? sb.buf : "") == 0;
-	sb_free(&sa);
-	sb_free(&sb);
+	if (!s->have_text) {
+		print_rule_spec(&s->text, s->r, false);
+		s->have_text = true;
+	}
+	sb_init(&t);
+	print_rule_spec(&t, r, false);
+	eq = strcmp(t.buf ? t.buf : "", s->text.buf ? s->text.buf : "") == 0;
+	sb_free(&t);
 	return eq;
 }
 
 static int find_rule(const struct vchain *c, const struct rule *spec)
 {
+	struct rule_spec s;
 	unsigned i;
+	int found = -1;
 
-	for (i = 0; i < c->n; i++)
-		if (rules_equal(c->rules[i].r, spec))
-			return (int)i;
-	return -1;
+	spec_init(&s, spec);
+	for (i = 0; i < c->n && found < 0; i++)
+		if (spec_equal(&s, c->rules[i].r))
+			found = (int)i;
+	spec_free(&s);
+	return found;
 }
 
 /* The command's chain, existing; a missing built-in chain is created
@@ -121,7 +172,7 @@ static bool single_command(const struct view *v)
 
 static bool stop_at_equal(const struct rule *r, void *spec)
 {
-	return rules_equal(r, spec);
+	return spec_equal(spec, r);
 }
 
 /* The chain's rules: the first limit of them, or up to the first equal
@@ -130,15 +181,18 @@ static struct vchain *need_chain_rules_until(struct view *v, const char *name, u
 					     const struct rule *spec)
 {
 	struct vchain *c = need_chain(v, name, false);
+	struct rule_spec s;
 	int err;
 
 	if (!c)
 		return NULL;
-	if (single_command(v))
-		err = view_load_rules_until(v, c, limit, spec ? stop_at_equal : NULL,
-					    (void *)spec);
-	else
+	if (single_command(v)) {
+		spec_init(&s, spec);
+		err = view_load_rules_until(v, c, limit, spec ? stop_at_equal : NULL, &s);
+		spec_free(&s);
+	} else {
 		err = view_load_rules(v, c);
+	}
 	if (err < 0) {
 		kernel_error(v->h, err);
 		return NULL;
