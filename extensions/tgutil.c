@@ -16,11 +16,10 @@ bool tg_misplaced(const struct lin_ctx *c, const char *table, unsigned hooks)
 	const struct builtin_chain *bc;
 	const char *t, *chain;
 
-	if (!nftnl_rule_is_set(c->nr, NFTNL_RULE_TABLE) ||
-	    !nftnl_rule_is_set(c->nr, NFTNL_RULE_CHAIN))
+	if (!c->table || !c->chain)
 		return false;
-	t = nftnl_rule_get_str(c->nr, NFTNL_RULE_TABLE);
-	chain = nftnl_rule_get_str(c->nr, NFTNL_RULE_CHAIN);
+	t = c->table;
+	chain = c->chain;
 	if (table && strcmp(t, table) != 0)
 		return true;
 	bc = table_find_chain(table_find(t), chain);

@@ -1,7 +1,11 @@
 #include "expr.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
+#include <endian.h>
+#include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <stdlib.h>
@@ -38,154 +42,146 @@ static bool makes_item(const struct nftnl_expr *e)
 	return !is_other_load(e, name);
 }
 
+/*
+ * The emitters write the rule's expressions straight into the netlink
+ * message (inside NFTA_RULE_EXPRESSIONS), attribute by attribute as the
+ * kernel's UAPI defines them: no libnftnl objects per expression, which
+ * is most of what a large restore spends in user space.
+ */
+
+static struct nlattr *expr_begin(struct lin_ctx *c, const char *name, struct nlattr **data)
+{
+	struct nlattr *elem = mnl_attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+
+	mnl_attr_put_strz(c->nlh, NFTA_EXPR_NAME, name);
+	*data = mnl_attr_nest_start(c->nlh, NFTA_EXPR_DATA);
+	return elem;
+}
+
+static void expr_end(struct lin_ctx *c, struct nlattr *elem, struct nlattr *data)
+{
+	mnl_attr_nest_end(c->nlh, data);
+	mnl_attr_nest_end(c->nlh, elem);
+}
+
+static void put_be32(struct lin_ctx *c, uint16_t type, uint32_t v)
+{
+	mnl_attr_put_u32(c->nlh, type, htonl(v));
+}
+
+/* struct nft_data holding a value: a nest with NFTA_DATA_VALUE */
+static void put_value(struct lin_ctx *c, uint16_t type, const void *data, uint32_t len)
+{
+	struct nlattr *n = mnl_attr_nest_start(c->nlh, type);
+
+	mnl_attr_put(c->nlh, NFTA_DATA_VALUE, len, data);
+	mnl_attr_nest_end(c->nlh, n);
+}
+
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
+	struct nlattr *elem = mnl_attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+
 	if (makes_item(e))
 		c->items++;
-	nftnl_rule_add_expr(c->nr, e);
+	nftnl_expr_build_payload(c->nlh, e);
+	mnl_attr_nest_end(c->nlh, elem);
+	nftnl_expr_free(e);
 }
 
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
 	    uint32_t len)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc(target ? "target" : "match");
-	void *copy = xmalloc(len ? len : 1);
+	struct nlattr *data, *elem = expr_begin(c, target ? "target" : "match", &data);
 
-	memcpy(copy, info, len);
-	nftnl_expr_set_str(e, target ? NFTNL_EXPR_TG_NAME : NFTNL_EXPR_MT_NAME, name);
-	nftnl_expr_set_u32(e, target ? NFTNL_EXPR_TG_REV : NFTNL_EXPR_MT_REV, rev);
-	/* the expression takes ownership of the blob */
-	nftnl_expr_set(e, target ? NFTNL_EXPR_TG_INFO : NFTNL_EXPR_MT_INFO, copy, len);
+	/* NFTA_MATCH_* and NFTA_TARGET_* share their numbers */
+	mnl_attr_put_strz(c->nlh, target ? NFTA_TARGET_NAME : NFTA_MATCH_NAME, name);
+	put_be32(c, target ? NFTA_TARGET_REV : NFTA_MATCH_REV, rev);
+	mnl_attr_put(c->nlh, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
+	expr_end(c, elem, data);
 	c->items++;
-	nftnl_rule_add_expr(c->nr, e);
-}
-
-/* The emitters below know what they add; no need to ask by name. */
-static void add_load(struct lin_ctx *c, struct nftnl_expr *e)
-{
-	nftnl_rule_add_expr(c->nr, e);
-}
-
-static void add_item(struct lin_ctx *c, struct nftnl_expr *e)
-{
-	c->items++;
-	nftnl_rule_add_expr(c->nr, e);
-}
-
-static struct nftnl_expr *expr_new(const char *name)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc(name);
-
-	if (!e)
-		abort();
-	return e;
 }
 
 struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_len,
 			     bool interval, bool inv)
 {
 	struct aset *s = aset_list_add(c->sets, key_type, key_len, interval);
-	struct nftnl_expr *e = expr_new("lookup");
+	struct nlattr *data, *elem = expr_begin(c, "lookup", &data);
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_str(e, NFTNL_EXPR_LOOKUP_SET, s->name);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_SET_ID, s->id);
+	mnl_attr_put_strz(c->nlh, NFTA_LOOKUP_SET, s->name);
+	put_be32(c, NFTA_LOOKUP_SREG, NFT_REG_1);
+	put_be32(c, NFTA_LOOKUP_SET_ID, s->id);
 	if (inv)
-		nftnl_expr_set_u32(e, NFTNL_EXPR_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
-	add_item(c, e);
+		put_be32(c, NFTA_LOOKUP_FLAGS, NFT_LOOKUP_F_INV);
+	expr_end(c, elem, data);
+	c->items++;
 	return s;
 }
 
 void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len)
 {
-	struct nftnl_expr *e = expr_new("payload");
+	struct nlattr *data, *elem = expr_begin(c, "payload", &data);
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
-	add_load(c, e);
+	put_be32(c, NFTA_PAYLOAD_DREG, NFT_REG_1);
+	put_be32(c, NFTA_PAYLOAD_BASE, base);
+	put_be32(c, NFTA_PAYLOAD_OFFSET, off);
+	put_be32(c, NFTA_PAYLOAD_LEN, len);
+	expr_end(c, elem, data);
 }
 
 void lin_meta(struct lin_ctx *c, uint32_t key)
 {
-	struct nftnl_expr *e = expr_new("meta");
+	struct nlattr *data, *elem = expr_begin(c, "meta", &data);
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	add_load(c, e);
+	put_be32(c, NFTA_META_KEY, key);
+	put_be32(c, NFTA_META_DREG, NFT_REG_1);
+	expr_end(c, elem, data);
+}
+
+static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg)
+{
+	struct nlattr *data, *elem = expr_begin(c, "ct", &data);
+
+	put_be32(c, NFTA_CT_KEY, key);
+	put_be32(c, NFTA_CT_DREG, reg);
+	if (dir >= 0)
+		mnl_attr_put_u8(c->nlh, NFTA_CT_DIRECTION, (uint8_t)dir);
+	expr_end(c, elem, data);
 }
 
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
 {
-	struct nftnl_expr *e = expr_new("ct");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	if (dir >= 0)
-		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, (uint8_t)dir);
-	add_load(c, e);
+	lin_ct_dir_to(c, key, dir, NFT_REG_1);
 }
 
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
 {
-	struct nftnl_expr *e = expr_new("ct");
+	lin_ct_dir_to(c, key, -1, reg);
+}
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, reg);
-	add_load(c, e);
+static void lin_bitwise_to(struct lin_ctx *c, uint32_t reg, const void *mask, const void *xor,
+			   uint32_t len)
+{
+	struct nlattr *data, *elem = expr_begin(c, "bitwise", &data);
+	uint8_t zero[16] = { 0 };
+
+	put_be32(c, NFTA_BITWISE_SREG, reg);
+	put_be32(c, NFTA_BITWISE_DREG, reg);
+	put_be32(c, NFTA_BITWISE_OP, NFT_BITWISE_BOOL);
+	put_be32(c, NFTA_BITWISE_LEN, len);
+	put_value(c, NFTA_BITWISE_MASK, mask, len);
+	put_value(c, NFTA_BITWISE_XOR, xor ? xor : zero, len);
+	expr_end(c, elem, data);
 }
 
 void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len)
 {
-	struct nftnl_expr *e = expr_new("bitwise");
-	uint8_t zero[16] = { 0 };
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, reg);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, reg);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, zero, len);
-	add_load(c, e);
-}
-
-void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
-		 uint32_t len)
-{
-	struct nftnl_expr *e = expr_new("cmp");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, reg);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	add_item(c, e);
-}
-
-void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
-{
-	struct nftnl_expr *e = expr_new("exthdr");
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 0);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	add_load(c, e);
+	lin_bitwise_to(c, reg, mask, NULL, len);
 }
 
 void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len)
 {
-	struct nftnl_expr *e = expr_new("bitwise");
-	uint8_t zero[16] = { 0 };
-
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_OP, NFT_BITWISE_BOOL);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, len);
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, len);
-	nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor ? xor : zero, len);
-	add_load(c, e);
+	lin_bitwise_to(c, NFT_REG_1, mask, xor, len);
 }
 
 static uint32_t nft_cmp_op(enum cmp_op_kind op)
@@ -200,45 +196,73 @@ static uint32_t nft_cmp_op(enum cmp_op_kind op)
 	}
 }
 
+void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
+		 uint32_t len)
+{
+	struct nlattr *d, *elem = expr_begin(c, "cmp", &d);
+
+	put_be32(c, NFTA_CMP_SREG, reg);
+	put_be32(c, NFTA_CMP_OP, nft_cmp_op(op));
+	put_value(c, NFTA_CMP_DATA, data, len);
+	expr_end(c, elem, d);
+	c->items++;
+}
+
 void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t len)
 {
-	struct nftnl_expr *e = expr_new("cmp");
+	lin_cmp_reg(c, NFT_REG_1, op, data, len);
+}
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, nft_cmp_op(op));
-	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
-	add_item(c, e);
+void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
+{
+	struct nlattr *data, *elem = expr_begin(c, "exthdr", &data);
+
+	put_be32(c, NFTA_EXTHDR_DREG, NFT_REG_1);
+	mnl_attr_put_u8(c->nlh, NFTA_EXTHDR_TYPE, type);
+	put_be32(c, NFTA_EXTHDR_OFFSET, 0);
+	put_be32(c, NFTA_EXTHDR_LEN, 1);
+	put_be32(c, NFTA_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
+	put_be32(c, NFTA_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
+	expr_end(c, elem, data);
 }
 
 void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len)
 {
-	struct nftnl_expr *e = expr_new("range");
+	struct nlattr *data, *elem = expr_begin(c, "range", &data);
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_RANGE_OP, inv ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
-	nftnl_expr_set(e, NFTNL_EXPR_RANGE_FROM_DATA, lo, len);
-	nftnl_expr_set(e, NFTNL_EXPR_RANGE_TO_DATA, hi, len);
-	add_item(c, e);
+	put_be32(c, NFTA_RANGE_SREG, NFT_REG_1);
+	put_be32(c, NFTA_RANGE_OP, inv ? NFT_RANGE_NEQ : NFT_RANGE_EQ);
+	put_value(c, NFTA_RANGE_FROM_DATA, lo, len);
+	put_value(c, NFTA_RANGE_TO_DATA, hi, len);
+	expr_end(c, elem, data);
+	c->items++;
 }
 
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
 {
-	struct nftnl_expr *e = expr_new("counter");
+	struct nlattr *data, *elem = expr_begin(c, "counter", &data);
 
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, pkts);
-	nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, bytes);
-	add_item(c, e);
+	mnl_attr_put_u64(c->nlh, NFTA_COUNTER_BYTES, htobe64(bytes));
+	mnl_attr_put_u64(c->nlh, NFTA_COUNTER_PACKETS, htobe64(pkts));
+	expr_end(c, elem, data);
+	c->items++;
 }
 
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
 {
-	struct nftnl_expr *e = expr_new("immediate");
+	struct nlattr *data, *elem = expr_begin(c, "immediate", &data);
+	struct nlattr *imm, *v;
 
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, (uint32_t)verdict);
+	put_be32(c, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
+	imm = mnl_attr_nest_start(c->nlh, NFTA_IMMEDIATE_DATA);
+	v = mnl_attr_nest_start(c->nlh, NFTA_DATA_VERDICT);
+	put_be32(c, NFTA_VERDICT_CODE, (uint32_t)verdict);
 	if (chain)
-		nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, chain);
-	add_item(c, e);
+		mnl_attr_put_strz(c->nlh, NFTA_VERDICT_CHAIN, chain);
+	mnl_attr_nest_end(c->nlh, v);
+	mnl_attr_nest_end(c->nlh, imm);
+	expr_end(c, elem, data);
+	c->items++;
 }
 
 /* ---- reading ---- */

@@ -25,8 +25,11 @@ struct rule;
 struct aset;
 struct aset_list;
 
+struct nlmsghdr;
+
 struct lin_ctx {
-	struct nftnl_rule *nr;
+	struct nlmsghdr *nlh;	/* the expressions are written into it */
+	const char *table, *chain;	/* where the rule goes, when known */
 	const struct rule *rule;
 	uint8_t family;
 	unsigned items;		/* expressions so far that read back as an item */

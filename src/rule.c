@@ -19,7 +19,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <libmnl/libmnl.h>
 #include <libnftnl/udata.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,22 +439,30 @@ static bool delin_verdict(struct rule *r, const struct item *it)
 
 /* ---- userdata ---- */
 
-static void lin_udata(struct nftnl_rule *nr, const char *names, const char *comment)
+/* One TLV of rule userdata (type, length, value), if it fits. */
+static size_t udata_put(uint8_t *buf, size_t used, uint8_t type, const char *s)
 {
-	struct nftnl_udata_buf *buf;
+	size_t len = strlen(s) + 1;
 
-	if (!names[0] && !comment)
-		return;
-	buf = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
-	if (!buf)
-		abort();
+	if (len > UINT8_MAX || used + 2 + len > NFT_USERDATA_MAXLEN)
+		return used;
+	buf[used] = type;
+	buf[used + 1] = (uint8_t)len;
+	memcpy(buf + used + 2, s, len);
+	return used + 2 + len;
+}
+
+static void lin_udata(struct nlmsghdr *nlh, const char *names, const char *comment)
+{
+	uint8_t buf[NFT_USERDATA_MAXLEN];
+	size_t used = 0;
+
 	if (comment)
-		nftnl_udata_put_strz(buf, UDATA_COMMENT, comment);
+		used = udata_put(buf, used, UDATA_COMMENT, comment);
 	if (names[0])
-		nftnl_udata_put_strz(buf, UDATA_IPTNFT_MATCHES, names);
-	nftnl_rule_set_data(nr, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(buf),
-			    nftnl_udata_buf_len(buf));
-	nftnl_udata_buf_free(buf);
+		used = udata_put(buf, used, UDATA_IPTNFT_MATCHES, names);
+	if (used)
+		mnl_attr_put(nlh, NFTA_RULE_USERDATA, used, buf);
 }
 
 struct udata_seen {
@@ -535,20 +545,33 @@ static size_t names_append(char *buf, size_t size, size_t used, const char *name
 void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 {
 	struct aset_list sets = { 0 };
+	const char *table = nftnl_rule_is_set(nr, NFTNL_RULE_TABLE) ?
+			    nftnl_rule_get_str(nr, NFTNL_RULE_TABLE) : NULL;
+	const char *chain = nftnl_rule_is_set(nr, NFTNL_RULE_CHAIN) ?
+			    nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN) : NULL;
+	/* zeroed: libmnl leaves attribute padding as it finds it */
+	char *buf = xzalloc(RULE_MSG_MAX);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 
-	rule_linearize_sets(r, nr, &sets, false);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
+	rule_linearize_msg(r, nlh, &sets, false, table, chain);
+	if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+		abort();
+	free(buf);
 	aset_list_clear(&sets);
 }
 
-void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct aset_list *sets,
-			 bool compat)
+void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
+			bool compat, const char *table, const char *chain)
 {
-	struct lin_ctx c = { .nr = nr, .rule = r, .family = r->family, .sets = sets,
-			     .compat = compat };
+	struct lin_ctx c = { .nlh = nlh, .rule = r, .family = r->family, .sets = sets,
+			     .compat = compat, .table = table, .chain = chain };
 	const struct ext_inst *m;
 	const char *comment = NULL;
 	char names[NFT_USERDATA_MAXLEN / 2] = "";
 	size_t used = 0;
+	struct nlattr *exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 
 	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
 	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
@@ -570,9 +593,10 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 	}
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
+	mnl_attr_nest_end(nlh, exprs);
 	/* the reference keeps no userdata of its own: its blobs say it all */
 	if (!compat)
-		lin_udata(nr, names, comment);
+		lin_udata(nlh, names, comment);
 }
 
 /* Offer the items at the cursor to every extension of a kind. */

@@ -1,6 +1,11 @@
 #include "view.h"
 
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nf_tables.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/object.h>
 #include <libnftnl/rule.h>
@@ -47,6 +52,7 @@ void view_free(struct view *v)
 	free(v->chains);
 	free(v->hash);
 	aset_cache_clear(&v->sets);
+	free(v->scratch);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -364,12 +370,12 @@ static void vrules_insert(struct vchain *c, unsigned pos, struct vrule *vr)
 }
 
 /* Fill nr's position: before (or after) the rule at idx. */
-static void set_position(struct nftnl_rule *nr, const struct vrule *ref)
+static void put_position(struct nlmsghdr *nlh, const struct vrule *ref)
 {
 	if (ref->handle)
-		nftnl_rule_set_u64(nr, NFTNL_RULE_POSITION, ref->handle);
+		mnl_attr_put_u64(nlh, NFTA_RULE_POSITION, htobe64(ref->handle));
 	else
-		nftnl_rule_set_u32(nr, NFTNL_RULE_POSITION_ID, ref->id);
+		mnl_attr_put_u32(nlh, NFTA_RULE_POSITION_ID, htonl(ref->id));
 }
 
 /* Objects the rule's extensions refer to by name (a CT target's ct
@@ -398,32 +404,47 @@ static void queue_objects(struct view *v, const struct rule *r)
 static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
-	struct nftnl_rule *nr = nftnl_rule_alloc();
 	struct aset_list sets = { 0 };
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh, *tmp;
+	uint32_t len;
 	unsigned i;
 
-	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, v->family);
-	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, v->table);
-	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, c->ci.name);
-	if (replace)
-		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, replace);
-	else if (ref)
-		set_position(nr, ref);
-	if (id)
-		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, id);
+	/* the expressions first, in a scratch message: the anonymous sets
+	 * they look up must go into the batch before the rule */
+	/* kept zeroed between rules: libmnl leaves attribute padding as it
+	 * finds it, and the message should not carry old bytes */
+	if (!v->scratch)
+		v->scratch = xzalloc(RULE_MSG_MAX);
+	tmp = mnl_nlmsg_put_header(v->scratch);
+	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
 	queue_objects(v, r);
 	sets.next_id = v->next_set_id;
-	rule_linearize_sets(r, nr, &sets, v->h->compat);
+	rule_linearize_msg(r, tmp, &sets, v->h->compat, v->table, c->ci.name);
 	v->next_set_id = sets.next_id;
-	/* the sets first: the rule refers to them by id */
 	for (i = 0; i < sets.n; i++)
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
 	aset_list_clear(&sets);
+
 	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
-	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
+	if (replace)
+		mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(replace));
+	else if (ref)
+		put_position(nlh, ref);
+	if (id)
+		mnl_attr_put_u32(nlh, NFTA_RULE_ID, htonl(id));
+	len = tmp->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
+	/* a batch page has one page of room past its end for the last message */
+	if (nlh->nlmsg_len + len > MNL_SOCKET_BUFFER_SIZE) {
+		fprintf(stderr, "iptnft: rule too large for one netlink message\n");
+		abort();
+	}
+	memcpy(mnl_nlmsg_get_payload_tail(nlh),
+	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
+	nlh->nlmsg_len += len;
+	memset(v->scratch, 0, tmp->nlmsg_len);
 	batch_done(v->b);
-	nftnl_rule_free(nr);
 }
 
 void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,

@@ -56,6 +56,7 @@ struct view {
 	bool track_rules;
 	/* the error just set is one the reference finds only at COMMIT */
 	bool error_at_commit;
+	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);

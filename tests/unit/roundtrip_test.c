@@ -912,11 +912,20 @@ static void test_deterministic(bool reread)
 /* -p tcp [log] counter accept, read back through netlink. */
 static bool unknown_after(bool with_log, bool *unknown)
 {
-	struct nftnl_rule *nr = nftnl_rule_for("INPUT"), *back;
-	struct lin_ctx c = { .nr = nr, .family = NFPROTO_IPV4 };
+	static union {
+		struct nlmsghdr align;
+		char buf[1 << 12];
+	} mb;
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(mb.buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, 0, 1);
+	struct lin_ctx c = { .nlh = nlh, .family = NFPROTO_IPV4 };
+	struct nftnl_rule *back;
+	struct nlattr *exprs;
 	struct rule *r;
 	uint8_t tcp = 6;
 
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, TABLE);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "INPUT");
+	exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 	lin_meta(&c, NFT_META_L4PROTO);
 	lin_cmp(&c, REL_EQ, &tcp, 1);
 	if (with_log) {
@@ -929,10 +938,14 @@ static bool unknown_after(bool with_log, bool *unknown)
 	}
 	lin_counter(&c, 0, 0);
 	lin_verdict(&c, NF_ACCEPT, NULL);
-	back = through_netlink(nr);
-	nftnl_rule_free(nr);
+	mnl_attr_nest_end(nlh, exprs);
+	back = nftnl_rule_alloc();
 	if (!back)
+		abort();
+	if (nftnl_rule_nlmsg_parse(nlh, back) < 0) {
+		nftnl_rule_free(back);
 		return false;
+	}
 	r = rule_new(NFPROTO_IPV4);
 	rule_delinearize(back, r);
 	*unknown = r->unknown;

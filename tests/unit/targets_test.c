@@ -90,73 +90,96 @@ static void check(const char *name, struct nftnl_rule *nr, const char *want)
 	nftnl_rule_free(nr);
 }
 
+/* The message the rule under construction is written into. */
+static struct {
+	union {
+		struct nlmsghdr align;
+		char buf[1 << 12];
+	} m;
+	struct nlattr *exprs;
+} building;
+
 /* A rule "[-p tcp] counter" ready for the target's expressions. */
-static struct nftnl_rule *rule_start(struct lin_ctx *c, bool tcp)
+static void rule_start(struct lin_ctx *c, bool tcp)
 {
-	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
 	uint8_t six = 6;
 
-	if (!nr)
-		abort();
-	nftnl_rule_set_str(nr, NFTNL_RULE_TABLE, "filter");
-	nftnl_rule_set_str(nr, NFTNL_RULE_CHAIN, "INPUT");
-	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
+	/* zeroed: libmnl leaves attribute padding as it finds it */
+	memset(&building, 0, sizeof(building));
+	nlh = nftnl_nlmsg_build_hdr(building.m.buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, 0, 1);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, "filter");
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "INPUT");
+	building.exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 	memset(c, 0, sizeof(*c));
-	c->nr = nr;
+	c->nlh = nlh;
+	c->table = "filter";
+	c->chain = "INPUT";
 	c->family = NFPROTO_IPV4;
 	if (tcp) {
 		lin_meta(c, NFT_META_L4PROTO);
 		lin_cmp(c, REL_EQ, &six, 1);
 	}
 	lin_counter(c, 0, 0);
+}
+
+/* The rule written since rule_start, as libnftnl reads it. */
+static struct nftnl_rule *rule_finish(struct lin_ctx *c)
+{
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+
+	mnl_attr_nest_end(c->nlh, building.exprs);
+	if (!nr || nftnl_rule_nlmsg_parse(c->nlh, nr) < 0)
+		abort();
+	nftnl_rule_set_u32(nr, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
 	return nr;
 }
 
 static struct nftnl_rule *queue_rule(uint16_t num, uint16_t total, uint16_t flags)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, false);
 	struct nftnl_expr *e = expr("queue");
 
+	rule_start(&c, false);
 	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, num);
 	if (total)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, total);
 	if (flags)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, flags);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 static struct nftnl_rule *reject_rule(uint32_t type, uint8_t code)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, false);
 	struct nftnl_expr *e = expr("reject");
 
+	rule_start(&c, false);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, type);
 	nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, code);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 static struct nftnl_rule *log_rule(uint32_t level)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, false);
 	struct nftnl_expr *e = expr("log");
 
+	rule_start(&c, false);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, level);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 static struct nftnl_rule *nat_rule(uint32_t flags)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, false);
 	struct nftnl_expr *e = expr("nat");
 	uint8_t addr[4] = { 192, 0, 2, 1 };
 
+	rule_start(&c, false);
 	imm(&c, NFT_REG_1, addr, 4);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_SNAT);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
@@ -164,16 +187,16 @@ static struct nftnl_rule *nat_rule(uint32_t flags)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MAX, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, flags);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 static struct nftnl_rule *helper_rule(const char *name)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, true);
 	struct nftnl_expr *e;
 	uint16_t zone = 0;
 
+	rule_start(&c, true);
 	imm(&c, NFT_REG_1, &zone, 2);
 	e = expr("ct");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_ZONE);
@@ -183,16 +206,16 @@ static struct nftnl_rule *helper_rule(const char *name)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
 	nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 static struct nftnl_rule *mss_rule(uint8_t type, uint16_t mss)
 {
 	struct lin_ctx c;
-	struct nftnl_rule *nr = rule_start(&c, true);
 	struct nftnl_expr *e = expr("exthdr");
 	uint16_t be = htons(mss);
 
+	rule_start(&c, true);
 	imm(&c, NFT_REG_1, &be, 2);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
 	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
@@ -200,7 +223,7 @@ static struct nftnl_rule *mss_rule(uint8_t type, uint16_t mss)
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
 	lin_add(&c, e);
-	return nr;
+	return rule_finish(&c);
 }
 
 /* -j QUEUE written without a kernel: the native queue 0 it stands for */
