@@ -6,7 +6,9 @@
  *
  * The kernel allows 256 bytes of userdata per rule, shared with the list
  * of matches iptnft keeps there, so a comment near the reference's 255
- * characters may not fit: check() refuses it rather than cut it.
+ * characters may not fit, nor a second comment: check() refuses them
+ * rather than cut or drop one. Under --compat each comment is its own
+ * blob, so both are fine there.
  */
 #include <ctype.h>
 #include <linux/netfilter/x_tables.h>
@@ -69,6 +71,8 @@ static int comment_check(struct parse_ctx *ctx, void *data, unsigned seen)
 
 	if (!seen)
 		return xt_err_mandatory(ctx->err, "comment", "comment");
+	if (ctx->compat)
+		return 0;
 	for (m = ctx->rule->matches; m; m = m->next)
 		if (m->ext == &ext_comment)
 			count++;

@@ -11,8 +11,8 @@
  *
  * nf_tables cannot combine two registers, so --save-mark with a ctmask
  * and --restore-mark with an nfmask other than all ones have no native
- * form; check() refuses them. The reference writes both targets as xt
- * blobs, read below, and so does --compat.
+ * form; check() refuses them but under --compat. The reference writes
+ * both targets as xt blobs, read below, and so does --compat.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -398,6 +398,8 @@ static int connmark_target_check(struct parse_ctx *ctx, void *data, unsigned see
 		return err_param(ctx->err, "CONNMARK target: No operation specified");
 	if (xt_check_excl(ctx->err, "CONNMARK", xmark_excl, ARRAY_SIZE(xmark_excl), seen) < 0)
 		return -1;
+	if (ctx->compat)
+		return 0;
 	if (d->mode == CM_SAVE && d->mask != UINT32_MAX)
 		return err_param(ctx->err, "CONNMARK: --save-mark with a --ctmask or --mask other than 0xffffffff has no native nf_tables form");
 	if (d->mode == CM_RESTORE && d->nfmask != UINT32_MAX)

@@ -9,8 +9,9 @@
  * The write covers two bytes because the checksum update works on whole
  * 16-bit words; nft writes `ip ttl set N` the same way. --ttl-dec and
  * --ttl-inc would need arithmetic, which nf_tables does not have: they are
- * refused (check) and only read back from the reference's xt blob. The
- * reference writes both as xt blobs (read below), and so does --compat.
+ * refused (check) but under --compat, and otherwise only read back from
+ * the reference's xt blob. The reference writes both as xt blobs (read
+ * below), and so does --compat.
  */
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
@@ -237,7 +238,7 @@ static int ttl_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 		return -1;
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
-	if (d->mode != TTL_SET)
+	if (d->mode != TTL_SET && !ctx->compat)
 		return err_param(ctx->err, "TTL: --ttl-dec and --ttl-inc have no native nf_tables form; use --ttl-set");
 	return 0;
 }

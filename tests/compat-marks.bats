@@ -5,6 +5,8 @@
 # reference writes for the same command line. The reference lists them
 # (-S, -L -n -v) as it lists its own, iptnft reads them back alike, and
 # nft shows the same expressions (xt blobs where the reference uses them).
+# Also the forms only --compat can write: comments over 238 characters,
+# two comments in one rule, CONNMARK partial masks, TTL --ttl-inc/--ttl-dec.
 
 load helpers
 
@@ -84,6 +86,29 @@ same_layout() {
 	assert_output --partial "[ match name comment rev 0 ]"
 	same_as_ref filter
 	same_layout
+}
+
+@test "compat: comments of 255 characters and two comments in one rule" {
+	local long
+	long=$(printf 'y%.0s' $(seq 255))
+	both filter "-A INPUT -m comment --comment $long -j ACCEPT" \
+		"-A INPUT -i eth0 -p udp --dport 53 -m comment --comment $long" \
+		"-A INPUT -m comment --comment one -m mark --mark 2 -m comment --comment 'and two'" \
+		"-A INPUT -m comment --comment ${long}zzz"
+	same_as_ref filter
+	same_layout
+	# check and delete by specification
+	run ipt --compat -D INPUT -m comment --comment "$long" -j ACCEPT
+	assert_success
+	run ipt --compat -C INPUT -m comment --comment one -m mark --mark 2 -m comment --comment "and two"
+	assert_success
+	# without --compat they are still refused
+	run ipt -A INPUT -m comment --comment "$long"
+	assert_equal "$status" 2
+	assert_output --partial "comment too long"
+	run ipt -A INPUT -m comment --comment a -m comment --comment b
+	assert_equal "$status" 2
+	assert_output --partial "only one comment per rule is supported"
 }
 
 @test "compat: mark match stays native, as the reference writes it" {
@@ -166,6 +191,21 @@ same_layout() {
 	same_layout
 }
 
+@test "compat: CONNMARK --save-mark and --restore-mark with partial masks" {
+	both mangle "-A POSTROUTING -j CONNMARK --save-mark --nfmask 0xf --ctmask 0xff" \
+		"-A PREROUTING -j CONNMARK --restore-mark --mask 0xff" \
+		"-A PREROUTING -j CONNMARK --restore-mark --ctmask 0x3 --nfmask 0x30" \
+		"-A OUTPUT -j CONNMARK --save-mark --mask 0x1"
+	same_as_ref mangle
+	same_layout
+	run ipt --compat -t mangle -D PREROUTING -j CONNMARK --restore-mark --mask 0xff
+	assert_success
+	# without --compat they are still refused
+	run ipt -t mangle -A PREROUTING -j CONNMARK --restore-mark --mask 0xff
+	assert_equal "$status" 2
+	assert_output --partial "has no native nf_tables form"
+}
+
 @test "compat: TTL --ttl-set is an xt TTL target" {
 	both mangle "-A PREROUTING -j TTL --ttl-set 64" "-A OUTPUT -p tcp -j TTL --ttl-set 0" \
 		"-A FORWARD -j TTL --ttl-set 255"
@@ -173,6 +213,19 @@ same_layout() {
 	assert_output --partial "[ target name TTL rev 0 ]"
 	same_as_ref mangle
 	same_layout
+}
+
+@test "compat: TTL --ttl-inc and --ttl-dec" {
+	both mangle "-A PREROUTING -j TTL --ttl-inc 2" "-A OUTPUT -p tcp -j TTL --ttl-dec 1" \
+		"-A FORWARD -j TTL --ttl-dec 255" "-A POSTROUTING -j TTL --ttl-inc 1"
+	same_as_ref mangle
+	same_layout
+	run ipt --compat -t mangle -C PREROUTING -j TTL --ttl-inc 2
+	assert_success
+	# without --compat they are still refused
+	run ipt -t mangle -A PREROUTING -j TTL --ttl-inc 2
+	assert_equal "$status" 2
+	assert_output --partial "have no native nf_tables form"
 }
 
 @test "compat: DSCP and TOS are xt targets" {
@@ -225,4 +278,27 @@ COMMIT
 	assert_success
 	same_as_ref mangle
 	same_layout
+}
+
+@test "compat: iptables-restore --compat takes the forms with no native expression" {
+	local long rules
+	long=$(printf 'w%.0s' $(seq 250))
+	rules="*mangle
+-A PREROUTING -m connmark --mark 1/1 -m comment --comment \"$long\" -j CONNMARK --save-mark --mask 0xff
+-A PREROUTING -m length --length 40:60 -m comment --comment a -m comment --comment b -j TTL --ttl-inc 1
+-A OUTPUT -j TTL --ttl-dec 3
+COMMIT
+"
+	run ip netns exec "$NS_REF" "$REF_RESTORE" <<<"$rules"
+	assert_success
+	run ip netns exec "$NS" "$IPT_BIN/iptables-restore" --compat <<<"$rules"
+	assert_success
+	same_as_ref mangle
+	same_layout
+	# without it they are refused and nothing is written
+	ns nft flush ruleset
+	run ip netns exec "$NS" "$IPT_BIN/iptables-restore" <<<"$rules"
+	assert_failure
+	run ns nft list ruleset
+	assert_output ""
 }
