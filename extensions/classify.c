@@ -5,11 +5,12 @@
  * The kernel's xt target only runs on the output side (OUTPUT, FORWARD,
  * POSTROUTING), in any table; check() refuses the other built-in chains
  * as the kernel refuses them to the reference, which writes an xt blob
- * (read below).
+ * (read below), as --compat does.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +91,17 @@ static void classify_linearize(struct lin_ctx *c, const void *data)
  *   | priority (u32): major | minor |
  *   +-------------------------------+
  */
+static enum compat_res classify_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct classify_data *d = data;
+
+	(void)c;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(d->priority));
+	memcpy(out->info, &d->priority, sizeof(d->priority));
+	return COMPAT_XT;
+}
+
 static bool classify_delinearize(struct delin_ctx *c, void *data)
 {
 	struct classify_data *d = data;
@@ -141,6 +153,7 @@ const struct extension ext_CLASSIFY = {
 	.parse = classify_parse,
 	.check = classify_check,
 	.linearize = classify_linearize,
+	.compat = classify_compat,
 	.delinearize = classify_delinearize,
 	.print = classify_print,
 	.save = classify_save,

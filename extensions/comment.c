@@ -2,13 +2,16 @@
  * its own. The text is the rule's userdata comment, the one nft shows as
  * comment "TEXT"; the core writes it from comment() and gives it back
  * through from_comment(). The reference writes an xt comment blob
- * instead, read below.
+ * instead, read below, and so does --compat.
  *
  * The kernel allows 256 bytes of userdata per rule, shared with the list
  * of matches iptnft keeps there, so a comment near the reference's 255
- * characters may not fit: check() refuses it rather than cut it.
+ * characters may not fit, nor a second comment: check() refuses them
+ * rather than cut or drop one. Under --compat each comment is its own
+ * blob, so both are fine there.
  */
 #include <ctype.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +71,8 @@ static int comment_check(struct parse_ctx *ctx, void *data, unsigned seen)
 
 	if (!seen)
 		return xt_err_mandatory(ctx->err, "comment", "comment");
+	if (ctx->compat)
+		return 0;
 	for (m = ctx->rule->matches; m; m = m->next)
 		if (m->ext == &ext_comment)
 			count++;
@@ -100,6 +105,17 @@ static void comment_from_comment(void *data, const char *comment)
  *   | comment: NUL-terminated text, 255 characters max   |
  *   +---------------------------------------------------+
  */
+static enum compat_res comment_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct comment_data *d = data;
+
+	(void)c;
+	out->rev = 0;
+	out->len = XT_ALIGN(COMMENT_MAX + 1);
+	memcpy(out->info, d->text, strlen(d->text));
+	return COMPAT_XT;
+}
+
 static bool comment_delinearize(struct delin_ctx *c, void *data)
 {
 	const char *blob = xt_blob(delin_peek(c), false, "comment", 0, COMMENT_MAX + 1);
@@ -157,6 +173,7 @@ const struct extension ext_comment = {
 	.opts = comment_opts,
 	.parse = comment_parse,
 	.check = comment_check,
+	.compat = comment_compat,
 	.delinearize = comment_delinearize,
 	.comment = comment_comment,
 	.from_comment = comment_from_comment,

@@ -16,11 +16,12 @@
  * apart by the rule's list of matches; on a rule someone else wrote, and
  * for the targets, the DSCP form (mask 0xfc, low bits clear) reads as
  * dscp / DSCP, anything else as tos / TOS. The reference writes all four
- * as xt blobs, read below.
+ * as xt blobs, read below, and so does --compat.
  */
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -223,6 +224,15 @@ static bool tc_write_item(const struct delin_ctx *c, const struct item *it, uint
 	return true;
 }
 
+/* --compat: one of the four blobs pictured below, n bytes at b. */
+static enum compat_res blob_out(struct xt_out *out, uint32_t rev, const uint8_t *b, size_t n)
+{
+	out->rev = rev;
+	out->len = XT_ALIGN(n);
+	memcpy(out->info, b, n);
+	return COMPAT_XT;
+}
+
 /* ---- -m dscp ---- */
 
 struct dscp_data {
@@ -291,6 +301,15 @@ static bool is_dscp_form(uint8_t value, uint8_t mask)
  *         | mask | value | invert |          | dscp |
  *         +------+-------+--------+          +------+
  */
+static enum compat_res dscp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct dscp_data *d = data;
+	const uint8_t b[2] = { d->dscp, d->inv };
+
+	(void)c;
+	return blob_out(out, 0, b, sizeof(b));
+}
+
 static bool dscp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct dscp_data *d = data;
@@ -340,6 +359,7 @@ const struct extension ext_dscp = {
 	.parse = dscp_parse,
 	.check = dscp_check,
 	.linearize = dscp_linearize,
+	.compat = dscp_compat,
 	.delinearize = dscp_delinearize,
 	.print = dscp_print,
 	.save = dscp_save,
@@ -379,6 +399,15 @@ static void tos_linearize(struct lin_ctx *c, const void *data)
 	const struct tos_data *d = data;
 
 	lin_tc_test(c, d->value, d->mask, d->inv);
+}
+
+static enum compat_res tos_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct tos_data *d = data;
+	const uint8_t b[3] = { d->mask, d->value, d->inv };
+
+	(void)c;
+	return blob_out(out, 1, b, sizeof(b));
 }
 
 static bool tos_delinearize(struct delin_ctx *c, void *data)
@@ -433,6 +462,7 @@ const struct extension ext_tos = {
 	.parse = tos_parse,
 	.check = tos_check,
 	.linearize = tos_linearize,
+	.compat = tos_compat,
 	.delinearize = tos_delinearize,
 	.print = tos_print,
 	.save = tos_save,
@@ -493,6 +523,15 @@ static void dscp_target_linearize(struct lin_ctx *c, const void *data)
 	lin_tc_write(c, (uint8_t)(d->dscp << DSCP_SHIFT), DSCP_MASK);
 }
 
+static enum compat_res dscp_target_compat(struct lin_ctx *c, const void *data,
+					  struct xt_out *out)
+{
+	const struct dscp_target *d = data;
+
+	(void)c;
+	return blob_out(out, 0, &d->dscp, 1);
+}
+
 static bool dscp_target_delinearize(struct delin_ctx *c, void *data)
 {
 	struct dscp_target *d = data;
@@ -542,6 +581,7 @@ const struct extension ext_DSCP = {
 	.parse = dscp_target_parse,
 	.check = dscp_target_check,
 	.linearize = dscp_target_linearize,
+	.compat = dscp_target_compat,
 	.delinearize = dscp_target_delinearize,
 	.print = dscp_target_print,
 	.save = dscp_target_save,
@@ -621,6 +661,16 @@ static void tos_target_linearize(struct lin_ctx *c, const void *data)
 	lin_tc_write(c, d->value, d->mask);
 }
 
+static enum compat_res tos_target_compat(struct lin_ctx *c, const void *data,
+					 struct xt_out *out)
+{
+	const struct tos_target *d = data;
+	const uint8_t b[2] = { d->value, d->mask };
+
+	(void)c;
+	return blob_out(out, 1, b, sizeof(b));
+}
+
 static bool tos_target_delinearize(struct delin_ctx *c, void *data)
 {
 	struct tos_target *d = data;
@@ -683,6 +733,7 @@ const struct extension ext_TOS = {
 	.parse = tos_target_parse,
 	.check = tos_target_check,
 	.linearize = tos_target_linearize,
+	.compat = tos_target_compat,
 	.delinearize = tos_target_delinearize,
 	.print = tos_target_print,
 	.save = tos_target_save,

@@ -5,13 +5,14 @@
  *
  * The range is compared in network byte order because range (like cmp
  * lt/gt) compares bytes, as nft does it. The reference writes an xt blob
- * instead, read below.
+ * instead, read below, and so does --compat.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -140,6 +141,22 @@ struct length_blob {
 	uint8_t invert;
 };
 
+static enum compat_res length_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct length_data *d = data;
+	struct length_blob b;
+
+	(void)c;
+	memset(&b, 0, sizeof(b));
+	b.min = d->min;
+	b.max = d->max;
+	b.invert = d->inv;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
 static bool length_delinearize(struct delin_ctx *c, void *data)
 {
 	struct length_data *d = data;
@@ -227,6 +244,7 @@ const struct extension ext_length = {
 	.parse = length_parse,
 	.check = length_check,
 	.linearize = length_linearize,
+	.compat = length_compat,
 	.delinearize = length_delinearize,
 	.print = length_print,
 	.save = length_save,

@@ -6,9 +6,10 @@
  *
  * The value is compared as given, even with bits outside the mask, as
  * the reference does. The reference writes -m mark natively in the same
- * layout and -m connmark as an xt blob (read below).
+ * layout and -m connmark as an xt blob (read below); --compat does too.
  */
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <string.h>
 
 #include "expr.h"
@@ -110,6 +111,22 @@ struct mark_blob {
 	uint8_t invert;
 };
 
+static enum compat_res connmark_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct mark_data *d = data;
+	struct mark_blob b;
+
+	(void)c;
+	memset(&b, 0, sizeof(b));
+	b.mark = d->value;
+	b.mask = d->mask;
+	b.invert = d->inv;
+	out->rev = 1;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
 static bool delin_blob(struct delin_ctx *c, const char *name, struct mark_data *d)
 {
 	const void *p = xt_blob(delin_peek(c), false, name, 1, sizeof(struct mark_blob));
@@ -205,6 +222,7 @@ const struct extension ext_connmark = {
 	.parse = connmark_parse,
 	.check = connmark_check,
 	.linearize = connmark_linearize,
+	.compat = connmark_compat,
 	.delinearize = connmark_delinearize,
 	.print = connmark_print,
 	.save = mark_save,

@@ -11,12 +11,13 @@
  *
  * nf_tables cannot combine two registers, so --save-mark with a ctmask
  * and --restore-mark with an nfmask other than all ones have no native
- * form; check() refuses them. The reference writes both targets as xt
- * blobs, read below.
+ * form; check() refuses them but under --compat. The reference writes
+ * both targets as xt blobs, read below, and so does --compat.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +312,19 @@ static void mark_target_linearize(struct lin_ctx *c, const void *data)
  *   | mark (u32)    | mask (u32)    |   new = (old & ~mask) ^ mark
  *   +---------------+---------------+
  */
+static enum compat_res mark_target_compat(struct lin_ctx *c, const void *data,
+					  struct xt_out *out)
+{
+	const struct xmark_data *d = data;
+
+	(void)c;
+	out->rev = 2;
+	out->len = XT_ALIGN(8);
+	memcpy(out->info, &d->value, 4);
+	memcpy(out->info + 4, &d->mask, 4);
+	return COMPAT_XT;
+}
+
 static bool mark_target_delinearize(struct delin_ctx *c, void *data)
 {
 	struct xmark_data *d = data;
@@ -361,6 +375,7 @@ const struct extension ext_MARK = {
 	.parse = mark_target_parse,
 	.check = mark_target_check,
 	.linearize = mark_target_linearize,
+	.compat = mark_target_compat,
 	.delinearize = mark_target_delinearize,
 	.print = mark_target_print,
 	.save = mark_target_save,
@@ -383,6 +398,8 @@ static int connmark_target_check(struct parse_ctx *ctx, void *data, unsigned see
 		return err_param(ctx->err, "CONNMARK target: No operation specified");
 	if (xt_check_excl(ctx->err, "CONNMARK", xmark_excl, ARRAY_SIZE(xmark_excl), seen) < 0)
 		return -1;
+	if (ctx->compat)
+		return 0;
 	if (d->mode == CM_SAVE && d->mask != UINT32_MAX)
 		return err_param(ctx->err, "CONNMARK: --save-mark with a --ctmask or --mask other than 0xffffffff has no native nf_tables form");
 	if (d->mode == CM_RESTORE && d->nfmask != UINT32_MAX)
@@ -419,6 +436,22 @@ static void connmark_target_linearize(struct lin_ctx *c, const void *data)
  *   | ctmark    | ctmask    | nfmask    | dir  | bits | mode | rev 2
  *   +-----------+-----------+-----------+------+------+------+
  */
+/* Always revision 2, with no shift, as the reference writes it. */
+static enum compat_res connmark_target_compat(struct lin_ctx *c, const void *data,
+					      struct xt_out *out)
+{
+	const struct xmark_data *d = data;
+
+	(void)c;
+	out->rev = 2;
+	out->len = XT_ALIGN(15);
+	memcpy(out->info, &d->value, 4);
+	memcpy(out->info + 4, &d->mask, 4);
+	memcpy(out->info + 8, &d->nfmask, 4);
+	out->info[14] = d->mode;
+	return COMPAT_XT;
+}
+
 static bool connmark_blob(const struct item *it, struct xmark_data *d)
 {
 	const uint8_t *p = xt_blob(it, true, "CONNMARK", 2, 15);
@@ -520,6 +553,7 @@ const struct extension ext_CONNMARK = {
 	.parse = connmark_target_parse,
 	.check = connmark_target_check,
 	.linearize = connmark_target_linearize,
+	.compat = connmark_target_compat,
 	.delinearize = connmark_target_delinearize,
 	.print = connmark_target_print,
 	.save = connmark_target_save,

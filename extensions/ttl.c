@@ -9,10 +9,12 @@
  * The write covers two bytes because the checksum update works on whole
  * 16-bit words; nft writes `ip ttl set N` the same way. --ttl-dec and
  * --ttl-inc would need arithmetic, which nf_tables does not have: they are
- * refused (check) and only read back from the reference's xt blob. The
- * reference writes -m ttl natively the same way (and -j TTL as a blob).
+ * refused (check) but under --compat, and otherwise only read back from
+ * the reference's xt blob. The reference writes both as xt blobs (read
+ * below), and so does --compat.
  */
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <string.h>
 
 #include "expr.h"
@@ -97,6 +99,25 @@ struct ttl_blob {
 	uint8_t mode, ttl;
 };
 
+/* The blob of the match or the target, revision 0. */
+static enum compat_res ttl_blob_out(struct xt_out *out, uint8_t mode, uint8_t ttl)
+{
+	struct ttl_blob b = { .mode = mode, .ttl = ttl };
+
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
+static enum compat_res ttl_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct ttl_data *d = data;
+
+	(void)c;
+	return ttl_blob_out(out, d->mode, d->ttl);
+}
+
 static bool ttl_delinearize(struct delin_ctx *c, void *data)
 {
 	struct ttl_data *d = data;
@@ -160,6 +181,7 @@ const struct extension ext_ttl = {
 	.parse = ttl_parse,
 	.check = ttl_check,
 	.linearize = ttl_linearize,
+	.compat = ttl_compat,
 	.delinearize = ttl_delinearize,
 	.print = ttl_print,
 	.save = ttl_save,
@@ -216,7 +238,7 @@ static int ttl_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 		return -1;
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
-	if (d->mode != TTL_SET)
+	if (d->mode != TTL_SET && !ctx->compat)
 		return err_param(ctx->err, "TTL: --ttl-dec and --ttl-inc have no native nf_tables form; use --ttl-set");
 	return 0;
 }
@@ -227,6 +249,15 @@ static void ttl_target_linearize(struct lin_ctx *c, const void *data)
 	const uint8_t keep[2] = { 0x00, 0xff }, set[2] = { d->ttl, 0x00 };
 
 	lin_nh_word_write(c, TTL_OFFSET, keep, set, true);
+}
+
+static enum compat_res ttl_target_compat(struct lin_ctx *c, const void *data,
+					 struct xt_out *out)
+{
+	const struct ttl_target *d = data;
+
+	(void)c;
+	return ttl_blob_out(out, d->mode, d->ttl);
 }
 
 static bool ttl_target_delinearize(struct delin_ctx *c, void *data)
@@ -288,6 +319,7 @@ const struct extension ext_TTL = {
 	.parse = ttl_target_parse,
 	.check = ttl_target_check,
 	.linearize = ttl_target_linearize,
+	.compat = ttl_target_compat,
 	.delinearize = ttl_target_delinearize,
 	.print = ttl_target_print,
 	.save = ttl_target_save,
