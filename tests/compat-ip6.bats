@@ -147,3 +147,64 @@ blob() {
 	ipt6 --compat -t mangle -D PREROUTING -i eth0 -j HL --hl-inc 2
 	same_as_ref mangle
 }
+
+
+@test "compat-ip6: frag ids, flags, and the length the blob keeps" {
+	both filter \
+		"-A INPUT -m frag --fragid 5" \
+		"-A INPUT -m frag ! --fragid 5:10 --fragres --fragfirst --fraglast -j ACCEPT" \
+		"-A INPUT -m frag --fragid :5 --fragmore" \
+		"-A INPUT -m frag --fragid 10:5" \
+		"-A INPUT -m frag --fragid 0:4294967295" \
+		"-A INPUT -m frag ! --fragid 0:4294967295" \
+		"-A INPUT -m frag ! --fraglen 8" \
+		"-A INPUT -m frag"
+	blob frag
+	same_as_ref filter
+}
+
+
+@test "compat-ip6: hbh and dst, with lengths and lists native mode refuses" {
+	run ipt6 -A INPUT -m hbh --hbh-len 5
+	assert_failure 2
+	run ipt6 -A INPUT -m dst --dst-opts 1,2
+	assert_failure 2
+	both filter \
+		"-A INPUT -m hbh --hbh-len 8" \
+		"-A INPUT -m hbh ! --hbh-len 16 --hbh-opts 1:2,5" \
+		"-A INPUT -m hbh --hbh-opts 0,0,1:0,194:4" \
+		"-A INPUT -m hbh --hbh-len 5" \
+		"-A INPUT -m hbh --hbh-opts 256,1:256" \
+		"-A INPUT -m dst --dst-opts 1,2 --dst-len 4294967295" \
+		"-A INPUT -m dst" \
+		"-A OUTPUT -m hbh -m dst -j ACCEPT"
+	blob hbh
+	blob dst
+	same_as_ref filter
+	ref6 -D INPUT -m hbh --hbh-len 5
+	ipt6 --compat -D INPUT -m hbh --hbh-len 5
+	same_as_ref filter
+}
+
+
+@test "compat-ip6: rt fields, addresses and --rt-0-not-strict" {
+	run ipt6 -A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict
+	assert_failure 2
+	run ipt6 -A INPUT -m rt --rt-type 300
+	assert_failure 2
+	both filter \
+		"-A INPUT -m rt --rt-type 0" \
+		"-A INPUT -m rt --rt-type 2 ! --rt-segsleft 1:3 --rt-len 16" \
+		"-A INPUT -m rt ! --rt-segsleft 5:" \
+		"-A INPUT -m rt --rt-segsleft 0:4294967295" \
+		"-A INPUT -m rt ! --rt-len 24" \
+		"-A INPUT -m rt --rt-type 0 --rt-0-res --rt-0-addrs 2001:db8::1,2001:db8::2 -j DROP" \
+		"-A INPUT -m rt --rt-type 0 --rt-0-addrs ::1,::2 --rt-0-not-strict" \
+		"-A INPUT -m rt --rt-type 300 --rt-segsleft 300: --rt-len 5" \
+		"-A INPUT -m rt"
+	blob rt
+	same_as_ref filter
+	ref6 -D INPUT -m rt --rt-type 0 --rt-0-addrs ::1,::2 --rt-0-not-strict
+	ipt6 --compat -D INPUT -m rt --rt-type 0 --rt-0-addrs ::1,::2 --rt-0-not-strict
+	same_as_ref filter
+}
