@@ -103,7 +103,6 @@ blob() {
 	same_as_ref mangle
 }
 
-
 @test "compat-ip6: icmp6 -C and -D find the rules" {
 	both filter \
 		"-A INPUT -p icmpv6 --icmpv6-type echo-request -j ACCEPT" \
@@ -117,7 +116,6 @@ blob() {
 	same_as_ref filter
 }
 
-
 @test "compat-ip6: hl in every mode" {
 	both filter \
 		"-A INPUT -m hl --hl-eq 5" \
@@ -128,7 +126,6 @@ blob() {
 	blob hl
 	same_as_ref filter
 }
-
 
 @test "compat-ip6: HL --hl-set, and --hl-inc/--hl-dec that only --compat writes" {
 	run ipt6 -t mangle -A PREROUTING -j HL --hl-inc 2
@@ -148,7 +145,6 @@ blob() {
 	same_as_ref mangle
 }
 
-
 @test "compat-ip6: frag ids, flags, and the length the blob keeps" {
 	both filter \
 		"-A INPUT -m frag --fragid 5" \
@@ -162,7 +158,6 @@ blob() {
 	blob frag
 	same_as_ref filter
 }
-
 
 @test "compat-ip6: hbh and dst, with lengths and lists native mode refuses" {
 	run ipt6 -A INPUT -m hbh --hbh-len 5
@@ -186,7 +181,6 @@ blob() {
 	same_as_ref filter
 }
 
-
 @test "compat-ip6: rt fields, addresses and --rt-0-not-strict" {
 	run ipt6 -A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict
 	assert_failure 2
@@ -207,4 +201,68 @@ blob() {
 	ref6 -D INPUT -m rt --rt-type 0 --rt-0-addrs ::1,::2 --rt-0-not-strict
 	ipt6 --compat -D INPUT -m rt --rt-type 0 --rt-0-addrs ::1,::2 --rt-0-not-strict
 	same_as_ref filter
+}
+
+@test "compat-ip6: ipv6header, inverted exact lists included" {
+	run ipt6 -A INPUT -m ipv6header ! --header frag,hop
+	assert_failure 2
+	both filter \
+		"-A INPUT -m ipv6header --header frag --soft -j DROP" \
+		"-A INPUT -m ipv6header ! --header hop-by-hop,ipv6-route --soft" \
+		"-A INPUT -m ipv6header --header hop,prot --soft" \
+		"-A INPUT -m ipv6header --header hop,dst,prot" \
+		"-A INPUT -m ipv6header ! --header frag,hop" \
+		"-A INPUT -m ipv6header --header none,prot"
+	blob ipv6header
+	same_as_ref filter
+}
+
+@test "compat-ip6: eui64, which only --compat writes" {
+	run ipt6 -A INPUT -m eui64
+	assert_failure 2
+	assert_output --partial "eui64: no native nf_tables form"
+	both filter \
+		"-A INPUT -m eui64" \
+		"-A FORWARD -s 2001:db8::/64 -m eui64 -m hbh -j DROP"
+	blob eui64
+	same_as_ref filter
+	run ipt6 --compat -C INPUT -m eui64
+	assert_success
+	ref6 -D INPUT -m eui64
+	ipt6 --compat -D INPUT -m eui64
+	same_as_ref filter
+}
+
+@test "compat-ip6: IPTNFT_COMPAT=1 ip6tables-restore writes the reference's layout" {
+	local rules='*mangle
+:PREROUTING ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -m hl --hl-lt 5 -j HL --hl-inc 10
+-A POSTROUTING -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j HL --hl-set 255
+COMMIT
+*filter
+:INPUT DROP [0:0]
+:ICMP6 - [0:0]
+-A INPUT -m eui64 -m frag --fragid 7 --fragmore -j ACCEPT
+-A INPUT -m rt --rt-type 0 --rt-0-addrs 2001:db8::1 --rt-0-not-strict -j DROP
+-A INPUT -m dst --dst-len 12 -m ipv6header ! --header ah,esp
+-A INPUT -p ipv6-icmp -j ICMP6
+-A ICMP6 -p ipv6-icmp -m icmp6 ! --icmpv6-type 137 -j RETURN
+COMMIT
+'
+	printf '%s' "$rules" | ip netns exec "$NS_REF" "$REF6_RESTORE"
+	printf '%s' "$rules" | IPTNFT_COMPAT=1 ipt6_restore
+	blob eui64
+	same_as_ref mangle
+	same_as_ref filter
+	run ip netns exec "$NS_REF" "$REF6_SAVE"
+	assert_success
+	local want
+	want=$(printf '%s\n' "$output" | grep -v '^#')
+	run ip netns exec "$NS" "$REF6_SAVE"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
+	run ipt6_save
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
 }
