@@ -5,10 +5,12 @@
  * transformed (the MAC address split around ff:fe, bit 0x02 of its first
  * byte set), and nf_tables only compares a field with constants or set
  * elements; its expressions cannot compare two fields nor compute one
- * from the other. So iptnft refuses to write this match, and only reads
- * it back from the reference's xt eui64 blob, to list rules the reference
- * wrote.
+ * from the other. So iptnft refuses to write this match natively; it
+ * reads it back from the reference's xt eui64 blob, and --compat writes
+ * that blob.
  */
+#include <linux/netfilter/x_tables.h>
+
 #include "expr.h"
 #include "ext.h"
 #include "xtopt.h"
@@ -21,6 +23,8 @@ static int eui64_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	(void)seen;
+	if (ctx->compat)
+		return 0;
 	return err_param(ctx->err, "eui64: no native nf_tables form (nf_tables cannot compare the source address with the MAC address)");
 }
 
@@ -32,6 +36,20 @@ static int eui64_check(struct parse_ctx *ctx, void *data, unsigned seen)
  *   | (unused) |
  *   +----------+
  */
+struct eui64_blob {
+	int32_t unused;
+};
+
+static enum compat_res eui64_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	(void)c;
+	(void)data;
+	/* out->info is zeroed already, as the reference leaves the int */
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(struct eui64_blob));
+	return COMPAT_XT;
+}
+
 static bool eui64_delinearize(struct delin_ctx *c, void *data)
 {
 	(void)data;
@@ -47,5 +65,6 @@ const struct extension ext_eui64 = {
 	.families = EXT_IPV6,
 	.size = sizeof(struct eui64_data),
 	.check = eui64_check,
+	.compat = eui64_compat,
 	.delinearize = eui64_delinearize,
 };

@@ -13,9 +13,11 @@
  * 0`, `frag frag-off 0` and `frag more-fragments 1`. The fragment header
  * has no length field and the kernel's frag match ignores --fraglen:
  * iptnft accepts it and writes nothing for it, so listings do not show
- * it. The reference writes an xt frag blob, read below as well.
+ * it. The reference writes an xt frag blob: read below as well, and
+ * written by --compat (which keeps --fraglen there, as the reference).
  */
 #include <arpa/inet.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_frag.h>
 #include <string.h>
 
@@ -26,6 +28,7 @@
 
 struct frag_data {
 	uint32_t id_lo, id_hi;
+	bool has_ids;		/* --fragid given, even for every id */
 	bool inv_ids;
 	bool has_len, inv_len;	/* from the command line or a blob only */
 	uint32_t len;
@@ -58,6 +61,7 @@ static int frag_parse(struct parse_ctx *ctx, void *data, int id, const char *arg
 		return xt_err_noinv(ctx->err, "frag", frag_opts[id].name);
 	switch (id) {
 	case O_ID:
+		d->has_ids = true;
 		d->inv_ids = inv;
 		return exthdr6_parse_range(ctx->err, "frag", "fragid", arg, &d->id_lo, &d->id_hi);
 	case O_LEN:
@@ -181,7 +185,7 @@ static bool frag_claim(struct frag_data *d, struct frag_reading *rd, const struc
 		default:
 			return false;
 		}
-		rd->ids = true;
+		rd->ids = d->has_ids = true;
 		return true;
 	}
 	if (item_is_exthdr6(it, EH_FRAGMENT, OFF_RES, 1) && !it->masked && it->op == REL_EQ &&
@@ -235,6 +239,7 @@ static bool frag_from_blob(struct frag_data *d, const struct item *it)
 		return false;
 	d->id_lo = b.ids[0];
 	d->id_hi = b.ids[1];
+	d->has_ids = b.flags & IP6T_FRAG_IDS;
 	d->inv_ids = b.invflags & IP6T_FRAG_INV_IDS;
 	d->has_len = b.flags & IP6T_FRAG_LEN;
 	d->inv_len = b.invflags & IP6T_FRAG_INV_LEN;
@@ -244,6 +249,26 @@ static bool frag_from_blob(struct frag_data *d, const struct item *it)
 	d->more = b.flags & IP6T_FRAG_MF;
 	d->last = b.flags & IP6T_FRAG_NMF;
 	return true;
+}
+
+static enum compat_res frag_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct frag_data *d = data;
+	struct ip6t_frag b;
+
+	(void)c;
+	memset(&b, 0, sizeof(b));
+	b.ids[0] = d->id_lo;
+	b.ids[1] = d->id_hi;
+	b.hdrlen = d->has_len ? d->len : 0;
+	b.flags = (d->has_ids ? IP6T_FRAG_IDS : 0) | (d->has_len ? IP6T_FRAG_LEN : 0) |
+		  (d->res ? IP6T_FRAG_RES : 0) | (d->first ? IP6T_FRAG_FST : 0) |
+		  (d->more ? IP6T_FRAG_MF : 0) | (d->last ? IP6T_FRAG_NMF : 0);
+	b.invflags = (d->inv_ids ? IP6T_FRAG_INV_IDS : 0) | (d->inv_len ? IP6T_FRAG_INV_LEN : 0);
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
 }
 
 static bool frag_delinearize(struct delin_ctx *c, void *data)
@@ -324,6 +349,7 @@ const struct extension ext_frag = {
 	.parse = frag_parse,
 	.check = frag_check,
 	.linearize = frag_linearize,
+	.compat = frag_compat,
 	.delinearize = frag_delinearize,
 	.print = frag_print,
 	.save = frag_save,

@@ -6,12 +6,14 @@
  *
  * nft writes `ip6 hoplimit 5` and `ip6 hoplimit set 5` the same way.
  * --hl-dec and --hl-inc would need arithmetic, which nf_tables does not
- * have: they are refused (check) and only read back from the reference's
- * xt blob. The reference writes both the match and the target as blobs.
+ * have: they are refused (check) unless --compat, and read back from the
+ * reference's xt blob. The reference writes both the match and the target
+ * as blobs, and so does --compat.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +98,25 @@ struct hl_blob {
 	uint8_t mode, hop_limit;
 };
 
+/* Our data is the blob: the modes are the reference's own numbers. */
+static enum compat_res hl_blob_out(uint8_t mode, uint8_t hl, struct xt_out *out)
+{
+	struct hl_blob b = { .mode = mode, .hop_limit = hl };
+
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
+static enum compat_res hl_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct hl_data *d = data;
+
+	(void)c;
+	return hl_blob_out(d->mode, d->hl, out);
+}
+
 static bool hl_delinearize(struct delin_ctx *c, void *data)
 {
 	struct hl_data *d = data;
@@ -158,6 +179,7 @@ const struct extension ext_hl = {
 	.parse = hl_parse,
 	.check = hl_check,
 	.linearize = hl_linearize,
+	.compat = hl_compat,
 	.delinearize = hl_delinearize,
 	.print = hl_print,
 	.save = hl_save,
@@ -213,7 +235,7 @@ static int hl_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 		return -1;
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
-	if (d->mode != HL_SET)
+	if (d->mode != HL_SET && !ctx->compat)
 		return err_param(ctx->err, "HL: --hl-dec and --hl-inc have no native nf_tables form; use --hl-set");
 	return 0;
 }
@@ -259,6 +281,14 @@ static bool delin_hoplimit_set(const struct item *it, uint8_t *value)
 		return false;
 	*value = rv->data[0];
 	return true;
+}
+
+static enum compat_res hl_target_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct hl_target *d = data;
+
+	(void)c;
+	return hl_blob_out(d->mode, d->hl, out);
 }
 
 static bool hl_target_delinearize(struct delin_ctx *c, void *data)
@@ -316,6 +346,7 @@ const struct extension ext_HL = {
 	.parse = hl_target_parse,
 	.check = hl_target_check,
 	.linearize = hl_target_linearize,
+	.compat = hl_target_compat,
 	.delinearize = hl_target_delinearize,
 	.print = hl_target_print,
 	.save = hl_target_save,

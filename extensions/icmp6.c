@@ -6,11 +6,14 @@
  *   code range  payload th+0 (2 bytes); range eq|neq (read only: the
  *               command line gives one code or all of them)
  *
- * The reference writes an xt icmp6 blob, read below as well.
+ * The reference writes an xt icmp6 blob: read below as well, and written
+ * by --compat.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <libnftnl/rule.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <string.h>
 #include <strings.h>
 
@@ -186,6 +189,25 @@ struct icmp6_blob {
 	uint8_t type, code[2], invflags;
 };
 
+static enum compat_res icmp6_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct icmp6_data *d = data;
+	struct icmp6_blob b = {
+		.type = d->type,
+		.code = { d->code_min, d->code_max },
+		.invflags = d->inv ? 0x01 : 0,
+	};
+
+	/* the kernel refuses the icmp6 match unless the rule declares its
+	 * protocol (NFTA_RULE_COMPAT), which check made sure is icmpv6 */
+	nftnl_rule_set_u32(c->nr, NFTNL_RULE_COMPAT_PROTO, c->rule->proto);
+	nftnl_rule_set_u32(c->nr, NFTNL_RULE_COMPAT_FLAGS, 0);
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
 static bool icmp6_from_blob(struct delin_ctx *c, struct icmp6_data *d, const struct item *it)
 {
 	const void *p = xt_blob(it, false, "icmp6", 0, sizeof(struct icmp6_blob));
@@ -287,6 +309,7 @@ const struct extension ext_icmp6 = {
 	.parse = icmp6_parse,
 	.check = icmp6_check,
 	.linearize = icmp6_linearize,
+	.compat = icmp6_compat,
 	.delinearize = icmp6_delinearize,
 	.print = icmp6_print,
 	.save = icmp6_save,

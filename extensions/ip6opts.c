@@ -14,9 +14,12 @@
  * so only multiples of 8 from 8 to 2048 can match; other lengths are
  * refused. An option's position is known only when every option before
  * it has a length (or is Pad1, type 0), so only the last one may omit
- * it. The reference writes xt hbh/dst blobs, read below as well.
+ * it. The reference writes xt hbh/dst blobs: read below as well, and
+ * written by --compat, which therefore takes every length and list the
+ * reference takes.
  */
 #include <arpa/inet.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_opts.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +185,9 @@ static int opts_check_for(const char *ext, const struct ext_opt *opts, struct pa
 	uint32_t pos[IP6T_OPTS_OPTSNR];
 	uint8_t field;
 
+	/* the blob says them all */
+	if (ctx->compat)
+		return 0;
 	if (d->has_len && !exthdr6_len_field(d->len, &field))
 		return err_param(ctx->err, "%s: --%s %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
 				 ext, opts[O_LEN].name, d->len);
@@ -330,6 +336,26 @@ static bool opts_from_blob(const struct item *it, const char *name, struct opts_
 	return true;
 }
 
+static enum compat_res opts_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct opts_data *d = data;
+	struct ip6t_opts b;
+
+	(void)c;
+	memset(&b, 0, sizeof(b));
+	b.hdrlen = d->has_len ? d->len : 0;
+	b.flags = (d->has_len ? IP6T_OPTS_LEN : 0) | (d->has_opts ? IP6T_OPTS_OPTS : 0);
+	b.invflags = d->inv_len ? IP6T_OPTS_INV_LEN : 0;
+	if (d->has_opts) {
+		memcpy(b.opts, d->opts, d->nopts * sizeof(d->opts[0]));
+		b.optsnr = d->nopts;
+	}
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
 static bool opts_delinearize_for(struct delin_ctx *c, struct opts_data *d, const char *name,
 				 uint8_t type)
 {
@@ -423,6 +449,7 @@ const struct extension ext_hbh = {
 	.parse = hbh_parse,
 	.check = hbh_check,
 	.linearize = hbh_linearize,
+	.compat = opts_compat,
 	.delinearize = hbh_delinearize,
 	.print = hbh_print,
 	.save = hbh_save,
@@ -437,6 +464,7 @@ const struct extension ext_dst = {
 	.parse = dst_parse,
 	.check = dst_check,
 	.linearize = dst_linearize,
+	.compat = opts_compat,
 	.delinearize = dst_delinearize,
 	.print = dst_print,
 	.save = dst_save,

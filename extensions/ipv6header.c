@@ -16,11 +16,13 @@
  * list (any other set of headers) is an "or" of tests, which one rule
  * cannot say; it is refused, as are the other lists that can never
  * match (protocol with none or esp, or both of these). The reference
- * writes an xt ipv6header blob, read below as well.
+ * writes an xt ipv6header blob: read below as well, and written by
+ * --compat, which therefore takes every list.
  */
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_ipv6header.h>
 
 #include "expr.h"
@@ -137,7 +139,7 @@ static int ipv6header_check(struct parse_ctx *ctx, void *data, unsigned seen)
 
 	if (!(seen & (1u << O_HEADER)))
 		return xt_err_mandatory(ctx->err, "ipv6header", "header");
-	why = ipv6header_unsayable(data);
+	why = ctx->compat ? NULL : ipv6header_unsayable(data);
 	if (why)
 		return err_param(ctx->err, "ipv6header: no native nf_tables form: %s", why);
 	return 0;
@@ -227,7 +229,7 @@ static bool from_tests(struct delin_ctx *c, unsigned n, struct ipv6header_data *
  *   0            1          2          3
  *   +------------+----------+----------+
  *   | matchflags | invflags | modeflag |   flags: MASK_* bits;
- *   +------------+----------+----------+   invflags 0xff: '!'; modeflag: --soft
+ *   +------------+----------+----------+   invflags 0xff: '!'; modeflag 0xff: --soft
  */
 static bool from_blob(const struct item *it, struct ipv6header_data *d)
 {
@@ -241,6 +243,23 @@ static bool from_blob(const struct item *it, struct ipv6header_data *d)
 	d->inv = b.invflags != 0;
 	d->soft = b.modeflag != 0;
 	return true;
+}
+
+static enum compat_res ipv6header_compat(struct lin_ctx *c, const void *data,
+					 struct xt_out *out)
+{
+	const struct ipv6header_data *d = data;
+	struct ip6t_ipv6header_info b = {
+		.matchflags = d->flags,
+		.invflags = d->inv ? 0xff : 0,
+		.modeflag = d->soft ? 0xff : 0,
+	};
+
+	(void)c;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
 }
 
 static bool ipv6header_delinearize(struct delin_ctx *c, void *data)
@@ -318,6 +337,7 @@ const struct extension ext_ipv6header = {
 	.parse = ipv6header_parse,
 	.check = ipv6header_check,
 	.linearize = ipv6header_linearize,
+	.compat = ipv6header_compat,
 	.delinearize = ipv6header_delinearize,
 	.print = ipv6header_print,
 	.save = ipv6header_save,

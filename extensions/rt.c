@@ -16,12 +16,14 @@
  * the packet: values no packet can hold (a type or a lower segments-left
  * bound above 255, a length that is not a multiple of 8 from 8 to 2048)
  * are refused. --rt-0-not-strict (the addresses anywhere, in order) has
- * no native form and is refused. The reference writes an xt rt blob,
- * read below as well.
+ * no native form and is refused. The reference writes an xt rt blob:
+ * read below as well, and written by --compat, which therefore takes all
+ * of these.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_rt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +42,7 @@
 struct rt_data {
 	bool has_type, inv_type;
 	uint32_t type;
-	bool inv_segs;
+	bool has_segs, inv_segs;	/* has_segs: given, even as "0:" */
 	uint32_t seg_lo, seg_hi;
 	bool has_len, inv_len;
 	uint32_t len;
@@ -103,6 +105,7 @@ static int rt_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 		d->type = (uint32_t)v;
 		return 0;
 	case O_SEGS:
+		d->has_segs = true;
 		d->inv_segs = inv;
 		return exthdr6_parse_range(ctx->err, "rt", "rt-segsleft", arg, &d->seg_lo,
 					   &d->seg_hi);
@@ -145,6 +148,9 @@ static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 		d->seg_lo = 0;
 		d->seg_hi = UINT32_MAX;
 	}
+	/* the blob says them all */
+	if (ctx->compat)
+		return 0;
 	if (d->has_type && d->type > 255)
 		return err_param(ctx->err, "rt: --rt-type %u: the routing type is one byte (0-255)",
 				 d->type);
@@ -250,6 +256,7 @@ static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 		default:
 			return false;
 		}
+		d->has_segs = true;
 		c->pos++;
 		it = delin_peek(c);
 	}
@@ -320,6 +327,7 @@ static bool rt_from_blob(const struct item *it, struct rt_data *d)
 	d->type = b.rt_type;
 	d->seg_lo = b.segsleft[0];
 	d->seg_hi = b.segsleft[1];
+	d->has_segs = b.flags & IP6T_RT_SGS;
 	d->inv_segs = b.invflags & IP6T_RT_INV_SGS;
 	d->has_len = b.flags & IP6T_RT_LEN;
 	d->inv_len = b.invflags & IP6T_RT_INV_LEN;
@@ -330,6 +338,32 @@ static bool rt_from_blob(const struct item *it, struct rt_data *d)
 	d->naddrs = b.addrnr;
 	memcpy(d->addrs, b.addrs, sizeof(d->addrs));
 	return true;
+}
+
+static enum compat_res rt_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct rt_data *d = data;
+	struct ip6t_rt b;
+
+	(void)c;
+	memset(&b, 0, sizeof(b));
+	b.rt_type = d->has_type ? d->type : 0;
+	b.segsleft[0] = d->seg_lo;
+	b.segsleft[1] = d->seg_hi;
+	b.hdrlen = d->has_len ? d->len : 0;
+	b.flags = (d->has_type ? IP6T_RT_TYP : 0) | (d->has_segs ? IP6T_RT_SGS : 0) |
+		  (d->has_len ? IP6T_RT_LEN : 0) | (d->res ? IP6T_RT_RES : 0) |
+		  (d->has_addrs ? IP6T_RT_FST : 0) | (d->not_strict ? IP6T_RT_FST_NSTRICT : 0);
+	b.invflags = (d->inv_type ? IP6T_RT_INV_TYP : 0) | (d->inv_segs ? IP6T_RT_INV_SGS : 0) |
+		     (d->inv_len ? IP6T_RT_INV_LEN : 0);
+	if (d->has_addrs) {
+		memcpy(b.addrs, d->addrs, d->naddrs * sizeof(d->addrs[0]));
+		b.addrnr = d->naddrs;
+	}
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
 }
 
 static bool rt_delinearize(struct delin_ctx *c, void *data)
@@ -417,6 +451,7 @@ const struct extension ext_rt = {
 	.parse = rt_parse,
 	.check = rt_check,
 	.linearize = rt_linearize,
+	.compat = rt_compat,
 	.delinearize = rt_delinearize,
 	.print = rt_print,
 	.save = rt_save,
