@@ -198,10 +198,7 @@ static enum compat_res icmp6_compat(struct lin_ctx *c, const void *data, struct 
 		.invflags = d->inv ? 0x01 : 0,
 	};
 
-	/* the kernel refuses the icmp6 match unless the rule declares its
-	 * protocol (NFTA_RULE_COMPAT), which check made sure is icmpv6 */
-	nftnl_rule_set_u32(c->nr, NFTNL_RULE_COMPAT_PROTO, c->rule->proto);
-	nftnl_rule_set_u32(c->nr, NFTNL_RULE_COMPAT_FLAGS, 0);
+	(void)c;
 	out->rev = 0;
 	out->len = XT_ALIGN(sizeof(b));
 	memcpy(out->info, &b, sizeof(b));

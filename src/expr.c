@@ -82,8 +82,12 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
 	struct nlattr *elem = mnl_attr_nest_start(c->nlh, NFTA_LIST_ELEM);
 
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
 	if (makes_item(e))
 		c->items++;
+	if (strcmp(name, "match") == 0 || strcmp(name, "target") == 0)
+		c->xt = true;
 	nftnl_expr_build_payload(c->nlh, e);
 	mnl_attr_nest_end(c->nlh, elem);
 	nftnl_expr_free(e);
@@ -100,6 +104,7 @@ void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, cons
 	mnl_attr_put(c->nlh, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
 	expr_end(c, elem, data);
 	c->items++;
+	c->xt = true;
 }
 
 struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_len,

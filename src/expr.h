@@ -35,6 +35,7 @@ struct lin_ctx {
 	unsigned items;		/* expressions so far that read back as an item */
 	struct aset_list *sets;	/* anonymous sets the rule needs */
 	bool compat;		/* --compat: the reference's layout */
+	bool xt;		/* an xt compat match or target was written */
 };
 
 enum cmp_op_kind {

@@ -488,8 +488,12 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->iniface, err) < 0)
 			return -1;
-		if (strcmp(p->rule->iniface, "+") == 0)
-			p->rule->iniface[0] = '\0';	/* any interface: no test */
+		/* any interface: no test (kept for --compat's layout); but
+		 * "! -i +", no interface at all, is one */
+		if (strcmp(p->rule->iniface, "+") == 0 && !p->invert) {
+			p->rule->iniface[0] = '\0';
+			p->rule->any_iface |= INV_IN;
+		}
 		if (p->invert)
 			p->rule->inv |= INV_IN;
 		break;
@@ -498,8 +502,10 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->outiface, err) < 0)
 			return -1;
-		if (strcmp(p->rule->outiface, "+") == 0)
+		if (strcmp(p->rule->outiface, "+") == 0 && !p->invert) {
 			p->rule->outiface[0] = '\0';
+			p->rule->any_iface |= INV_OUT;
+		}
 		if (p->invert)
 			p->rule->inv |= INV_OUT;
 		break;

@@ -167,26 +167,30 @@ static uint32_t daddr_offset(uint8_t family)
 
 /* ---- interfaces ---- */
 
-static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv)
+/* What the reference writes for "! -i +": no interface is named so */
+#define IFACE_NONE "INVAL/D"
+
+static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv, bool any)
 {
 	size_t n = strlen(name);
 
-	if (n == 0)
+	if (n == 0) {
+		/* "-i +": the reference loads the name and compares nothing */
+		if (any && c->compat)
+			lin_meta(c, key);
 		return;
-	lin_meta(c, key);
-	if (name[n - 1] == '+') {
-		if (n == 1) {
-			/* "+" matches every name: compare nothing of it */
-			uint8_t zero = 0;
-
-			lin_bitwise(c, &zero, NULL, 1);
-			lin_cmp(c, inv ? REL_NEQ : REL_EQ, &zero, 1);
-			return;
-		}
-		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
-	} else {
-		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n + 1));
 	}
+	lin_meta(c, key);
+	if (n == 1 && name[0] == '+') {
+		/* "! -i +": no name at all; the reference compares with a
+		 * name no interface can have, and reads that back so */
+		lin_cmp(c, REL_EQ, IFACE_NONE, sizeof(IFACE_NONE));
+		return;
+	}
+	if (name[n - 1] == '+')
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
+	else
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n + 1));
 }
 
 static bool delin_iface(const struct item *it, char *name, bool *inv)
@@ -214,6 +218,11 @@ static bool delin_iface(const struct item *it, char *name, bool *inv)
 	}
 	if (n == 0 || n > IFNAMSIZ)
 		return false;
+	if (it->op == REL_EQ && n == sizeof(IFACE_NONE) && memcmp(it->val, IFACE_NONE, n) == 0) {
+		strcpy(name, "+");
+		*inv = true;
+		return true;
+	}
 	if (memchr(it->val, '\0', n)) {
 		memcpy(name, it->val, n);
 		return true;
@@ -573,12 +582,13 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 	size_t used = 0;
 	struct nlattr *exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 
-	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
-	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
-	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
-	lin_addr(&c, daddr_offset(r->family), &r->dst, r->inv & INV_DST);
+	/* in the reference's order */
+	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN, r->any_iface & INV_IN);
+	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT, r->any_iface & INV_OUT);
 	if (r->has_proto && r->proto)
 		lin_proto(&c, r->proto, r->inv & INV_PROTO);
+	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
+	lin_addr(&c, daddr_offset(r->family), &r->dst, r->inv & INV_DST);
 	if (r->frag)
 		lin_frag(&c, r->inv & INV_FRAG);
 	for (m = r->matches; m; m = m->next) {
@@ -594,6 +604,18 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
 	mnl_attr_nest_end(nlh, exprs);
+	/* x_tables matches bound to a protocol (tcp, icmp6, ...) check it
+	 * against the one the rule declares; the reference declares it in
+	 * every rule */
+	if (compat || c.xt) {
+		struct nlattr *n = mnl_attr_nest_start(nlh, NFTA_RULE_COMPAT);
+		bool proto = r->has_proto && r->proto;
+
+		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_PROTO, htonl(proto ? r->proto : 0));
+		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_FLAGS,
+				 htonl(proto && (r->inv & INV_PROTO) ? NFT_RULE_COMPAT_F_INV : 0));
+		mnl_attr_nest_end(nlh, n);
+	}
 	/* the reference keeps no userdata of its own: its blobs say it all */
 	if (!compat)
 		lin_udata(nlh, names, comment);

@@ -52,6 +52,10 @@ struct rule {
 	uint16_t proto;		/* layer 4 protocol when has_proto; 0 = all */
 	struct addr_mask src, dst;
 	char iniface[IFNAMSIZ], outiface[IFNAMSIZ];	/* "eth+" keeps its '+' */
+	/* INV_IN, INV_OUT: "-i +" or "-o +" was given, which tests nothing
+	 * (the interface stays empty); only --compat writes what the
+	 * reference writes for it */
+	uint8_t any_iface;
 
 	struct ext_inst *matches;	/* in rule order */
 	enum verdict verdict;

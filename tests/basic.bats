@@ -102,6 +102,18 @@ setup() {
 	assert_success
 }
 
+@test "traffic: '! -i +' matches no packet, '-i +' every packet" {
+	veth_setup
+	ipt -A INPUT ! -i + -j DROP
+	run peer ping -c 1 -W 2 10.99.0.1
+	assert_success
+	ipt -I INPUT -i + -p icmp -j DROP
+	run peer ping -c 1 -W 1 10.99.0.1
+	assert_failure
+	run ipt -S INPUT
+	assert_output "$(printf -- '-P INPUT ACCEPT\n-A INPUT -p icmp -j DROP\n-A INPUT ! -i + -j DROP')"
+}
+
 @test "a sample ruleset lands as the native rules an nft user would write" {
 	local rules=(
 		"-P FORWARD DROP"
