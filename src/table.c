@@ -7,34 +7,36 @@
 #include "util.h"
 
 /* Priorities are the kernel's for each table (see DESIGN.md: security
- * stays at 50, before source NAT, unlike the reference's 150). */
+ * stays at 50, before source NAT, unlike the reference's 150, which
+ * --compat uses so that the reference sees the base chains it expects).
+ * Columns: name, type, hook, priority, the reference's priority. */
 static const struct builtin_table tables[] = {
 	{ "filter", 3, {
-		{ "INPUT", "filter", NF_INET_LOCAL_IN, 0 },
-		{ "FORWARD", "filter", NF_INET_FORWARD, 0 },
-		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 0 },
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, 0, 0 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, 0, 0 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 0, 0 },
 	} },
 	{ "mangle", 5, {
-		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -150 },
-		{ "INPUT", "filter", NF_INET_LOCAL_IN, -150 },
-		{ "FORWARD", "filter", NF_INET_FORWARD, -150 },
-		{ "OUTPUT", "route", NF_INET_LOCAL_OUT, -150 },
-		{ "POSTROUTING", "filter", NF_INET_POST_ROUTING, -150 },
+		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -150, -150 },
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, -150, -150 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, -150, -150 },
+		{ "OUTPUT", "route", NF_INET_LOCAL_OUT, -150, -150 },
+		{ "POSTROUTING", "filter", NF_INET_POST_ROUTING, -150, -150 },
 	} },
 	{ "raw", 2, {
-		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -300 },
-		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, -300 },
+		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -300, -300 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, -300, -300 },
 	} },
 	{ "nat", 4, {
-		{ "PREROUTING", "nat", NF_INET_PRE_ROUTING, -100 },
-		{ "INPUT", "nat", NF_INET_LOCAL_IN, 100 },
-		{ "OUTPUT", "nat", NF_INET_LOCAL_OUT, -100 },
-		{ "POSTROUTING", "nat", NF_INET_POST_ROUTING, 100 },
+		{ "PREROUTING", "nat", NF_INET_PRE_ROUTING, -100, -100 },
+		{ "INPUT", "nat", NF_INET_LOCAL_IN, 100, 100 },
+		{ "OUTPUT", "nat", NF_INET_LOCAL_OUT, -100, -100 },
+		{ "POSTROUTING", "nat", NF_INET_POST_ROUTING, 100, 100 },
 	} },
 	{ "security", 3, {
-		{ "INPUT", "filter", NF_INET_LOCAL_IN, 50 },
-		{ "FORWARD", "filter", NF_INET_FORWARD, 50 },
-		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 50 },
+		{ "INPUT", "filter", NF_INET_LOCAL_IN, 50, 150 },
+		{ "FORWARD", "filter", NF_INET_FORWARD, 50, 150 },
+		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 50, 150 },
 	} },
 };
 

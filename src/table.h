@@ -9,6 +9,7 @@ struct builtin_chain {
 	const char *type;	/* "filter", "nat", "route" */
 	uint32_t hook;		/* NF_INET_* */
 	int32_t prio;
+	int32_t ref_prio;	/* the reference's, which --compat uses */
 };
 
 struct builtin_table {

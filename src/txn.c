@@ -24,8 +24,8 @@ void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag)
 }
 
 void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
-			   const struct builtin_chain *bc, uint32_t policy, bool counters,
-			   uint64_t pkts, uint64_t bytes, int tag)
+			   const struct builtin_chain *bc, int32_t prio, uint32_t policy,
+			   bool counters, uint64_t pkts, uint64_t bytes, int tag)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -33,7 +33,7 @@ void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, bc->name);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, bc->hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, bc->prio);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, bc->type);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
 	if (counters) {

@@ -281,9 +281,11 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes)
 {
 	struct vchain *c = hash_find(v, bc->name);
+	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
 
 	view_ensure_table(v);
-	txn_add_builtin_chain(v->b, v->family, v->table, bc, policy, counters, pkts, bytes, v->tag);
+	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, counters, pkts, bytes,
+			      v->tag);
 	if (!c)
 		c = chain_slot(v, bc->name);
 	vchain_clear_rules(c);
@@ -292,7 +294,7 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	c->rules_known = true;
 	c->ci.base = true;
 	c->ci.hook = bc->hook;
-	c->ci.prio = bc->prio;
+	c->ci.prio = prio;
 	c->ci.policy = policy;
 	c->ci.handle = 0;
 	return c;
