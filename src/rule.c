@@ -552,9 +552,12 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 
 	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
 	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
+	/* the reference tests the protocol before the addresses */
+	if (compat && r->has_proto && r->proto)
+		lin_proto(&c, r->proto, r->inv & INV_PROTO);
 	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
 	lin_addr(&c, daddr_offset(r->family), &r->dst, r->inv & INV_DST);
-	if (r->has_proto && r->proto)
+	if (!compat && r->has_proto && r->proto)
 		lin_proto(&c, r->proto, r->inv & INV_PROTO);
 	if (r->frag)
 		lin_frag(&c, r->inv & INV_FRAG);
@@ -571,8 +574,15 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
 	/* the reference keeps no userdata of its own: its blobs say it all */
-	if (!compat)
+	if (!compat) {
 		lin_udata(nr, names, comment);
+		return;
+	}
+	/* and tells the kernel the rule's protocol, which xt matches and
+	 * targets are checked against (REJECT's tcp-reset, TCPMSS, tcp) */
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_PROTO, r->has_proto ? r->proto : 0);
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_FLAGS,
+			   r->has_proto && (r->inv & INV_PROTO) ? NFT_RULE_COMPAT_F_INV : 0);
 }
 
 /* Offer the items at the cursor to every extension of a kind. */
