@@ -13,7 +13,8 @@
  * starts every CT rule so that a lone `notrack` stays NOTRACK's.
  *
  * --timeout (a cttimeout policy) and --expevents have no native form
- * and are refused.
+ * and are refused, except with --compat, which writes the reference's
+ * blob (revision 2) for every CT rule.
  *
  * Read back as well: the reference's blob, revisions 0 to 2; with the
  * NOTRACK alias flag it is NOTRACK's (NOTRACK.c).
@@ -46,7 +47,7 @@ struct ct_data {
 	uint16_t zone;
 	uint32_t ct_events, exp_events;
 	char helper[CT_HELPER_MAX + 1];
-	char timeout[32];	/* read from the reference's rules only */
+	char timeout[32];	/* a cttimeout policy's name, --compat only */
 };
 
 enum { O_NOTRACK, O_HELPER, O_TIMEOUT, O_CTEVENTS, O_EXPEVENTS, O_ZONE_ORIG, O_ZONE_REPLY,
@@ -127,16 +128,15 @@ static int ct_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 		snprintf(d->helper, sizeof(d->helper), "%s", arg);
 		return 0;
 	case O_TIMEOUT:
-		return err_param(ctx->err,
-				 "CT: --timeout (a cttimeout policy) has no native nf_tables form");
+		/* the reference keeps what fits its 32 bytes */
+		snprintf(d->timeout, sizeof(d->timeout), "%s", arg);
+		return 0;
 	case O_CTEVENTS:
 		return parse_events(ctx, arg, ct_event_names, ARRAY_SIZE(ct_event_names),
 				    &d->ct_events);
 	case O_EXPEVENTS:
-		if (parse_events(ctx, arg, exp_event_names, ARRAY_SIZE(exp_event_names),
-				 &d->exp_events) < 0)
-			return -1;
-		return err_param(ctx->err, "CT: --expevents has no native nf_tables form");
+		return parse_events(ctx, arg, exp_event_names, ARRAY_SIZE(exp_event_names),
+				    &d->exp_events);
 	case O_ZONE_ORIG:
 		d->flags |= CTF_ZONE_ORIG;
 		return parse_zone(ctx, arg, d);
@@ -146,6 +146,20 @@ static int ct_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 	case O_ZONE:
 		return parse_zone(ctx, arg, d);
 	}
+	return 0;
+}
+
+/* Only the reference's blob (--compat) has room for these two. */
+static int ct_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	if (ctx->compat)
+		return 0;
+	if (seen & (1u << O_TIMEOUT))
+		return err_param(ctx->err,
+				 "CT: --timeout (a cttimeout policy) has no native nf_tables form");
+	if (seen & (1u << O_EXPEVENTS))
+		return err_param(ctx->err, "CT: --expevents has no native nf_tables form");
 	return 0;
 }
 
@@ -335,6 +349,25 @@ static bool ct_blob(const struct item *it, struct ct_data *d)
 	return !(d->flags & ~CTF_KNOWN);
 }
 
+#define CT_BLOB_LEN 72	/* revision 2, with the pointer */
+
+/* Revision 2, whatever the options: the kernel makes the helper and
+ * finds the timeout policy itself, and checks the table. */
+static enum compat_res ct_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct ct_data *d = data;
+	uint8_t b[CT_BLOB_LEN] = { 0 };
+
+	(void)c;
+	memcpy(b, &d->flags, 2);
+	memcpy(b + 2, &d->zone, 2);
+	memcpy(b + 4, &d->ct_events, 4);
+	memcpy(b + 8, &d->exp_events, 4);
+	memcpy(b + 12, d->helper, strnlen(d->helper, CT_HELPER_MAX));
+	memcpy(b + 28, d->timeout, strnlen(d->timeout, sizeof(d->timeout) - 1));
+	return tg_compat_blob(out, 2, b, sizeof(b));
+}
+
 static bool ct_delinearize(struct delin_ctx *c, void *data)
 {
 	struct ct_data *d = data;
@@ -428,7 +461,9 @@ const struct extension ext_CT = {
 	.size = sizeof(struct ct_data),
 	.opts = ct_opts,
 	.parse = ct_parse,
+	.check = ct_check,
 	.linearize = ct_linearize,
+	.compat = ct_compat,
 	.delinearize = ct_delinearize,
 	.object = ct_object,
 	.print = ct_print,

@@ -7,8 +7,9 @@
  * as nft writes `dnat to a-b:p-q`; F carries random and persistent.
  * A "/base" port shift (DNAT --to-destination a:p-q/base) has no native
  * form, the nat expression has no register for the base: such a rule is
- * refused rather than written as something else.
- * Read back as well: the reference's blob, revisions 0 to 2.
+ * refused rather than written as something else, except with --compat.
+ * Read back as well: the reference's blob, revisions 0 to 2; --compat
+ * writes revision 2, as the reference does in both families.
  */
 #include <stdio.h>
 #include <linux/netfilter.h>
@@ -45,13 +46,7 @@ static int dnat_parse(struct parse_ctx *ctx, void *data, int id, const char *arg
 		return tg_err_noinv(ctx->err, "DNAT", dnat_opt_names[id]);
 	switch (id) {
 	case O_TO:
-		if (nat_parse_to(ctx, arg, &d->range) < 0)
-			return -1;
-		if (d->range.flags & NATF_OFFSET)
-			return err_param(ctx->err,
-					 "DNAT: the port shift \"/%u\" has no native nf_tables form",
-					 d->range.base);
-		return 0;
+		return nat_parse_to(ctx, arg, &d->range);
 	case O_RANDOM:
 		d->range.flags |= NATF_RANDOM;
 		return 0;
@@ -64,9 +59,15 @@ static int dnat_parse(struct parse_ctx *ctx, void *data, int id, const char *arg
 
 static int dnat_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	(void)data;
+	const struct dnat_data *d = data;
+
 	if (!(seen & (1u << O_TO)))
 		return tg_err_mandatory(ctx->err, "DNAT", "to-destination");
+	/* --compat writes the reference's blob, which has room for it */
+	if ((d->range.flags & NATF_OFFSET) && !ctx->compat)
+		return err_param(ctx->err,
+				 "DNAT: the port shift \"/%u\" has no native nf_tables form",
+				 d->range.base);
 	return 0;
 }
 
@@ -78,6 +79,15 @@ static void dnat_linearize(struct lin_ctx *c, const void *data)
 		tg_lin_refuse(c);
 	else
 		nat_lin_expr(c, NFT_NAT_DNAT, &d->range);
+}
+
+/* Revision 2 in both families: the one layout with the shift's base.
+ * The kernel checks where the blob stands on its own. */
+static enum compat_res dnat_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct dnat_data *d = data;
+
+	return nat_compat_blob(out, 2, c->family, &d->range);
 }
 
 static bool dnat_delinearize(struct delin_ctx *c, void *data)
@@ -142,6 +152,7 @@ const struct extension ext_DNAT = {
 	.parse = dnat_parse,
 	.check = dnat_check,
 	.linearize = dnat_linearize,
+	.compat = dnat_compat,
 	.delinearize = dnat_delinearize,
 	.print = dnat_print,
 	.save = dnat_save,

@@ -4,7 +4,7 @@
  *
  * level is left out at its default (4, warning) and flags when none is
  * set, as nft writes `log`. A log with a group is NFLOG's (NFLOG.c).
- * Read back as well: the reference's xt blob.
+ * Read back as well: the reference's xt blob, which --compat writes.
  */
 #include <stdio.h>
 #include <linux/netfilter/nf_tables.h>
@@ -191,6 +191,17 @@ static bool log_from_blob(const struct item *it, struct log_data *d)
 	return true;
 }
 
+static enum compat_res log_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct log_data *d = data;
+	uint8_t b[32] = { d->level, d->flags };
+
+	(void)c;
+	/* parse kept at most 29 characters: the NUL fits */
+	memcpy(b + 2, d->prefix, strnlen(d->prefix, LOG_PREFIX_MAX));
+	return tg_compat_blob(out, 0, b, sizeof(b));
+}
+
 static bool log_delinearize(struct delin_ctx *c, void *data)
 {
 	struct log_data *d = data;
@@ -250,6 +261,7 @@ const struct extension ext_LOG = {
 	.parse = log_parse,
 	.check = log_check,
 	.linearize = log_linearize,
+	.compat = log_compat,
 	.delinearize = log_delinearize,
 	.print = log_print,
 	.save = log_save,

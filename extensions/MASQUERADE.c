@@ -4,7 +4,8 @@
  *   masq [proto_min reg 1 proto_max reg 1|2] [flags F]
  *
  * as nft writes `masquerade [to :p-q] [random,fully-random]`.
- * Read back as well: the reference's blob (revision 0).
+ * Read back as well: the reference's blob (revision 0), which --compat
+ * writes.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -74,6 +75,14 @@ static void masq_linearize(struct lin_ctx *c, const void *data)
 	lin_add(c, e);
 }
 
+/* Revision 0 in both families, IPv4's the compat layout. */
+static enum compat_res masq_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct masq_data *d = data;
+
+	return nat_compat_blob(out, 0, c->family, &d->range);
+}
+
 static bool masq_delinearize(struct delin_ctx *c, void *data)
 {
 	struct masq_data *d = data;
@@ -135,6 +144,7 @@ const struct extension ext_MASQUERADE = {
 	.opts = masq_opts,
 	.parse = masq_parse,
 	.linearize = masq_linearize,
+	.compat = masq_compat,
 	.delinearize = masq_delinearize,
 	.print = masq_print,
 	.save = masq_save,

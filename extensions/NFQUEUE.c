@@ -5,8 +5,8 @@
  * total is there for --queue-balance only. A kernel built without the
  * native queue expression (nft_queue) would refuse every such rule; on
  * one, and only there, the rule falls back to the xt NFQUEUE target the
- * reference writes (revision 3). Which kernel this is, is asked once per
- * process (kernel_has_queue).
+ * reference writes (revision 3), as --compat always does. Which kernel
+ * this is, is asked once per process (kernel_has_queue).
  *
  * Read back: the native expression and the reference's blob (any
  * revision).
@@ -208,29 +208,14 @@ static bool kernel_has_queue(uint8_t family)
  */
 #define NFQ_BLOB_LEN 8
 
-static void lin_xt_nfqueue(struct lin_ctx *c, const struct nfqueue_data *d)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("target");
-	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
-	void *info = xmalloc(sizeof(blob));
-
-	if (!e)
-		abort();
-	memcpy(info, blob, sizeof(blob));
-	nftnl_expr_set_str(e, NFTNL_EXPR_TG_NAME, "NFQUEUE");
-	nftnl_expr_set_u32(e, NFTNL_EXPR_TG_REV, 3);
-	/* libnftnl takes ownership of info */
-	nftnl_expr_set(e, NFTNL_EXPR_TG_INFO, info, sizeof(blob));
-	lin_add(c, e);
-}
-
 static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct nfqueue_data *d = data;
+	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
 	struct nftnl_expr *e;
 
 	if (!kernel_has_queue(c->family)) {
-		lin_xt_nfqueue(c, d);
+		lin_xt(c, true, "NFQUEUE", 3, blob, sizeof(blob));
 		return;
 	}
 	e = nftnl_expr_alloc("queue");
@@ -242,6 +227,16 @@ static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 	if (d->flags)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, d->flags);
 	lin_add(c, e);
+}
+
+/* The reference writes the blob whatever the kernel has. */
+static enum compat_res nfqueue_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct nfqueue_data *d = data;
+	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
+
+	(void)c;
+	return tg_compat_blob(out, 3, blob, sizeof(blob));
 }
 
 static bool nfqueue_from_native(const struct nftnl_expr *e, struct nfqueue_data *d)
@@ -330,6 +325,7 @@ const struct extension ext_NFQUEUE = {
 	.parse = nfqueue_parse,
 	.check = nfqueue_check,
 	.linearize = nfqueue_linearize,
+	.compat = nfqueue_compat,
 	.delinearize = nfqueue_delinearize,
 	.print = nfqueue_print,
 	.save = nfqueue_save,

@@ -7,7 +7,7 @@
  * NOTRACK an alias of CT --notrack.
  *
  * Read back as well: the reference's blob, target CT with the notrack and
- * alias flags, and the old target NOTRACK.
+ * alias flags, and the old target NOTRACK. --compat writes the former.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -62,6 +62,20 @@ static bool notrack_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
+/* The reference's layout: target CT, revision 2, 72 bytes of which only
+ * the flags are set. */
+static enum compat_res notrack_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	uint8_t b[72] = { 0 };
+	uint16_t flags = CTF_NOTRACK | CTF_ALIAS;
+
+	(void)c;
+	(void)data;
+	memcpy(b, &flags, 2);
+	snprintf(out->name, sizeof(out->name), "CT");
+	return tg_compat_blob(out, 2, b, sizeof(b));
+}
+
 static void notrack_print(struct strbuf *out, const void *data, const struct rule *r,
 			  unsigned fmt)
 {
@@ -78,6 +92,7 @@ const struct extension ext_NOTRACK = {
 	.families = EXT_BOTH,
 	.size = 1,
 	.linearize = notrack_linearize,
+	.compat = notrack_compat,
 	.delinearize = notrack_delinearize,
 	.print = notrack_print,
 };

@@ -4,7 +4,8 @@
  *   redir [proto_min reg 1 proto_max reg 1|2] [flags F]
  *
  * as nft writes `redirect [to :p-q] [random]`.
- * Read back as well: the reference's blob (revision 0).
+ * Read back as well: the reference's blob (revision 0), which --compat
+ * writes.
  */
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -72,6 +73,14 @@ static void redir_linearize(struct lin_ctx *c, const void *data)
 	lin_add(c, e);
 }
 
+/* Revision 0 in both families, IPv4's the compat layout. */
+static enum compat_res redir_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct redir_data *d = data;
+
+	return nat_compat_blob(out, 0, c->family, &d->range);
+}
+
 static bool redir_delinearize(struct delin_ctx *c, void *data)
 {
 	struct redir_data *d = data;
@@ -129,6 +138,7 @@ const struct extension ext_REDIRECT = {
 	.opts = redir_opts,
 	.parse = redir_parse,
 	.linearize = redir_linearize,
+	.compat = redir_compat,
 	.delinearize = redir_delinearize,
 	.print = redir_print,
 	.save = redir_save,

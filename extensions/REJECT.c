@@ -6,7 +6,7 @@
  *
  * and in ip6tables the ICMPv6 types and codes.
  * Read back as well: the icmpx codes nft writes in inet tables, and the
- * reference's xt blobs.
+ * reference's xt blobs, which --compat writes.
  */
 #include <stdio.h>
 #include <linux/netfilter.h>
@@ -217,6 +217,17 @@ static bool with_from_blob(const struct item *it, uint8_t family, uint8_t *with)
 	return true;
 }
 
+/* The reference writes the blob in every table and chain: the kernel
+ * itself refuses it where REJECT does not belong. */
+static enum compat_res reject_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct reject_data *d = data;
+	uint32_t with = d->with;
+
+	(void)c;
+	return tg_compat_blob(out, 0, &with, sizeof(with));
+}
+
 static bool reject_delinearize(struct delin_ctx *c, void *data)
 {
 	struct reject_data *d = data;
@@ -259,6 +270,7 @@ const struct extension ext_REJECT = {
 	.parse = reject_parse,
 	.check = reject_check,
 	.linearize = reject_linearize,
+	.compat = reject_compat,
 	.delinearize = reject_delinearize,
 	.print = reject_print,
 	.save = reject_save,

@@ -7,7 +7,8 @@
  * as nft writes `snat to a-b:p-q`; F carries random, random-fully and
  * persistent. A "/base" port shift keeps its flag and loses its base,
  * as with the reference, whose SNAT has no room for the base either.
- * Read back as well: the reference's blob, revisions 0 to 2.
+ * Read back as well: the reference's blob, revisions 0 to 2, which
+ * --compat writes.
  */
 #include <stdio.h>
 #include <linux/netfilter.h>
@@ -81,6 +82,15 @@ static void snat_linearize(struct lin_ctx *c, const void *data)
 		nat_lin_expr(c, NFT_NAT_SNAT, &d->range);
 }
 
+/* IPv4's compat layout (revision 0) and IPv6's range (revision 1): the
+ * reference's SNAT has no revision 2. */
+static enum compat_res snat_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct snat_data *d = data;
+
+	return nat_compat_blob(out, c->family == NFPROTO_IPV4 ? 0 : 1, c->family, &d->range);
+}
+
 static bool snat_delinearize(struct delin_ctx *c, void *data)
 {
 	struct snat_data *d = data;
@@ -143,6 +153,7 @@ const struct extension ext_SNAT = {
 	.parse = snat_parse,
 	.check = snat_check,
 	.linearize = snat_linearize,
+	.compat = snat_compat,
 	.delinearize = snat_delinearize,
 	.print = snat_print,
 	.save = snat_save,

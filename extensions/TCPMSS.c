@@ -7,7 +7,7 @@
  *                         exthdr write tcpopt maxseg size = reg 1
  *
  * as nft writes `tcp option maxseg size set N` and `... set rt mtu`.
- * Read back as well: the reference's blob.
+ * Read back as well: the reference's blob, which --compat writes.
  */
 #include <stdio.h>
 #include <arpa/inet.h>
@@ -150,6 +150,15 @@ static bool is_rt_tcpmss(const struct regval *v)
  *   | mss   |   (u16, host order; 0xffff: clamp to PMTU)
  *   +-------+
  */
+/* The kernel checks the blob's protocol and hooks on its own. */
+static enum compat_res tcpmss_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct tcpmss_data *d = data;
+
+	(void)c;
+	return tg_compat_blob(out, 0, &d->mss, sizeof(d->mss));
+}
+
 static bool tcpmss_delinearize(struct delin_ctx *c, void *data)
 {
 	struct tcpmss_data *d = data;
@@ -220,6 +229,7 @@ const struct extension ext_TCPMSS = {
 	.parse = tcpmss_parse,
 	.check = tcpmss_check,
 	.linearize = tcpmss_linearize,
+	.compat = tcpmss_compat,
 	.delinearize = tcpmss_delinearize,
 	.print = tcpmss_print,
 	.save = tcpmss_save,

@@ -329,6 +329,34 @@ bool nat_from_blob(const void *blob, uint32_t rev, uint8_t family, struct nat_ra
 	return nat_from_range(blob, rev == 2, r);
 }
 
+enum compat_res nat_compat_blob(struct xt_out *out, uint32_t rev, uint8_t family,
+				const struct nat_range *r)
+{
+	uint16_t lo = htons(r->min_port), hi = htons(r->max_port), base = htons(r->base);
+	unsigned alen = addr_len(family);
+	uint8_t b[NAT_RANGE2_LEN] = { 0 };
+	uint32_t one = 1;
+
+	if (rev == 0 && family == NFPROTO_IPV4) {
+		memcpy(b, &one, 4);
+		memcpy(b + 4, &r->flags, 4);
+		memcpy(b + 8, r->min_addr, 4);
+		memcpy(b + 12, r->max_addr, 4);
+		memcpy(b + 16, &lo, 2);
+		memcpy(b + 18, &hi, 2);
+		return tg_compat_blob(out, rev, b, NAT_COMPAT_LEN);
+	}
+	memcpy(b, &r->flags, 4);
+	memcpy(b + 4, r->min_addr, alen);
+	memcpy(b + 20, r->max_addr, alen);
+	memcpy(b + 36, &lo, 2);
+	memcpy(b + 38, &hi, 2);
+	if (rev != 2)
+		return tg_compat_blob(out, rev, b, NAT_RANGE_LEN);
+	memcpy(b + 40, &base, 2);
+	return tg_compat_blob(out, rev, b, NAT_RANGE2_LEN);
+}
+
 /* ---- text ---- */
 
 void nat_ports_text(struct strbuf *out, const struct nat_range *r)

@@ -66,6 +66,9 @@ bool nat_from_blob(const void *blob, uint32_t rev, uint8_t family, struct nat_ra
 #define NAT_COMPAT_LEN 20
 #define NAT_RANGE_LEN 40
 #define NAT_RANGE2_LEN 44
+/* --compat: r as that blob, the mirror image of nat_from_blob. */
+enum compat_res nat_compat_blob(struct xt_out *out, uint32_t rev, uint8_t family,
+				const struct nat_range *r);
 
 /* "a[-b]" of addresses and ":p[-q][/base]" of ports, as -L shows after
  * "to:" and -S after --to-source ("[a[-b]]:p" in ip6tables). */

@@ -141,3 +141,16 @@ const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, ui
 		return NULL;
 	return info;
 }
+
+enum compat_res tg_compat_blob(struct xt_out *out, uint32_t rev, const void *info, size_t len)
+{
+	size_t padded = (len + 7) & ~(size_t)7;
+
+	if (padded > sizeof(out->info))
+		abort();
+	memset(out->info, 0, padded);
+	memcpy(out->info, info, len);
+	out->rev = rev;
+	out->len = (uint32_t)padded;
+	return COMPAT_XT;
+}

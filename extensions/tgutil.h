@@ -66,6 +66,10 @@ int tg_err_mandatory(struct ipt_error *err, const char *ext, const char *opt);
  * its revision is rev and it holds at least len bytes; NULL otherwise. */
 const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, uint32_t len);
 
+/* --compat: out holds the reference's blob of revision rev, len bytes
+ * of info padded with zeros to the 8 bytes xt blobs are aligned to. */
+enum compat_res tg_compat_blob(struct xt_out *out, uint32_t rev, const void *info, size_t len);
+
 /* Append a new immediate load of len bytes of data into reg. */
 void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len);
 

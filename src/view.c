@@ -387,6 +387,9 @@ static void queue_object(struct view *v, const struct rule *r, const struct ext_
 {
 	struct nftnl_obj *o;
 
+	/* --compat writes the reference's xt blob, which needs no object */
+	if (v->h->compat && inst->ext->compat)
+		return;
 	if (!inst->ext->object || !(o = inst->ext->object(inst->data, r)))
 		return;
 	txn_add_obj(v->b, v->family, v->table, o, v->tag);
