@@ -75,13 +75,7 @@ bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len)
 
 void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
-
-	if (!e)
-		abort();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, reg);
-	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
-	lin_add(c, e);
+	lin_imm(c, reg, data, len);
 }
 
 bool tg_read_number(const char *s, uint64_t max, uint64_t *out, const char **end)

@@ -49,38 +49,82 @@ static bool makes_item(const struct nftnl_expr *e)
  * is most of what a large restore spends in user space.
  */
 
-static struct nlattr *expr_begin(struct lin_ctx *c, const char *name, struct nlattr **data)
+/* libmnl's attribute writers, inline: a large restore writes tens of
+ * attributes per rule. Padding is zeroed. */
+static inline struct nlattr *attr_tail(struct nlmsghdr *nlh)
 {
-	struct nlattr *elem = mnl_attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+	return (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
+}
 
-	mnl_attr_put_strz(c->nlh, NFTA_EXPR_NAME, name);
-	*data = mnl_attr_nest_start(c->nlh, NFTA_EXPR_DATA);
+static inline void attr_put(struct nlmsghdr *nlh, uint16_t type, uint32_t len, const void *data)
+{
+	struct nlattr *a = attr_tail(nlh);
+	char *payload = (char *)a + MNL_ATTR_HDRLEN;
+
+	a->nla_type = type;
+	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
+	memcpy(payload, data, len);
+	memset(payload + len, 0, MNL_ALIGN(len) - len);
+	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+}
+
+static inline struct nlattr *attr_nest_start(struct nlmsghdr *nlh, uint16_t type)
+{
+	struct nlattr *a = attr_tail(nlh);
+
+	a->nla_type = type | NLA_F_NESTED;
+	nlh->nlmsg_len += MNL_ATTR_HDRLEN;
+	return a;
+}
+
+static inline void attr_nest_end(struct nlmsghdr *nlh, struct nlattr *a)
+{
+	a->nla_len = (uint16_t)((char *)attr_tail(nlh) - (char *)a);
+}
+
+/* name: a string literal, its NUL included in len */
+static struct nlattr *expr_begin_n(struct lin_ctx *c, const char *name, uint32_t len,
+				   struct nlattr **data)
+{
+	struct nlattr *elem = attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+
+	attr_put(c->nlh, NFTA_EXPR_NAME, len, name);
+	*data = attr_nest_start(c->nlh, NFTA_EXPR_DATA);
 	return elem;
 }
 
+#define expr_begin(c, name, data) expr_begin_n(c, name, sizeof(name), data)
+
 static void expr_end(struct lin_ctx *c, struct nlattr *elem, struct nlattr *data)
 {
-	mnl_attr_nest_end(c->nlh, data);
-	mnl_attr_nest_end(c->nlh, elem);
+	attr_nest_end(c->nlh, data);
+	attr_nest_end(c->nlh, elem);
 }
 
 static void put_be32(struct lin_ctx *c, uint16_t type, uint32_t v)
 {
-	mnl_attr_put_u32(c->nlh, type, htonl(v));
+	uint32_t be = htonl(v);
+
+	attr_put(c->nlh, type, sizeof(be), &be);
+}
+
+static void put_strz(struct lin_ctx *c, uint16_t type, const char *s)
+{
+	attr_put(c->nlh, type, (uint32_t)strlen(s) + 1, s);
 }
 
 /* struct nft_data holding a value: a nest with NFTA_DATA_VALUE */
 static void put_value(struct lin_ctx *c, uint16_t type, const void *data, uint32_t len)
 {
-	struct nlattr *n = mnl_attr_nest_start(c->nlh, type);
+	struct nlattr *n = attr_nest_start(c->nlh, type);
 
-	mnl_attr_put(c->nlh, NFTA_DATA_VALUE, len, data);
-	mnl_attr_nest_end(c->nlh, n);
+	attr_put(c->nlh, NFTA_DATA_VALUE, len, data);
+	attr_nest_end(c->nlh, n);
 }
 
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
-	struct nlattr *elem = mnl_attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+	struct nlattr *elem = attr_nest_start(c->nlh, NFTA_LIST_ELEM);
 
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
@@ -89,19 +133,20 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 	if (strcmp(name, "match") == 0 || strcmp(name, "target") == 0)
 		c->xt = true;
 	nftnl_expr_build_payload(c->nlh, e);
-	mnl_attr_nest_end(c->nlh, elem);
+	attr_nest_end(c->nlh, elem);
 	nftnl_expr_free(e);
 }
 
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
 	    uint32_t len)
 {
-	struct nlattr *data, *elem = expr_begin(c, target ? "target" : "match", &data);
+	struct nlattr *data, *elem = target ? expr_begin(c, "target", &data) :
+					       expr_begin(c, "match", &data);
 
 	/* NFTA_MATCH_* and NFTA_TARGET_* share their numbers */
-	mnl_attr_put_strz(c->nlh, target ? NFTA_TARGET_NAME : NFTA_MATCH_NAME, name);
+	put_strz(c, target ? NFTA_TARGET_NAME : NFTA_MATCH_NAME, name);
 	put_be32(c, target ? NFTA_TARGET_REV : NFTA_MATCH_REV, rev);
-	mnl_attr_put(c->nlh, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
+	attr_put(c->nlh, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
 	expr_end(c, elem, data);
 	c->items++;
 	c->xt = true;
@@ -113,7 +158,7 @@ struct aset *lin_lookup_anon(struct lin_ctx *c, uint32_t key_type, uint32_t key_
 	struct aset *s = aset_list_add(c->sets, key_type, key_len, interval);
 	struct nlattr *data, *elem = expr_begin(c, "lookup", &data);
 
-	mnl_attr_put_strz(c->nlh, NFTA_LOOKUP_SET, s->name);
+	put_strz(c, NFTA_LOOKUP_SET, s->name);
 	put_be32(c, NFTA_LOOKUP_SREG, NFT_REG_1);
 	put_be32(c, NFTA_LOOKUP_SET_ID, s->id);
 	if (inv)
@@ -149,8 +194,11 @@ static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg
 
 	put_be32(c, NFTA_CT_KEY, key);
 	put_be32(c, NFTA_CT_DREG, reg);
-	if (dir >= 0)
-		mnl_attr_put_u8(c->nlh, NFTA_CT_DIRECTION, (uint8_t)dir);
+	if (dir >= 0) {
+		uint8_t d8 = (uint8_t)dir;
+
+		attr_put(c->nlh, NFTA_CT_DIRECTION, 1, &d8);
+	}
 	expr_end(c, elem, data);
 }
 
@@ -223,7 +271,7 @@ void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
 	struct nlattr *data, *elem = expr_begin(c, "exthdr", &data);
 
 	put_be32(c, NFTA_EXTHDR_DREG, NFT_REG_1);
-	mnl_attr_put_u8(c->nlh, NFTA_EXTHDR_TYPE, type);
+	attr_put(c->nlh, NFTA_EXTHDR_TYPE, 1, &type);
 	put_be32(c, NFTA_EXTHDR_OFFSET, 0);
 	put_be32(c, NFTA_EXTHDR_LEN, 1);
 	put_be32(c, NFTA_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
@@ -245,12 +293,22 @@ void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint
 
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
 {
+	uint64_t be_bytes = htobe64(bytes), be_pkts = htobe64(pkts);
 	struct nlattr *data, *elem = expr_begin(c, "counter", &data);
 
-	mnl_attr_put_u64(c->nlh, NFTA_COUNTER_BYTES, htobe64(bytes));
-	mnl_attr_put_u64(c->nlh, NFTA_COUNTER_PACKETS, htobe64(pkts));
+	attr_put(c->nlh, NFTA_COUNTER_BYTES, sizeof(be_bytes), &be_bytes);
+	attr_put(c->nlh, NFTA_COUNTER_PACKETS, sizeof(be_pkts), &be_pkts);
 	expr_end(c, elem, data);
 	c->items++;
+}
+
+void lin_imm(struct lin_ctx *c, uint32_t reg, const void *value, uint32_t len)
+{
+	struct nlattr *data, *elem = expr_begin(c, "immediate", &data);
+
+	put_be32(c, NFTA_IMMEDIATE_DREG, reg);
+	put_value(c, NFTA_IMMEDIATE_DATA, value, len);
+	expr_end(c, elem, data);
 }
 
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
@@ -259,13 +317,13 @@ void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
 	struct nlattr *imm, *v;
 
 	put_be32(c, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
-	imm = mnl_attr_nest_start(c->nlh, NFTA_IMMEDIATE_DATA);
-	v = mnl_attr_nest_start(c->nlh, NFTA_DATA_VERDICT);
+	imm = attr_nest_start(c->nlh, NFTA_IMMEDIATE_DATA);
+	v = attr_nest_start(c->nlh, NFTA_DATA_VERDICT);
 	put_be32(c, NFTA_VERDICT_CODE, (uint32_t)verdict);
 	if (chain)
-		mnl_attr_put_strz(c->nlh, NFTA_VERDICT_CHAIN, chain);
-	mnl_attr_nest_end(c->nlh, v);
-	mnl_attr_nest_end(c->nlh, imm);
+		put_strz(c, NFTA_VERDICT_CHAIN, chain);
+	attr_nest_end(c->nlh, v);
+	attr_nest_end(c->nlh, imm);
 	expr_end(c, elem, data);
 	c->items++;
 }

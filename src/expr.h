@@ -66,6 +66,8 @@ void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t 
 void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len);
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain);
+/* Load a value into register reg, for a statement that follows. */
+void lin_imm(struct lin_ctx *c, uint32_t reg, const void *value, uint32_t len);
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
 /* An xt compat match (target = false) or target expression carrying a
  * copy of info. */

@@ -616,7 +616,7 @@ static int parse_long(struct parser *p, const char *a)
 	const char *arg = NULL;
 	bool ambiguous, done;
 
-	snprintf(name, sizeof(name), "%.*s", (int)len, a);
+	str_copy(name, sizeof(name), a, len);
 	if (ext_option(p, name, eq ? eq + 1 : NULL, &done) < 0)
 		return -1;
 	if (done)

@@ -33,7 +33,7 @@ int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
 		*proto = (uint16_t)n;
 		return 0;
 	}
-	snprintf(lower, sizeof(lower), "%s", s);
+	str_copy(lower, sizeof(lower), s, strlen(s));
 	for (i = 0; lower[i]; i++)
 		lower[i] = (char)tolower((unsigned char)lower[i]);
 	for (i = 0; i < ARRAY_SIZE(known_protos); i++) {

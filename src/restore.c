@@ -25,9 +25,18 @@
 
 struct block_line {
 	unsigned lineno;
-	char *text;
+	char *text;		/* in the block's text chunks */
 	enum cmd_op op;		/* what the line did, for kernel errors */
 };
+
+/* The block's lines are kept back to back in chunks, freed at once. */
+struct text_chunk {
+	struct text_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+#define TEXT_CHUNK (64 * 1024)
 
 struct restore {
 	struct handle h;
@@ -39,15 +48,56 @@ struct restore {
 	bool skip_table;
 	struct block_line *lines;
 	unsigned nlines, caplines;
+	struct text_chunk *chunks;	/* newest first */
+	char *work;			/* a line's copy, split into words */
+	size_t workcap;
 };
 
 static void block_clear(struct restore *rs)
 {
-	unsigned i;
+	struct text_chunk *c, *next;
 
-	for (i = 0; i < rs->nlines; i++)
-		free(rs->lines[i].text);
+	for (c = rs->chunks; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	rs->chunks = NULL;
 	rs->nlines = 0;
+}
+
+static char *chunk_strdup(struct restore *rs, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	struct text_chunk *c = rs->chunks;
+	char *p;
+
+	if (!c || c->cap - c->used < len) {
+		size_t cap = len > TEXT_CHUNK ? len : TEXT_CHUNK;
+
+		c = xmalloc(sizeof(*c) + cap);
+		c->used = 0;
+		c->cap = cap;
+		c->next = rs->chunks;
+		rs->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, len);
+	c->used += len;
+	return p;
+}
+
+/* A copy of s to cut into words, valid until the next call. */
+static char *work_copy(struct restore *rs, const char *s)
+{
+	size_t len = strlen(s) + 1;
+
+	if (len > rs->workcap) {
+		rs->workcap = len > 4096 ? len : 4096;
+		free(rs->work);
+		rs->work = xmalloc(rs->workcap);
+	}
+	memcpy(rs->work, s, len);
+	return rs->work;
 }
 
 static void block_add(struct restore *rs, unsigned lineno, const char *text)
@@ -60,7 +110,7 @@ static void block_add(struct restore *rs, unsigned lineno, const char *text)
 	}
 	l = &rs->lines[rs->nlines++];
 	l->lineno = lineno;
-	l->text = xstrdup(text);
+	l->text = chunk_strdup(rs, text);
 	l->op = OP_NONE;
 }
 
@@ -106,16 +156,24 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
+/* "[pkts:bytes]" at s, numbers read as strtoull reads them (what
+ * sscanf's %llu does); the length read, or -1. */
 static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
 {
 	unsigned long long p, b;
-	int n = 0;
+	char *end, *end2;
 
-	if (sscanf(s, "[%llu:%llu]%n", &p, &b, &n) != 2 || n == 0)
+	if (s[0] != '[')
+		return -1;
+	p = strtoull(s + 1, &end, 10);
+	if (end == s + 1 || *end != ':')
+		return -1;
+	b = strtoull(end + 1, &end2, 10);
+	if (end2 == end + 1 || *end2 != ']')
 		return -1;
 	*pkts = p;
 	*bytes = b;
-	return n;
+	return (int)(end2 + 1 - s);
 }
 
 /* A chain declaration ":NAME POLICY [p:b]". */
@@ -176,7 +234,7 @@ out:
 
 static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
 {
-	char *copy = xstrdup(l->text), *argv[MAX_ARGS + 2], *p = copy;
+	char *argv[MAX_ARGS + 2], *p = work_copy(rs, l->text);
 	uint64_t pkts = 0, bytes = 0;
 	bool have_counters = false;
 	struct command cmd;
@@ -191,7 +249,6 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 			size_t digits = strspn(q, "0123456789");
 			bool packets_bad = digits == 0 || q[digits] != ':';
 
-			free(copy);
 			return err_param(&rs->h.err, "-c %s counter not numeric",
 					 packets_bad ? "packet" : "byte");
 		}
@@ -200,10 +257,8 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 	}
 	argv[0] = (char *)rs->h.prog;
 	argc = split_words(p, argv + 1, MAX_ARGS);
-	if (argc < 0) {
-		free(copy);
+	if (argc < 0)
 		return err_param(&rs->h.err, "too many arguments");
-	}
 	argc++;
 	argv[argc] = NULL;
 	rs->h.restore_table = rs->table;
@@ -236,7 +291,6 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 		}
 	}
 	cmd_free(&cmd);
-	free(copy);
 	return ret;
 }
 
@@ -611,5 +665,6 @@ out:
 	if (in != stdin)
 		fclose(in);
 	free(rs.lines);
+	free(rs.work);
 	return ret;
 }

@@ -34,6 +34,18 @@ void *xrealloc(void *p, size_t n)
 	return p;
 }
 
+void str_copy(char *dst, size_t size, const char *src, size_t len)
+{
+	size_t n = strnlen(src, len);
+
+	if (!size)
+		return;
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 char *xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

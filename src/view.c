@@ -69,11 +69,12 @@ static unsigned name_hash(const char *s)
 
 static void hash_insert(struct view *v, unsigned idx)
 {
-	unsigned mask = v->hashsize - 1, i = name_hash(v->chains[idx].ci.name) & mask;
+	unsigned mask = v->hashsize - 1, h = name_hash(v->chains[idx].ci.name), i = h & mask;
 
-	while (v->hash[i])
+	while (v->hash[i].idx)
 		i = (i + 1) & mask;
-	v->hash[i] = idx + 1;
+	v->hash[i].idx = idx + 1;
+	v->hash[i].h = h;
 }
 
 static void hash_rebuild(struct view *v)
@@ -88,16 +89,27 @@ static void hash_rebuild(struct view *v)
 
 static struct vchain *hash_find(struct view *v, const char *name)
 {
-	unsigned mask, i;
+	unsigned mask, h, i;
 
 	if (!v->hashsize)
 		return NULL;
+	/* restores name one chain line after line */
+	if (v->last && strcmp(v->chains[v->last - 1].ci.name, name) == 0)
+		return &v->chains[v->last - 1];
 	mask = v->hashsize - 1;
-	for (i = name_hash(name) & mask; v->hash[i]; i = (i + 1) & mask) {
-		struct vchain *c = &v->chains[v->hash[i] - 1];
+	h = name_hash(name);
+	/* the full hash in the slot spares a string compare (and a cache
+	 * miss on the chain) for every other name probed */
+	for (i = h & mask; v->hash[i].idx; i = (i + 1) & mask) {
+		struct vchain *c;
 
-		if (strcmp(c->ci.name, name) == 0)
+		if (v->hash[i].h != h)
+			continue;
+		c = &v->chains[v->hash[i].idx - 1];
+		if (strcmp(c->ci.name, name) == 0) {
+			v->last = v->hash[i].idx;
 			return c;
+		}
 	}
 	return NULL;
 }
@@ -112,7 +124,7 @@ static struct vchain *chain_slot(struct view *v, const char *name)
 	}
 	c = &v->chains[v->nchains++];
 	memset(c, 0, sizeof(*c));
-	snprintf(c->ci.name, sizeof(c->ci.name), "%s", name);
+	str_copy(c->ci.name, sizeof(c->ci.name), name, strlen(name));
 	if (v->nchains * 2 > v->hashsize) {
 		v->hashsize = v->hashsize ? v->hashsize * 2 : 64;
 		while (v->nchains * 2 > v->hashsize)
@@ -310,7 +322,7 @@ struct vchain *view_create_user(struct view *v, const char *name)
 		c = chain_slot(v, name);
 	vchain_clear_rules(c);
 	memset(&c->ci, 0, sizeof(c->ci));
-	snprintf(c->ci.name, sizeof(c->ci.name), "%s", name);
+	str_copy(c->ci.name, sizeof(c->ci.name), name, strlen(name));
 	c->exists = true;
 	c->fresh = true;
 	c->rules_known = true;
@@ -416,10 +428,10 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 
 	/* the expressions first, in a scratch message: the anonymous sets
 	 * they look up must go into the batch before the rule */
-	/* kept zeroed between rules: libmnl leaves attribute padding as it
-	 * finds it, and the message should not carry old bytes */
-	if (!v->scratch)
+	if (!v->scratch) {
 		v->scratch = xzalloc(RULE_MSG_MAX);
+		v->msg_max = MNL_SOCKET_BUFFER_SIZE;
+	}
 	tmp = mnl_nlmsg_put_header(v->scratch);
 	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
 	queue_objects(v, r);
@@ -441,14 +453,13 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		mnl_attr_put_u32(nlh, NFTA_RULE_ID, htonl(id));
 	len = tmp->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
 	/* a batch page has one page of room past its end for the last message */
-	if (nlh->nlmsg_len + len > MNL_SOCKET_BUFFER_SIZE) {
+	if (nlh->nlmsg_len + len > v->msg_max) {
 		fprintf(stderr, "iptnft: rule too large for one netlink message\n");
 		abort();
 	}
 	memcpy(mnl_nlmsg_get_payload_tail(nlh),
 	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
 	nlh->nlmsg_len += len;
-	memset(v->scratch, 0, tmp->nlmsg_len);
 	batch_done(v->b);
 }
 

@@ -41,7 +41,10 @@ struct view {
 	bool all_chains_known;	/* chains[] holds every chain of the table */
 	struct vchain *chains;
 	unsigned nchains, capchains;
-	unsigned *hash;		/* open addressing: index + 1, 0 = empty */
+	struct {
+		unsigned idx;	/* index + 1, 0 = empty */
+		unsigned h;	/* the name's hash */
+	} *hash;		/* open addressing over chains[] */
 	unsigned hashsize;
 	uint32_t next_id;
 	uint32_t next_set_id;	/* anonymous sets of this batch */
@@ -57,6 +60,8 @@ struct view {
 	/* the error just set is one the reference finds only at COMMIT */
 	bool error_at_commit;
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
+	size_t msg_max;		/* the largest message a batch page takes */
+	unsigned last;		/* index + 1 of the chain found last */
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
