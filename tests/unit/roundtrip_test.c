@@ -565,6 +565,13 @@ static const struct rt_case cases[] = {
 	  "-A OUTPUT -d 192.0.2.123/32 -o eth0 -p udp -m udp --sport 123 -m state --state ESTABLISHED -j ACCEPT" },
 	{ "-A FOO -s 192.0.2.0/24 -p icmp ! --icmp-type 8 -m conntrack ! --ctstate INVALID -g BAR",
 	  "-A FOO -s 192.0.2.0/24 -p icmp -m icmp ! --icmp-type 8 -m conntrack ! --ctstate INVALID -g BAR" },
+	/* recent: the reference's xt blob */
+	{ "-A INPUT -m recent --set",
+	  "-A INPUT -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource" },
+	{ "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --rttl --name ssh -j DROP",
+	  "-A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --rttl --name ssh --mask 255.255.255.255 --rsource -j DROP" },
+	{ "-A INPUT -m recent ! --rcheck --reap --seconds 9 --rdest --mask 255.255.0.0 --name ab",
+	  "-A INPUT -m recent ! --rcheck --seconds 9 --reap --name ab --mask 255.255.0.0 --rdest" },
 	/* quoting (the test splits on blanks, double quotes group) */
 	{ "-A INPUT -p \"tcp\" --dport \"22\" -j \"ACCEPT\"",
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT" },
