@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# Real packets for the recent match, which iptnft writes as the kernel's
-# xt_recent blob: side A ($NS, 10.99.0.1 on veth0) runs our iptables, the
-# peer ($NS_PEER, 10.99.0.2 on veth1) connects and pings.
+# Real packets for the recent and hashlimit matches, the two iptnft writes
+# as the kernel's xt_recent and xt_hashlimit blobs: side A ($NS, 10.99.0.1
+# on veth0) runs our iptables, the peer ($NS_PEER, 10.99.0.2 on veth1)
+# connects and pings.
 
 load helpers
 
@@ -35,6 +36,12 @@ ping_in_ok() {
 ping_in_blocked() {
 	run peer ping -c 1 -W 1 "$A"
 	assert_failure
+}
+
+# replies N: how many of N echo requests (0.2 s apart) from the peer A answers
+replies() {
+	peer ping -n -q -i 0.2 -c "$1" -W 1 "$A" |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 
 # rule_counts CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN (filter table)
@@ -126,4 +133,66 @@ tcp_blocked() {
 	ping_in_ok
 	run ns cat /proc/net/xt_recent/net
 	assert_output --regexp "^src=10\.99\.0\.0 "
+}
+
+# ---------------------------------------------------------------- hashlimit
+
+@test "traffic: hashlimit --hashlimit-upto 1/min --hashlimit-burst 3 lets exactly 3 of 8 pings through" {
+	run ipt -A INPUT -p icmp -m hashlimit --hashlimit-upto 1/min --hashlimit-burst 3 \
+		--hashlimit-mode srcip --hashlimit-name ping -j ACCEPT
+	assert_success
+	ipt -A INPUT -p icmp -j DROP
+	run replies 8
+	assert_output 3
+	run rule_counts INPUT 1
+	assert_output "3 252"
+	run rule_counts INPUT 2
+	assert_output "5 420"
+	# the kernel's table for the name lists the peer
+	run ns cat /proc/net/ipt_hashlimit/ping
+	assert_success
+	assert_output --partial "$B"
+}
+
+@test "traffic: hashlimit --hashlimit-above drops after the burst, default burst 5" {
+	ipt -A INPUT -p icmp -m hashlimit --hashlimit-above 2/hour --hashlimit-name flood -j DROP
+	run replies 8
+	assert_output 5
+}
+
+# big N: how many of N 1028-byte echo requests, 0.1 s apart, A answers
+big() {
+	peer ping -n -q -i 0.1 -c "$1" -W 1 -s 1000 "$A" |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+@test "traffic: hashlimit byte rate 1kb/s passes one 1 KiB ping a second, a 2kb burst two more" {
+	ipt -A INPUT -p icmp -m hashlimit --hashlimit-upto 1kb/s --hashlimit-name bytes -j ACCEPT
+	ipt -A INPUT -p icmp -j DROP
+	# ten in about a second: the first, and at most one more as the
+	# bucket refills
+	run big 10
+	[ "$output" -ge 1 ] && [ "$output" -le 2 ]
+	ipt -F INPUT
+	ipt -A INPUT -p icmp -m hashlimit --hashlimit-above 1kb/s --hashlimit-burst 2kb \
+		--hashlimit-mode srcip --hashlimit-name bytes2 -j DROP
+	run big 10
+	[ "$output" -ge 2 ] && [ "$output" -le 4 ]
+	# the drops are whole 1028-byte packets
+	read -r pkts bytes < <(rule_counts INPUT 1)
+	[ "$pkts" -ge 6 ] && [ "$pkts" -le 8 ] && [ "$bytes" = $((pkts * 1028)) ]
+}
+
+@test "traffic: the reference lists and finds the rules iptnft wrote" {
+	need_ref
+	ipt -A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP
+	ipt -A INPUT -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 1500b --hashlimit-name x
+	run ns "$REF_IPTABLES" -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh --mask 255.255.255.255 --rsource -j DROP
+-A INPUT -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 2kb --hashlimit-name x"
+	run ns "$REF_IPTABLES" -D INPUT -m hashlimit --hashlimit-upto 1kb/s --hashlimit-burst 2kb --hashlimit-name x
+	assert_success
+	run ns "$REF_IPTABLES" -C INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP
+	assert_success
 }

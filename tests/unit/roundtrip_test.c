@@ -565,13 +565,21 @@ static const struct rt_case cases[] = {
 	  "-A OUTPUT -d 192.0.2.123/32 -o eth0 -p udp -m udp --sport 123 -m state --state ESTABLISHED -j ACCEPT" },
 	{ "-A FOO -s 192.0.2.0/24 -p icmp ! --icmp-type 8 -m conntrack ! --ctstate INVALID -g BAR",
 	  "-A FOO -s 192.0.2.0/24 -p icmp -m icmp ! --icmp-type 8 -m conntrack ! --ctstate INVALID -g BAR" },
-	/* recent: the reference's xt blob */
+	/* recent and hashlimit: the reference's xt blobs */
 	{ "-A INPUT -m recent --set",
 	  "-A INPUT -m recent --set --name DEFAULT --mask 255.255.255.255 --rsource" },
 	{ "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --rttl --name ssh -j DROP",
 	  "-A INPUT -p tcp -m tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --rttl --name ssh --mask 255.255.255.255 --rsource -j DROP" },
 	{ "-A INPUT -m recent ! --rcheck --reap --seconds 9 --rdest --mask 255.255.0.0 --name ab",
 	  "-A INPUT -m recent ! --rcheck --seconds 9 --reap --name ab --mask 255.255.0.0 --rdest" },
+	{ "-A INPUT -m hashlimit --hashlimit-upto 5 --hashlimit-name a",
+	  "-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-burst 5 --hashlimit-name a" },
+	{ "-A INPUT -m hashlimit --hashlimit-above 512kb/s --hashlimit-burst 1mb --hashlimit-mode dstip,srcip --hashlimit-name f -j DROP",
+	  "-A INPUT -m hashlimit --hashlimit-above 512kb/s --hashlimit-burst 1mb --hashlimit-mode srcip,dstip --hashlimit-name f -j DROP" },
+	{ "-A INPUT -m hashlimit --hashlimit-upto 60/min --hashlimit-rate-match --hashlimit-srcmask 24 --hashlimit-name r",
+	  "-A INPUT -m hashlimit --hashlimit-upto 60/sec --hashlimit-burst 5 --hashlimit-name r --hashlimit-htable-expire 60000 --hashlimit-srcmask 24 --hashlimit-rate-match --hashlimit-rate-interval 60" },
+	{ "-A INPUT -m hashlimit --hashlimit-upto 100b/s --hashlimit-htable-size 64 --hashlimit-htable-max 128 --hashlimit-htable-gcinterval 500 --hashlimit-htable-expire 2000 --hashlimit-name b -m recent --set --name s",
+	  "-A INPUT -m hashlimit --hashlimit-upto 96b/s --hashlimit-name b --hashlimit-htable-size 64 --hashlimit-htable-max 128 --hashlimit-htable-gcinterval 500 --hashlimit-htable-expire 2000 -m recent --set --name s --mask 255.255.255.255 --rsource" },
 	/* quoting (the test splits on blanks, double quotes group) */
 	{ "-A INPUT -p \"tcp\" --dport \"22\" -j \"ACCEPT\"",
 	  "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT" },
