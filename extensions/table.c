@@ -13,6 +13,7 @@ extern const struct extension ext_SNAT, ext_DNAT, ext_MASQUERADE, ext_REDIRECT;
 extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS;
 extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
 extern const struct extension ext_owner, ext_helper;
+extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
@@ -43,6 +44,8 @@ const struct extension *const ext_all[] = {
 	&ext_mac,
 	&ext_owner,
 	&ext_helper,
+	&ext_recent,
+	&ext_hashlimit,
 	&ext_comment,
 	&ext_mark,
 	&ext_connmark,

@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "ext.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -22,12 +23,20 @@ static bool read_number(const char *s, uint64_t max, uint64_t *out, char **end)
 	return true;
 }
 
+bool xt_negative(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return *s == '-';
+}
+
 int xt_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
 		  uint64_t min, uint64_t max, uint64_t *out)
 {
 	char *end;
 
-	if (!read_number(arg, max, out, &end) || *end || *out < min)
+	/* strtoull would take "-0" as 0; the reference refuses any sign */
+	if (xt_negative(arg) || !read_number(arg, max, out, &end) || *end || *out < min)
 		return err_param(err, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
 				 ext, opt, (unsigned long long)min, (unsigned long long)max);
 	return 0;

@@ -12,10 +12,14 @@
 #include "expr.h"
 #include "util.h"
 
+/* Whether s starts, after blanks, with a minus sign: the reference's
+ * unsigned numbers refuse one, which strtoul would take. */
+bool xt_negative(const char *s);
+
 /* An unsigned number as strtoul reads it (base 0: 0x.. hex, 0.. octal,
- * leading blanks allowed) that must fill the whole word and lie in
- * [min, max]; otherwise "EXT: bad value for option "--OPT", or out of
- * range (min-max)." */
+ * leading blanks allowed, no minus sign) that must fill the whole word
+ * and lie in [min, max]; otherwise "EXT: bad value for option "--OPT",
+ * or out of range (min-max)." */
 int xt_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
 		  uint64_t min, uint64_t max, uint64_t *out);
 

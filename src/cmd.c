@@ -110,6 +110,17 @@ static bool could_equal(const struct rule *a, const struct rule *b)
 	return true;
 }
 
+/* Matches that print alike but differ in what their text leaves out. */
+static bool matches_differ(const struct rule *a, const struct rule *b)
+{
+	const struct ext_inst *x, *y;
+
+	for (x = a->matches, y = b->matches; x && y; x = x->next, y = y->next)
+		if (x->ext == y->ext && x->ext->same && !x->ext->same(x->data, y->data))
+			return true;
+	return false;
+}
+
 static bool spec_equal(struct rule_spec *s, const struct rule *r)
 {
 	struct strbuf t;
@@ -125,7 +136,7 @@ static bool spec_equal(struct rule_spec *s, const struct rule *r)
 	print_rule_spec(&t, r, false);
 	eq = strcmp(t.buf ? t.buf : "", s->text.buf ? s->text.buf : "") == 0;
 	sb_free(&t);
-	return eq;
+	return eq && !matches_differ(r, s->r);
 }
 
 static int find_rule(const struct vchain *c, const struct rule *spec)

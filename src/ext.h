@@ -104,6 +104,10 @@ struct extension {
 	/* Optional: free or deep-copy what data points to. */
 	void (*destroy)(void *data);
 	void (*clone)(void *dst, const void *src);
+	/* Optional: whether two instances with the same -S text are the
+	 * same to -C and -D. The reference compares xt blobs byte by byte,
+	 * and a blob may hold what its text leaves out. */
+	bool (*same)(const void *a, const void *b);
 	/* Optional: the comment a match keeps in rule userdata, and back. */
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);

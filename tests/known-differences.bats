@@ -69,3 +69,24 @@ refused() {
 	run ipt -S INPUT
 	assert_output --partial "-A INPUT -j ACCEPT"
 }
+
+@test "hashlimit byte rates at which the reference divides by zero are refused" {
+	# 68719476720 bytes are 2^32 - 1 units of 16 bytes: the reference's
+	# 32-bit unit count + 1 is 0
+	refused -A INPUT -m hashlimit --hashlimit-upto 68719476720b/s --hashlimit-name a
+	assert_output --partial 'hashlimit: Bad value for "--hashlimit-upto" option: "68719476720b/s"'
+	# under 16b/s the rate is 0 bytes per second, which a burst divides
+	refused -A INPUT -m hashlimit --hashlimit-upto 10b/s --hashlimit-burst 20b --hashlimit-name a
+	assert_output --partial "burst cannot be given with a rate under 16b/s"
+	# the rates themselves, and bursts with rates of 16b/s and more, work
+	run ipt -A INPUT -m hashlimit --hashlimit-upto 10b/s --hashlimit-name a
+	assert_success
+	run ipt -A INPUT -m hashlimit --hashlimit-upto 16b/s --hashlimit-burst 20b --hashlimit-name b
+	assert_success
+	if command -v iptables-nft >/dev/null; then
+		run ref -A INPUT -m hashlimit --hashlimit-upto 68719476720b/s --hashlimit-name a
+		assert_equal "$status" 136
+		run ref -A INPUT -m hashlimit --hashlimit-upto 10b/s --hashlimit-burst 20b --hashlimit-name a
+		assert_equal "$status" 136
+	fi
+}
