@@ -488,8 +488,6 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->iniface, err) < 0)
 			return -1;
-		if (strcmp(p->rule->iniface, "+") == 0)
-			p->rule->iniface[0] = '\0';	/* any interface: no test */
 		if (p->invert)
 			p->rule->inv |= INV_IN;
 		break;
@@ -498,8 +496,6 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->outiface, err) < 0)
 			return -1;
-		if (strcmp(p->rule->outiface, "+") == 0)
-			p->rule->outiface[0] = '\0';
 		if (p->invert)
 			p->rule->inv |= INV_OUT;
 		break;

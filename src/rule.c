@@ -9,7 +9,9 @@
  *   protocol          meta load l4proto; cmp eq|neq
  *   fragment          payload load frag-off; bitwise 0x1fff; cmp neq|eq 0
  *
- * then each match, the counter, and the verdict or target.
+ * then each match, the counter, and the verdict or target. With --compat
+ * the reference's order instead (the protocol before the addresses), its
+ * "+" (a bare load), and the rule's compat protocol attribute.
  */
 #include "rule.h"
 
@@ -165,16 +167,31 @@ static uint32_t daddr_offset(uint8_t family)
 
 /* ---- interfaces ---- */
 
+/* What the reference compares a name with for "! -i +", a name no
+ * device can have; it reads the compare back as "! -i +". */
+static const char iface_never[8] = "INVAL/D";
+
+bool rule_iface_tested(const char *name, bool inv)
+{
+	return name[0] && (inv || strcmp(name, "+") != 0);
+}
+
 static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv)
 {
 	size_t n = strlen(name);
 
-	if (n == 0)
+	if (n == 0 || (!c->compat && !rule_iface_tested(name, inv)))
 		return;
 	lin_meta(c, key);
 	if (name[n - 1] == '+') {
+		if (n == 1 && c->compat) {
+			/* the reference's "+": the load alone; "! +" never matches */
+			if (inv)
+				lin_cmp(c, REL_EQ, iface_never, sizeof(iface_never));
+			return;
+		}
 		if (n == 1) {
-			/* "+" matches every name: compare nothing of it */
+			/* "! +": compare nothing of the name, never equal */
 			uint8_t zero = 0;
 
 			lin_bitwise(c, &zero, NULL, 1);
@@ -195,6 +212,12 @@ static bool delin_iface(const struct item *it, char *name, bool *inv)
 		return false;
 	*inv = it->op == REL_NEQ;
 	memset(name, 0, IFNAMSIZ);
+	if (!it->masked && it->op == REL_EQ && it->len == sizeof(iface_never) &&
+	    memcmp(it->val, iface_never, sizeof(iface_never)) == 0) {
+		name[0] = '+';
+		*inv = true;
+		return true;
+	}
 	if (it->masked) {
 		/* older layout: full-width compare under a prefix mask */
 		for (n = 0; n < it->len && it->mask[n] == 0xff; n++)
@@ -279,6 +302,16 @@ static void lin_proto(struct lin_ctx *c, uint16_t proto, bool inv)
 
 	lin_meta(c, NFT_META_L4PROTO);
 	lin_cmp(c, inv ? REL_NEQ : REL_EQ, &p, 1);
+}
+
+/* --compat: the protocol the kernel hands the xt matches and targets
+ * for their checks (tcp needs -p tcp), as the reference sets it on
+ * every rule. */
+static void lin_rule_compat(struct nftnl_rule *nr, const struct rule *r)
+{
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_PROTO, r->has_proto ? r->proto : 0);
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_FLAGS,
+			   r->inv & INV_PROTO ? NFT_RULE_COMPAT_F_INV : 0);
 }
 
 static bool delin_proto(const struct item *it, struct rule *r)
@@ -552,9 +585,15 @@ void rule_linearize_sets(const struct rule *r, struct nftnl_rule *nr, struct ase
 
 	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
 	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
+	if (compat) {
+		lin_rule_compat(nr, r);
+		/* the reference tests the protocol before the addresses */
+		if (r->has_proto && r->proto)
+			lin_proto(&c, r->proto, r->inv & INV_PROTO);
+	}
 	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
 	lin_addr(&c, daddr_offset(r->family), &r->dst, r->inv & INV_DST);
-	if (r->has_proto && r->proto)
+	if (r->has_proto && r->proto && !compat)
 		lin_proto(&c, r->proto, r->inv & INV_PROTO);
 	if (r->frag)
 		lin_frag(&c, r->inv & INV_FRAG);

@@ -64,6 +64,10 @@ struct rule {
 	bool unknown;		/* holds expressions no extension claims */
 };
 
+/* Does -i/-o name test anything? Not when empty, nor for a plain "+"
+ * (any name), which is kept only for --compat's layout of it. */
+bool rule_iface_tested(const char *name, bool inv);
+
 struct rule *rule_new(uint8_t family);
 void rule_free(struct rule *r);
 struct rule *rule_clone(const struct rule *r);
