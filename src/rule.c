@@ -3,7 +3,8 @@
  * Each base field has its writer and its reader next to each other. The
  * kernel layout is the one nft itself writes for the same match:
  *
- *   iifname/oifname   meta load; cmp eq|neq name\0 (exact) or name (prefix, '+')
+ *   iifname/oifname   meta load; cmp eq|neq name\0 (exact) or name (prefix, '+');
+ *                     "+" nothing, "! +" cmp eq "INVAL/D" (never, as the reference)
  *   saddr/daddr       payload load of the prefix bytes; cmp   (byte prefix)
  *                     payload load; bitwise mask; cmp       (other masks)
  *   protocol          meta load l4proto; cmp eq|neq
@@ -180,28 +181,23 @@ static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool in
 {
 	size_t n = strlen(name);
 
-	if (n == 0 || (!c->compat && !rule_iface_tested(name, inv)))
+	if (n == 0)
 		return;
-	lin_meta(c, key);
-	if (name[n - 1] == '+') {
-		if (n == 1 && c->compat) {
-			/* the reference's "+": the load alone; "! +" never matches */
-			if (inv)
-				lin_cmp(c, REL_EQ, iface_never, sizeof(iface_never));
+	if (strcmp(name, "+") == 0) {
+		/* any name: no test, but --compat writes the reference's bare
+		 * load; "! +" never matches: the reference's compare */
+		if (!inv && !c->compat)
 			return;
-		}
-		if (n == 1) {
-			/* "! +": compare nothing of the name, never equal */
-			uint8_t zero = 0;
-
-			lin_bitwise(c, &zero, NULL, 1);
-			lin_cmp(c, inv ? REL_NEQ : REL_EQ, &zero, 1);
-			return;
-		}
-		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
-	} else {
-		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n + 1));
+		lin_meta(c, key);
+		if (inv)
+			lin_cmp(c, REL_EQ, iface_never, sizeof(iface_never));
+		return;
 	}
+	lin_meta(c, key);
+	if (name[n - 1] == '+')
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
+	else
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n + 1));
 }
 
 static bool delin_iface(const struct item *it, char *name, bool *inv)

@@ -76,7 +76,14 @@ same() {
 	FAM=ip6tables same filter
 }
 
-@test "compat: -i + on OUTPUT is refused as the reference refuses it" {
+@test "compat: -i + and ! -i + as the reference has them, also natively" {
+	# the native layout of "! -i +" is the reference's too
+	run ours -A FORWARD ! -i + -j DROP
+	assert_success
+	run theirs_ours -S FORWARD
+	assert_output --partial "-A FORWARD ! -i + -j DROP"
+	run ours -L FORWARD -n -v
+	assert_output --partial " DROP       0    --  !+     *  "
 	run ours -A OUTPUT -i + -j ACCEPT
 	assert_failure 2
 	assert_output --partial "Can't use -i with OUTPUT"
