@@ -12,6 +12,7 @@
 #include <libnftnl/expr.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_addrtype.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -236,6 +237,27 @@ static bool addrtype_blob(const struct item *it, struct addrtype_data *d)
 	return true;
 }
 
+/* --compat: the reference always writes the revision 1 blob. */
+static enum compat_res addrtype_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct addrtype_data *d = data;
+	struct xt_addrtype_info_v1 info = { .source = d->src, .dest = d->dst };
+
+	(void)c;
+	if (d->inv_src)
+		info.flags |= XT_ADDRTYPE_INVERT_SOURCE;
+	if (d->inv_dst)
+		info.flags |= XT_ADDRTYPE_INVERT_DEST;
+	if (d->limit_in)
+		info.flags |= XT_ADDRTYPE_LIMIT_IFACE_IN;
+	if (d->limit_out)
+		info.flags |= XT_ADDRTYPE_LIMIT_IFACE_OUT;
+	out->rev = 1;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
+}
+
 static bool addrtype_delinearize(struct delin_ctx *c, void *data)
 {
 	struct addrtype_data *d = data;
@@ -334,6 +356,7 @@ const struct extension ext_addrtype = {
 	.parse = addrtype_parse,
 	.check = addrtype_check,
 	.linearize = addrtype_linearize,
+	.compat = addrtype_compat,
 	.delinearize = addrtype_delinearize,
 	.print = addrtype_print,
 	.save = addrtype_save,

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_conntrack.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -115,7 +116,7 @@ static unsigned addr_len(uint8_t family)
 
 /* A prefix length as the reference reads it: strtoul in any base, no
  * sign; for IPv4 anything above 32 (up to 2^32-1) means the whole
- * address, for IPv6 above 128 is an error. */
+ * address (returned as 33), for IPv6 above 128 is an error. */
 static bool parse_plen(const char *s, uint8_t family, unsigned *plen)
 {
 	unsigned long long v;
@@ -129,8 +130,17 @@ static bool parse_plen(const char *s, uint8_t family, unsigned *plen)
 		return false;
 	if (family == NFPROTO_IPV6 && v > 128)
 		return false;
-	*plen = v > addr_len(family) * 8 ? addr_len(family) * 8 : (unsigned)v;
+	*plen = v > addr_len(family) * 8 ? addr_len(family) * 8 + 1 : (unsigned)v;
 	return true;
+}
+
+/* The whole address as the reference's blob holds it when no usable
+ * prefix was given: all 16 bytes of the mask set, whatever the family
+ * (an explicit /32 sets only the four of IPv4). Tests read the first
+ * addr_len bytes only. */
+static void whole_mask(uint8_t *mask)
+{
+	memset(mask, 0xff, 16);
 }
 
 static void prefix_mask(uint8_t *mask, unsigned plen)
@@ -156,12 +166,18 @@ static int parse_mask(struct parse_ctx *ctx, const char *opt, const char *m, uin
 					   : inet_aton(m, (struct in_addr *)a) == 0)
 			goto bad;
 		n = mask_prefix_len(a, alen);
-		prefix_mask(mask, n < 0 ? alen * 8 : (unsigned)n);
+		if (n < 0)
+			whole_mask(mask);
+		else
+			prefix_mask(mask, (unsigned)n);
 		return 0;
 	}
 	if (!parse_plen(m, family, &plen))
 		goto bad;
-	prefix_mask(mask, plen);
+	if (plen > alen * 8)
+		whole_mask(mask);
+	else
+		prefix_mask(mask, plen);
 	return 0;
 bad:
 	return err_param(ctx->err, "conntrack: bad value for option \"--%s\", neither a valid network mask nor valid CIDR (0-%u).\n",
@@ -194,7 +210,7 @@ static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg
 		if (parse_mask(ctx, opt, slash + 1, a->mask) < 0)
 			return -1;
 	} else {
-		prefix_mask(a->mask, addr_len(family) * 8);
+		whole_mask(a->mask);
 	}
 	a->set = true;
 	return 0;
@@ -468,6 +484,73 @@ static void conntrack_linearize(struct lin_ctx *c, const void *data)
 		lin_ct(c, NFT_CT_DIRECTION, -1);
 		lin_cmp(c, REL_EQ, &d->dir, 1);
 	}
+}
+
+/* --compat: the reference always writes the revision 3 blob. */
+static enum compat_res conntrack_compat(struct lin_ctx *c, const void *data,
+					struct xt_out *out)
+{
+	const struct conntrack_data *d = data;
+	struct xt_conntrack_mtinfo3 info;
+	union nf_inet_addr *addr = &info.origsrc_addr;	/* address, mask per tuple */
+	uint16_t *port[NTUPLE] = { &info.origsrc_port, &info.origdst_port,
+				   &info.replsrc_port, &info.repldst_port };
+	uint16_t *port_hi[NTUPLE] = { &info.origsrc_port_high, &info.origdst_port_high,
+				      &info.replsrc_port_high, &info.repldst_port_high };
+	uint16_t flags = 0, invert = 0;
+	unsigned t;
+
+	(void)c;
+	memset(&info, 0, sizeof(info));
+	if (d->has_state) {
+		flags |= XT_CONNTRACK_STATE;
+		invert |= d->inv_state ? XT_CONNTRACK_STATE : 0;
+		info.state_mask = ctstate_to_xt(d->state);
+	}
+	if (d->has_proto) {
+		flags |= XT_CONNTRACK_PROTO;
+		invert |= d->inv_proto ? XT_CONNTRACK_PROTO : 0;
+		info.l4proto = d->proto;
+	}
+	for (t = 0; t < NTUPLE; t++) {
+		const struct ct_addr *a = &d->addr[t];
+		const struct ct_port *p = &d->port[t];
+
+		if (a->set) {
+			flags |= XT_CONNTRACK_ORIGSRC << t;
+			invert |= a->inv ? XT_CONNTRACK_ORIGSRC << t : 0;
+			memcpy(&addr[2 * t], a->addr, sizeof(addr[0]));
+			memcpy(&addr[2 * t + 1], a->mask, sizeof(addr[0]));
+		}
+		if (p->set) {
+			flags |= XT_CONNTRACK_ORIGSRC_PORT << t;
+			invert |= p->inv ? XT_CONNTRACK_ORIGSRC_PORT << t : 0;
+			*port[t] = p->lo;
+			*port_hi[t] = p->hi;
+		}
+	}
+	if (d->has_status) {
+		flags |= XT_CONNTRACK_STATUS;
+		invert |= d->inv_status ? XT_CONNTRACK_STATUS : 0;
+		info.status_mask = (uint16_t)d->status;
+	}
+	if (d->has_expire) {
+		flags |= XT_CONNTRACK_EXPIRES;
+		invert |= d->inv_expire ? XT_CONNTRACK_EXPIRES : 0;
+		info.expires_min = d->exp_lo;
+		info.expires_max = d->exp_hi;
+	}
+	if (d->has_dir) {
+		/* REPLY is the negated test of ORIGINAL */
+		flags |= XT_CONNTRACK_DIRECTION;
+		invert |= d->dir == IP_CT_DIR_REPLY ? XT_CONNTRACK_DIRECTION : 0;
+	}
+	info.match_flags = flags;
+	info.invert_flags = invert;
+	out->rev = 3;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
 }
 
 /* ---- reading ---- */
@@ -958,6 +1041,7 @@ const struct extension ext_conntrack = {
 	.parse = conntrack_parse,
 	.check = conntrack_check,
 	.linearize = conntrack_linearize,
+	.compat = conntrack_compat,
 	.delinearize = conntrack_delinearize,
 	.print = conntrack_print,
 	.save = conntrack_save,

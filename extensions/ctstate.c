@@ -181,6 +181,19 @@ uint32_t ctstate_from_xt(uint16_t m)
 	return bits;
 }
 
+uint16_t ctstate_to_xt(uint32_t bits)
+{
+	uint16_t m = bits & (CTS_INVALID | CTS_ESTABLISHED | CTS_RELATED | CTS_NEW);
+
+	if (bits & CTS_SNAT)
+		m |= XT_CONNTRACK_STATE_SNAT;
+	if (bits & CTS_DNAT)
+		m |= XT_CONNTRACK_STATE_DNAT;
+	if (bits & CTS_UNTRACKED)
+		m |= XT_CONNTRACK_STATE_UNTRACKED;
+	return m;
+}
+
 /* Revisions 2 and 3 put match_flags, invert_flags and a 16-bit
  * state_mask at the same offsets; revision 1 has an 8-bit state_mask
  * there (see conntrack.c for the whole layout). */

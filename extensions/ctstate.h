@@ -33,8 +33,10 @@ void ctstate_text(struct strbuf *out, uint32_t bits);
 void ctstate_linearize(struct lin_ctx *c, uint32_t bits, bool inv);
 /* Claim a ct state or ct status relation at the cursor. */
 bool ctstate_delinearize(struct delin_ctx *c, uint32_t *bits, bool *inv);
-/* The state mask of the reference's conntrack blob as our bits. */
+/* The state mask of the reference's conntrack blob as our bits, and
+ * back. */
 uint32_t ctstate_from_xt(uint16_t state_mask);
+uint16_t ctstate_to_xt(uint32_t bits);
 /* The reference writes -m state as a conntrack blob (revision 1 to 3)
  * flagged as the state alias: read one at item it. */
 bool ctstate_alias_blob(const struct item *it, uint32_t *bits, bool *inv);

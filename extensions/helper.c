@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_helper.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,20 @@ static bool helper_blob(const struct item *it, struct helper_data *d)
 	return true;
 }
 
+/* --compat: the reference always writes the blob. */
+static enum compat_res helper_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct helper_data *d = data;
+	struct xt_helper_info info = { .invert = d->inv };
+
+	(void)c;
+	memcpy(info.name, d->name, sizeof(info.name));
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
+}
+
 static bool helper_delinearize(struct delin_ctx *c, void *data)
 {
 	struct helper_data *d = data;
@@ -151,6 +166,7 @@ const struct extension ext_helper = {
 	.parse = helper_parse,
 	.check = helper_check,
 	.linearize = helper_linearize,
+	.compat = helper_compat,
 	.delinearize = helper_delinearize,
 	.print = helper_print,
 	.save = helper_save,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <string.h>
 
 #include "ext.h"
@@ -188,6 +189,19 @@ static bool icmp_from_blob(struct delin_ctx *c, struct icmp_data *d, const struc
 	return true;
 }
 
+/* --compat: the reference always writes the blob. */
+static enum compat_res icmp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct icmp_data *d = data;
+	const uint8_t b[4] = { d->type, d->code_min, d->code_max, d->inv ? 1 : 0 };
+
+	(void)c;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, b, sizeof(b));
+	return COMPAT_XT;
+}
+
 static bool icmp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct icmp_data *d = data;
@@ -288,6 +302,7 @@ const struct extension ext_icmp = {
 	.parse = icmp_parse,
 	.check = icmp_check,
 	.linearize = icmp_linearize,
+	.compat = icmp_compat,
 	.delinearize = icmp_delinearize,
 	.print = icmp_print,
 	.save = icmp_save,

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_iprange.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,6 +197,30 @@ static bool iprange_blob(const struct item *it, uint8_t family, struct iprange_d
 	return true;
 }
 
+/* --compat: the reference always writes the revision 1 blob. */
+static enum compat_res iprange_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct iprange_data *d = data;
+	unsigned alen = addr_len(c->family);
+	struct xt_iprange_mtinfo info;
+
+	memset(&info, 0, sizeof(info));
+	if (d->src.set) {
+		info.flags |= IPRANGE_SRC | (d->src.inv ? IPRANGE_SRC_INV : 0);
+		memcpy(&info.src_min, d->src.lo, alen);
+		memcpy(&info.src_max, d->src.hi, alen);
+	}
+	if (d->dst.set) {
+		info.flags |= IPRANGE_DST | (d->dst.inv ? IPRANGE_DST_INV : 0);
+		memcpy(&info.dst_min, d->dst.lo, alen);
+		memcpy(&info.dst_max, d->dst.hi, alen);
+	}
+	out->rev = 1;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
+}
+
 static bool iprange_delinearize(struct delin_ctx *c, void *data)
 {
 	struct iprange_data *d = data;
@@ -261,6 +286,7 @@ const struct extension ext_iprange = {
 	.parse = iprange_parse,
 	.check = iprange_check,
 	.linearize = iprange_linearize,
+	.compat = iprange_compat,
 	.delinearize = iprange_delinearize,
 	.print = iprange_print,
 	.save = iprange_save,

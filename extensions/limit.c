@@ -138,6 +138,15 @@ static void limit_linearize(struct lin_ctx *c, const void *data)
 	lin_add(c, e);
 }
 
+/* --compat: the reference writes the same native limit. */
+static enum compat_res limit_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	(void)c;
+	(void)data;
+	(void)out;
+	return COMPAT_NATIVE;
+}
+
 /* A packet limit as nft or the reference writes it, with any unit: its
  * period, as the reference computes it to list the rule. */
 static bool limit_native(const struct item *it, struct limit_data *d)
@@ -232,6 +241,7 @@ const struct extension ext_limit = {
 	.parse = limit_parse,
 	.check = limit_check,
 	.linearize = limit_linearize,
+	.compat = limit_compat,
 	.delinearize = limit_delinearize,
 	.print = limit_print,
 	.save = limit_save,

@@ -8,6 +8,7 @@
 #include <net/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_mac.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,20 @@ static bool mac_blob(const struct item *it, struct mac_data *d)
 	return true;
 }
 
+/* --compat: the reference always writes the blob. */
+static enum compat_res mac_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct mac_data *d = data;
+	struct xt_mac_info info = { .invert = d->inv };
+
+	(void)c;
+	memcpy(info.srcaddr, d->addr, ETH_ALEN);
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
+}
+
 static bool mac_delinearize(struct delin_ctx *c, void *data)
 {
 	struct mac_data *d = data;
@@ -169,6 +184,7 @@ const struct extension ext_mac = {
 	.parse = mac_parse,
 	.check = mac_check,
 	.linearize = mac_linearize,
+	.compat = mac_compat,
 	.delinearize = mac_delinearize,
 	.print = mac_print,
 	.save = mac_save,

@@ -5,10 +5,13 @@
  *
  * The set holds the ports sorted; a list given out of order reads back
  * sorted. --ports (source or destination) has no single native lookup and
- * is refused with a clear message.
+ * is refused with a clear message, but for --compat, which writes the
+ * reference's blob for every form.
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_multiport.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,7 +27,7 @@
 #define TYPE_INET_SERVICE 13	/* nft's data type for ports */
 
 struct multiport_data {
-	bool either;		/* --ports: only ever read from another writer */
+	bool either;		/* --ports: written only with --compat */
 	bool dest;		/* --dports, else --sports */
 	bool inv;
 	unsigned n;
@@ -66,11 +69,6 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 				 "multiport: option \"--%s\" cannot be used together with \"--%s\".\n",
 				 id == O_SPORTS ? "source-ports" : "destination-ports",
 				 d->dest ? "destination-ports" : "source-ports");
-	/* --ports cannot be written natively, but a rule another writer
-	 * made with it can still be checked for and deleted */
-	if (id == O_PORTS && ctx->op != OP_DELETE && ctx->op != OP_CHECK)
-		return err_param(ctx->err,
-				 "multiport --ports (source or destination) has no native form; use two rules with --sports and --dports");
 	d->either = id == O_PORTS;
 	d->dest = id == O_DPORTS;
 	d->inv = inv;
@@ -100,7 +98,8 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 
 static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	(void)data;
+	struct multiport_data *d = data;
+
 	if (!seen)
 		return err_param(ctx->err, "multiport expection an option");
 	if (!ctx->rule->has_proto || ctx->rule->proto == 0)
@@ -108,6 +107,11 @@ static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)
 				 "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'");
 	if (!proto_has_ports(ctx->rule->proto) || (ctx->rule->inv & INV_PROTO))
 		return err_param(ctx->err, "multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
+	/* --ports cannot be written natively, but a rule another writer
+	 * made with it can still be checked for and deleted */
+	if (d->either && !ctx->compat && ctx->op != OP_DELETE && ctx->op != OP_CHECK)
+		return err_param(ctx->err,
+				 "multiport --ports (source or destination) has no native form; use two rules with --sports and --dports");
 	return 0;
 }
 
@@ -169,6 +173,34 @@ static bool multiport_from_blob(struct delin_ctx *c, struct multiport_data *d,
 	}
 	c->pos++;
 	return true;
+}
+
+/* --compat: the reference always writes the revision 1 blob, the ports
+ * in the order given. */
+static enum compat_res multiport_compat(struct lin_ctx *c, const void *data,
+					struct xt_out *out)
+{
+	const struct multiport_data *d = data;
+	struct xt_multiport_v1 info;
+	unsigned i, n = 0;
+
+	(void)c;
+	memset(&info, 0, sizeof(info));
+	info.flags = d->either ? XT_MULTIPORT_EITHER :
+		     d->dest ? XT_MULTIPORT_DESTINATION : XT_MULTIPORT_SOURCE;
+	info.invert = d->inv;
+	for (i = 0; i < d->n && n < XT_MULTI_PORTS; i++) {
+		info.ports[n++] = d->lo[i];
+		if (d->lo[i] != d->hi[i] && n < XT_MULTI_PORTS) {
+			info.pflags[n - 1] = 1;
+			info.ports[n++] = d->hi[i];
+		}
+	}
+	info.count = (uint8_t)n;
+	out->rev = 1;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
 }
 
 static bool multiport_delinearize(struct delin_ctx *c, void *data)
@@ -251,6 +283,7 @@ const struct extension ext_multiport = {
 	.parse = multiport_parse,
 	.check = multiport_check,
 	.linearize = multiport_linearize,
+	.compat = multiport_compat,
 	.delinearize = multiport_delinearize,
 	.print = multiport_print,
 	.save = multiport_save,

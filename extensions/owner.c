@@ -11,6 +11,7 @@
  */
 #include <grp.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_owner.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -117,9 +118,10 @@ static int owner_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	(void)seen;
 	if (!d->uid.set && !d->gid.set && !d->socket)
 		return err_param(ctx->err, "owner: At least one of --uid-owner, --gid-owner or --socket-exists is required");
-	if (d->suppl)
+	/* the reference's blob holds them; nf_tables has no test for them */
+	if (d->suppl && !ctx->compat)
 		return err_param(ctx->err, "owner: --suppl-groups has no native nf_tables form");
-	if (d->socket && d->inv_socket)
+	if (d->socket && d->inv_socket && !ctx->compat)
 		return err_param(ctx->err, "owner: ! --socket-exists has no native nf_tables form");
 	/* what the kernel's owner match refuses: a packet has a local
 	 * socket only on output, and a range must not run backwards */
@@ -209,6 +211,38 @@ static bool owner_blob(const struct item *it, struct owner_data *d)
 	d->gid.hi = info->gid_max;
 	d->suppl = info->match & XT_OWNER_SUPPL_GROUPS;
 	return true;
+}
+
+/* --compat: the reference always writes the revision 1 blob. */
+static enum compat_res owner_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct owner_data *d = data;
+	struct xt_owner_match_info info;
+
+	(void)c;
+	memset(&info, 0, sizeof(info));
+	if (d->uid.set) {
+		info.match |= XT_OWNER_UID;
+		info.invert |= d->uid.inv ? XT_OWNER_UID : 0;
+		info.uid_min = d->uid.lo;
+		info.uid_max = d->uid.hi;
+	}
+	if (d->gid.set) {
+		info.match |= XT_OWNER_GID;
+		info.invert |= d->gid.inv ? XT_OWNER_GID : 0;
+		info.gid_min = d->gid.lo;
+		info.gid_max = d->gid.hi;
+	}
+	if (d->socket) {
+		info.match |= XT_OWNER_SOCKET;
+		info.invert |= d->inv_socket ? XT_OWNER_SOCKET : 0;
+	}
+	if (d->suppl)
+		info.match |= XT_OWNER_SUPPL_GROUPS;
+	out->rev = 1;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
 }
 
 static bool owner_delinearize(struct delin_ctx *c, void *data)
@@ -302,6 +336,7 @@ const struct extension ext_owner = {
 	.parse = owner_parse,
 	.check = owner_check,
 	.linearize = owner_linearize,
+	.compat = owner_compat,
 	.delinearize = owner_delinearize,
 	.print = owner_print,
 	.save = owner_save,

@@ -18,6 +18,7 @@ int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool 
 		pr->lo = pr->hi + 1;
 		pr->hi = 65535;
 		pr->inv = false;
+		pr->from_zero = true;
 	}
 	return 0;
 }
@@ -35,19 +36,70 @@ void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *p
 		lin_range(c, pr->inv, &lo, &hi, 2);
 }
 
-bool ports_pair_delinearize(const struct item *it, struct port_range *sp,
-			    struct port_range *dp)
+bool ports_to_blob(const struct port_range *pr, uint16_t *two_u16)
+{
+	two_u16[0] = 0;
+	two_u16[1] = 65535;
+	if (!pr->set)
+		return false;
+	if (pr->from_zero) {
+		two_u16[1] = pr->lo - 1;
+		return true;
+	}
+	two_u16[0] = pr->lo;
+	two_u16[1] = pr->hi;
+	return pr->inv;
+}
+
+static void port_compat(struct lin_ctx *c, uint32_t off, const struct port_range *pr)
+{
+	uint16_t typed[2], lo, hi;
+	bool inv = ports_to_blob(pr, typed);
+
+	if (typed[0] == 0 && typed[1] == 65535)
+		return;		/* either way round: no test */
+	lo = htons(typed[0]);
+	hi = htons(typed[1]);
+	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
+	if (typed[0] == typed[1])
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, &lo, 2);
+	else if (typed[0] == 0)
+		lin_cmp(c, inv ? REL_GT : REL_LTE, &hi, 2);
+	else
+		lin_range(c, inv, &lo, &hi, 2);
+}
+
+void ports_compat_linearize(struct lin_ctx *c, const struct port_range *sport,
+			    const struct port_range *dport)
+{
+	uint16_t sp[2], dp[2], both[2];
+	bool sinv = ports_to_blob(sport, sp), dinv = ports_to_blob(dport, dp);
+
+	if (sp[0] == sp[1] && dp[0] == dp[1] && sp[0] && dp[0] && sinv == dinv) {
+		/* one port each way, neither 0, alike negated: one compare */
+		both[0] = htons(sp[0]);
+		both[1] = htons(dp[0]);
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4);
+		lin_cmp(c, sinv ? REL_NEQ : REL_EQ, both, 4);
+		return;
+	}
+	port_compat(c, 0, sport);
+	port_compat(c, 2, dport);
+}
+
+bool ports_pair_delinearize(const struct item *it, struct port_range *sport,
+			    struct port_range *dport)
 {
 	uint16_t v[2];
 
-	if (sp->set || dp->set || !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4) ||
+	if (sport->set || dport->set || !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4) ||
 	    it->masked || it->len != 4 || (it->op != REL_EQ && it->op != REL_NEQ))
 		return false;
 	memcpy(v, it->val, 4);
-	sp->lo = sp->hi = ntohs(v[0]);
-	dp->lo = dp->hi = ntohs(v[1]);
-	sp->inv = dp->inv = it->op == REL_NEQ;
-	sp->set = dp->set = true;
+	sport->lo = sport->hi = ntohs(v[0]);
+	dport->lo = dport->hi = ntohs(v[1]);
+	sport->inv = dport->inv = it->op == REL_NEQ;
+	sport->set = dport->set = true;
 	return true;
 }
 
@@ -81,6 +133,13 @@ bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *p
 	case REL_LTE:
 		pr->lo = 0;
 		pr->hi = lo;
+		break;
+	case REL_GT:
+		/* the reference's "! 0:N", listed as N+1:65535 */
+		if (lo == 65535)
+			return false;
+		pr->lo = lo + 1;
+		pr->hi = 65535;
 		break;
 	default:
 		return false;

@@ -13,6 +13,9 @@ struct port_range {
 	bool set;
 	bool inv;
 	uint16_t lo, hi;
+	/* typed as "! 0:lo-1" (kept positive above): --compat writes it as
+	 * the reference does, from the range as typed */
+	bool from_zero;
 };
 
 /* Parse "a", "a:b", ":b", "a:" for proto into pr, the way the reference
@@ -24,17 +27,24 @@ int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool 
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it. */
 bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr);
-/* Both ports in one 4-byte test at th+0, as the reference writes two
- * single ports (a negated pair stands for both ports negated: that is
- * how the reference reads its own layout back). */
-bool ports_pair_delinearize(const struct item *it, struct port_range *sp,
-			    struct port_range *dp);
 /* " spt:22", " dpts:1:1024", " spt:!ssh" */
 void ports_print(struct strbuf *out, const char *one, const char *many,
 		 const struct port_range *pr, const char *proto, bool numeric);
 /* A port range as the reference's xt tcp/udp blobs hold it (host order,
  * 0:65535 meaning no test). */
 void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv);
+/* --compat: the range as the reference's blob holds it (the range as
+ * typed, 0:65535 for none); returns the inversion. */
+bool ports_to_blob(const struct port_range *pr, uint16_t *two_u16);
+/* --compat: the reference's native tests of the two ranges: nothing for
+ * a full range, cmp for one port, lte/gt for a range from 0, else range;
+ * and one 4-byte compare of both when each is one port other than 0 and
+ * both are negated alike. */
+void ports_compat_linearize(struct lin_ctx *c, const struct port_range *sport,
+			    const struct port_range *dport);
+/* Claim the reference's 4-byte compare of both ports from item it. */
+bool ports_pair_delinearize(const struct item *it, struct port_range *sport,
+			    struct port_range *dport);
 /* A port by service name for proto (unless numeric or unnamed). */
 void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeric);
 /* " --sport 22", " ! --dport 1:1024" */

@@ -1,7 +1,13 @@
 /* -m state --state: connection tracking state (ct state & bits != 0).
  * The same expressions as conntrack --ctstate; the match list in the
  * rule's userdata remembers which one was written, so this match claims
- * ct state only where the list names it. */
+ * ct state only where the list names it. The reference writes a
+ * conntrack blob flagged as the state alias instead. */
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_conntrack.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "ctstate.h"
 #include "ext.h"
 
@@ -39,6 +45,24 @@ static void state_linearize(struct lin_ctx *c, const void *data)
 	const struct state_data *d = data;
 
 	ctstate_linearize(c, d->bits, d->inv);
+}
+
+/* --compat: conntrack revision 3, only the state fields set. */
+static enum compat_res state_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct state_data *d = data;
+	struct xt_conntrack_mtinfo3 info;
+
+	(void)c;
+	memset(&info, 0, sizeof(info));
+	info.match_flags = XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS;
+	info.invert_flags = d->inv ? XT_CONNTRACK_STATE : 0;
+	info.state_mask = ctstate_to_xt(d->bits);
+	snprintf(out->name, sizeof(out->name), "conntrack");
+	out->rev = 3;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
 }
 
 static bool state_delinearize(struct delin_ctx *c, void *data)
@@ -89,6 +113,7 @@ const struct extension ext_state = {
 	.parse = state_parse,
 	.check = state_check,
 	.linearize = state_linearize,
+	.compat = state_compat,
 	.delinearize = state_delinearize,
 	.print = state_print,
 	.save = state_save,

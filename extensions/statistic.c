@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_statistic.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -220,6 +221,26 @@ static bool statistic_blob(struct delin_ctx *c, struct statistic_data *d)
 	return true;
 }
 
+/* --compat: the reference always writes the blob; its count starts at
+ * the shared word less the packet, whichever the mode. */
+static enum compat_res statistic_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct statistic_data *d = data;
+	struct xt_statistic_info info;
+
+	(void)c;
+	memset(&info, 0, sizeof(info));
+	info.mode = d->mode;
+	info.flags = d->inv ? XT_STATISTIC_INVERT : 0;
+	info.u.nth.every = d->word;
+	info.u.nth.packet = d->packet;
+	info.u.nth.count = d->word - d->packet;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(info));
+	memcpy(out->info, &info, sizeof(info));
+	return COMPAT_XT;
+}
+
 /* numgen's modulus for the relation just read (the last item taken). */
 static uint32_t read_modulus(const struct delin_ctx *c)
 {
@@ -302,6 +323,7 @@ const struct extension ext_statistic = {
 	.parse = statistic_parse,
 	.check = statistic_check,
 	.linearize = statistic_linearize,
+	.compat = statistic_compat,
 	.delinearize = statistic_delinearize,
 	.print = statistic_print,
 	.save = statistic_save,

@@ -6,6 +6,8 @@
  */
 #include <stdio.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_tcpudp.h>
 #include <string.h>
 #include <strings.h>
 
@@ -102,7 +104,7 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	case O_OPTION:
 		if (d->has_option)
 			return err_param(ctx->err, "Only one `--tcp-option' allowed");
-		if (!parse_uint_base10(arg, 255, &n))
+		if (!parse_uint_base10(arg, 255, &n) || n == 0)
 			return err_param(ctx->err, "Bad TCP option \"%s\"", arg);
 		d->has_option = true;
 		d->inv_option = inv;
@@ -193,6 +195,42 @@ static bool tcp_from_blob(struct delin_ctx *c, struct tcp_data *d, const struct 
 	return true;
 }
 
+/* --compat: the reference writes the blob when an option is tested or
+ * when the match tests nothing at all (no option given), else native
+ * tests of flags, source and destination port, in that order, of what
+ * does test something. */
+static enum compat_res tcp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	static const struct xt_tcp none = { .spts = { 0, 65535 }, .dpts = { 0, 65535 } };
+	const struct tcp_data *d = data;
+	struct xt_tcp b = { 0 };
+
+	if (ports_to_blob(&d->sport, b.spts))
+		b.invflags |= XT_TCP_INV_SRCPT;
+	if (ports_to_blob(&d->dport, b.dpts))
+		b.invflags |= XT_TCP_INV_DSTPT;
+	if (d->has_option) {
+		b.option = d->option;
+		b.invflags |= d->inv_option ? XT_TCP_INV_OPTION : 0;
+	}
+	b.flg_mask = d->flg_mask;
+	b.flg_cmp = d->flg_cmp;
+	b.invflags |= d->inv_flags ? XT_TCP_INV_FLAGS : 0;
+	if (b.option || memcmp(&b, &none, sizeof(b)) == 0) {
+		out->rev = 0;
+		out->len = XT_ALIGN(sizeof(b));
+		memcpy(out->info, &b, sizeof(b));
+		return COMPAT_XT;
+	}
+	if (b.flg_mask) {
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 13, 1);
+		lin_bitwise(c, &b.flg_mask, NULL, 1);
+		lin_cmp(c, d->inv_flags ? REL_NEQ : REL_EQ, &b.flg_cmp, 1);
+	}
+	ports_compat_linearize(c, &d->sport, &d->dport);
+	return COMPAT_DONE;
+}
+
 static bool tcp_delinearize(struct delin_ctx *c, void *data)
 {
 	struct tcp_data *d = data;
@@ -280,6 +318,7 @@ const struct extension ext_tcp = {
 	.parse = tcp_parse,
 	.check = tcp_check,
 	.linearize = tcp_linearize,
+	.compat = tcp_compat,
 	.delinearize = tcp_delinearize,
 	.print = tcp_print,
 	.save = tcp_save,

@@ -1,4 +1,8 @@
 /* -m udp: source and destination ports (payload th+0 / th+2). */
+#include <linux/netfilter/x_tables.h>
+#include <linux/netfilter/xt_tcpudp.h>
+#include <string.h>
+
 #include "ext.h"
 #include "expr.h"
 #include "ports.h"
@@ -40,6 +44,28 @@ static void udp_linearize(struct lin_ctx *c, const void *data)
 
 	ports_linearize(c, 0, &d->sport);
 	ports_linearize(c, 2, &d->dport);
+}
+
+/* --compat: as tcp, the blob for a match that tests nothing, else the
+ * native port tests. */
+static enum compat_res udp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct udp_data *d = data;
+	struct xt_udp b = { 0 };
+
+	if (ports_to_blob(&d->sport, b.spts))
+		b.invflags |= XT_UDP_INV_SRCPT;
+	if (ports_to_blob(&d->dport, b.dpts))
+		b.invflags |= XT_UDP_INV_DSTPT;
+	if (!b.invflags && b.spts[0] == 0 && b.spts[1] == 65535 && b.dpts[0] == 0 &&
+	    b.dpts[1] == 65535) {
+		out->rev = 0;
+		out->len = XT_ALIGN(sizeof(b));
+		memcpy(out->info, &b, sizeof(b));
+		return COMPAT_XT;
+	}
+	ports_compat_linearize(c, &d->sport, &d->dport);
+	return COMPAT_DONE;
 }
 
 /* The reference's xt blob, struct xt_udp (10 bytes, ports host order):
@@ -105,6 +131,7 @@ const struct extension ext_udp = {
 	.parse = udp_parse,
 	.check = udp_check,
 	.linearize = udp_linearize,
+	.compat = udp_compat,
 	.delinearize = udp_delinearize,
 	.print = udp_print,
 	.save = udp_save,

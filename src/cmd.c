@@ -92,10 +92,16 @@ static bool could_equal(const struct rule *a, const struct rule *b)
 {
 	const struct ext_inst *ma, *mb;
 	bool pa = a->has_proto && a->proto, pb = b->has_proto && b->proto;
+	bool ia = rule_iface_tested(a->iniface, a->inv & INV_IN);
+	bool oa = rule_iface_tested(a->outiface, a->inv & INV_OUT);
 
-	if (strcmp(a->iniface, b->iniface) != 0 || strcmp(a->outiface, b->outiface) != 0 ||
-	    (a->iniface[0] && (a->inv & INV_IN) != (b->inv & INV_IN)) ||
-	    (a->outiface[0] && (a->inv & INV_OUT) != (b->inv & INV_OUT)))
+	/* an interface shows in the text when it is tested ("-i +" is not) */
+	if (ia != rule_iface_tested(b->iniface, b->inv & INV_IN) ||
+	    oa != rule_iface_tested(b->outiface, b->inv & INV_OUT) ||
+	    (ia && (strcmp(a->iniface, b->iniface) != 0 ||
+		    (a->inv & INV_IN) != (b->inv & INV_IN))) ||
+	    (oa && (strcmp(a->outiface, b->outiface) != 0 ||
+		    (a->inv & INV_OUT) != (b->inv & INV_OUT))))
 		return false;
 	if (pa != pb || (pa && (a->proto != b->proto || (a->inv & INV_PROTO) != (b->inv & INV_PROTO))))
 		return false;

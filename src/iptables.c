@@ -488,12 +488,6 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->iniface, err) < 0)
 			return -1;
-		/* any interface: no test (kept for --compat's layout); but
-		 * "! -i +", no interface at all, is one */
-		if (strcmp(p->rule->iniface, "+") == 0 && !p->invert) {
-			p->rule->iniface[0] = '\0';
-			p->rule->any_iface |= INV_IN;
-		}
 		if (p->invert)
 			p->rule->inv |= INV_IN;
 		break;
@@ -502,10 +496,6 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		if (parse_interface(arg, p->rule->outiface, err) < 0)
 			return -1;
-		if (strcmp(p->rule->outiface, "+") == 0 && !p->invert) {
-			p->rule->outiface[0] = '\0';
-			p->rule->any_iface |= INV_OUT;
-		}
 		if (p->invert)
 			p->rule->inv |= INV_OUT;
 		break;
@@ -616,7 +606,7 @@ static int parse_long(struct parser *p, const char *a)
 	const char *arg = NULL;
 	bool ambiguous, done;
 
-	str_copy(name, sizeof(name), a, len);
+	snprintf(name, sizeof(name), "%.*s", (int)len, a);
 	if (ext_option(p, name, eq ? eq + 1 : NULL, &done) < 0)
 		return -1;
 	if (done)

@@ -148,9 +148,9 @@ void print_rule_spec(struct strbuf *out, const struct rule *r, bool counters)
 		sb_add(out, r->inv & INV_DST ? " ! -d " : " -d ");
 		print_addr_save(out, &r->dst, r->family);
 	}
-	if (r->iniface[0])
+	if (rule_iface_tested(r->iniface, r->inv & INV_IN))
 		sb_printf(out, "%s -i %s", r->inv & INV_IN ? " !" : "", r->iniface);
-	if (r->outiface[0])
+	if (rule_iface_tested(r->outiface, r->inv & INV_OUT))
 		sb_printf(out, "%s -o %s", r->inv & INV_OUT ? " !" : "", r->outiface);
 	if (r->has_proto && r->proto)
 		save_proto(out, r);
@@ -274,7 +274,7 @@ static void list_iface(struct strbuf *out, const char *name, bool inv, unsigned 
 {
 	char buf[IFNAMSIZ + 2];
 
-	if (name[0])
+	if (rule_iface_tested(name, inv))
 		snprintf(buf, sizeof(buf), "%s%s", inv ? "!" : "", name);
 	else
 		snprintf(buf, sizeof(buf), "%s", fmt & FMT_NUMERIC ? "*" : "any");
@@ -345,8 +345,9 @@ void print_rule_verbose(struct strbuf *out, const struct rule *r)
 		sb_printf(out, "%u", r->proto);
 	sb_printf(out, " opt %c%c in %s%s out %s%s  ", r->inv & INV_FRAG ? '!' : '-',
 		  r->frag ? 'f' : '-', r->inv & INV_IN ? "!" : "",
-		  r->iniface[0] ? r->iniface : "*", r->inv & INV_OUT ? "!" : "",
-		  r->outiface[0] ? r->outiface : "*");
+		  rule_iface_tested(r->iniface, r->inv & INV_IN) ? r->iniface : "*",
+		  r->inv & INV_OUT ? "!" : "",
+		  rule_iface_tested(r->outiface, r->inv & INV_OUT) ? r->outiface : "*");
 	if (r->inv & INV_SRC)
 		sb_addc(out, '!');
 	print_addr_list(out, &r->src, r->family, true);

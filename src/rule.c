@@ -3,13 +3,16 @@
  * Each base field has its writer and its reader next to each other. The
  * kernel layout is the one nft itself writes for the same match:
  *
- *   iifname/oifname   meta load; cmp eq|neq name\0 (exact) or name (prefix, '+')
+ *   iifname/oifname   meta load; cmp eq|neq name\0 (exact) or name (prefix, '+');
+ *                     "+" nothing, "! +" cmp eq "INVAL/D" (never, as the reference)
  *   saddr/daddr       payload load of the prefix bytes; cmp   (byte prefix)
  *                     payload load; bitwise mask; cmp       (other masks)
  *   protocol          meta load l4proto; cmp eq|neq
  *   fragment          payload load frag-off; bitwise 0x1fff; cmp neq|eq 0
  *
- * then each match, the counter, and the verdict or target.
+ * then each match, the counter, and the verdict or target. With --compat
+ * the reference's order instead (the protocol before the addresses), its
+ * "+" (a bare load), and the rule's compat protocol attribute.
  */
 #include "rule.h"
 
@@ -167,26 +170,32 @@ static uint32_t daddr_offset(uint8_t family)
 
 /* ---- interfaces ---- */
 
-/* What the reference writes for "! -i +": no interface is named so */
-#define IFACE_NONE "INVAL/D"
+/* What the reference compares a name with for "! -i +", a name no
+ * device can have; it reads the compare back as "! -i +". */
+static const char iface_never[8] = "INVAL/D";
 
-static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv, bool any)
+bool rule_iface_tested(const char *name, bool inv)
+{
+	return name[0] && (inv || strcmp(name, "+") != 0);
+}
+
+static void lin_iface(struct lin_ctx *c, uint32_t key, const char *name, bool inv)
 {
 	size_t n = strlen(name);
 
-	if (n == 0) {
-		/* "-i +": the reference loads the name and compares nothing */
-		if (any && c->compat)
-			lin_meta(c, key);
+	if (n == 0)
+		return;
+	if (strcmp(name, "+") == 0) {
+		/* any name: no test, but --compat writes the reference's bare
+		 * load; "! +" never matches: the reference's compare */
+		if (!inv && !c->compat)
+			return;
+		lin_meta(c, key);
+		if (inv)
+			lin_cmp(c, REL_EQ, iface_never, sizeof(iface_never));
 		return;
 	}
 	lin_meta(c, key);
-	if (n == 1 && name[0] == '+') {
-		/* "! -i +": no name at all; the reference compares with a
-		 * name no interface can have, and reads that back so */
-		lin_cmp(c, REL_EQ, IFACE_NONE, sizeof(IFACE_NONE));
-		return;
-	}
 	if (name[n - 1] == '+')
 		lin_cmp(c, inv ? REL_NEQ : REL_EQ, name, (uint32_t)(n - 1));
 	else
@@ -201,6 +210,12 @@ static bool delin_iface(const struct item *it, char *name, bool *inv)
 		return false;
 	*inv = it->op == REL_NEQ;
 	memset(name, 0, IFNAMSIZ);
+	if (!it->masked && it->op == REL_EQ && it->len == sizeof(iface_never) &&
+	    memcmp(it->val, iface_never, sizeof(iface_never)) == 0) {
+		name[0] = '+';
+		*inv = true;
+		return true;
+	}
 	if (it->masked) {
 		/* older layout: full-width compare under a prefix mask */
 		for (n = 0; n < it->len && it->mask[n] == 0xff; n++)
@@ -218,11 +233,6 @@ static bool delin_iface(const struct item *it, char *name, bool *inv)
 	}
 	if (n == 0 || n > IFNAMSIZ)
 		return false;
-	if (it->op == REL_EQ && n == sizeof(IFACE_NONE) && memcmp(it->val, IFACE_NONE, n) == 0) {
-		strcpy(name, "+");
-		*inv = true;
-		return true;
-	}
 	if (memchr(it->val, '\0', n)) {
 		memcpy(name, it->val, n);
 		return true;
@@ -291,6 +301,10 @@ static void lin_proto(struct lin_ctx *c, uint16_t proto, bool inv)
 	lin_meta(c, NFT_META_L4PROTO);
 	lin_cmp(c, inv ? REL_NEQ : REL_EQ, &p, 1);
 }
+
+/* --compat: the protocol the kernel hands the xt matches and targets
+ * for their checks (tcp needs -p tcp), as the reference sets it on
+ * every rule. */
 
 static bool delin_proto(const struct item *it, struct rule *r)
 {
@@ -583,8 +597,8 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 	struct nlattr *exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 
 	/* in the reference's order */
-	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN, r->any_iface & INV_IN);
-	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT, r->any_iface & INV_OUT);
+	lin_iface(&c, NFT_META_IIFNAME, r->iniface, r->inv & INV_IN);
+	lin_iface(&c, NFT_META_OIFNAME, r->outiface, r->inv & INV_OUT);
 	if (r->has_proto && r->proto)
 		lin_proto(&c, r->proto, r->inv & INV_PROTO);
 	lin_addr(&c, saddr_offset(r->family), &r->src, r->inv & INV_SRC);
@@ -609,11 +623,10 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 	 * every rule */
 	if (compat || c.xt) {
 		struct nlattr *n = mnl_attr_nest_start(nlh, NFTA_RULE_COMPAT);
-		bool proto = r->has_proto && r->proto;
 
-		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_PROTO, htonl(proto ? r->proto : 0));
+		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_PROTO, htonl(r->has_proto ? r->proto : 0));
 		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_FLAGS,
-				 htonl(proto && (r->inv & INV_PROTO) ? NFT_RULE_COMPAT_F_INV : 0));
+				 htonl(r->inv & INV_PROTO ? NFT_RULE_COMPAT_F_INV : 0));
 		mnl_attr_nest_end(nlh, n);
 	}
 	/* the reference keeps no userdata of its own: its blobs say it all */

@@ -52,10 +52,6 @@ struct rule {
 	uint16_t proto;		/* layer 4 protocol when has_proto; 0 = all */
 	struct addr_mask src, dst;
 	char iniface[IFNAMSIZ], outiface[IFNAMSIZ];	/* "eth+" keeps its '+' */
-	/* INV_IN, INV_OUT: "-i +" or "-o +" was given, which tests nothing
-	 * (the interface stays empty); only --compat writes what the
-	 * reference writes for it */
-	uint8_t any_iface;
 
 	struct ext_inst *matches;	/* in rule order */
 	enum verdict verdict;
@@ -67,6 +63,10 @@ struct rule {
 	uint64_t handle;	/* kernel handle, 0 for a rule not yet added */
 	bool unknown;		/* holds expressions no extension claims */
 };
+
+/* Does -i/-o name test anything? Not when empty, nor for a plain "+"
+ * (any name), which is kept only for --compat's layout of it. */
+bool rule_iface_tested(const char *name, bool inv);
 
 struct rule *rule_new(uint8_t family);
 void rule_free(struct rule *r);
