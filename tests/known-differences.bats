@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Where iptnft deliberately differs from iptables-nft 1.8.9: forms that have
 # no native nf_tables expression on this kernel and libnftnl (iptnft writes
-# native expressions only, see DESIGN.md), and one restore corner. Each test
+# native expressions unless told --compat, see DESIGN.md; tests/compat-*.bats
+# show them accepted with --compat), and one restore corner. Each test
 # pins iptnft's behaviour (a clear error, nothing changed) and, where the
 # reference is installed, shows that the reference does accept the input,
 # so the difference stays visible. The README lists the same items.
