@@ -378,6 +378,19 @@ static void verbose_chains(struct view *v, const char *what)
 	chain_list_free(&cl);
 }
 
+/* --compat: the built-in chains the reference makes as it goes through a
+ * whole table (for -v -F, and for -L -Z of a table that exists), so that
+ * the kernel holds what it would. */
+static void compat_builtins(struct view *v)
+{
+	unsigned i;
+	int err;
+
+	for (i = 0; i < v->bt->nchains; i++)
+		if (!view_chain(v, v->bt->chains[i].name, &err) && err == 0)
+			view_create_builtin(v, &v->bt->chains[i], NF_ACCEPT, false, 0, 0);
+}
+
 static int op_flush(struct view *v, struct command *cmd)
 {
 	struct vchain *c;
@@ -390,8 +403,16 @@ static int op_flush(struct view *v, struct command *cmd)
 			return kernel_error(v->h, err);
 		if (v->verbose)
 			printf("Flushing chain `%s'\n", cmd->chain);
-		if (!c)
-			return table_find_chain(v->bt, cmd->chain) ? 0 : no_chain(v->h);
+		if (!c) {
+			const struct builtin_chain *bc = table_find_chain(v->bt, cmd->chain);
+
+			if (!bc)
+				return no_chain(v->h);
+			/* the reference makes the built-in chain it flushes */
+			if (v->h->compat)
+				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+			return 0;
+		}
 		view_flush_chain(v, c);
 		return 0;
 	}
@@ -400,6 +421,8 @@ static int op_flush(struct view *v, struct command *cmd)
 		return kernel_error(v->h, err);
 	if (v->verbose)
 		verbose_chains(v, "Flushing");
+	if (v->verbose && v->h->compat)
+		compat_builtins(v);
 	if (v->table_state < 0)
 		return 0;
 	txn_flush(v->b, v->family, v->table, NULL, v->tag);
@@ -457,14 +480,24 @@ static int op_zero(struct view *v, struct command *cmd)
 		c = view_chain(v, cmd->chain, &err);
 		if (err < 0)
 			return kernel_error(v->h, err);
-		if (!c)
-			return table_find_chain(v->bt, cmd->chain) && !cmd->rulenum ?
-			       0 : no_chain(v->h);
+		if (!c) {
+			const struct builtin_chain *bc = table_find_chain(v->bt, cmd->chain);
+
+			/* only -L -Z takes a built-in chain that is not there
+			 * (the reference makes it; --compat does too) */
+			if (!bc || !cmd->zero_after_list || cmd->rulenum)
+				return no_chain(v->h);
+			if (v->h->compat)
+				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+			return 0;
+		}
 		return zero_chain(v, c, cmd->rulenum);
 	}
 	err = view_load_all_chains(v);
 	if (err < 0)
 		return kernel_error(v->h, err);
+	if (cmd->zero_after_list && v->h->compat && v->table_state > 0)
+		compat_builtins(v);
 	for (i = 0; i < v->nchains; i++)
 		if (v->chains[i].exists && zero_chain(v, &v->chains[i], 0) < 0)
 			return -1;
@@ -711,19 +744,29 @@ int cmd_run(struct handle *h, struct command *cmd)
 	case OP_LIST_RULES:
 		ret = list_run(h, cmd);
 		if (ret == 0 && cmd->zero_after_list) {
-			/* the reference names each listed chain as it zeroes it */
-			if (cmd->chain) {
+			const struct builtin_table *bt = table_find(cmd->table);
+			int t = cache_get_table(&h->nl, h->family, cmd->table);
+
+			/* with -v the reference names each chain as it zeroes
+			 * it */
+			if (cmd->chain && (cmd->fmt & FMT_VERBOSE)) {
 				printf("Zeroing chain `%s'\n", cmd->chain);
-			} else {
+			} else if (cmd->fmt & FMT_VERBOSE) {
 				struct chain_list cl;
 				unsigned i;
 
-				if (list_chains_ordered(h, cmd->table, table_find(cmd->table), &cl) == 0) {
+				if (list_chains_ordered(h, cmd->table, bt, &cl) == 0) {
 					for (i = 0; i < cl.n; i++)
 						printf("Zeroing chain `%s'\n", cl.v[i].name);
 					chain_list_free(&cl);
 				}
 			}
+			/* and of a table that is not there, the first fails */
+			if (t == -ENOENT)
+				return err_versioned(&h->err, EXIT_RESOURCE,
+						     " CHAIN_ZERO failed (No such file or directory): chain %s",
+						     cmd->chain ? cmd->chain :
+						     bt ? bt->chains[0].name : "");
 			fflush(stdout);
 			cmd->op = OP_ZERO;
 			cmd->fmt &= ~(unsigned)FMT_VERBOSE;
