@@ -64,6 +64,13 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 	char buf[512], *tok, *save = NULL;
 	unsigned slots = 0;
 
+	/* the reference checks the protocol as each option is read: before
+	 * a second option, and before a -p that comes later */
+	if (!ctx->rule->has_proto || ctx->rule->proto == 0)
+		return err_param(ctx->err,
+				 "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'");
+	if (!proto_has_ports(ctx->rule->proto) || (ctx->rule->inv & INV_PROTO))
+		return err_param(ctx->err, "multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
 	if (d->n)
 		return err_param(ctx->err,
 				 "multiport: option \"--%s\" cannot be used together with \"--%s\".\n",

@@ -260,42 +260,15 @@ static const struct ext_opt *ext_find_opt(const struct extension *ext, const cha
 	return NULL;
 }
 
-/* Give an extension's option to the newest instance that knows it. */
-static int ext_option(struct parser *p, const char *name, const char *inline_arg, bool *done)
+/* Hand option o (of the extension instance es) its argument. */
+static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt *o,
+		     const char *inline_arg)
 {
-	struct ext_seen *es = NULL;
-	const struct ext_opt *o = NULL;
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
 				 .op = p->cmd->op, .compat = p->h->compat };
-	const char *arg = NULL;
-	int i;
+	const char *name = o->name, *arg = NULL;
 
-	*done = false;
-	if (p->target_seen.inst) {
-		o = ext_find_opt(p->target_seen.inst->ext, name);
-		if (o)
-			es = &p->target_seen;
-	}
-	for (i = (int)p->nseen - 1; !o && i >= 0; i--) {
-		o = ext_find_opt(p->seen[i].inst->ext, name);
-		if (o)
-			es = &p->seen[i];
-	}
-	if (!o && p->rule->has_proto) {
-		/* -p tcp loads the tcp match when one of its options appears */
-		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
-
-		if (ext && ext_find_opt(ext, name)) {
-			if (load_match(p, ext->name) < 0)
-				return -1;
-			es = &p->seen[p->nseen - 1];
-			o = ext_find_opt(ext, name);
-		}
-	}
-	if (!o)
-		return 0;
-	*done = true;
 	if (o->has_arg) {
 		if (inline_arg)
 			arg = inline_arg;
@@ -319,6 +292,101 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 		return -1;
 	p->invert = false;
 	return 0;
+}
+
+/* Give an extension's option, named in full, to the newest instance
+ * that knows it; -p tcp loads the tcp match for one of its options. */
+static int ext_option(struct parser *p, const char *name, const char *inline_arg, bool *done)
+{
+	struct ext_seen *es = NULL;
+	const struct ext_opt *o = NULL;
+	int i;
+
+	*done = false;
+	if (p->target_seen.inst) {
+		o = ext_find_opt(p->target_seen.inst->ext, name);
+		if (o)
+			es = &p->target_seen;
+	}
+	for (i = (int)p->nseen - 1; !o && i >= 0; i--) {
+		o = ext_find_opt(p->seen[i].inst->ext, name);
+		if (o)
+			es = &p->seen[i];
+	}
+	if (!o && p->rule->has_proto) {
+		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+
+		if (ext && ext_find_opt(ext, name)) {
+			if (load_match(p, ext->name) < 0)
+				return -1;
+			es = &p->seen[p->nseen - 1];
+			o = ext_find_opt(ext, name);
+		}
+	}
+	if (!o)
+		return 0;
+	*done = true;
+	return ext_apply(p, es, o, inline_arg);
+}
+
+/*
+ * An abbreviated long option, as getopt_long takes it in the reference,
+ * whose option table holds the core options and those of every extension
+ * loaded so far: a prefix of exactly one option (aliases of one option
+ * count once) is that option; of none or of several, it is unknown.
+ */
+struct abbrev {
+	unsigned n;
+	const struct core_option *core;
+	const struct extension *ext;
+	const struct ext_opt *opt;
+	struct ext_seen *es;
+};
+
+static void abbrev_ext(struct abbrev *ab, const struct extension *ext, struct ext_seen *es,
+		       const char *name, size_t len)
+{
+	const struct ext_opt *o;
+
+	for (o = ext->opts; o && o->name; o++) {
+		if (strncmp(o->name, name, len) != 0)
+			continue;
+		if (ab->ext == ext && ab->opt && ab->opt->id == o->id)
+			continue;	/* an alias of the one found */
+		ab->n++;
+		ab->ext = ext;
+		ab->opt = o;
+		ab->es = es;
+	}
+}
+
+static void abbrev_find(struct parser *p, struct abbrev *ab, const char *name, size_t len)
+{
+	const struct core_option *co = NULL;
+	size_t i;
+	int k;
+
+	memset(ab, 0, sizeof(*ab));
+	for (i = 0; i < ARRAY_SIZE(core_options); i++) {
+		if (strncmp(core_options[i].name, name, len) != 0)
+			continue;
+		if (!co || co->id != core_options[i].id)
+			ab->n++;
+		co = &core_options[i];
+	}
+	ab->core = co;
+	if (p->target_seen.inst)
+		abbrev_ext(ab, p->target_seen.inst->ext, &p->target_seen, name, len);
+	for (k = (int)p->nseen - 1; k >= 0; k--) {
+		bool newer = false;
+		int j;
+
+		/* a match loaded twice offers its options once, newest first */
+		for (j = k + 1; j < (int)p->nseen; j++)
+			newer |= p->seen[j].inst->ext == p->seen[k].inst->ext;
+		if (!newer)
+			abbrev_ext(ab, p->seen[k].inst->ext, &p->seen[k], name, len);
+	}
 }
 
 /* A counter as strtoull reads it: "-1" wraps to 2^64-1, as with the
@@ -604,16 +672,36 @@ static int parse_long(struct parser *p, const char *a)
 	char name[128];
 	const struct core_option *o;
 	const char *arg = NULL;
+	struct abbrev ab;
 	bool ambiguous, done;
 
-	snprintf(name, sizeof(name), "%.*s", (int)len, a);
+	str_copy(name, sizeof(name), a, len);
 	if (ext_option(p, name, eq ? eq + 1 : NULL, &done) < 0)
 		return -1;
 	if (done)
 		return 0;
 	o = find_long(a, len, &ambiguous);
-	if (!o)
-		return err_param(&p->h->err, "unknown option \"--%s\"", name);
+	if (!o || o->name[len] != '\0') {
+		/* not a full name: a prefix of one option the command line
+		 * knows now; or, failing any, of one of -p's match */
+		abbrev_find(p, &ab, name, len);
+		if (ab.n == 0 && p->rule->has_proto) {
+			const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+
+			if (ext)
+				abbrev_ext(&ab, ext, NULL, name, len);
+			if (ab.n == 1) {
+				if (load_match(p, ext->name) < 0)
+					return -1;
+				ab.es = &p->seen[p->nseen - 1];
+			}
+		}
+		if (ab.n != 1)
+			return err_param(&p->h->err, "unknown option \"--%s\"", name);
+		if (ab.opt)
+			return ext_apply(p, ab.es, ab.opt, eq ? eq + 1 : NULL);
+		o = ab.core;
+	}
 	if (o->arg == ARG_REQUIRED) {
 		if (eq)
 			arg = eq + 1;
