@@ -81,13 +81,74 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	IPTNFT=$T/differ run "$RUN_CASE" "$T/t.cases"
 	assert_failure 1
 	assert_line "MISMATCH in case d ($T/t.cases)"
-	assert_line "command 2: iptables -N FOO"
+	assert_line "command 2 (iptnft): iptables -N FOO"
+	assert_line "command 2 (iptnft --compat): iptables -N FOO"
 	assert_line "--- expected (reference)"
 	assert_line "+++ got (iptnft)"
 	assert_line "+iptables: surprise"
 	assert_line -- "---- exit 0"
 	assert_line -- "+--- exit 3"
-	refute_line "command 1: iptables -A INPUT -j ACCEPT"
+	refute_line --partial "command 1 "
+	# without the --compat side, only iptnft's own run is compared
+	DIFF_COMPAT=0 IPTNFT=$T/differ run "$RUN_CASE" "$T/t.cases"
+	assert_failure 1
+	assert_line "command 2 (iptnft): iptables -N FOO"
+	refute_line --partial "(iptnft --compat)"
+}
+
+@test "iptnft listing the reference's rules differently is reported" {
+	need_ref
+	# lists like the reference, except chains it did not make itself
+	# (those the reference made carry no comment)
+	fake_iptnft xread "
+	if [ \"\$1\" = -N ]; then
+		nft add table ip filter && nft add chain ip filter \"\$2\" '{ comment \"fake\"; }'
+		exit
+	fi
+	\"$REF_DIR/xtables-nft-multi\" \"\$prog\" \"\$@\"; rc=\$?
+	if [ \"\$*\" = '-t filter -S' ] && ! nft list chain ip filter X | grep -q fake; then
+		echo '-A X -j NOT-THE-REFERENCE'
+	fi
+	exit \$rc"
+	cases "### x" "iptables -N X"
+	IPTNFT=$T/xread run "$RUN_CASE" "$T/t.cases"
+	assert_failure 1
+	assert_line "epilogue 2 (iptnft listing the reference's rules): iptables -t filter -S"
+	assert_line "+-A X -j NOT-THE-REFERENCE"
+	refute_line --partial "epilogue 2 (iptnft):"
+	# (the --compat side sees the fake's own chains as not the reference's)
+	DIFF_XREAD=0 DIFF_COMPAT=0 IPTNFT=$T/xread run "$RUN_CASE" "$T/t.cases"
+	assert_success
+}
+
+@test "xt compat expressions in iptnft's rules are reported, but recent's" {
+	ref_double
+	cases "### s" "iptables -A INPUT -m state --state NEW" \
+		"### r" "iptables -A INPUT -m recent --set --name x"
+	IPTNFT=$T/same run "$RUN_CASE" "$T/t.cases" s
+	assert_failure 1
+	assert_line "iptnft wrote xt compat expressions (nft --debug=netlink):"
+	assert_line --partial "[ match name conntrack rev 3 ]"
+	IPTNFT=$T/same run "$RUN_CASE" "$T/t.cases" r
+	assert_success
+}
+
+@test "--compat rules the reference lists alike but holds otherwise are reported" {
+	need_ref
+	# under IPTNFT_COMPAT the protocol is written as nft's ip protocol
+	# payload test, which the reference lists as -p tcp all the same
+	fake_iptnft layout "
+	if [ -n \"\$IPTNFT_COMPAT\" ] && [ \"\$*\" = '-A INPUT -p tcp' ]; then
+		nft add table ip filter &&
+		nft add chain ip filter INPUT '{ type filter hook input priority 0; }' &&
+		exec nft add rule ip filter INPUT ip protocol tcp counter
+	fi
+	exec -a \"\$prog\" \"$REF_DIR/xtables-nft-multi\" \"\$@\""
+	cases "### p" "iptables -A INPUT -p tcp"
+	IPTNFT=$T/layout run "$RUN_CASE" "$T/t.cases"
+	assert_failure 1
+	assert_line "kernel layout (nft --debug=netlink list ruleset, --compat):"
+	assert_line --partial "+  [ payload load 1b @ network header + 9 => reg 1 ]"
 }
 
 @test "the epilogue lists filter and every table named with -t" {
