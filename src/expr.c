@@ -60,11 +60,13 @@ static inline void attr_put(struct nlmsghdr *nlh, uint16_t type, uint32_t len, c
 {
 	struct nlattr *a = attr_tail(nlh);
 	char *payload = (char *)a + MNL_ATTR_HDRLEN;
+	uint32_t i;
 
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
 	memcpy(payload, data, len);
-	memset(payload + len, 0, MNL_ALIGN(len) - len);
+	for (i = len; i < MNL_ALIGN(len); i++)	/* at most 3 */
+		payload[i] = 0;
 	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 }
 

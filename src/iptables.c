@@ -123,6 +123,7 @@ struct parser {
 		unsigned seen;
 	} *seen;
 	unsigned nseen;
+	unsigned capseen;
 	struct ext_seen target_seen;
 	bool wait_given, wait_interval_given;
 	bool other_family;	/* restore: -4 in ip6tables, -6 in iptables */
@@ -243,7 +244,10 @@ static int load_match(struct parser *p, const char *name)
 		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory\n",
 				 name);
 	inst = rule_add_match(p->rule, ext);
-	p->seen = xrealloc(p->seen, (p->nseen + 1) * sizeof(*p->seen));
+	if (p->nseen == p->capseen) {
+		p->capseen = p->capseen ? p->capseen * 2 : 8;
+		p->seen = xrealloc(p->seen, p->capseen * sizeof(*p->seen));
+	}
 	p->seen[p->nseen].inst = inst;
 	p->seen[p->nseen].seen = 0;
 	p->nseen++;

@@ -266,8 +266,10 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 	if (ret == 0) {
 		unsigned i;
 
-		free(cmd.table);
-		cmd.table = xstrdup(rs->table);
+		if (!cmd.table || strcmp(cmd.table, rs->table) != 0) {
+			free(cmd.table);
+			cmd.table = xstrdup(rs->table);
+		}
 		l->op = cmd.op;
 		if (have_counters) {
 			for (i = 0; i < cmd.nrules; i++) {
