@@ -454,6 +454,17 @@ static void ct_save(struct strbuf *out, const void *data, const struct rule *r)
 	ct_text(out, data, "--");
 }
 
+/* -j CT --zone-orig 0 prints as plain -j CT, yet the reference tells
+ * them apart (its blobs differ), and so do -C and -D. */
+static bool ct_same(const void *a, const void *b)
+{
+	const struct ct_data *x = a, *y = b;
+
+	return x->flags == y->flags && x->zone == y->zone && x->ct_events == y->ct_events &&
+	       x->exp_events == y->exp_events && strcmp(x->helper, y->helper) == 0 &&
+	       strcmp(x->timeout, y->timeout) == 0;
+}
+
 const struct extension ext_CT = {
 	.name = "CT",
 	.kind = EXT_TARGET,
@@ -466,6 +477,7 @@ const struct extension ext_CT = {
 	.compat = ct_compat,
 	.delinearize = ct_delinearize,
 	.object = ct_object,
+	.same = ct_same,
 	.print = ct_print,
 	.save = ct_save,
 };

@@ -116,7 +116,8 @@ static bool could_equal(const struct rule *a, const struct rule *b)
 	return true;
 }
 
-/* Matches that print alike but differ in what their text leaves out. */
+/* Matches or targets that print alike but differ in what their text
+ * leaves out. */
 static bool matches_differ(const struct rule *a, const struct rule *b)
 {
 	const struct ext_inst *x, *y;
@@ -124,7 +125,9 @@ static bool matches_differ(const struct rule *a, const struct rule *b)
 	for (x = a->matches, y = b->matches; x && y; x = x->next, y = y->next)
 		if (x->ext == y->ext && x->ext->same && !x->ext->same(x->data, y->data))
 			return true;
-	return false;
+	x = a->verdict == VERDICT_TARGET ? a->target : NULL;
+	y = b->verdict == VERDICT_TARGET ? b->target : NULL;
+	return x && y && x->ext == y->ext && x->ext->same && !x->ext->same(x->data, y->data);
 }
 
 static bool spec_equal(struct rule_spec *s, const struct rule *r)
