@@ -169,3 +169,22 @@ int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const ch
 		return ret;
 	return w.stop;
 }
+
+int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char *chain,
+		   uint64_t handle, rule_cb cb, void *data)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct rule_walk w = { cb, data, 0 };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
+	nlh = nlk_request(nl, buf, NFT_MSG_GETRULE, family, NLM_F_ACK);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	ret = nlk_query(nl, nlh, rule_dump_cb, &w);
+	return ret < 0 ? ret : w.stop;
+}

@@ -42,5 +42,8 @@ void chain_list_free(struct chain_list *l);
 typedef int (*rule_cb)(struct nftnl_rule *nr, void *data);
 int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const char *chain,
 		     rule_cb cb, void *data);
+/* The one rule of chain with that handle, to cb; -ENOENT if none. */
+int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char *chain,
+		   uint64_t handle, rule_cb cb, void *data);
 
 #endif

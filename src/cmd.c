@@ -48,6 +48,17 @@ int handle_netlink(struct handle *h)
 	return 0;
 }
 
+const char *handle_index_dir(struct handle *h)
+{
+	if (!h->ri_ns_known && h->nl.sock) {
+		h->ri_ns_known = true;
+		h->ri_dir = rindex_dir();
+		if (h->ri_dir && rindex_ns_get(&h->ri_ns, mnl_socket_get_fd(h->nl.sock)) < 0)
+			h->ri_dir = NULL;
+	}
+	return h->ri_dir;
+}
+
 static int kernel_error(struct handle *h, int err)
 {
 	return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-err, OP_NONE));
@@ -305,14 +316,81 @@ static int op_insert(struct view *v, struct command *cmd)
 	return 0;
 }
 
+/* -C and -D of one rule through the rule index: 1 with *handle when
+ * the chain holds it (the kernel's copy compared as find_rule compares),
+ * 0 when it does not, -1 when the chain must be read to tell. */
+static int index_answer(struct view *v, const struct command *cmd, struct vchain **cp,
+			uint64_t *handle)
+{
+	struct rule_spec s;
+	struct vchain *c;
+	struct rule *r;
+	bool eq;
+
+	c = need_chain(v, cmd->chain, false);
+	if (!c)
+		return -2;
+	*cp = c;
+	switch (view_index_find(v, c, cmd->rules[0], handle)) {
+	case RI_ABSENT:
+		return 0;
+	case RI_UNKNOWN:
+		return -1;
+	case RI_ONE:
+		break;
+	}
+	r = view_fetch_rule(v, c, *handle);
+	if (!r)
+		return -3;
+	spec_init(&s, cmd->rules[0]);
+	eq = spec_equal(&s, r);
+	spec_free(&s);
+	rule_free(r);
+	return eq ? 1 : -3;
+}
+
+/* -C and -D of one rule through the rule index: 1 with *handle when
+ * the chain holds it (the kernel's copy compared as find_rule compares),
+ * 0 when it does not, -1 when the chain must be read to tell, -2 when
+ * the chain is missing (the error is set). */
+static int index_lookup(struct view *v, const struct command *cmd, struct vchain **cp,
+			uint64_t *handle)
+{
+	static const char *const said[] = { "differs", "missing chain", "unknown", "absent",
+					    "found" };
+	int ret;
+
+	if (cmd->nrules != 1 || !single_command(v))
+		return -1;
+	if (!v->ri) {
+		if (v->h->debug_index)
+			fprintf(stderr, "iptnft: index: none\n");
+		return -1;
+	}
+	ret = index_answer(v, cmd, cp, handle);
+	if (v->h->debug_index)
+		fprintf(stderr, "iptnft: index: %s\n", said[ret + 3]);
+	return ret == -3 ? -1 : ret;
+}
+
 static int op_delete(struct view *v, struct command *cmd)
 {
-	struct vchain *c = cmd->nrules == 1 ?
-			   need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
-			   need_chain_rules(v, cmd->chain);
+	struct vchain *c = NULL;
+	uint64_t handle;
 	unsigned i;
 	int idx;
 
+	switch (index_lookup(v, cmd, &c, &handle)) {
+	case 1:
+		view_delete_handle(v, c, handle);
+		return 0;
+	case 0:
+		return bad_rule(v->h);
+	case -2:
+		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
+	}
+	c = cmd->nrules == 1 ? need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
+			       need_chain_rules(v, cmd->chain);
 	if (!c)
 		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
 	for (i = 0; i < cmd->nrules; i++) {
@@ -355,11 +433,20 @@ static int op_replace(struct view *v, struct command *cmd)
 
 static int op_check(struct view *v, struct command *cmd)
 {
-	struct vchain *c = cmd->nrules == 1 ?
-			   need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
-			   need_chain_rules(v, cmd->chain);
+	struct vchain *c = NULL;
+	uint64_t handle;
 	unsigned i;
 
+	switch (index_lookup(v, cmd, &c, &handle)) {
+	case 1:
+		return 0;
+	case 0:
+		return bad_rule(v->h);
+	case -2:
+		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
+	}
+	c = cmd->nrules == 1 ? need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
+			       need_chain_rules(v, cmd->chain);
 	if (!c)
 		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
 	for (i = 0; i < cmd->nrules; i++)
@@ -428,7 +515,7 @@ static int op_flush(struct view *v, struct command *cmd)
 		compat_builtins(v);
 	if (v->table_state < 0)
 		return 0;
-	txn_flush(v->b, v->family, v->table, NULL, v->tag);
+	view_flush_table(v);
 	for (i = 0; i < v->nchains; i++) {
 		if (!v->chains[i].exists)
 			continue;
@@ -690,23 +777,33 @@ static int run_modify(struct handle *h, struct command *cmd)
 	uint32_t genid;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
+		const char *dir;
+
 		ret = nlk_genid(&h->nl, &genid);
 		if (ret < 0)
 			return genid_error(h, ret);
 		batch_init(&b, &h->nl);
 		view_init(&v, h, &b, cmd->table);
 		v.verbose = (cmd->fmt & FMT_VERBOSE) && attempt == 0;
+		dir = handle_index_dir(h);
+		if (dir && !h->compat)
+			v.ri = rindex_open(dir, &h->ri_ns, h->family, cmd->table, genid);
 		if (cmd_build(&v, cmd) < 0) {
+			rindex_free(v.ri);
 			view_free(&v);
 			batch_free(&b);
 			return -1;
 		}
+		view_index_prepare(&v);
 		ret = batch_commit(&h->nl, &b, genid, &tag);
+		if (ret == 0 && batch_count(&b))
+			view_index_commit(&v, genid);
 		if (ret < 0 && ret != -ERESTART) {
 			snprintf(chain_buf, sizeof(chain_buf), "%s",
 				 failed_chain(&v, cmd, tag) ? failed_chain(&v, cmd, tag) : "");
 			chain = chain_buf;
 		}
+		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
 		if (ret != -ERESTART)

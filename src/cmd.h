@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "nlk.h"
+#include "rindex.h"
 #include "rule.h"
 
 enum cmd_op {
@@ -37,13 +38,22 @@ struct handle {
 	bool nl_open;
 	struct ipt_error err;
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
+	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */
 	const char *restore_prog;	/* set while parsing restore lines */
 	const char *restore_table;	/* the table of the restore block */
 	/* --compat or IPTNFT_COMPAT: write rules in the reference's own
 	 * layout (xt compat blobs where it uses them, no iptnft userdata)
 	 * so that an older iptables-nft can read them */
 	bool compat;
+	/* the rule index's directory (NULL: no index) and the namespace it
+	 * is kept for; looked up once the socket is open */
+	const char *ri_dir;
+	struct rindex_ns ri_ns;
+	bool ri_ns_known;
 };
+
+/* The directory of this namespace's rule indexes, or NULL. */
+const char *handle_index_dir(struct handle *h);
 
 /* IPTNFT_COMPAT set to anything but "" or "0". */
 bool compat_from_env(void);

@@ -77,6 +77,7 @@ int iptables_main(uint8_t family, int argc, char **argv)
 
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	h.debug_netlink = dbg && strstr(dbg, "netlink");
+	h.debug_index = dbg && strstr(dbg, "index");
 	h.compat = compat_from_env();
 	if (cmd_parse(&h, argc, argv, &cmd) < 0) {
 		ret = err_report(&h.err, h.prog);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <libnftnl/batch.h>
 #include <libnftnl/common.h>
@@ -160,6 +161,7 @@ void batch_free(struct batch *b)
 	if (b->b)
 		nftnl_batch_free(b->b);
 	free(b->tags);
+	free(b->echo);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -202,7 +204,42 @@ struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint
 
 void batch_done(struct batch *b)
 {
+	uint32_t len = ((struct nlmsghdr *)nftnl_batch_buffer(b->b))->nlmsg_len;
+
+	/* a message that overflows its page is copied to the next one: in
+	 * either case it ends where the buffer now goes on */
 	nftnl_batch_update(b->b);
+	b->last = (struct nlmsghdr *)((char *)nftnl_batch_buffer(b->b) - len);
+}
+
+static void batch_note_echo(struct batch *b, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+		return;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_HANDLE ||
+		    mnl_attr_get_payload_len(a) != sizeof(uint64_t))
+			continue;
+		if (b->necho == b->capecho) {
+			b->capecho = b->capecho ? b->capecho * 2 : 8;
+			b->echo = xrealloc(b->echo, b->capecho * sizeof(*b->echo));
+		}
+		b->echo[b->necho].seq = nlh->nlmsg_seq;
+		b->echo[b->necho].handle = be64toh(mnl_attr_get_u64(a));
+		b->necho++;
+	}
+}
+
+uint64_t batch_echo_handle(const struct batch *b, uint32_t seq)
+{
+	unsigned i;
+
+	for (i = 0; i < b->necho; i++)
+		if (b->echo[i].seq == seq)
+			return b->echo[i].handle;
+	return 0;
 }
 
 unsigned batch_count(const struct batch *b)
@@ -281,8 +318,11 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 			const struct nlmsgerr *e;
 
 			nl->rx_msgs++;
-			if (nlh->nlmsg_type != NLMSG_ERROR)
+			if (nlh->nlmsg_type != NLMSG_ERROR) {
+				if (!check)
+					batch_note_echo(b, nlh);
 				continue;
+			}
 			e = mnl_nlmsg_get_payload(nlh);
 			if (e->error == 0)
 				continue;

@@ -50,6 +50,13 @@ struct batch {
 	uint32_t first_seq, next_seq;
 	int *tags;		/* tag of each message, by seq - first_seq */
 	unsigned ntags, captags;
+	struct nlmsghdr *last;	/* the message batch_done closed last */
+	/* rules the kernel echoed back (NLM_F_ECHO): their seq and handle */
+	struct batch_echo {
+		uint32_t seq;
+		uint64_t handle;
+	} *echo;
+	unsigned necho, capecho;
 };
 
 void batch_init(struct batch *b, struct nlk *nl);
@@ -59,6 +66,9 @@ struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint
 			   int tag);
 void batch_done(struct batch *b);
 unsigned batch_count(const struct batch *b);
+/* The handle the kernel gave the rule sent as message seq with
+ * NLM_F_ECHO, or 0 if it did not say. */
+uint64_t batch_echo_handle(const struct batch *b, uint32_t seq);
 
 /* Send the batch under genid. Returns 0, or -errno with *fail_tag set
  * to the tag of the first message the kernel refused (-1 if none). */

@@ -426,6 +426,14 @@ static int run_block(struct restore *rs, unsigned commit_line)
 		view_init(&v, &rs->h, &b, rs->table);
 		v.forget_rules = appends_only;
 		v.track_rules = !appends_only;
+		/* a block that makes the table anew out of chains and appends
+		 * leaves behind the table's rule index, built as it goes */
+		if (!rs->noflush && !rs->test && appends_only && !rs->h.compat &&
+		    handle_index_dir(&rs->h)) {
+			v.ri = rindex_new(handle_index_dir(&rs->h), &rs->h.ri_ns, rs->h.family,
+					  rs->table);
+			v.ri_fresh = v.ri != NULL;
+		}
 		ret = 0;
 		if (!rs->noflush)
 			ret = flush_table(rs, &v);
@@ -441,14 +449,20 @@ static int run_block(struct restore *rs, unsigned commit_line)
 				tag = v.error_at_commit ? (int)commit_line : (int)l->lineno;
 		}
 		if (ret < 0) {
+			rindex_free(v.ri);
 			view_free(&v);
 			batch_free(&b);
 			return err_report_line(&rs->h.err, rs->prog, (unsigned)tag) ? -1 : -1;
 		}
-		if (rs->test)
+		view_index_prepare(&v);
+		if (rs->test) {
 			ret = batch_check(&rs->h.nl, &b, genid, &tag);
-		else
+		} else {
 			ret = batch_commit(&rs->h.nl, &b, genid, &tag);
+			if (ret == 0 && batch_count(&b))
+				view_index_commit(&v, genid);
+		}
+		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
 		if (ret != -ERESTART)

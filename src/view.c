@@ -46,6 +46,10 @@ void view_free(struct view *v)
 {
 	unsigned i;
 
+	for (i = 0; i < v->ri_nobjs; i++)
+		free(v->ri_objs[i].name);
+	free(v->ri_objs);
+	free(v->ri_pend);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
 		free(v->chains[i].rules);
@@ -287,10 +291,33 @@ void view_ensure_table(struct view *v)
 	v->table_state = 1;
 }
 
+/* ---- keeping the rule index in step ---- */
+
+static int ri_chain_id(struct view *v, const char *name)
+{
+	return v->ri ? rindex_chain(v->ri, name) : -1;
+}
+
+static void ri_chain_made(struct view *v, const char *name, bool allocates)
+{
+	if (!v->ri)
+		return;
+	if (v->ri_fresh) {
+		v->ri_handles += allocates;
+	} else if (rindex_chain(v->ri, name) >= 0) {
+		/* the kernel had no such chain, the index says it had */
+		v->ri->broken = true;
+		return;
+	}
+	rindex_chain_add(v->ri, name);
+}
+
 void view_delete_table(struct view *v)
 {
 	unsigned i;
 
+	if (v->ri && !v->ri_fresh)
+		v->ri->broken = true;
 	txn_del_table(v->b, v->family, v->table, v->tag);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
@@ -309,6 +336,8 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
 
 	view_ensure_table(v);
+	/* a chain made earlier in this batch is only updated */
+	ri_chain_made(v, bc->name, !(c && c->exists));
 	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, counters, pkts, bytes,
 			      v->tag);
 	if (!c)
@@ -330,6 +359,7 @@ struct vchain *view_create_user(struct view *v, const char *name)
 	struct vchain *c = hash_find(v, name);
 
 	view_ensure_table(v);
+	ri_chain_made(v, name, true);
 	txn_add_user_chain(v->b, v->family, v->table, name, true, v->tag);
 	if (!c)
 		c = chain_slot(v, name);
@@ -345,6 +375,8 @@ struct vchain *view_create_user(struct view *v, const char *name)
 void view_delete_chain(struct view *v, struct vchain *c)
 {
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
+	if (ri_chain_id(v, c->ci.name) >= 0)
+		rindex_chain_del(v->ri, ri_chain_id(v, c->ci.name));
 	vchain_clear_rules(c);
 	c->exists = false;
 	c->rules_known = false;
@@ -353,9 +385,18 @@ void view_delete_chain(struct view *v, struct vchain *c)
 void view_flush_chain(struct view *v, struct vchain *c)
 {
 	txn_flush(v->b, v->family, v->table, c->ci.name, v->tag);
+	if (ri_chain_id(v, c->ci.name) >= 0)
+		rindex_chain_flush(v->ri, ri_chain_id(v, c->ci.name));
 	vchain_clear_rules(c);
 	c->rules_known = true;
 	c->fresh = true;
+}
+
+void view_flush_table(struct view *v)
+{
+	txn_flush(v->b, v->family, v->table, NULL, v->tag);
+	if (v->ri)
+		rindex_flush_all(v->ri);
 }
 
 void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
@@ -372,6 +413,8 @@ void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
 	nftnl_chain_nlmsg_build_payload(nlh, nc);
 	batch_done(v->b);
 	nftnl_chain_free(nc);
+	if (ri_chain_id(v, c->ci.name) >= 0)
+		rindex_chain_rename(v->ri, ri_chain_id(v, c->ci.name), newname);
 	/* the old name is gone; the rules move with the chain */
 	c->exists = false;
 	c->rules = NULL;
@@ -405,6 +448,22 @@ static void put_position(struct nlmsghdr *nlh, const struct vrule *ref)
 		mnl_attr_put_u32(nlh, NFTA_RULE_POSITION_ID, htonl(ref->id));
 }
 
+static void ri_object_made(struct view *v, uint32_t type, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < v->ri_nobjs; i++)
+		if (v->ri_objs[i].type == type && strcmp(v->ri_objs[i].name, name) == 0)
+			return;
+	if (v->ri_nobjs == v->ri_capobjs) {
+		v->ri_capobjs = v->ri_capobjs ? v->ri_capobjs * 2 : 4;
+		v->ri_objs = xrealloc(v->ri_objs, v->ri_capobjs * sizeof(*v->ri_objs));
+	}
+	v->ri_objs[v->ri_nobjs].type = type;
+	v->ri_objs[v->ri_nobjs++].name = xstrdup(name);
+	v->ri_handles++;
+}
+
 /* Objects the rule's extensions refer to by name (a CT target's ct
  * helper) go into the batch just before the rule, so that the kernel
  * finds them when it adds the rule. */
@@ -418,6 +477,11 @@ static void queue_object(struct view *v, const struct rule *r, const struct ext_
 	if (!inst->ext->object || !(o = inst->ext->object(inst->data, r)))
 		return;
 	txn_add_obj(v->b, v->family, v->table, o, v->tag);
+	/* the kernel numbers an object when the batch makes it, not when a
+	 * later rule of the batch names it again */
+	if (v->ri && v->ri_fresh)
+		ri_object_made(v, nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE),
+			       nftnl_obj_get_str(o, NFTNL_OBJ_NAME));
 	nftnl_obj_free(o);
 }
 
@@ -431,13 +495,74 @@ static void queue_objects(struct view *v, const struct rule *r)
 		queue_object(v, r, r->target);
 }
 
+/* libmnl before 1.0.5 leaves an attribute's padding as it finds it: the
+ * scratch message is zeroed after use, so that the next rule's bytes, and
+ * so its digest, never hold a former rule's. */
+static void scratch_clear(struct view *v, const struct nlmsghdr *tmp)
+{
+	memset(v->scratch, 0, tmp->nlmsg_len);
+}
+
+static void ri_pend_add(struct view *v, uint32_t seq, int chain, uint64_t digest,
+			uint64_t handle)
+{
+	struct ri_pending *p;
+
+	if (v->ri_npend == v->ri_cappend) {
+		v->ri_cappend = v->ri_cappend ? v->ri_cappend * 2 : 4;
+		v->ri_pend = xrealloc(v->ri_pend, v->ri_cappend * sizeof(*v->ri_pend));
+	}
+	p = &v->ri_pend[v->ri_npend++];
+	p->seq = seq;
+	p->chain = chain;
+	p->digest = digest;
+	p->handle = handle;
+}
+
+/* A rule message of chain's is in the batch: the index learns it. */
+static void ri_rule_queued(struct view *v, struct nlmsghdr *nlh, int chain, uint64_t digest,
+			   uint64_t replace)
+{
+	uint64_t handle;
+
+	if (replace) {
+		/* the rule keeps its handle */
+		rindex_del(v->ri, chain, replace);
+		rindex_add(v->ri, chain, digest, replace);
+		return;
+	}
+	if (!v->ri_fresh) {
+		rindex_add(v->ri, chain, digest, 0);
+		if (digest)
+			ri_pend_add(v, nlh->nlmsg_seq, chain, digest, 0);
+		return;
+	}
+	handle = ++v->ri_handles;
+	rindex_add(v->ri, chain, digest, handle);
+	/* the first rule and the last are echoed: the kernel's handles
+	 * must be the ones foretold */
+	if (!v->ri_npend) {
+		nlh->nlmsg_flags |= NLM_F_ECHO;
+		ri_pend_add(v, nlh->nlmsg_seq, chain, digest, handle);
+	} else if (v->ri_npend == 1) {
+		ri_pend_add(v, nlh->nlmsg_seq, chain, digest, handle);
+	} else {
+		v->ri_pend[1].seq = nlh->nlmsg_seq;
+		v->ri_pend[1].chain = chain;
+		v->ri_pend[1].digest = digest;
+		v->ri_pend[1].handle = handle;
+	}
+}
+
 static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
 	struct aset_list sets = { 0 };
 	struct nlmsghdr *nlh, *tmp;
+	uint64_t digest = 0;
 	uint32_t len;
 	unsigned i;
+	int chain = ri_chain_id(v, c->ci.name);
 
 	/* the expressions first, in a scratch message: the anonymous sets
 	 * they look up must go into the batch before the rule */
@@ -453,7 +578,19 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	v->next_set_id = sets.next_id;
 	for (i = 0; i < sets.n; i++)
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
+	/* an anonymous set's name is the batch's: such a rule has no
+	 * digest another batch could find again */
+	if (chain >= 0 && !sets.n)
+		digest = rindex_digest(tmp);
+	if (v->ri_fresh)
+		v->ri_handles += sets.n;
 	aset_list_clear(&sets);
+	if (chain >= 0 && !replace && !v->ri_fresh)
+		flags |= NLM_F_ECHO;
+	/* a fresh table numbers every rule: one the index cannot place
+	 * would leave its count wrong */
+	if (v->ri_fresh && chain < 0 && !replace)
+		v->ri->broken = true;
 
 	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
@@ -473,7 +610,12 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	memcpy(mnl_nlmsg_get_payload_tail(nlh),
 	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
 	nlh->nlmsg_len += len;
+	scratch_clear(v, tmp);
+	if (chain >= 0)
+		ri_rule_queued(v, nlh, chain, digest, replace);
 	batch_done(v->b);
+	if (chain >= 0 && v->ri_fresh && !replace)
+		v->ri_last_msg = v->b->last;
 }
 
 void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
@@ -516,6 +658,8 @@ void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const str
 	}
 	/* a rule of this batch has no handle yet: add the new one before
 	 * it, then delete it */
+	if (v->ri)
+		v->ri->broken = true;
 	{
 		struct vrule vr = { 0 };
 
@@ -539,6 +683,12 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
 	else
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
+	if (v->ri && ri_chain_id(v, c->ci.name) >= 0) {
+		if (vr->handle)
+			rindex_del(v->ri, ri_chain_id(v, c->ci.name), vr->handle);
+		else
+			v->ri->broken = true;	/* which of this batch's? */
+	}
 	nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	batch_done(v->b);
@@ -546,4 +696,104 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 	rule_free(vr->r);
 	memmove(&c->rules[idx], &c->rules[idx + 1], (c->n - idx - 1) * sizeof(*c->rules));
 	c->n--;
+}
+
+void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
+{
+	struct nlmsghdr *nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
+
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
+	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
+	batch_done(v->b);
+	if (ri_chain_id(v, c->ci.name) >= 0)
+		rindex_del(v->ri, ri_chain_id(v, c->ci.name), handle);
+	/* the view's copy of the chain, if it has one, no longer holds */
+	vchain_clear_rules(c);
+	c->rules_known = false;
+}
+
+enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct rule *r,
+			       uint64_t *handle)
+{
+	struct aset_list sets = { 0 };
+	struct nlmsghdr *tmp;
+	uint64_t digest = 0;
+	int chain = ri_chain_id(v, c->ci.name);
+
+	if (chain < 0 || v->h->compat)
+		return RI_UNKNOWN;
+	if (!v->scratch) {
+		v->scratch = xzalloc(RULE_MSG_MAX);
+		v->msg_max = MNL_SOCKET_BUFFER_SIZE;
+	}
+	tmp = mnl_nlmsg_put_header(v->scratch);
+	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
+	rule_linearize_msg(r, tmp, &sets, false, v->table, c->ci.name);
+	if (!sets.n)
+		digest = rindex_digest(tmp);
+	scratch_clear(v, tmp);
+	aset_list_clear(&sets);
+	return rindex_find(v->ri, chain, digest, handle);
+}
+
+struct fetch_ctx {
+	uint8_t family;
+	struct aset_cache *sets;
+	struct rule *r;
+};
+
+static int fetch_one(struct nftnl_rule *nr, void *data)
+{
+	struct fetch_ctx *fc = data;
+
+	if (fc->r)
+		return 0;
+	fc->r = rule_new(fc->family);
+	rule_delinearize_sets(nr, fc->r, aset_cache_get, fc->sets);
+	return 0;
+}
+
+struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
+{
+	struct fetch_ctx fc = { v->family, &v->sets, NULL };
+
+	if (cache_get_rule(&v->h->nl, v->family, v->table, c->ci.name, handle, fetch_one,
+			   &fc) < 0) {
+		rule_free(fc.r);
+		return NULL;
+	}
+	return fc.r;
+}
+
+void view_index_prepare(struct view *v)
+{
+	if (v->ri && v->ri_fresh && v->ri_npend == 2 && v->ri_last_msg)
+		v->ri_last_msg->nlmsg_flags |= NLM_F_ECHO;
+}
+
+void view_index_commit(struct view *v, uint32_t base)
+{
+	const char *dir = handle_index_dir(v->h);
+	uint32_t now, next = base + 1 ? base + 1 : 1;
+	bool ok;
+	unsigned i;
+
+	if (!dir || nlk_genid(&v->h->nl, &now) < 0 || now != next)
+		return;
+	if (v->ri && !v->ri->broken) {
+		ok = true;
+		for (i = 0; i < v->ri_npend && ok; i++) {
+			const struct ri_pending *p = &v->ri_pend[i];
+			uint64_t h = batch_echo_handle(v->b, p->seq);
+
+			if (!h || (p->handle && h != p->handle))
+				ok = false;
+			else if (!p->handle)
+				rindex_set_handle(v->ri, p->chain, p->digest, h);
+		}
+		if (ok)
+			rindex_store(v->ri, now);
+	}
+	rindex_restamp(dir, &v->h->ri_ns, base, now, v->family, v->table);
 }

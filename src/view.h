@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "aset.h"
+#include "rindex.h"
 #include "cache.h"
 #include "cmd.h"
 #include "nlk.h"
@@ -62,6 +63,27 @@ struct view {
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 	size_t msg_max;		/* the largest message a batch page takes */
 	unsigned last;		/* index + 1 of the chain found last */
+	/* The table's rule index, kept in step with the batch (NULL: none;
+	 * owned by whoever set it). In a table made anew by this batch the
+	 * kernel's handles are known in advance: it numbers chains, sets and
+	 * rules 1, 2, 3... in the batch's order; the first and last rule are
+	 * echoed to prove it. Otherwise every added rule is echoed. */
+	struct rindex *ri;
+	bool ri_fresh;
+	uint64_t ri_handles;	/* handles a fresh table has given out */
+	struct ri_pending {
+		uint32_t seq;	/* the rule's message */
+		int chain;
+		uint64_t digest;
+		uint64_t handle;	/* predicted (fresh) or 0 */
+	} *ri_pend;
+	unsigned ri_npend, ri_cappend;
+	struct nlmsghdr *ri_last_msg;	/* fresh: the last rule's message */
+	struct {
+		uint32_t type;
+		char *name;
+	} *ri_objs;		/* fresh: the objects this batch made */
+	unsigned ri_nobjs, ri_capobjs;
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
@@ -90,11 +112,29 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 struct vchain *view_create_user(struct view *v, const char *name);
 void view_delete_chain(struct view *v, struct vchain *c);
 void view_flush_chain(struct view *v, struct vchain *c);
+/* Every rule of the table (the chains' copies are the caller's). */
+void view_flush_table(struct view *v);
 void view_rename_chain(struct view *v, struct vchain *c, const char *newname);
 /* Insert r at index pos (0-based; pos == n appends). r is copied. */
 void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
 		   bool append_cmd);
 void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const struct rule *r);
 void view_delete_rule(struct view *v, struct vchain *c, unsigned idx);
+/* Delete the rule with that kernel handle (found through the index). */
+void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle);
+
+/* The index's answer for a rule of chain c: the digest of r as this
+ * view would write it. */
+enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct rule *r,
+			       uint64_t *handle);
+/* One rule of chain c by its handle, decoded; NULL if it is not there. */
+struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle);
+/* Call before the batch is sent: asks the kernel to echo what the index
+ * needs to check. */
+void view_index_prepare(struct view *v);
+/* After the batch committed on generation base: store the index if the
+ * kernel's generation is base + 1 and the echoes agree, and carry every
+ * other index of the namespace forward. */
+void view_index_commit(struct view *v, uint32_t base);
 
 #endif

@@ -1,0 +1,682 @@
+#include "rindex.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+#define RI_MAGIC "iptnftX1"
+#define RI_DUP 0x80000000u
+#define RI_CHAIN_MASK 0x7fffffffu
+#define RI_PARTIAL 1u		/* the chain holds rules the index lacks */
+#define RI_GONE 2u		/* the chain was deleted */
+
+/* The file: this header, chains[nchains], the names blob (NUL-ended
+ * names, padded to 8 bytes), slots[nslots]. Host byte order: the file
+ * never leaves the machine and dies with the boot. */
+struct ri_hdr {
+	char magic[8];
+	uint8_t boot[16];
+	uint64_t cookie;
+	uint64_t ino;
+	uint32_t genid;
+	uint32_t family;
+	char table[32];
+	uint32_t nchains;
+	uint32_t names_len;
+	uint32_t nslots;
+	uint32_t nentries;
+};
+
+#define PAD8(x) (((x) + 7u) & ~7u)
+
+int rindex_ns_get(struct rindex_ns *ns, int fd)
+{
+	socklen_t len = sizeof(ns->cookie);
+	struct stat st;
+	char buf[64];
+	unsigned i, j;
+	ssize_t n;
+	int bfd;
+
+	memset(ns, 0, sizeof(*ns));
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &ns->cookie, &len) < 0 ||
+	    len != sizeof(ns->cookie))
+		return -1;
+	if (stat("/proc/self/ns/net", &st) < 0)
+		return -1;
+	ns->ino = st.st_ino;
+	bfd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (bfd < 0)
+		return -1;
+	n = read(bfd, buf, sizeof(buf) - 1);
+	close(bfd);
+	if (n < 32)
+		return -1;
+	/* 36 characters of hex and dashes: keep the 16 bytes */
+	for (i = 0, j = 0; i < (unsigned)n && j < 32; i++) {
+		char c = buf[i];
+		unsigned v;
+
+		if (c >= '0' && c <= '9')
+			v = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v = (unsigned)(c - 'a' + 10);
+		else
+			continue;
+		ns->boot[j / 2] = (uint8_t)(ns->boot[j / 2] | (v << (j % 2 ? 0 : 4)));
+		j++;
+	}
+	return j == 32 ? 0 : -1;
+}
+
+const char *rindex_dir(void)
+{
+	const char *on = getenv("IPTNFT_INDEX"), *dir = getenv("IPTNFT_INDEX_DIR");
+
+	if (on && strcmp(on, "0") == 0)
+		return NULL;
+	return dir && *dir ? dir : "/run/iptnft";
+}
+
+static char *index_path(const char *dir, const struct rindex_ns *ns, uint8_t family,
+			const char *table)
+{
+	size_t len = strlen(dir) + strlen(table) + 64;
+	char *p = xmalloc(len);
+
+	snprintf(p, len, "%s/%llu/%u-%s", dir, (unsigned long long)ns->ino, family, table);
+	return p;
+}
+
+static struct rindex *ri_alloc(const char *dir, const struct rindex_ns *ns, uint8_t family,
+			       const char *table)
+{
+	struct rindex *ri;
+
+	if (strlen(table) >= sizeof(ri->table))
+		return NULL;
+	ri = xzalloc(sizeof(*ri));
+	ri->path = index_path(dir, ns, family, table);
+	ri->family = family;
+	snprintf(ri->table, sizeof(ri->table), "%s", table);
+	ri->ns = *ns;
+	return ri;
+}
+
+struct rindex *rindex_new(const char *dir, const struct rindex_ns *ns, uint8_t family,
+			  const char *table)
+{
+	struct rindex *ri = ri_alloc(dir, ns, family, table);
+
+	if (!ri)
+		return NULL;
+	ri->nslots = 64;
+	ri->slots = xzalloc(ri->nslots * sizeof(*ri->slots));
+	ri->own_chains = ri->own_names = ri->own_slots = true;
+	return ri;
+}
+
+static bool hdr_matches(const struct ri_hdr *h, const struct rindex *ri)
+{
+	return memcmp(h->magic, RI_MAGIC, 8) == 0 && memcmp(h->boot, ri->ns.boot, 16) == 0 &&
+	       h->cookie == ri->ns.cookie && h->ino == ri->ns.ino && h->family == ri->family &&
+	       strncmp(h->table, ri->table, sizeof(h->table)) == 0;
+}
+
+struct rindex *rindex_open(const char *dir, const struct rindex_ns *ns, uint8_t family,
+			   const char *table, uint32_t genid)
+{
+	struct rindex *ri = ri_alloc(dir, ns, family, table);
+	const struct ri_hdr *h;
+	struct stat st;
+	uint64_t need;
+	char *base;
+	uint32_t i;
+	int fd;
+
+	if (!ri)
+		return NULL;
+	fd = open(ri->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < sizeof(struct ri_hdr) ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		goto fail;
+	}
+	ri->maplen = (uint64_t)st.st_size;
+	ri->map = mmap(NULL, ri->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (ri->map == MAP_FAILED) {
+		ri->map = NULL;
+		goto fail;
+	}
+	base = ri->map;
+	h = ri->map;
+	if (!hdr_matches(h, ri) || h->genid != genid || h->nslots == 0 ||
+	    (h->nslots & (h->nslots - 1)) != 0 || h->nentries >= h->nslots)
+		goto fail;
+	need = sizeof(*h) + (uint64_t)h->nchains * sizeof(struct ri_chain) +
+	       PAD8((uint64_t)h->names_len) + (uint64_t)h->nslots * sizeof(struct ri_slot);
+	if (need != ri->maplen)
+		goto fail;
+	ri->nchains = ri->capchains = h->nchains;
+	ri->chains = (struct ri_chain *)(base + sizeof(*h));
+	ri->names_len = ri->names_cap = h->names_len;
+	ri->names = base + sizeof(*h) + (uint64_t)h->nchains * sizeof(struct ri_chain);
+	ri->nslots = h->nslots;
+	ri->nentries = h->nentries;
+	ri->slots = (struct ri_slot *)(ri->names + PAD8(h->names_len));
+	/* names must lie inside the blob and end there */
+	if (ri->names_len && ri->names[ri->names_len - 1] != '\0')
+		goto fail;
+	for (i = 0; i < ri->nchains; i++)
+		if (ri->chains[i].off >= ri->names_len)
+			goto fail;
+	return ri;
+fail:
+	rindex_free(ri);
+	return NULL;
+}
+
+void rindex_free(struct rindex *ri)
+{
+	if (!ri)
+		return;
+	if (ri->own_chains)
+		free(ri->chains);
+	if (ri->own_names)
+		free(ri->names);
+	if (ri->own_slots)
+		free(ri->slots);
+	if (ri->map)
+		munmap(ri->map, ri->maplen);
+	free(ri->path);
+	free(ri);
+}
+
+/* ---- chains ---- */
+
+int rindex_chain(struct rindex *ri, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	uint32_t i;
+
+	if (ri->last && ri->last <= ri->nchains &&
+	    !(ri->chains[ri->last - 1].flags & RI_GONE) &&
+	    memcmp(ri->names + ri->chains[ri->last - 1].off, name, len) == 0)
+		return (int)ri->last - 1;
+	for (i = 0; i < ri->nchains; i++) {
+		const struct ri_chain *c = &ri->chains[i];
+
+		if (c->flags & RI_GONE || ri->names_len - c->off < len)
+			continue;
+		if (memcmp(ri->names + c->off, name, len) == 0) {
+			ri->last = i + 1;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static uint32_t names_put(struct rindex *ri, const char *name)
+{
+	uint32_t len = (uint32_t)strlen(name) + 1, off;
+
+	if (!ri->own_names || ri->names_len + len > ri->names_cap) {
+		uint32_t cap = ri->names_cap * 2 + len + 4096;
+		char *n = xmalloc(cap);
+
+		if (ri->names_len)
+			memcpy(n, ri->names, ri->names_len);
+		if (ri->own_names)
+			free(ri->names);
+		ri->names = n;
+		ri->names_cap = cap;
+		ri->own_names = true;
+	}
+	off = ri->names_len;
+	memcpy(ri->names + off, name, len);
+	ri->names_len += len;
+	return off;
+}
+
+int rindex_chain_add(struct rindex *ri, const char *name)
+{
+	int id = rindex_chain(ri, name);
+
+	if (id >= 0)
+		return id;
+	if (ri->nchains >= RI_CHAIN_MASK) {
+		ri->broken = true;
+		return -1;
+	}
+	if (!ri->own_chains || ri->nchains == ri->capchains) {
+		uint32_t cap = ri->capchains * 2 + 64;
+		struct ri_chain *c = xmalloc(cap * sizeof(*c));
+
+		if (ri->nchains)
+			memcpy(c, ri->chains, ri->nchains * sizeof(*c));
+		if (ri->own_chains)
+			free(ri->chains);
+		ri->chains = c;
+		ri->capchains = cap;
+		ri->own_chains = true;
+	}
+	ri->chains[ri->nchains].off = names_put(ri, name);
+	ri->chains[ri->nchains].flags = 0;
+	ri->last = ri->nchains + 1;
+	return (int)ri->nchains++;
+}
+
+/* ---- slots: open addressing, linear probing ---- */
+
+static uint32_t slot_home(const struct rindex *ri, uint64_t digest, uint32_t chain)
+{
+	uint64_t k = digest ^ ((uint64_t)chain * 0x9e3779b97f4a7c15ull);
+
+	k ^= k >> 31;
+	return (uint32_t)k & (ri->nslots - 1);
+}
+
+static void slot_put(struct rindex *ri, const struct ri_slot *e)
+{
+	uint32_t i = slot_home(ri, e->digest, e->chain & RI_CHAIN_MASK);
+
+	while (ri->slots[i].digest)
+		i = (i + 1) & (ri->nslots - 1);
+	ri->slots[i] = *e;
+	ri->nentries++;
+}
+
+/* Rebuild into n slots, keeping the entries keep() accepts. */
+static void slots_rebuild(struct rindex *ri, uint32_t n, bool (*keep)(const struct ri_slot *, int),
+			  int arg)
+{
+	struct ri_slot *old = ri->slots;
+	uint32_t oldn = ri->nslots, i;
+	bool owned = ri->own_slots;
+
+	ri->slots = xzalloc((size_t)n * sizeof(*ri->slots));
+	ri->nslots = n;
+	ri->nentries = 0;
+	ri->own_slots = true;
+	for (i = 0; i < oldn; i++)
+		if (old[i].digest && (!keep || keep(&old[i], arg)))
+			slot_put(ri, &old[i]);
+	if (owned)
+		free(old);
+}
+
+static int slot_find(const struct rindex *ri, uint64_t digest, uint32_t chain)
+{
+	uint32_t i = slot_home(ri, digest, chain);
+
+	while (ri->slots[i].digest) {
+		if (ri->slots[i].digest == digest && (ri->slots[i].chain & RI_CHAIN_MASK) == chain)
+			return (int)i;
+		i = (i + 1) & (ri->nslots - 1);
+	}
+	return -1;
+}
+
+/* Empty slot i and close the gap as linear probing needs. */
+static void slot_remove(struct rindex *ri, uint32_t i)
+{
+	uint32_t mask = ri->nslots - 1, j = i, k;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!ri->slots[j].digest)
+			break;
+		k = slot_home(ri, ri->slots[j].digest, ri->slots[j].chain & RI_CHAIN_MASK);
+		/* the entry at j may move to i unless its home lies
+		 * cyclically in (i, j] */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		ri->slots[i] = ri->slots[j];
+		i = j;
+	}
+	memset(&ri->slots[i], 0, sizeof(ri->slots[i]));
+	ri->nentries--;
+}
+
+static bool other_chain(const struct ri_slot *s, int chain)
+{
+	return (s->chain & RI_CHAIN_MASK) != (uint32_t)chain;
+}
+
+void rindex_chain_flush(struct rindex *ri, int id)
+{
+	if (id < 0 || (uint32_t)id >= ri->nchains) {
+		ri->broken = true;
+		return;
+	}
+	slots_rebuild(ri, ri->nslots, other_chain, id);
+	ri->chains[id].flags &= ~RI_PARTIAL;
+}
+
+void rindex_chain_del(struct rindex *ri, int id)
+{
+	rindex_chain_flush(ri, id);
+	if (ri->broken)
+		return;
+	ri->chains[id].flags = RI_GONE;
+	ri->last = 0;
+}
+
+void rindex_chain_rename(struct rindex *ri, int id, const char *name)
+{
+	if (id < 0 || (uint32_t)id >= ri->nchains || rindex_chain(ri, name) >= 0) {
+		ri->broken = true;
+		return;
+	}
+	ri->chains[id].off = names_put(ri, name);
+	ri->last = 0;
+}
+
+void rindex_flush_all(struct rindex *ri)
+{
+	uint32_t i;
+
+	if (ri->own_slots)
+		free(ri->slots);
+	ri->nslots = 64;
+	ri->nentries = 0;
+	ri->slots = xzalloc(ri->nslots * sizeof(*ri->slots));
+	ri->own_slots = true;
+	for (i = 0; i < ri->nchains; i++)
+		ri->chains[i].flags &= ~RI_PARTIAL;
+}
+
+static void mark_partial(struct rindex *ri, int chain)
+{
+	ri->chains[chain].flags |= RI_PARTIAL;
+}
+
+void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+{
+	struct ri_slot e;
+	int i;
+
+	if (chain < 0 || (uint32_t)chain >= ri->nchains || handle > UINT32_MAX) {
+		ri->broken = true;
+		return;
+	}
+	if (!digest) {
+		mark_partial(ri, chain);
+		return;
+	}
+	i = slot_find(ri, digest, (uint32_t)chain);
+	if (i >= 0) {
+		/* a second rule of the same content: the index cannot
+		 * say which one -D takes, the kernel's order can */
+			ri->slots[i].chain |= RI_DUP;
+		return;
+	}
+	if ((uint64_t)(ri->nentries + 1) * 10 > (uint64_t)ri->nslots * 7) {
+		if (ri->nslots >= (1u << 30)) {
+			ri->broken = true;
+			return;
+		}
+		slots_rebuild(ri, ri->nslots * 2, NULL, 0);
+	}
+	e.digest = digest;
+	e.handle = (uint32_t)handle;
+	e.chain = (uint32_t)chain;
+	slot_put(ri, &e);
+}
+
+void rindex_del(struct rindex *ri, int chain, uint64_t handle)
+{
+	uint32_t i;
+
+	if (chain < 0 || (uint32_t)chain >= ri->nchains) {
+		ri->broken = true;
+		return;
+	}
+	if (ri->chains[chain].flags & RI_PARTIAL)
+		return;
+	for (i = 0; i < ri->nslots; i++) {
+		const struct ri_slot *s = &ri->slots[i];
+
+		if (!s->digest || (s->chain & RI_CHAIN_MASK) != (uint32_t)chain ||
+		    s->handle != handle)
+			continue;
+		if (s->chain & RI_DUP)
+			break;	/* the others of its content stay */
+		slot_remove(ri, i);
+		return;
+	}
+	/* a rule the index does not hold by that handle (one of several of
+	 * the same content): the chain can no longer be answered for */
+	mark_partial(ri, chain);
+}
+
+void rindex_set_handle(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+{
+	int i;
+
+	if (chain < 0 || !digest || (ri->chains[chain].flags & RI_PARTIAL))
+		return;
+	i = slot_find(ri, digest, (uint32_t)chain);
+	if (i < 0 || handle > UINT32_MAX) {
+		ri->broken = true;
+		return;
+	}
+	ri->slots[i].handle = (uint32_t)handle;
+}
+
+enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle)
+{
+	int i;
+
+	if (chain < 0 || (uint32_t)chain >= ri->nchains || !digest ||
+	    (ri->chains[chain].flags & (RI_PARTIAL | RI_GONE)))
+		return RI_UNKNOWN;
+	i = slot_find(ri, digest, (uint32_t)chain);
+	if (i < 0)
+		return RI_ABSENT;
+	if (ri->slots[i].chain & RI_DUP || !ri->slots[i].handle)
+		return RI_UNKNOWN;
+	*handle = ri->slots[i].handle;
+	return RI_ONE;
+}
+
+/* ---- files ---- */
+
+static int ensure_dirs(const char *path)
+{
+	char *d = xstrdup(path), *p;
+	int ret = 0;
+
+	/* every directory of path but the last component */
+	for (p = d + 1; (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		if (mkdir(d, 0700) < 0 && errno != EEXIST)
+			ret = -1;
+		*p = '/';
+	}
+	free(d);
+	return ret;
+}
+
+static bool write_all(int fd, struct iovec *iov, int n)
+{
+	while (n > 0) {
+		ssize_t w = writev(fd, iov, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	return true;
+}
+
+int rindex_store(struct rindex *ri, uint32_t genid)
+{
+	static const char zero[8];
+	struct ri_hdr h;
+	struct iovec iov[5];
+	size_t len = strlen(ri->path) + 32;
+	char *tmp;
+	bool ok;
+	int fd;
+
+	if (ri->broken)
+		return -1;
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, RI_MAGIC, 8);
+	memcpy(h.boot, ri->ns.boot, 16);
+	h.cookie = ri->ns.cookie;
+	h.ino = ri->ns.ino;
+	h.genid = genid;
+	h.family = ri->family;
+	memcpy(h.table, ri->table, sizeof(h.table));
+	h.nchains = ri->nchains;
+	h.names_len = ri->names_len;
+	h.nslots = ri->nslots;
+	h.nentries = ri->nentries;
+	if (ensure_dirs(ri->path) < 0)
+		return -1;
+	tmp = xmalloc(len);
+	snprintf(tmp, len, "%s.%ld", ri->path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	iov[0] = (struct iovec){ &h, sizeof(h) };
+	iov[1] = (struct iovec){ ri->chains, ri->nchains * sizeof(*ri->chains) };
+	iov[2] = (struct iovec){ ri->names, ri->names_len };
+	iov[3] = (struct iovec){ (void *)zero, PAD8(ri->names_len) - ri->names_len };
+	iov[4] = (struct iovec){ ri->slots, (size_t)ri->nslots * sizeof(*ri->slots) };
+	ok = write_all(fd, iov, 5);
+	if (close(fd) < 0)
+		ok = false;
+	if (!ok || rename(tmp, ri->path) < 0) {
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, uint32_t next,
+		    uint8_t family, const char *table)
+{
+	char self[64], path[4096];
+	struct dirent *de;
+	size_t dlen;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/%llu", dir, (unsigned long long)ns->ino);
+	d = opendir(path);
+	if (!d)
+		return;
+	dlen = strlen(path);
+	snprintf(self, sizeof(self), "%u-%s", family, table);
+	while ((de = readdir(d))) {
+		struct ri_hdr h;
+		int fd;
+
+		if (de->d_name[0] == '.' || strchr(de->d_name, '.') || strcmp(de->d_name, self) == 0)
+			continue;
+		snprintf(path + dlen, sizeof(path) - dlen, "/%s", de->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0)
+			continue;
+		if (pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+		    memcmp(h.magic, RI_MAGIC, 8) == 0 && memcmp(h.boot, ns->boot, 16) == 0 &&
+		    h.cookie == ns->cookie && h.ino == ns->ino && h.genid == base) {
+			h.genid = next;
+			if (pwrite(fd, &h.genid, sizeof(h.genid), offsetof(struct ri_hdr, genid)) !=
+			    (ssize_t)sizeof(h.genid))
+				unlink(path);
+		}
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* ---- digest ---- */
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 32;
+	return h;
+}
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	uint64_t w;
+
+	h = mix(h, len);
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = mix(h, w);
+	}
+	if (len) {
+		w = 0;
+		memcpy(&w, s, len);
+		h = mix(h, w);
+	}
+	return h;
+}
+
+uint64_t rindex_digest(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a, *e, *n;
+	uint64_t h = 0x6a09e667f3bcc908ull;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			bool counter = false;
+
+			mnl_attr_for_each_nested(n, e)
+				if (mnl_attr_get_type(n) == NFTA_EXPR_NAME &&
+				    strcmp(mnl_attr_get_str(n), "counter") == 0)
+					counter = true;
+			if (!counter)
+				h = hash_bytes(h, e, e->nla_len);
+		}
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h ? h : 1;
+}
