@@ -433,6 +433,8 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			v.ri = rindex_new(handle_index_dir(&rs->h), &rs->h.ri_ns, rs->h.family,
 					  rs->table);
 			v.ri_fresh = v.ri != NULL;
+			if (v.ri)
+				rindex_reserve(v.ri, rs->nlines);
 		}
 		ret = 0;
 		if (!rs->noflush)

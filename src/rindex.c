@@ -46,6 +46,10 @@ struct ri_hdr {
 
 #define PAD8(x) (((x) + 7u) & ~7u)
 
+static void slots_rebuild(struct rindex *ri, uint32_t n,
+			  bool (*keep)(const struct ri_slot *, int), int arg);
+static void settle(struct rindex *ri);
+
 int rindex_ns_get(struct rindex_ns *ns, int fd)
 {
 	socklen_t len = sizeof(ns->cookie);
@@ -196,6 +200,18 @@ fail:
 	return NULL;
 }
 
+void rindex_reserve(struct rindex *ri, uint32_t n)
+{
+	uint32_t size = ri->nslots;
+
+	settle(ri);
+
+	while (size < (1u << 30) && (uint64_t)n * 10 > (uint64_t)size * 7)
+		size *= 2;
+	if (size != ri->nslots)
+		slots_rebuild(ri, size, NULL, 0);
+}
+
 void rindex_free(struct rindex *ri)
 {
 	if (!ri)
@@ -206,6 +222,7 @@ void rindex_free(struct rindex *ri)
 		free(ri->names);
 	if (ri->own_slots)
 		free(ri->slots);
+	free(ri->chash);
 	if (ri->map)
 		munmap(ri->map, ri->maplen);
 	free(ri->path);
@@ -213,6 +230,42 @@ void rindex_free(struct rindex *ri)
 }
 
 /* ---- chains ---- */
+
+static uint32_t name_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 16777619u;
+	return h;
+}
+
+static void chash_put(struct rindex *ri, uint32_t id)
+{
+	uint32_t i = name_hash(ri->names + ri->chains[id].off) & (ri->chash_size - 1);
+
+	while (ri->chash[i])
+		i = (i + 1) & (ri->chash_size - 1);
+	ri->chash[i] = id + 1;
+	ri->chash_used++;
+}
+
+/* A chain's name may change (-E); the table then holds its id under both
+ * names, and a lookup checks the name the id has now. */
+static void chash_rebuild(struct rindex *ri)
+{
+	uint32_t i;
+
+	free(ri->chash);
+	ri->chash_size = 64;
+	while (ri->chash_size < ri->nchains * 2 + 2)
+		ri->chash_size *= 2;
+	ri->chash = xzalloc(ri->chash_size * sizeof(*ri->chash));
+	ri->chash_used = 0;
+	for (i = 0; i < ri->nchains; i++)
+		if (!(ri->chains[i].flags & RI_GONE))
+			chash_put(ri, i);
+}
 
 int rindex_chain(struct rindex *ri, const char *name)
 {
@@ -223,17 +276,45 @@ int rindex_chain(struct rindex *ri, const char *name)
 	    !(ri->chains[ri->last - 1].flags & RI_GONE) &&
 	    memcmp(ri->names + ri->chains[ri->last - 1].off, name, len) == 0)
 		return (int)ri->last - 1;
-	for (i = 0; i < ri->nchains; i++) {
-		const struct ri_chain *c = &ri->chains[i];
+	if (!ri->chash && ri->lookups++ < 8) {
+		/* a command asks for a chain or two: a scan is cheaper than
+		 * hashing 100,000 names */
+		for (i = 0; i < ri->nchains; i++) {
+			const struct ri_chain *c = &ri->chains[i];
+
+			if (!(c->flags & RI_GONE) && ri->names_len - c->off >= len &&
+			    memcmp(ri->names + c->off, name, len) == 0) {
+				ri->last = i + 1;
+				return (int)i;
+			}
+		}
+		return -1;
+	}
+	if (!ri->chash)
+		chash_rebuild(ri);
+	for (i = name_hash(name) & (ri->chash_size - 1); ri->chash[i];
+	     i = (i + 1) & (ri->chash_size - 1)) {
+		uint32_t id = ri->chash[i] - 1;
+		const struct ri_chain *c = &ri->chains[id];
 
 		if (c->flags & RI_GONE || ri->names_len - c->off < len)
 			continue;
 		if (memcmp(ri->names + c->off, name, len) == 0) {
-			ri->last = i + 1;
-			return (int)i;
+			ri->last = id + 1;
+			return (int)id;
 		}
 	}
 	return -1;
+}
+
+static void chash_add(struct rindex *ri, uint32_t id)
+{
+	if (!ri->chash)
+		return;		/* made when first needed */
+	if ((ri->chash_used + 1) * 2 > ri->chash_size)
+		chash_rebuild(ri);
+	else
+		chash_put(ri, id);
 }
 
 static uint32_t names_put(struct rindex *ri, const char *name)
@@ -283,7 +364,9 @@ int rindex_chain_add(struct rindex *ri, const char *name)
 	ri->chains[ri->nchains].off = names_put(ri, name);
 	ri->chains[ri->nchains].flags = 0;
 	ri->last = ri->nchains + 1;
-	return (int)ri->nchains++;
+	ri->nchains++;
+	chash_add(ri, ri->nchains - 1);
+	return (int)ri->nchains - 1;
 }
 
 /* ---- slots: open addressing, linear probing ---- */
@@ -365,6 +448,7 @@ static bool other_chain(const struct ri_slot *s, int chain)
 
 void rindex_chain_flush(struct rindex *ri, int id)
 {
+	settle(ri);
 	if (id < 0 || (uint32_t)id >= ri->nchains) {
 		ri->broken = true;
 		return;
@@ -390,11 +474,14 @@ void rindex_chain_rename(struct rindex *ri, int id, const char *name)
 	}
 	ri->chains[id].off = names_put(ri, name);
 	ri->last = 0;
+	chash_add(ri, (uint32_t)id);
 }
 
 void rindex_flush_all(struct rindex *ri)
 {
 	uint32_t i;
+
+	settle(ri);
 
 	if (ri->own_slots)
 		free(ri->slots);
@@ -411,24 +498,14 @@ static void mark_partial(struct rindex *ri, int chain)
 	ri->chains[chain].flags |= RI_PARTIAL;
 }
 
-void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+static void slot_insert(struct rindex *ri, const struct ri_slot *e)
 {
-	struct ri_slot e;
-	int i;
+	int i = slot_find(ri, e->digest, e->chain);
 
-	if (chain < 0 || (uint32_t)chain >= ri->nchains || handle > UINT32_MAX) {
-		ri->broken = true;
-		return;
-	}
-	if (!digest) {
-		mark_partial(ri, chain);
-		return;
-	}
-	i = slot_find(ri, digest, (uint32_t)chain);
 	if (i >= 0) {
 		/* a second rule of the same content: the index cannot
 		 * say which one -D takes, the kernel's order can */
-			ri->slots[i].chain |= RI_DUP;
+		ri->slots[i].chain |= RI_DUP;
 		return;
 	}
 	if ((uint64_t)(ri->nentries + 1) * 10 > (uint64_t)ri->nslots * 7) {
@@ -438,15 +515,40 @@ void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
 		}
 		slots_rebuild(ri, ri->nslots * 2, NULL, 0);
 	}
-	e.digest = digest;
-	e.handle = (uint32_t)handle;
-	e.chain = (uint32_t)chain;
-	slot_put(ri, &e);
+	slot_put(ri, e);
+}
+
+static void settle(struct rindex *ri)
+{
+	if (ri->has_staged) {
+		ri->has_staged = false;
+		slot_insert(ri, &ri->staged);
+	}
+}
+
+void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+{
+	if (chain < 0 || (uint32_t)chain >= ri->nchains || handle > UINT32_MAX) {
+		ri->broken = true;
+		return;
+	}
+	if (!digest) {
+		mark_partial(ri, chain);
+		return;
+	}
+	settle(ri);
+	ri->staged.digest = digest;
+	ri->staged.handle = (uint32_t)handle;
+	ri->staged.chain = (uint32_t)chain;
+	ri->has_staged = true;
+	__builtin_prefetch(&ri->slots[slot_home(ri, digest, (uint32_t)chain)], 1);
 }
 
 void rindex_del(struct rindex *ri, int chain, uint64_t handle)
 {
 	uint32_t i;
+
+	settle(ri);
 
 	if (chain < 0 || (uint32_t)chain >= ri->nchains) {
 		ri->broken = true;
@@ -474,6 +576,8 @@ void rindex_set_handle(struct rindex *ri, int chain, uint64_t digest, uint64_t h
 {
 	int i;
 
+	settle(ri);
+
 	if (chain < 0 || !digest || (ri->chains[chain].flags & RI_PARTIAL))
 		return;
 	i = slot_find(ri, digest, (uint32_t)chain);
@@ -487,6 +591,8 @@ void rindex_set_handle(struct rindex *ri, int chain, uint64_t digest, uint64_t h
 enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle)
 {
 	int i;
+
+	settle(ri);
 
 	if (chain < 0 || (uint32_t)chain >= ri->nchains || !digest ||
 	    (ri->chains[chain].flags & (RI_PARTIAL | RI_GONE)))
@@ -550,6 +656,8 @@ int rindex_store(struct rindex *ri, uint32_t genid)
 	char *tmp;
 	bool ok;
 	int fd;
+
+	settle(ri);
 
 	if (ri->broken)
 		return -1;
@@ -667,10 +775,14 @@ uint64_t rindex_digest(const struct nlmsghdr *nlh)
 		mnl_attr_for_each_nested(e, a) {
 			bool counter = false;
 
-			mnl_attr_for_each_nested(n, e)
-				if (mnl_attr_get_type(n) == NFTA_EXPR_NAME &&
-				    strcmp(mnl_attr_get_str(n), "counter") == 0)
-					counter = true;
+			/* the name comes first */
+			mnl_attr_for_each_nested(n, e) {
+				if (mnl_attr_get_type(n) == NFTA_EXPR_NAME)
+					counter = mnl_attr_get_payload_len(n) == sizeof("counter") &&
+						  memcmp(mnl_attr_get_payload(n), "counter",
+							 sizeof("counter")) == 0;
+				break;
+			}
 			if (!counter)
 				h = hash_bytes(h, e, e->nla_len);
 		}

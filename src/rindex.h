@@ -67,6 +67,13 @@ struct rindex {
 	bool own_chains, own_names, own_slots;
 	bool broken;		/* a change it could not follow: never store */
 	uint32_t last;		/* chain id + 1 found last */
+	/* an added rule whose slot is being fetched into the cache while
+	 * the caller works on the next one (a restore adds 100,000) */
+	struct ri_slot staged;
+	bool has_staged;
+	uint32_t *chash;	/* chain id + 1 by name hash, in memory only */
+	uint32_t chash_size, chash_used;
+	uint32_t lookups;	/* chains looked up without chash */
 };
 
 enum ri_answer {
@@ -89,6 +96,8 @@ struct rindex *rindex_open(const char *dir, const struct rindex_ns *ns, uint8_t 
 struct rindex *rindex_new(const char *dir, const struct rindex_ns *ns, uint8_t family,
 			  const char *table);
 void rindex_free(struct rindex *ri);
+/* Room for n rules without growing (a restore knows its line count). */
+void rindex_reserve(struct rindex *ri, uint32_t n);
 
 /* The chain's id, or -1 if the index does not know it. */
 int rindex_chain(struct rindex *ri, const char *name);

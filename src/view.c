@@ -56,6 +56,9 @@ void view_free(struct view *v)
 	}
 	free(v->chains);
 	free(v->hash);
+	for (i = 0; i < v->nnames; i++)
+		free(v->names[i]);
+	free(v->names);
 	aset_cache_clear(&v->sets);
 	free(v->scratch);
 	memset(v, 0, sizeof(*v));
@@ -131,6 +134,39 @@ static struct vchain *hash_find(struct view *v, const char *name)
 	return NULL;
 }
 
+#define NAMES_CHUNK 65536
+
+/* A copy of name in the view's arena, alive until view_free. */
+static char *view_name(struct view *v, const char *name)
+{
+	size_t len = strlen(name) + 1;
+	char *p;
+
+	if (!v->nnames || v->names_used + len > NAMES_CHUNK) {
+		v->names = xrealloc(v->names, (v->nnames + 1) * sizeof(*v->names));
+		v->names[v->nnames++] = xmalloc(NAMES_CHUNK > len ? NAMES_CHUNK : len);
+		v->names_used = 0;
+	}
+	p = v->names[v->nnames - 1] + v->names_used;
+	memcpy(p, name, len);
+	v->names_used += len;
+	return p;
+}
+
+/* Everything of a kernel chain's but its name, which the slot has. */
+static void vci_copy(struct vchain_info *d, const struct chain_info *s)
+{
+	memcpy(d->type, s->type, sizeof(d->type));
+	d->handle = s->handle;
+	d->base = s->base;
+	d->hook = s->hook;
+	d->prio = s->prio;
+	d->policy = s->policy;
+	d->pkts = s->pkts;
+	d->bytes = s->bytes;
+	d->use = s->use;
+}
+
 static struct vchain *chain_slot(struct view *v, const char *name)
 {
 	struct vchain *c;
@@ -141,7 +177,7 @@ static struct vchain *chain_slot(struct view *v, const char *name)
 	}
 	c = &v->chains[v->nchains++];
 	memset(c, 0, sizeof(*c));
-	str_copy(c->ci.name, sizeof(c->ci.name), name, strlen(name));
+	c->ci.name = view_name(v, name);
 	if (v->nchains * 2 > v->hashsize) {
 		v->hashsize = v->hashsize ? v->hashsize * 2 : 64;
 		while (v->nchains * 2 > v->hashsize)
@@ -179,7 +215,7 @@ struct vchain *view_chain(struct view *v, const char *name, int *err)
 	}
 	v->table_state = 1;
 	c = chain_slot(v, name);
-	c->ci = ci;
+	vci_copy(&c->ci, &ci);
 	c->exists = true;
 	return c;
 }
@@ -211,7 +247,7 @@ int view_load_all_chains(struct view *v)
 		if (c)
 			continue;	/* the view already knows better */
 		c = chain_slot(v, cl.v[i].name);
-		c->ci = cl.v[i];
+		vci_copy(&c->ci, &cl.v[i]);
 		c->exists = true;
 	}
 	chain_list_free(&cl);
@@ -293,23 +329,28 @@ void view_ensure_table(struct view *v)
 
 /* ---- keeping the rule index in step ---- */
 
-static int ri_chain_id(struct view *v, const char *name)
+/* The chain's id in the rule index, or -1; asked once per chain. */
+static int ri_chain_id(struct view *v, struct vchain *c)
 {
-	return v->ri ? rindex_chain(v->ri, name) : -1;
+	if (!v->ri)
+		return -1;
+	if (!c->ri_id)
+		c->ri_id = rindex_chain(v->ri, c->ci.name) + 2;
+	return c->ri_id - 2;
 }
 
-static void ri_chain_made(struct view *v, const char *name, bool allocates)
+static void ri_chain_made(struct view *v, struct vchain *c, bool allocates)
 {
 	if (!v->ri)
 		return;
 	if (v->ri_fresh) {
 		v->ri_handles += allocates;
-	} else if (rindex_chain(v->ri, name) >= 0) {
+	} else if (rindex_chain(v->ri, c->ci.name) >= 0) {
 		/* the kernel had no such chain, the index says it had */
 		v->ri->broken = true;
 		return;
 	}
-	rindex_chain_add(v->ri, name);
+	c->ri_id = rindex_chain_add(v->ri, c->ci.name) + 2;
 }
 
 void view_delete_table(struct view *v)
@@ -335,13 +376,15 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	struct vchain *c = hash_find(v, bc->name);
 	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
 
-	view_ensure_table(v);
 	/* a chain made earlier in this batch is only updated */
-	ri_chain_made(v, bc->name, !(c && c->exists));
+	bool allocates = !(c && c->exists);
+
+	view_ensure_table(v);
 	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, counters, pkts, bytes,
 			      v->tag);
 	if (!c)
 		c = chain_slot(v, bc->name);
+	ri_chain_made(v, c, allocates);
 	vchain_clear_rules(c);
 	c->exists = true;
 	c->fresh = true;
@@ -359,13 +402,17 @@ struct vchain *view_create_user(struct view *v, const char *name)
 	struct vchain *c = hash_find(v, name);
 
 	view_ensure_table(v);
-	ri_chain_made(v, name, true);
 	txn_add_user_chain(v->b, v->family, v->table, name, true, v->tag);
 	if (!c)
 		c = chain_slot(v, name);
+	ri_chain_made(v, c, true);
 	vchain_clear_rules(c);
-	memset(&c->ci, 0, sizeof(c->ci));
-	str_copy(c->ci.name, sizeof(c->ci.name), name, strlen(name));
+	{
+		char *nm = c->ci.name;
+
+		memset(&c->ci, 0, sizeof(c->ci));
+		c->ci.name = nm;
+	}
 	c->exists = true;
 	c->fresh = true;
 	c->rules_known = true;
@@ -375,8 +422,8 @@ struct vchain *view_create_user(struct view *v, const char *name)
 void view_delete_chain(struct view *v, struct vchain *c)
 {
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (ri_chain_id(v, c->ci.name) >= 0)
-		rindex_chain_del(v->ri, ri_chain_id(v, c->ci.name));
+	if (ri_chain_id(v, c) >= 0)
+		rindex_chain_del(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->exists = false;
 	c->rules_known = false;
@@ -385,8 +432,8 @@ void view_delete_chain(struct view *v, struct vchain *c)
 void view_flush_chain(struct view *v, struct vchain *c)
 {
 	txn_flush(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (ri_chain_id(v, c->ci.name) >= 0)
-		rindex_chain_flush(v->ri, ri_chain_id(v, c->ci.name));
+	if (ri_chain_id(v, c) >= 0)
+		rindex_chain_flush(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->rules_known = true;
 	c->fresh = true;
@@ -413,8 +460,8 @@ void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
 	nftnl_chain_nlmsg_build_payload(nlh, nc);
 	batch_done(v->b);
 	nftnl_chain_free(nc);
-	if (ri_chain_id(v, c->ci.name) >= 0)
-		rindex_chain_rename(v->ri, ri_chain_id(v, c->ci.name), newname);
+	if (ri_chain_id(v, c) >= 0)
+		rindex_chain_rename(v->ri, ri_chain_id(v, c), newname);
 	/* the old name is gone; the rules move with the chain */
 	c->exists = false;
 	c->rules = NULL;
@@ -424,8 +471,12 @@ void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
 	if (!n)
 		n = chain_slot(v, newname);
 	free(n->rules);
-	*n = saved;
-	snprintf(n->ci.name, sizeof(n->ci.name), "%s", newname);
+	{
+		char *nm = n->ci.name;
+
+		*n = saved;
+		n->ci.name = nm;
+	}
 }
 
 static void vrules_insert(struct vchain *c, unsigned pos, struct vrule *vr)
@@ -562,7 +613,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	uint64_t digest = 0;
 	uint32_t len;
 	unsigned i;
-	int chain = ri_chain_id(v, c->ci.name);
+	int chain = ri_chain_id(v, c);
 
 	/* the expressions first, in a scratch message: the anonymous sets
 	 * they look up must go into the batch before the rule */
@@ -683,9 +734,9 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
 	else
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
-	if (v->ri && ri_chain_id(v, c->ci.name) >= 0) {
+	if (v->ri && ri_chain_id(v, c) >= 0) {
 		if (vr->handle)
-			rindex_del(v->ri, ri_chain_id(v, c->ci.name), vr->handle);
+			rindex_del(v->ri, ri_chain_id(v, c), vr->handle);
 		else
 			v->ri->broken = true;	/* which of this batch's? */
 	}
@@ -706,8 +757,8 @@ void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
 	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
 	batch_done(v->b);
-	if (ri_chain_id(v, c->ci.name) >= 0)
-		rindex_del(v->ri, ri_chain_id(v, c->ci.name), handle);
+	if (ri_chain_id(v, c) >= 0)
+		rindex_del(v->ri, ri_chain_id(v, c), handle);
 	/* the view's copy of the chain, if it has one, no longer holds */
 	vchain_clear_rules(c);
 	c->rules_known = false;
@@ -719,7 +770,7 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	struct aset_list sets = { 0 };
 	struct nlmsghdr *tmp;
 	uint64_t digest = 0;
-	int chain = ri_chain_id(v, c->ci.name);
+	int chain = ri_chain_id(v, c);
 
 	if (chain < 0 || v->h->compat)
 		return RI_UNKNOWN;

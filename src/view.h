@@ -22,8 +22,23 @@ struct vrule {
 	struct rule *r;		/* decoded rule, owned */
 };
 
+/* chain_info's fields, the name kept in the view's arena: a restore may
+ * hold 100,000 chains, and chain_info keeps room for 255 characters. */
+struct vchain_info {
+	char *name;
+	char type[16];
+	uint64_t handle;
+	bool base;
+	uint32_t hook;
+	int32_t prio;
+	uint32_t policy;
+	uint64_t pkts, bytes;
+	uint32_t use;
+};
+
 struct vchain {
-	struct chain_info ci;
+	struct vchain_info ci;
+	int ri_id;		/* the rule index's id + 2; 1: not in it; 0: not asked */
 	bool exists;
 	bool rules_known;	/* rules[] mirrors the chain */
 	bool fresh;		/* created in this batch: no kernel rules */
@@ -63,6 +78,9 @@ struct view {
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 	size_t msg_max;		/* the largest message a batch page takes */
 	unsigned last;		/* index + 1 of the chain found last */
+	char **names;		/* the arena of chain names: chunks */
+	unsigned nnames;
+	size_t names_used;	/* in the last chunk */
 	/* The table's rule index, kept in step with the batch (NULL: none;
 	 * owned by whoever set it). In a table made anew by this batch the
 	 * kernel's handles are known in advance: it numbers chains, sets and
