@@ -1,6 +1,11 @@
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* dl_iterate_phdr */
+#endif
 #include "rindex.h"
 
 #include <dirent.h>
+#include <elf.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
@@ -33,6 +38,8 @@
 struct ri_hdr {
 	char magic[8];
 	uint8_t boot[16];
+	uint8_t build[20];
+	uint32_t pad;
 	uint64_t cookie;
 	uint64_t ino;
 	uint32_t genid;
@@ -50,8 +57,47 @@ static void slots_rebuild(struct rindex *ri, uint32_t n,
 			  bool (*keep)(const struct ri_slot *, int), int arg);
 static void settle(struct rindex *ri);
 
+struct build_id {
+	uint8_t *out;
+	bool found;
+};
+
+/* The GNU build id note of the main program (the first object). */
+static int build_id_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+	struct build_id *b = data;
+	int i;
+
+	(void)size;
+	for (i = 0; i < info->dlpi_phnum && !b->found; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		const char *end = p + ph->p_memsz;
+
+		if (ph->p_type != PT_NOTE)
+			continue;
+		while (end - p >= (long)sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *n = (const void *)p;
+			const char *name = p + sizeof(*n);
+			const char *desc = name + ((n->n_namesz + 3u) & ~3u);
+
+			if (desc + n->n_descsz > end)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0 && n->n_descsz >= 8) {
+				memcpy(b->out, desc, n->n_descsz < 20 ? n->n_descsz : 20);
+				b->found = true;
+				break;
+			}
+			p = desc + ((n->n_descsz + 3u) & ~3u);
+		}
+	}
+	return 1;	/* the main program only */
+}
+
 int rindex_ns_get(struct rindex_ns *ns, int fd)
 {
+	struct build_id b;
 	socklen_t len = sizeof(ns->cookie);
 	struct stat st;
 	char buf[64];
@@ -60,6 +106,11 @@ int rindex_ns_get(struct rindex_ns *ns, int fd)
 	int bfd;
 
 	memset(ns, 0, sizeof(*ns));
+	b.out = ns->build;
+	b.found = false;
+	dl_iterate_phdr(build_id_cb, &b);
+	if (!b.found)
+		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &ns->cookie, &len) < 0 ||
 	    len != sizeof(ns->cookie))
 		return -1;
@@ -140,6 +191,7 @@ struct rindex *rindex_new(const char *dir, const struct rindex_ns *ns, uint8_t f
 static bool hdr_matches(const struct ri_hdr *h, const struct rindex *ri)
 {
 	return memcmp(h->magic, RI_MAGIC, 8) == 0 && memcmp(h->boot, ri->ns.boot, 16) == 0 &&
+	       memcmp(h->build, ri->ns.build, 20) == 0 &&
 	       h->cookie == ri->ns.cookie && h->ino == ri->ns.ino && h->family == ri->family &&
 	       strncmp(h->table, ri->table, sizeof(h->table)) == 0;
 }
@@ -664,6 +716,7 @@ int rindex_store(struct rindex *ri, uint32_t genid)
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, RI_MAGIC, 8);
 	memcpy(h.boot, ri->ns.boot, 16);
+	memcpy(h.build, ri->ns.build, 20);
 	h.cookie = ri->ns.cookie;
 	h.ino = ri->ns.ino;
 	h.genid = genid;
@@ -725,6 +778,7 @@ void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, 
 			continue;
 		if (pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
 		    memcmp(h.magic, RI_MAGIC, 8) == 0 && memcmp(h.boot, ns->boot, 16) == 0 &&
+		    memcmp(h.build, ns->build, 20) == 0 &&
 		    h.cookie == ns->cookie && h.ino == ns->ino && h.genid == base) {
 			h.genid = next;
 			if (pwrite(fd, &h.genid, sizeof(h.genid), offsetof(struct ri_hdr, genid)) !=
@@ -764,27 +818,39 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
+/* The attributes are walked by hand: this runs for every rule a restore
+ * writes. */
 uint64_t rindex_digest(const struct nlmsghdr *nlh)
 {
-	const struct nlattr *a, *e, *n;
+	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
+	const char *end = (const char *)nlh + nlh->nlmsg_len;
 	uint64_t h = 0x6a09e667f3bcc908ull;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
-			continue;
-		mnl_attr_for_each_nested(e, a) {
-			bool counter = false;
+	while (end - p >= (long)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const void *)p;
+		const char *q, *qend;
 
-			/* the name comes first */
-			mnl_attr_for_each_nested(n, e) {
-				if (mnl_attr_get_type(n) == NFTA_EXPR_NAME)
-					counter = mnl_attr_get_payload_len(n) == sizeof("counter") &&
-						  memcmp(mnl_attr_get_payload(n), "counter",
-							 sizeof("counter")) == 0;
+		if (a->nla_len < sizeof(*a) || a->nla_len > end - p)
+			break;
+		p += MNL_ALIGN(a->nla_len);
+		if ((a->nla_type & NLA_TYPE_MASK) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		q = (const char *)a + MNL_ATTR_HDRLEN;
+		qend = (const char *)a + a->nla_len;
+		while (qend - q >= (long)sizeof(struct nlattr)) {
+			const struct nlattr *e = (const void *)q;
+			const struct nlattr *n = e + 1;
+
+			if (e->nla_len < sizeof(*e) || e->nla_len > qend - q)
 				break;
-			}
-			if (!counter)
-				h = hash_bytes(h, e, e->nla_len);
+			q += MNL_ALIGN(e->nla_len);
+			/* the expression's name comes first */
+			if (e->nla_len >= 2 * sizeof(*n) + sizeof("counter") &&
+			    (n->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME &&
+			    n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
+			    memcmp(n + 1, "counter", sizeof("counter")) == 0)
+				continue;
+			h = hash_bytes(h, e, e->nla_len);
 		}
 	}
 	h ^= h >> 29;

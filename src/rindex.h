@@ -15,7 +15,9 @@
  * batch carries the generation it was built on, and a read after the
  * commit shows base + 1: nobody committed in between). Anything else
  * (another tool, an older file, another namespace or boot) leaves the
- * file stale and iptnft reads the chain from the kernel as before.
+ * file stale and iptnft reads the chain from the kernel as before. A file
+ * written by another build of iptnft is not used either: it may write a
+ * rule in other bytes.
  *
  * What an answer means: "absent" is trusted; "present" is checked by
  * fetching that one rule and comparing it as -C always compares. Rules
@@ -38,6 +40,10 @@ struct rindex_ns {
 	uint64_t ino;		/* of /proc/self/ns/net */
 	uint64_t cookie;	/* SO_NETNS_COOKIE: never reused in a boot */
 	uint8_t boot[16];	/* /proc/sys/kernel/random/boot_id */
+	/* and which iptnft: the ELF build id of this program. Another
+	 * build may write a rule in other bytes, and its digests would
+	 * then call a rule absent that is there. */
+	uint8_t build[20];
 };
 
 struct ri_chain {
@@ -82,8 +88,8 @@ enum ri_answer {
 	RI_UNKNOWN,		/* ask the kernel */
 };
 
-/* The namespace's identity through the netlink socket fd; -1 when the
- * kernel cannot tell (then there is no index). */
+/* The namespace's identity through the netlink socket fd, and this
+ * build's; -1 when either cannot be told (then there is no index). */
 int rindex_ns_get(struct rindex_ns *ns, int fd);
 /* The directory to keep indexes in: IPTNFT_INDEX_DIR or /run/iptnft;
  * NULL when IPTNFT_INDEX is "0" (no index at all). */

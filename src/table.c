@@ -54,8 +54,10 @@ const struct builtin_chain *table_find_chain(const struct builtin_table *t, cons
 {
 	unsigned i;
 
+	/* a restore asks for every rule's chain and jump: the first letter
+	 * rules out the user's chains */
 	for (i = 0; t && i < t->nchains; i++)
-		if (strcmp(t->chains[i].name, name) == 0)
+		if (t->chains[i].name[0] == name[0] && strcmp(t->chains[i].name, name) == 0)
 			return &t->chains[i];
 	return NULL;
 }

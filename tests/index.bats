@@ -295,3 +295,31 @@ unindexed() {
 	printf '# %s\n' "${lines[@]}" >&3
 	assert_success
 }
+
+# flip FILE OFFSET: change one byte of an index file in place
+flip() {
+	local b
+	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	printf "\\$(printf %03o $(((b + 1) % 256)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
+@test "index: a file another build, boot or generation wrote is not used" {
+	local a f
+	a=$(ns stat -L -c %i /proc/self/ns/net)
+	f=$IPTNFT_INDEX_DIR/$a/2-filter
+	indexed 0 -C BIG "${LAST[@]}"
+	# the header: magic (8 bytes), boot id (16), build id (20)
+	flip "$f" 24
+	count -C BIG "${LAST[@]}"
+	[ "$RC" = 0 ] && [ "$SAID" = none ]
+	ipt_restore < "$BATS_TEST_TMPDIR/big.rules"
+	flip "$f" 8
+	count -C BIG "${LAST[@]}"
+	[ "$RC" = 0 ] && [ "$SAID" = none ]
+	ipt_restore < "$BATS_TEST_TMPDIR/big.rules"
+	indexed 0 -C BIG "${LAST[@]}"
+	# a commit that is not iptnft's leaves the file at its generation
+	ns nft add chain ip filter OTHER
+	count -C BIG "${LAST[@]}"
+	[ "$RC" = 0 ] && [ "$SAID" = none ]
+}
