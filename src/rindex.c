@@ -26,7 +26,7 @@
 #define SO_NETNS_COOKIE 71
 #endif
 
-#define RI_MAGIC "iptnftX1"
+#define RI_MAGIC "iptnftX2"
 #define RI_DUP 0x80000000u
 #define RI_CHAIN_MASK 0x7fffffffu
 #define RI_PARTIAL 1u		/* the chain holds rules the index lacks */
@@ -818,9 +818,54 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
+/* The chain a verdict expression names (an immediate jump or goto) and
+ * *code, its verdict; or NULL. e is an expression's NFTA_LIST_ELEM, name
+ * its NFTA_EXPR_NAME. */
+static const char *verdict_chain(const struct nlattr *e, const struct nlattr *name,
+				 uint32_t *code)
+{
+	const char *chain = NULL;
+
+	const struct nlattr *a;
+
+	if (name->nla_len != MNL_ATTR_HDRLEN + sizeof("immediate") ||
+	    memcmp(name + 1, "immediate", sizeof("immediate")) != 0)
+		return NULL;
+	/* expression -> NFTA_EXPR_DATA -> NFTA_IMMEDIATE_DATA ->
+	 * NFTA_DATA_VERDICT -> NFTA_VERDICT_CHAIN */
+	mnl_attr_for_each_nested(a, e) {
+		const struct nlattr *b, *c, *d;
+
+		if (mnl_attr_get_type(a) != NFTA_EXPR_DATA)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) != NFTA_IMMEDIATE_DATA)
+				continue;
+			mnl_attr_for_each_nested(c, b) {
+				if (mnl_attr_get_type(c) != NFTA_DATA_VERDICT)
+					continue;
+				mnl_attr_for_each_nested(d, c) {
+					const char *s = mnl_attr_get_payload(d);
+					uint16_t len = mnl_attr_get_payload_len(d);
+
+					if (mnl_attr_get_type(d) == NFTA_VERDICT_CHAIN && len &&
+					    memchr(s, '\0', len))
+						chain = s;
+					else if (mnl_attr_get_type(d) == NFTA_VERDICT_CODE &&
+						 len == sizeof(uint32_t))
+						*code = mnl_attr_get_u32(d);
+				}
+			}
+		}
+	}
+	return chain;
+}
+
 /* The attributes are walked by hand: this runs for every rule a restore
- * writes. */
-uint64_t rindex_digest(const struct nlmsghdr *nlh)
+ * writes. A jump or goto is hashed by the index's id of the chain it
+ * names, not by the name: -E renames a chain and every rule that jumps
+ * to it then lists the new name with no change to the rule. */
+uint64_t rindex_digest(struct rindex *ri, const struct nlmsghdr *nlh)
 {
 	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 	const char *end = (const char *)nlh + nlh->nlmsg_len;
@@ -840,16 +885,32 @@ uint64_t rindex_digest(const struct nlmsghdr *nlh)
 		while (qend - q >= (long)sizeof(struct nlattr)) {
 			const struct nlattr *e = (const void *)q;
 			const struct nlattr *n = e + 1;
+			const char *target;
+			uint32_t code = 0;
 
 			if (e->nla_len < sizeof(*e) || e->nla_len > qend - q)
 				break;
 			q += MNL_ALIGN(e->nla_len);
 			/* the expression's name comes first */
-			if (e->nla_len >= 2 * sizeof(*n) + sizeof("counter") &&
-			    (n->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME &&
-			    n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
+			if (e->nla_len < 2 * sizeof(*n) || (n->nla_type & NLA_TYPE_MASK) != NFTA_EXPR_NAME ||
+			    n->nla_len > e->nla_len - sizeof(*e)) {
+				h = hash_bytes(h, e, e->nla_len);
+				continue;
+			}
+			if (n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
 			    memcmp(n + 1, "counter", sizeof("counter")) == 0)
 				continue;
+			target = verdict_chain(e, n, &code);
+			if (target) {
+				int id = rindex_chain(ri, target);
+
+				/* a chain the index does not know: no digest */
+				if (id < 0)
+					return 0;
+				h = mix(h, ((uint64_t)(uint32_t)id << 32) | code);
+				h = hash_bytes(h, n, n->nla_len);
+				continue;
+			}
 			h = hash_bytes(h, e, e->nla_len);
 		}
 	}

@@ -131,7 +131,9 @@ void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, 
 
 /* The digest of a rule message's expressions, counters left out (their
  * values are state, not content) and userdata left out (what it holds
- * only narrows a match, which the check by handle sees). Never 0. */
-uint64_t rindex_digest(const struct nlmsghdr *nlh);
+ * only narrows a match, which the check by handle sees); a chain a jump
+ * or goto names counts by its id in ri, so that the digest survives the
+ * chain's renaming. 0 (no digest) when ri does not know that chain. */
+uint64_t rindex_digest(struct rindex *ri, const struct nlmsghdr *nlh);
 
 #endif

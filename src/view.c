@@ -632,7 +632,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	/* an anonymous set's name is the batch's: such a rule has no
 	 * digest another batch could find again */
 	if (chain >= 0 && !sets.n)
-		digest = rindex_digest(tmp);
+		digest = rindex_digest(v->ri, tmp);
 	if (v->ri_fresh)
 		v->ri_handles += sets.n;
 	aset_list_clear(&sets);
@@ -782,7 +782,7 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
 	rule_linearize_msg(r, tmp, &sets, false, v->table, c->ci.name);
 	if (!sets.n)
-		digest = rindex_digest(tmp);
+		digest = rindex_digest(v->ri, tmp);
 	scratch_clear(v, tmp);
 	aset_list_clear(&sets);
 	return rindex_find(v->ri, chain, digest, handle);

@@ -175,6 +175,38 @@ unindexed() {
 	done < <(ipt -S BIG | grep '^-A' | sed -n '1,5p;1995,2010p')
 }
 
+@test "index: jumps and gotos to a renamed chain are found by the new name" {
+	# issue 11 item 1: the digests of rules that jump to a chain renamed
+	# with -E held the old name
+	printf '*filter\n:INPUT ACCEPT [0:0]\n:A - [0:0]\n:G - [0:0]\n-A INPUT -s 1.2.3.4/32 -j A\n-A INPUT -s 1.2.3.5/32 -g G\nCOMMIT\n' |
+		ipt_restore
+	ipt -E A B
+	ipt -E G H
+	indexed 0 -C INPUT -s 1.2.3.4/32 -j B
+	indexed 0 -C INPUT -s 1.2.3.5/32 -g H
+	indexed 1 -C INPUT -s 1.2.3.4/32 -g B
+	indexed 1 -C INPUT -s 1.2.3.5/32 -j H
+	# renamed back, and a chain of the other name made anew
+	ipt -E B A
+	ipt -N B
+	indexed 0 -C INPUT -s 1.2.3.4/32 -j A
+	indexed 1 -C INPUT -s 1.2.3.4/32 -j B
+	ipt -E A C
+	# -D takes the first of two equal rules, not the one added last
+	ipt -A INPUT -s 1.2.3.4/32 -j DROP
+	ipt -A INPUT -s 1.2.3.4/32 -j C
+	ipt -A INPUT -s 1.2.3.5/32 -j DROP
+	ipt -A INPUT -s 1.2.3.5/32 -g H
+	ipt -D INPUT -s 1.2.3.4/32 -j C
+	ipt -D INPUT -s 1.2.3.5/32 -g H
+	run ipt -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -s 1.2.3.4/32 -j DROP
+-A INPUT -s 1.2.3.4/32 -j C
+-A INPUT -s 1.2.3.5/32 -j DROP
+-A INPUT -s 1.2.3.5/32 -g H"
+}
+
 @test "index: rules of the same content: -D takes the first, -C finds the other" {
 	ipt -A SMALL -s 192.0.2.7 -j ACCEPT
 	ipt -A SMALL -s 192.0.2.8 -j DROP
