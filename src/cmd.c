@@ -40,6 +40,8 @@ int handle_netlink(struct handle *h)
 	if (ret < 0)
 		return genid_error(h, ret);
 	h->nl_open = true;
+	if (h->debug_rcvbuf)
+		nlk_tiny_rcvbuf(&h->nl);
 	/* the reference asks for the generation first; an unprivileged
 	 * caller learns here that it must be root */
 	ret = nlk_genid(&h->nl, &genid);

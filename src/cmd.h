@@ -39,6 +39,7 @@ struct handle {
 	struct ipt_error err;
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
 	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */
+	bool debug_rcvbuf;	/* IPTNFT_DEBUG=rcvbuf: the smallest receive buffer */
 	const char *restore_prog;	/* set while parsing restore lines */
 	const char *restore_table;	/* the table of the restore block */
 	/* --compat or IPTNFT_COMPAT: write rules in the reference's own

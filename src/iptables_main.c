@@ -78,6 +78,7 @@ int iptables_main(uint8_t family, int argc, char **argv)
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	h.debug_netlink = dbg && strstr(dbg, "netlink");
 	h.debug_index = dbg && strstr(dbg, "index");
+	h.debug_rcvbuf = dbg && strstr(dbg, "rcvbuf");
 	h.compat = compat_from_env();
 	if (cmd_parse(&h, argc, argv, &cmd) < 0) {
 		ret = err_report(&h.err, h.prog);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <limits.h>
 #include <libnftnl/batch.h>
 #include <libnftnl/common.h>
 #include <libnftnl/gen.h>
@@ -20,9 +21,36 @@
 #define RXBUF_SIZE (256 * 1024)
 #define BATCH_PAGE (256 * 1024)
 
+/* The receive buffer: 4 MiB, and for a batch room for a reply to every
+ * message. What one queued reply costs at most: an error (with
+ * NETLINK_CAP_ACK the refused message's header only) takes about 830
+ * bytes of the buffer; an echo its own bytes, and on a kernel that does
+ * not gather notifications into one buffer, a page besides. */
+#define RCVBUF_BASE (4u * 1024 * 1024)
+#define ERR_COST 1024u
+#define ECHO_COST 4096u
+
+/* Raise the socket's receive buffer to want bytes (the kernel doubles
+ * what it is told). */
+static void set_rcvbuf(struct nlk *nl, uint64_t want)
+{
+	int fd = mnl_socket_get_fd(nl->sock), size;
+
+	if (nl->tiny_rcvbuf)
+		want = 0;	/* the kernel makes it its minimum */
+	else if (want <= nl->rcvbuf)
+		return;
+	if (want > INT_MAX / 2)
+		want = INT_MAX / 2;
+	size = (int)want;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	nl->rcvbuf = want;
+}
+
 int nlk_open(struct nlk *nl)
 {
-	int on = 1, size = 4 * 1024 * 1024;
+	int on = 1;
 
 	memset(nl, 0, sizeof(*nl));
 	nl->sock = mnl_socket_open(NETLINK_NETFILTER);
@@ -38,15 +66,19 @@ int nlk_open(struct nlk *nl)
 	/* Tell the kernel to report errors with the failed message only. */
 	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &on, sizeof(on));
 	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &on, sizeof(on));
-	if (setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUFFORCE,
-		       &size, sizeof(size)) < 0)
-		setsockopt(mnl_socket_get_fd(nl->sock), SOL_SOCKET, SO_RCVBUF,
-			   &size, sizeof(size));
+	set_rcvbuf(nl, RCVBUF_BASE);
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = (uint32_t)time(NULL);
 	nl->buflen = RXBUF_SIZE;
 	nl->buf = xmalloc(nl->buflen);
 	return 0;
+}
+
+void nlk_tiny_rcvbuf(struct nlk *nl)
+{
+	nl->tiny_rcvbuf = true;
+	if (nl->sock)
+		set_rcvbuf(nl, 0);
 }
 
 void nlk_close(struct nlk *nl)
@@ -86,6 +118,7 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 static int nlk_fresh(struct nlk *nl)
 {
 	unsigned long rx = nl->rx_msgs;
+	bool tiny = nl->tiny_rcvbuf;
 	int ret;
 
 	if (!nl->abandoned)
@@ -93,30 +126,69 @@ static int nlk_fresh(struct nlk *nl)
 	nlk_close(nl);
 	ret = nlk_open(nl);
 	nl->rx_msgs = rx;
+	if (ret == 0 && tiny)
+		nlk_tiny_rcvbuf(nl);
 	return ret;
+}
+
+/* Run cb on the replies to seq in buf, up to the one that ends them;
+ * a message of an earlier request that nobody read is passed over. */
+static int run_replies(struct nlk *nl, const char *buf, size_t len, uint32_t seq,
+		       struct counted_cb *c)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	int left = (int)len, ret = MNL_CB_OK;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_seq != seq)
+			continue;
+		ret = mnl_cb_run(nlh, nlh->nlmsg_len, seq, nl->portid, count_cb, c);
+		if (ret <= MNL_CB_STOP)
+			return ret;
+	}
+	return ret;
+}
+
+static int query_once(struct nlk *nl, struct nlmsghdr *req, struct counted_cb *c)
+{
+	ssize_t n;
+	int ret;
+
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buflen);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		ret = run_replies(nl, nl->buf, (size_t)n, req->nlmsg_seq, c);
+		if (ret < 0)
+			return -errno;
+		if (ret == MNL_CB_STOP)
+			return 0;	/* done, or ended early by cb */
+	}
 }
 
 int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 {
 	struct counted_cb c = { nl, cb, data };
-	uint32_t seq = req->nlmsg_seq;
-	ssize_t n;
-	int ret;
+	unsigned long seen;
+	int attempt, ret;
 
-	ret = nlk_fresh(nl);
-	if (ret < 0)
-		return ret;
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		n = mnl_socket_recvfrom(nl->sock, nl->buf, nl->buflen);
-		if (n < 0)
-			return -errno;
-		ret = mnl_cb_run(nl->buf, (size_t)n, seq, nl->portid, count_cb, &c);
+	for (attempt = 0;; attempt++) {
+		ret = nlk_fresh(nl);
 		if (ret < 0)
-			return -errno;
-		if (ret == MNL_CB_STOP)
-			return 0;	/* done, or ended early by cb */
+			return ret;
+		seen = nl->rx_msgs;
+		ret = query_once(nl, req, &c);
+		/* ENOBUFS: the socket dropped replies, perhaps the answer.
+		 * Nothing was read yet, so a question asked again on a new
+		 * socket is answered whole. */
+		if (ret != -ENOBUFS || nl->rx_msgs != seen || attempt == 2)
+			return ret;
+		nl->abandoned = true;
 	}
 }
 
@@ -162,6 +234,7 @@ void batch_free(struct batch *b)
 		nftnl_batch_free(b->b);
 	free(b->tags);
 	free(b->echo);
+	free(b->errs);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -210,6 +283,19 @@ void batch_done(struct batch *b)
 	 * either case it ends where the buffer now goes on */
 	nftnl_batch_update(b->b);
 	b->last = (struct nlmsghdr *)((char *)nftnl_batch_buffer(b->b) - len);
+	if (b->last->nlmsg_flags & NLM_F_ECHO) {
+		b->echo_asked++;
+		b->echo_bytes += len;
+	}
+}
+
+void batch_set_echo(struct batch *b, struct nlmsghdr *nlh)
+{
+	if (nlh->nlmsg_flags & NLM_F_ECHO)
+		return;
+	nlh->nlmsg_flags |= NLM_F_ECHO;
+	b->echo_asked++;
+	b->echo_bytes += nlh->nlmsg_len;
 }
 
 static void batch_note_echo(struct batch *b, const struct nlmsghdr *nlh)
@@ -247,14 +333,82 @@ unsigned batch_count(const struct batch *b)
 	return b->ntags ? b->ntags - 1 : 0;
 }
 
+static void batch_add_err(struct batch *b, uint32_t seq, int err)
+{
+	if (b->nerrs == b->caperrs) {
+		b->caperrs = b->caperrs ? b->caperrs * 2 : 8;
+		b->errs = xrealloc(b->errs, b->caperrs * sizeof(*b->errs));
+	}
+	b->errs[b->nerrs].tag =
+		seq > b->first_seq && seq - b->first_seq < b->ntags ? b->tags[seq - b->first_seq] : -1;
+	b->errs[b->nerrs++].err = err;
+}
+
+/* The replies in buf: echoes and errors about this batch's messages
+ * (BEGIN's seq to END's); anything else is passed over. */
+static void batch_note_replies(struct nlk *nl, struct batch *b, const char *buf, size_t len,
+			       bool check)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	int left = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct nlmsgerr *e;
+
+		nl->rx_msgs++;
+		if (nlh->nlmsg_seq - b->first_seq > b->next_seq - b->first_seq)
+			continue;
+		if (nlh->nlmsg_type != NLMSG_ERROR) {
+			if (!check)
+				batch_note_echo(b, nlh);
+			continue;
+		}
+		e = mnl_nlmsg_get_payload(nlh);
+		if (e->error != 0)
+			batch_add_err(b, nlh->nlmsg_seq, e->error);
+	}
+}
+
+/* Read every reply the batch left queued: the kernel handles a batch
+ * inside sendmsg, so all of them are there by now. 0, or -errno when the
+ * socket failed otherwise than by overflowing. */
+static int batch_read_replies(struct nlk *nl, struct batch *b, bool check)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+	unsigned overflows = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, nl->buf, nl->buflen, MSG_DONTWAIT);
+		if (n >= 0) {
+			batch_note_replies(nl, b, nl->buf, (size_t)n, check);
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		/* The buffer overflowed: the replies after some point were
+		 * dropped, those before it are still queued behind this
+		 * report. A failed batch is never dropped whole: its first
+		 * error reaches an empty queue, and a failed batch sends
+		 * nothing but errors. What can be lost is echoes, later
+		 * errors, never the result. */
+		if (errno == ENOBUFS && ++overflows < 1000) {
+			b->lost = true;
+			continue;
+		}
+		return -errno;
+	}
+}
+
 static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool check,
 		      int *fail_tag)
 {
 	struct sockaddr_nl snl = { .nl_family = AF_NETLINK };
 	struct msghdr msg = { 0 };
 	struct iovec *iov;
-	int fd;
-	int first_err = 0, iovlen, sndbuf;
+	int fd, iovlen, sndbuf, ret;
 	uint32_t end_seq;
 	size_t total = 0;
 	char *first;
@@ -262,6 +416,9 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	int i;
 
 	*fail_tag = -1;
+	b->nerrs = 0;
+	b->necho = 0;
+	b->lost = false;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)
@@ -286,6 +443,8 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	sndbuf = total > 64 * 1024 ? (int)(total + 65536) : 0;
 	if (sndbuf && setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	set_rcvbuf(nl, RCVBUF_BASE + (uint64_t)batch_count(b) * ERR_COST +
+			       (uint64_t)b->echo_asked * ECHO_COST + b->echo_bytes * 2);
 
 	msg.msg_name = &snl;
 	msg.msg_namelen = sizeof(snl);
@@ -296,46 +455,12 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	if (n < 0)
 		return -errno;
 
-	/* The kernel handles the batch inside sendmsg: every answer is queued
-	 * by now, so read without blocking until the queue is empty. */
-	for (;;) {
-		const struct nlmsghdr *nlh;
-		int len;
-
-		n = recv(fd, nl->buf, nl->buflen, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			if (errno == EINTR)
-				continue;
-			if (!first_err)
-				first_err = -errno;
-			break;
-		}
-		len = (int)n;
-		for (nlh = (struct nlmsghdr *)nl->buf; mnl_nlmsg_ok(nlh, len);
-		     nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e;
-
-			nl->rx_msgs++;
-			if (nlh->nlmsg_type != NLMSG_ERROR) {
-				if (!check)
-					batch_note_echo(b, nlh);
-				continue;
-			}
-			e = mnl_nlmsg_get_payload(nlh);
-			if (e->error == 0)
-				continue;
-			if (!first_err) {
-				uint32_t seq = e->msg.nlmsg_seq;
-
-				first_err = e->error;
-				if (seq > b->first_seq && seq - b->first_seq < b->ntags)
-					*fail_tag = b->tags[seq - b->first_seq];
-			}
-		}
+	ret = batch_read_replies(nl, b, check);
+	if (b->nerrs) {
+		*fail_tag = b->errs[0].tag;
+		return b->errs[0].err;
 	}
-	return first_err;
+	return ret;
 }
 
 int batch_commit(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag)

@@ -29,11 +29,18 @@ struct nlk {
 	size_t buflen;
 	unsigned long rx_msgs;	/* netlink messages received, for tests */
 	bool abandoned;		/* a dump was left unread: reopen before reuse */
+	uint64_t rcvbuf;	/* the socket's receive buffer as last set */
+	/* IPTNFT_DEBUG=rcvbuf: keep the kernel's smallest receive buffer,
+	 * so that replies overflow it (tests of what then holds) */
+	bool tiny_rcvbuf;
 };
 
 /* Open the socket; returns 0 or -errno. */
 int nlk_open(struct nlk *nl);
 void nlk_close(struct nlk *nl);
+/* From now on (and on every socket that replaces this one) keep the
+ * smallest receive buffer the kernel allows. */
+void nlk_tiny_rcvbuf(struct nlk *nl);
 
 /* Start a request message of type in buf with the next seq. */
 struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
@@ -57,6 +64,19 @@ struct batch {
 		uint64_t handle;
 	} *echo;
 	unsigned necho, capecho;
+	/* echoes asked for, and the bytes of their messages: the receive
+	 * buffer is sized for them */
+	unsigned echo_asked;
+	uint64_t echo_bytes;
+	/* every message the kernel refused, in the batch's order */
+	struct batch_err {
+		int tag;
+		int err;
+	} *errs;
+	unsigned nerrs, caperrs;
+	/* replies were dropped because the receive buffer overflowed: an
+	 * echo may be missing, the batch's result is not */
+	bool lost;
 };
 
 void batch_init(struct batch *b, struct nlk *nl);
@@ -65,13 +85,18 @@ void batch_free(struct batch *b);
 struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
 			   int tag);
 void batch_done(struct batch *b);
+/* Ask the kernel to echo a message already closed with batch_done. */
+void batch_set_echo(struct batch *b, struct nlmsghdr *nlh);
 unsigned batch_count(const struct batch *b);
 /* The handle the kernel gave the rule sent as message seq with
  * NLM_F_ECHO, or 0 if it did not say. */
 uint64_t batch_echo_handle(const struct batch *b, uint32_t seq);
 
 /* Send the batch under genid. Returns 0, or -errno with *fail_tag set
- * to the tag of the first message the kernel refused (-1 if none). */
+ * to the tag of the first message the kernel refused (-1 if none); the
+ * others it refused are in b->errs. The result is the kernel's verdict on
+ * the batch: a receive buffer that overflows with echoes loses echoes
+ * (b->lost), never the fact that the batch committed. */
 int batch_commit(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);
 /* Send the batch, let the kernel check it, then abort: the check mode. */
 int batch_check(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);

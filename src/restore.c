@@ -612,6 +612,7 @@ int restore_main(uint8_t family, int argc, char **argv)
 	rs.prog = slash ? slash + 1 : argv[0];
 	rs.h.restore_prog = rs.prog;
 	rs.h.compat = compat_from_env();
+	rs.h.debug_rcvbuf = getenv("IPTNFT_DEBUG") && strstr(getenv("IPTNFT_DEBUG"), "rcvbuf");
 	while ((c = getopt_long(argc, argv, "bcvVthnT:M:w::W:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -672,6 +673,8 @@ int restore_main(uint8_t family, int argc, char **argv)
 			goto out;
 		}
 		rs.h.nl_open = true;
+		if (rs.h.debug_rcvbuf)
+			nlk_tiny_rcvbuf(&rs.h.nl);
 	} else if (handle_netlink(&rs.h) < 0) {
 		ret = err_report(&rs.h.err, rs.prog);
 		nlk_close(&rs.h.nl);

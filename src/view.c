@@ -820,7 +820,7 @@ struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
 void view_index_prepare(struct view *v)
 {
 	if (v->ri && v->ri_fresh && v->ri_npend == 2 && v->ri_last_msg)
-		v->ri_last_msg->nlmsg_flags |= NLM_F_ECHO;
+		batch_set_echo(v->b, v->ri_last_msg);
 }
 
 void view_index_commit(struct view *v, uint32_t base)
