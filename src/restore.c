@@ -358,13 +358,73 @@ static char *line_chain(struct restore *rs, const struct block_line *l)
 	return name;
 }
 
+/* The block's line numbered tag (lines are kept in order), or -1. */
 static int block_error_line(struct restore *rs, int tag)
 {
-	unsigned i;
+	unsigned lo = 0, hi = rs->nlines;
 
-	for (i = 0; i < rs->nlines; i++)
-		if ((int)rs->lines[i].lineno == tag)
-			return (int)i;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+
+		if ((int)rs->lines[mid].lineno < tag)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rs->nlines && (int)rs->lines[lo].lineno == tag ? (int)lo : -1;
+}
+
+/* The reference's words for line idx refused with err: set in rs->h.err. */
+static void line_error(struct restore *rs, int idx, int err)
+{
+	char *chain = line_chain(rs, &rs->lines[idx]);
+
+	cmd_batch_error(&rs->h, rs->lines[idx].op, chain, err);
+	free(chain);
+}
+
+/* The kernel refused the block. The reference tells every refused line
+ * of it, "line N: X failed (...)" after one another in one message of at
+ * most 1023 characters: a line's report that does not fit whole is left
+ * out, the next written where it would have gone, so the last one shows
+ * as far as the room left takes it. */
+static int report_refused(struct restore *rs, const struct batch_err *errs, unsigned nerrs)
+{
+	struct ipt_error *e = &rs->h.err;
+	char msg[sizeof(e->msg)] = "";
+	size_t len = 0;
+	unsigned i;
+	int idx = block_error_line(rs, errs[0].tag);
+
+	if (idx < 0) {
+		fprintf(stderr, "%s: line %u failed: %s\n", rs->prog,
+			rs->nlines ? rs->lines[rs->nlines - 1].lineno + 1 : 0,
+			err_kernel_text(-errs[0].err, OP_NONE));
+		e->code = EXIT_OTHER;
+		return -1;
+	}
+	line_error(rs, idx, errs[0].err);
+	if (e->style != ERR_VERSIONED) {
+		err_report_line(e, rs->prog, rs->lines[idx].lineno);
+		return -1;
+	}
+	for (i = 0; i < nerrs; i++) {
+		int n;
+
+		idx = block_error_line(rs, errs[i].tag);
+		if (idx < 0)
+			continue;
+		if (i > 0)
+			line_error(rs, idx, errs[i].err);
+		if (e->style != ERR_VERSIONED)
+			continue;
+		n = snprintf(msg + len, sizeof(msg) - len, "\nline %u:%s%s", rs->lines[idx].lineno,
+			     e->msg[0] == ' ' ? "" : " ", e->msg);
+		if (n > 0 && (size_t)n < sizeof(msg) - len)
+			len += (size_t)n;
+	}
+	fprintf(stderr, "%s v%s (nf_tables): %s\n", rs->prog, IPTABLES_COMPAT_VERSION, msg);
+	e->code = EXIT_RESOURCE;
 	return -1;
 }
 
@@ -402,9 +462,10 @@ static bool block_appends_only(const struct restore *rs)
 static int run_block(struct restore *rs, unsigned commit_line)
 {
 	bool appends_only = block_appends_only(rs);
+	struct batch_err *errs = NULL;
+	unsigned i, nerrs = 0;
 	struct batch b;
 	struct view v;
-	unsigned i;
 	int attempt, ret = 0, tag = -1;
 	uint32_t genid;
 
@@ -464,6 +525,11 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			if (ret == 0 && batch_count(&b))
 				view_index_commit(&v, genid);
 		}
+		if (ret < 0 && ret != -ERESTART && b.nerrs) {
+			nerrs = b.nerrs;
+			errs = xmalloc(nerrs * sizeof(*errs));
+			memcpy(errs, b.errs, nerrs * sizeof(*errs));
+		}
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -471,21 +537,11 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			break;
 	}
 	if (ret < 0) {
-		int idx = block_error_line(rs, tag);
-		struct ipt_error *e = &rs->h.err;
-		char *chain;
+		struct batch_err one = { tag, ret };
 
-		if (idx < 0) {
-			fprintf(stderr, "%s: line %u failed: %s\n", rs->prog,
-				rs->nlines ? rs->lines[rs->nlines - 1].lineno + 1 : 0,
-				err_kernel_text(-ret, OP_NONE));
-			return -1;
-		}
-		chain = line_chain(rs, &rs->lines[idx]);
-		cmd_batch_error(&rs->h, rs->lines[idx].op, chain, ret);
-		free(chain);
-		err_report_line(e, rs->prog, rs->lines[idx].lineno);
-		return -1;
+		ret = report_refused(rs, errs ? errs : &one, errs ? nerrs : 1);
+		free(errs);
+		return ret;
 	}
 	return 0;
 }

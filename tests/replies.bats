@@ -95,3 +95,51 @@ refused_block() {
 	assert_output "-P INPUT ACCEPT
 -A INPUT -j ACCEPT"
 }
+
+# same_as_ref ARGS... < input: our iptables-restore and the reference's, in
+# twin namespaces, print the same and exit alike
+same_as_ref() {
+	local input=$1
+	shift
+	local rc=0 ref_rc=0
+	ns "$IPT_BIN/iptables-restore" "$@" < "$input" > "$BATS_TEST_TMPDIR/out" 2>&1 || rc=$?
+	ref_restore "$@" < "$input" > "$BATS_TEST_TMPDIR/ref" 2>&1 || ref_rc=$?
+	sed -i 's/^iptables-nft-restore /iptables-restore /' "$BATS_TEST_TMPDIR/ref"
+	diff -u "$BATS_TEST_TMPDIR/ref" "$BATS_TEST_TMPDIR/out" || fail "the output differs"
+	[ "$rc" = "$ref_rc" ] || fail "exit $rc, the reference $ref_rc"
+}
+
+@test "replies: every line the kernel refuses is told as the reference tells it" {
+	need_ref
+	# one line, two, as many as fill the reference's message and more: it
+	# keeps 1023 characters and the last line's number
+	local n
+	for n in 1 2 15 16 20 16000; do
+		refused_block "$BATS_TEST_TMPDIR/refused" "$n"
+		same_as_ref "$BATS_TEST_TMPDIR/refused"
+	done
+	# lines of other kinds, among lines the kernel takes
+	local cmd
+	for cmd in "ipt" "ref"; do
+		$cmd -N A
+		$cmd -N B
+		$cmd -A INPUT -j A
+		$cmd -A INPUT -j B
+	done
+	printf '*filter\n-X A\n-A INPUT -s 10.0.0.1 -j ACCEPT\n-A INPUT -j MASQUERADE\n-X B\nCOMMIT\n' \
+		> "$BATS_TEST_TMPDIR/mixed"
+	same_as_ref "$BATS_TEST_TMPDIR/mixed" --noflush
+	# a refused line among 16,000 good ones
+	{
+		echo "*filter"
+		echo ":INPUT ACCEPT [0:0]"
+		echo ":X - [0:0]"
+		local i
+		for ((i = 0; i < 16000; i++)); do
+			echo "-A X -s 10.$((i >> 16)).$((i >> 8 & 255)).$((i & 255))/32 -j ACCEPT"
+		done
+		echo "-A INPUT -j MASQUERADE"
+		echo "COMMIT"
+	} > "$BATS_TEST_TMPDIR/one"
+	same_as_ref "$BATS_TEST_TMPDIR/one"
+}
