@@ -20,6 +20,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "rdir.h"
 #include "util.h"
 
 #ifndef SO_NETNS_COOKIE
@@ -150,16 +151,6 @@ const char *rindex_dir(void)
 	return dir && *dir ? dir : "/run/iptnft";
 }
 
-static char *index_path(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			const char *table)
-{
-	size_t len = strlen(dir) + strlen(table) + 64;
-	char *p = xmalloc(len);
-
-	snprintf(p, len, "%s/%llu/%u-%s", dir, (unsigned long long)ns->ino, family, table);
-	return p;
-}
-
 static struct rindex *ri_alloc(const char *dir, const struct rindex_ns *ns, uint8_t family,
 			       const char *table)
 {
@@ -168,7 +159,8 @@ static struct rindex *ri_alloc(const char *dir, const struct rindex_ns *ns, uint
 	if (strlen(table) >= sizeof(ri->table))
 		return NULL;
 	ri = xzalloc(sizeof(*ri));
-	ri->path = index_path(dir, ns, family, table);
+	ri->dir = dir;
+	snprintf(ri->file, sizeof(ri->file), "%u-%s", family, table);
 	ri->family = family;
 	snprintf(ri->table, sizeof(ri->table), "%s", table);
 	ri->ns = *ns;
@@ -205,15 +197,18 @@ struct rindex *rindex_open(const char *dir, const struct rindex_ns *ns, uint8_t 
 	uint64_t need;
 	char *base;
 	uint32_t i;
-	int fd;
+	int fd, dirfd;
 
 	if (!ri)
 		return NULL;
-	fd = open(ri->path, O_RDONLY | O_CLOEXEC);
+	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
+	if (dirfd < 0)
+		goto fail;
+	fd = rdir_open_file(dirfd, ri->file, O_RDONLY);
+	close(dirfd);
 	if (fd < 0)
 		goto fail;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < sizeof(struct ri_hdr) ||
-	    st.st_uid != geteuid()) {
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < sizeof(struct ri_hdr)) {
 		close(fd);
 		goto fail;
 	}
@@ -277,7 +272,6 @@ void rindex_free(struct rindex *ri)
 	free(ri->chash);
 	if (ri->map)
 		munmap(ri->map, ri->maplen);
-	free(ri->path);
 	free(ri);
 }
 
@@ -660,22 +654,6 @@ enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64
 
 /* ---- files ---- */
 
-static int ensure_dirs(const char *path)
-{
-	char *d = xstrdup(path), *p;
-	int ret = 0;
-
-	/* every directory of path but the last component */
-	for (p = d + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (mkdir(d, 0700) < 0 && errno != EEXIST)
-			ret = -1;
-		*p = '/';
-	}
-	free(d);
-	return ret;
-}
-
 static bool write_all(int fd, struct iovec *iov, int n)
 {
 	while (n > 0) {
@@ -699,15 +677,25 @@ static bool write_all(int fd, struct iovec *iov, int n)
 	return true;
 }
 
+/* A new file name in dirfd, open for writing: an fd, or -1. A file of
+ * that name was left by a killed process whose pid this one has now. */
+static int create_temp(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0 && errno == EEXIST && unlinkat(dirfd, name, 0) == 0)
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	return fd;
+}
+
 int rindex_store(struct rindex *ri, uint32_t genid)
 {
 	static const char zero[8];
 	struct ri_hdr h;
 	struct iovec iov[5];
-	size_t len = strlen(ri->path) + 32;
-	char *tmp;
-	bool ok;
-	int fd;
+	char tmp[sizeof(ri->file) + 24];
+	bool ok, made;
+	int fd, dirfd;
 
 	settle(ri);
 
@@ -726,13 +714,13 @@ int rindex_store(struct rindex *ri, uint32_t genid)
 	h.names_len = ri->names_len;
 	h.nslots = ri->nslots;
 	h.nentries = ri->nentries;
-	if (ensure_dirs(ri->path) < 0)
+	dirfd = rdir_open_ns(ri->dir, ri->ns.ino, true, &made);
+	if (dirfd < 0)
 		return -1;
-	tmp = xmalloc(len);
-	snprintf(tmp, len, "%s.%ld", ri->path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	snprintf(tmp, sizeof(tmp), "%s.%ld", ri->file, (long)getpid());
+	fd = create_temp(dirfd, tmp);
 	if (fd < 0) {
-		free(tmp);
+		close(dirfd);
 		return -1;
 	}
 	iov[0] = (struct iovec){ &h, sizeof(h) };
@@ -743,51 +731,92 @@ int rindex_store(struct rindex *ri, uint32_t genid)
 	ok = write_all(fd, iov, 5);
 	if (close(fd) < 0)
 		ok = false;
-	if (!ok || rename(tmp, ri->path) < 0) {
-		unlink(tmp);
-		free(tmp);
+	if (!ok || renameat(dirfd, tmp, dirfd, ri->file) < 0) {
+		unlinkat(dirfd, tmp, 0);
+		close(dirfd);
 		return -1;
 	}
-	free(tmp);
+	close(dirfd);
+	/* a namespace seen for the first time: the time to look for those
+	 * gone since */
+	if (made)
+		rdir_clean(ri->dir, ri->ns.ino);
 	return 0;
+}
+
+/* The family and table a file's name stands for ("2-filter"). */
+static bool parse_file_name(const char *name, uint32_t *family, char *table, size_t size)
+{
+	char *end;
+	unsigned long f = strtoul(name, &end, 10);
+
+	if (end == name || *end != '-' || f > 255 || strlen(end + 1) >= size || !end[1])
+		return false;
+	*family = (uint32_t)f;
+	snprintf(table, size, "%s", end + 1);
+	return true;
+}
+
+/* Carry one file's stamp from base to next, if it is an index of this
+ * namespace stamped base, of the family and table its name says. A file
+ * of another namespace (one that is gone and whose inode number this one
+ * has now) or boot is removed. */
+static void restamp_file(int dirfd, const char *name, const struct rindex_ns *ns,
+			 uint32_t base, uint32_t next)
+{
+	char table[sizeof(((struct ri_hdr *)0)->table)];
+	struct ri_hdr h;
+	uint32_t family;
+	int fd;
+
+	if (!parse_file_name(name, &family, table, sizeof(table)))
+		return;
+	fd = rdir_open_file(dirfd, name, O_RDWR);
+	if (fd < 0)
+		return;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, RI_MAGIC, 8) != 0) {
+		close(fd);
+		return;
+	}
+	if (memcmp(h.boot, ns->boot, 16) != 0 || h.cookie != ns->cookie || h.ino != ns->ino) {
+		unlinkat(dirfd, name, 0);
+	} else if (memcmp(h.build, ns->build, 20) == 0 && h.family == family &&
+		   strncmp(h.table, table, sizeof(h.table)) == 0 && h.genid == base) {
+		h.genid = next;
+		if (pwrite(fd, &h.genid, sizeof(h.genid), offsetof(struct ri_hdr, genid)) !=
+		    (ssize_t)sizeof(h.genid))
+			unlinkat(dirfd, name, 0);
+	}
+	close(fd);
 }
 
 void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, uint32_t next,
 		    uint8_t family, const char *table)
 {
-	char self[64], path[4096];
+	char self[64];
 	struct dirent *de;
-	size_t dlen;
+	int dirfd, fd;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "%s/%llu", dir, (unsigned long long)ns->ino);
-	d = opendir(path);
-	if (!d)
+	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
+	if (dirfd < 0)
 		return;
-	dlen = strlen(path);
-	snprintf(self, sizeof(self), "%u-%s", family, table);
-	while ((de = readdir(d))) {
-		struct ri_hdr h;
-		int fd;
-
-		if (de->d_name[0] == '.' || strchr(de->d_name, '.') || strcmp(de->d_name, self) == 0)
-			continue;
-		snprintf(path + dlen, sizeof(path) - dlen, "/%s", de->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0)
-			continue;
-		if (pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
-		    memcmp(h.magic, RI_MAGIC, 8) == 0 && memcmp(h.boot, ns->boot, 16) == 0 &&
-		    memcmp(h.build, ns->build, 20) == 0 &&
-		    h.cookie == ns->cookie && h.ino == ns->ino && h.genid == base) {
-			h.genid = next;
-			if (pwrite(fd, &h.genid, sizeof(h.genid), offsetof(struct ri_hdr, genid)) !=
-			    (ssize_t)sizeof(h.genid))
-				unlink(path);
-		}
-		close(fd);
+	fd = dup(dirfd);
+	d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		close(dirfd);
+		return;
 	}
+	snprintf(self, sizeof(self), "%u-%s", family, table);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && !strchr(de->d_name, '.') && strcmp(de->d_name, self) != 0)
+			restamp_file(dirfd, de->d_name, ns, base, next);
 	closedir(d);
+	rdir_clean_temps(dirfd);
+	close(dirfd);
 }
 
 /* ---- digest ---- */

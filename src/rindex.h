@@ -25,7 +25,10 @@
  * could not follow answer "unknown", which means: dump the chain.
  *
  * File: /run/iptnft/<netns inode>/<family>-<table>, written to a
- * temporary name and renamed over, so readers never see half of one. */
+ * temporary name and renamed over, so readers never see half of one;
+ * found only through directories no other user can change (rdir.h),
+ * and used only if its header names the family, table and namespace its
+ * name and place say. */
 #ifndef IPTNFT_RINDEX_H
 #define IPTNFT_RINDEX_H
 
@@ -58,7 +61,8 @@ struct ri_slot {
 };
 
 struct rindex {
-	char *path;		/* the file */
+	const char *dir;	/* the indexes' directory (not owned) */
+	char file[48];		/* the file's name in the namespace's */
 	uint8_t family;
 	char table[32];
 	struct rindex_ns ns;
