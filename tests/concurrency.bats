@@ -206,3 +206,51 @@ restore_worker() {
 	# every process exited 0 with nothing on stderr (details above)
 	[ "$workers_ok" = 0 ]
 }
+
+# chain_worker I: make chain Wi, then 50 times append to it and insert a
+# jump to it at the head of INPUT
+chain_worker() {
+	local i=$1 j rc=0
+	ipt -N "W$i" || rc=$?
+	for ((j = 1; j <= 50; j++)); do
+		ipt -A "W$i" -s "10.$i.0.$j" -j ACCEPT || rc=$?
+		ipt -I INPUT -s "10.$i.1.$j" -j "W$i" || rc=$?
+	done
+	return $rc
+}
+
+@test "concurrency: 16 processes make a chain each and interleave 50 -A into it with 50 -I INPUT jumps to it" {
+	# with the rule index in play: every commit keeps it, or gives it up
+	export IPTNFT_INDEX_DIR=$BATS_TEST_TMPDIR/index
+	printf '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i lo -j ACCEPT\nCOMMIT\n' | ipt_restore
+	start_workers 16 chain_worker
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	ipt -S > "$BATS_TEST_TMPDIR/got"
+	run grep -c '^-A ' "$BATS_TEST_TMPDIR/got"
+	assert_output 1601
+	local i
+	for ((i = 1; i <= 16; i++)); do
+		# each chain holds its 50 rules in order
+		run diff <(for ((j = 1; j <= 50; j++)); do echo "-A W$i -s 10.$i.0.$j/32 -j ACCEPT"; done) \
+			<(grep "^-A W$i " "$BATS_TEST_TMPDIR/got")
+		assert_success
+		# and INPUT its 50 jumps, the last inserted first
+		run diff <(for ((j = 50; j >= 1; j--)); do echo "-A INPUT -s 10.$i.1.$j/32 -j W$i"; done) \
+			<(grep -- "-j W$i\$" "$BATS_TEST_TMPDIR/got")
+		assert_success
+	done
+	run ipt -S INPUT 801
+	assert_output "-A INPUT -i lo -j ACCEPT"
+	# whatever the index says after all that, it agrees with the chains
+	for i in 1 8 16; do
+		for j in 1 25 50; do
+			ipt -C "W$i" -s "10.$i.0.$j" -j ACCEPT
+			ipt -C INPUT -s "10.$i.1.$j" -j "W$i"
+			run ipt -C INPUT -s "10.$i.0.$j" -j "W$i"
+			assert_failure 1
+		done
+	done
+	# every process exited 0 with nothing on stderr (details above)
+	[ "$workers_ok" = 0 ]
+}
