@@ -277,18 +277,30 @@ void rindex_free(struct rindex *ri)
 
 /* ---- chains ---- */
 
-static uint32_t name_hash(const char *name)
+/* Eight bytes at a time: a restore looks up the chain of every jump. */
+static uint32_t name_hash(const char *name, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	size_t i;
 
-	for (; *name; name++)
-		h = (h ^ (uint8_t)*name) * 16777619u;
-	return h;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, name + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (i < len) {
+		w = 0;
+		memcpy(&w, name + i, len - i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static void chash_put(struct rindex *ri, uint32_t id)
 {
-	uint32_t i = name_hash(ri->names + ri->chains[id].off) & (ri->chash_size - 1);
+	const char *name = ri->names + ri->chains[id].off;
+	uint32_t i = name_hash(name, strlen(name)) & (ri->chash_size - 1);
 
 	while (ri->chash[i])
 		i = (i + 1) & (ri->chash_size - 1);
@@ -313,43 +325,52 @@ static void chash_rebuild(struct rindex *ri)
 			chash_put(ri, i);
 }
 
+/* Is chain id + 1 (0: none) there and named name, len bytes with the
+ * NUL? */
+static bool chain_is(const struct rindex *ri, uint32_t id1, const char *name, size_t len)
+{
+	const struct ri_chain *c;
+
+	if (!id1 || id1 > ri->nchains)
+		return false;
+	c = &ri->chains[id1 - 1];
+	return !(c->flags & RI_GONE) && ri->names_len - c->off >= len &&
+	       memcmp(ri->names + c->off, name, len) == 0;
+}
+
+static int chain_found(struct rindex *ri, uint32_t id)
+{
+	if (ri->last != id + 1) {
+		ri->last2 = ri->last;
+		ri->last = id + 1;
+	}
+	return (int)id;
+}
+
 int rindex_chain(struct rindex *ri, const char *name)
 {
 	size_t len = strlen(name) + 1;
 	uint32_t i;
 
-	if (ri->last && ri->last <= ri->nchains &&
-	    !(ri->chains[ri->last - 1].flags & RI_GONE) &&
-	    memcmp(ri->names + ri->chains[ri->last - 1].off, name, len) == 0)
+	/* the chain a command is about, and the one its rules jump to */
+	if (chain_is(ri, ri->last, name, len))
 		return (int)ri->last - 1;
+	if (chain_is(ri, ri->last2, name, len))
+		return chain_found(ri, ri->last2 - 1);
 	if (!ri->chash && ri->lookups++ < 8) {
 		/* a command asks for a chain or two: a scan is cheaper than
 		 * hashing 100,000 names */
-		for (i = 0; i < ri->nchains; i++) {
-			const struct ri_chain *c = &ri->chains[i];
-
-			if (!(c->flags & RI_GONE) && ri->names_len - c->off >= len &&
-			    memcmp(ri->names + c->off, name, len) == 0) {
-				ri->last = i + 1;
-				return (int)i;
-			}
-		}
+		for (i = 0; i < ri->nchains; i++)
+			if (chain_is(ri, i + 1, name, len))
+				return chain_found(ri, i);
 		return -1;
 	}
 	if (!ri->chash)
 		chash_rebuild(ri);
-	for (i = name_hash(name) & (ri->chash_size - 1); ri->chash[i];
-	     i = (i + 1) & (ri->chash_size - 1)) {
-		uint32_t id = ri->chash[i] - 1;
-		const struct ri_chain *c = &ri->chains[id];
-
-		if (c->flags & RI_GONE || ri->names_len - c->off < len)
-			continue;
-		if (memcmp(ri->names + c->off, name, len) == 0) {
-			ri->last = id + 1;
-			return (int)id;
-		}
-	}
+	for (i = name_hash(name, len - 1) & (ri->chash_size - 1); ri->chash[i];
+	     i = (i + 1) & (ri->chash_size - 1))
+		if (chain_is(ri, ri->chash[i], name, len))
+			return chain_found(ri, ri->chash[i] - 1);
 	return -1;
 }
 
@@ -409,6 +430,7 @@ int rindex_chain_add(struct rindex *ri, const char *name)
 	}
 	ri->chains[ri->nchains].off = names_put(ri, name);
 	ri->chains[ri->nchains].flags = 0;
+	ri->last2 = ri->last;
 	ri->last = ri->nchains + 1;
 	ri->nchains++;
 	chash_add(ri, ri->nchains - 1);
@@ -509,7 +531,7 @@ void rindex_chain_del(struct rindex *ri, int id)
 	if (ri->broken)
 		return;
 	ri->chains[id].flags = RI_GONE;
-	ri->last = 0;
+	ri->last = ri->last2 = 0;
 }
 
 void rindex_chain_rename(struct rindex *ri, int id, const char *name)
@@ -519,7 +541,7 @@ void rindex_chain_rename(struct rindex *ri, int id, const char *name)
 		return;
 	}
 	ri->chains[id].off = names_put(ri, name);
-	ri->last = 0;
+	ri->last = ri->last2 = 0;
 	chash_add(ri, (uint32_t)id);
 }
 
@@ -847,46 +869,49 @@ static uint64_t hash_bytes(uint64_t h, const void *p, size_t len)
 	return h;
 }
 
-/* The chain a verdict expression names (an immediate jump or goto) and
- * *code, its verdict; or NULL. e is an expression's NFTA_LIST_ELEM, name
- * its NFTA_EXPR_NAME. */
+/* The attribute of type in the nest at a (whose length is checked), or
+ * NULL. */
+static const struct nlattr *nested(const struct nlattr *a, uint16_t type)
+{
+	const char *p = (const char *)a + MNL_ATTR_HDRLEN, *end = (const char *)a + a->nla_len;
+
+	while (end - p >= (long)sizeof(struct nlattr)) {
+		const struct nlattr *b = (const void *)p;
+
+		if (b->nla_len < sizeof(*b) || b->nla_len > end - p)
+			return NULL;
+		if ((b->nla_type & NLA_TYPE_MASK) == type)
+			return b;
+		p += MNL_ALIGN(b->nla_len);
+	}
+	return NULL;
+}
+
+/* The chain an immediate jump or goto names and *code, its verdict; or
+ * NULL. e is the expression, name its NFTA_EXPR_NAME: the verdict is at
+ * NFTA_EXPR_DATA, NFTA_IMMEDIATE_DATA, NFTA_DATA_VERDICT. */
 static const char *verdict_chain(const struct nlattr *e, const struct nlattr *name,
 				 uint32_t *code)
 {
-	const char *chain = NULL;
-
-	const struct nlattr *a;
+	const struct nlattr *a, *c;
+	const char *chain;
 
 	if (name->nla_len != MNL_ATTR_HDRLEN + sizeof("immediate") ||
 	    memcmp(name + 1, "immediate", sizeof("immediate")) != 0)
 		return NULL;
-	/* expression -> NFTA_EXPR_DATA -> NFTA_IMMEDIATE_DATA ->
-	 * NFTA_DATA_VERDICT -> NFTA_VERDICT_CHAIN */
-	mnl_attr_for_each_nested(a, e) {
-		const struct nlattr *b, *c, *d;
-
-		if (mnl_attr_get_type(a) != NFTA_EXPR_DATA)
-			continue;
-		mnl_attr_for_each_nested(b, a) {
-			if (mnl_attr_get_type(b) != NFTA_IMMEDIATE_DATA)
-				continue;
-			mnl_attr_for_each_nested(c, b) {
-				if (mnl_attr_get_type(c) != NFTA_DATA_VERDICT)
-					continue;
-				mnl_attr_for_each_nested(d, c) {
-					const char *s = mnl_attr_get_payload(d);
-					uint16_t len = mnl_attr_get_payload_len(d);
-
-					if (mnl_attr_get_type(d) == NFTA_VERDICT_CHAIN && len &&
-					    memchr(s, '\0', len))
-						chain = s;
-					else if (mnl_attr_get_type(d) == NFTA_VERDICT_CODE &&
-						 len == sizeof(uint32_t))
-						*code = mnl_attr_get_u32(d);
-				}
-			}
-		}
-	}
+	a = nested(e, NFTA_EXPR_DATA);
+	a = a ? nested(a, NFTA_IMMEDIATE_DATA) : NULL;
+	a = a ? nested(a, NFTA_DATA_VERDICT) : NULL;
+	c = a ? nested(a, NFTA_VERDICT_CHAIN) : NULL;
+	if (!c || c->nla_len <= MNL_ATTR_HDRLEN)
+		return NULL;
+	chain = (const char *)c + MNL_ATTR_HDRLEN;
+	if (chain[c->nla_len - MNL_ATTR_HDRLEN - 1] != '\0')
+		return NULL;
+	c = nested(a, NFTA_VERDICT_CODE);
+	if (!c || c->nla_len != MNL_ATTR_HDRLEN + sizeof(uint32_t))
+		return NULL;
+	memcpy(code, (const char *)c + MNL_ATTR_HDRLEN, sizeof(*code));
 	return chain;
 }
 
@@ -894,11 +919,12 @@ static const char *verdict_chain(const struct nlattr *e, const struct nlattr *na
  * writes. A jump or goto is hashed by the index's id of the chain it
  * names, not by the name: -E renames a chain and every rule that jumps
  * to it then lists the new name with no change to the rule. */
-uint64_t rindex_digest(struct rindex *ri, const struct nlmsghdr *nlh)
+uint64_t rindex_digest(const struct nlmsghdr *nlh, int target)
 {
 	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 	const char *end = (const char *)nlh + nlh->nlmsg_len;
 	uint64_t h = 0x6a09e667f3bcc908ull;
+	bool jump_seen = target < 0;
 
 	while (end - p >= (long)sizeof(struct nlattr)) {
 		const struct nlattr *a = (const void *)p;
@@ -914,35 +940,29 @@ uint64_t rindex_digest(struct rindex *ri, const struct nlmsghdr *nlh)
 		while (qend - q >= (long)sizeof(struct nlattr)) {
 			const struct nlattr *e = (const void *)q;
 			const struct nlattr *n = e + 1;
-			const char *target;
 			uint32_t code = 0;
 
 			if (e->nla_len < sizeof(*e) || e->nla_len > qend - q)
 				break;
 			q += MNL_ALIGN(e->nla_len);
 			/* the expression's name comes first */
-			if (e->nla_len < 2 * sizeof(*n) || (n->nla_type & NLA_TYPE_MASK) != NFTA_EXPR_NAME ||
-			    n->nla_len > e->nla_len - sizeof(*e)) {
-				h = hash_bytes(h, e, e->nla_len);
-				continue;
-			}
-			if (n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
-			    memcmp(n + 1, "counter", sizeof("counter")) == 0)
-				continue;
-			target = verdict_chain(e, n, &code);
-			if (target) {
-				int id = rindex_chain(ri, target);
-
-				/* a chain the index does not know: no digest */
-				if (id < 0)
-					return 0;
-				h = mix(h, ((uint64_t)(uint32_t)id << 32) | code);
-				h = hash_bytes(h, n, n->nla_len);
-				continue;
+			if (e->nla_len >= 2 * sizeof(*n) &&
+			    (n->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME &&
+			    n->nla_len <= e->nla_len - sizeof(*e)) {
+				if (n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
+				    memcmp(n + 1, "counter", sizeof("counter")) == 0)
+					continue;
+				if (target >= 0 && verdict_chain(e, n, &code)) {
+					h = mix(h, (uint64_t)(uint32_t)target << 32 | code);
+					jump_seen = true;
+					continue;
+				}
 			}
 			h = hash_bytes(h, e, e->nla_len);
 		}
 	}
+	if (!jump_seen)
+		return 0;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;

@@ -76,7 +76,7 @@ struct rindex {
 	uint64_t maplen;
 	bool own_chains, own_names, own_slots;
 	bool broken;		/* a change it could not follow: never store */
-	uint32_t last;		/* chain id + 1 found last */
+	uint32_t last, last2;	/* chain id + 1 found last, and before */
 	/* an added rule whose slot is being fetched into the cache while
 	 * the caller works on the next one (a restore adds 100,000) */
 	struct ri_slot staged;
@@ -135,9 +135,11 @@ void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, 
 
 /* The digest of a rule message's expressions, counters left out (their
  * values are state, not content) and userdata left out (what it holds
- * only narrows a match, which the check by handle sees); a chain a jump
- * or goto names counts by its id in ri, so that the digest survives the
- * chain's renaming. 0 (no digest) when ri does not know that chain. */
-uint64_t rindex_digest(struct rindex *ri, const struct nlmsghdr *nlh);
+ * only narrows a match, which the check by handle sees). A rule that
+ * jumps or goes to a chain is digested with target, that chain's id in
+ * the index, in place of its name, so that the digest survives the
+ * chain's renaming; target is -1 for a rule that names no chain. Never 0
+ * but when target is given and the message names no chain. */
+uint64_t rindex_digest(const struct nlmsghdr *nlh, int target);
 
 #endif

@@ -116,6 +116,7 @@ static struct vchain *hash_find(struct view *v, const char *name)
 	/* restores name one chain line after line */
 	if (v->last && strcmp(v->chains[v->last - 1].ci.name, name) == 0)
 		return &v->chains[v->last - 1];
+
 	mask = v->hashsize - 1;
 	h = name_hash(name);
 	/* the full hash in the slot spares a string compare (and a cache
@@ -127,6 +128,7 @@ static struct vchain *hash_find(struct view *v, const char *name)
 			continue;
 		c = &v->chains[v->hash[i].idx - 1];
 		if (strcmp(c->ci.name, name) == 0) {
+			v->last2 = v->last;
 			v->last = v->hash[i].idx;
 			return c;
 		}
@@ -605,6 +607,25 @@ static void ri_rule_queued(struct view *v, struct nlmsghdr *nlh, int chain, uint
 	}
 }
 
+/* The rule index's id of the chain r jumps or goes to: -1 if it jumps
+ * nowhere, -2 if the index does not know the chain. That chain was
+ * found just before the rule's own (check_jump_target, need_chain), so
+ * it is found again without hashing: a restore asks for every jump. */
+static int ri_target(struct view *v, const struct rule *r)
+{
+	struct vchain *t;
+	int id;
+
+	if (r->verdict != VERDICT_JUMP && r->verdict != VERDICT_GOTO)
+		return -1;
+	if (v->last2 && strcmp(v->chains[v->last2 - 1].ci.name, r->chain) == 0)
+		t = &v->chains[v->last2 - 1];
+	else
+		t = hash_find(v, r->chain);
+	id = t && t->exists ? ri_chain_id(v, t) : -1;
+	return id < 0 ? -2 : id;
+}
+
 static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
@@ -631,8 +652,11 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
 	/* an anonymous set's name is the batch's: such a rule has no
 	 * digest another batch could find again */
-	if (chain >= 0 && !sets.n)
-		digest = rindex_digest(v->ri, tmp);
+	if (chain >= 0 && !sets.n) {
+		int target = ri_target(v, r);
+
+		digest = target == -2 ? 0 : rindex_digest(tmp, target);
+	}
 	if (v->ri_fresh)
 		v->ri_handles += sets.n;
 	aset_list_clear(&sets);
@@ -771,9 +795,12 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	struct nlmsghdr *tmp;
 	uint64_t digest = 0;
 	int chain = ri_chain_id(v, c);
+	bool jumps = r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO;
+	int target;
 
 	if (chain < 0 || v->h->compat)
 		return RI_UNKNOWN;
+	target = jumps ? rindex_chain(v->ri, r->chain) : -1;
 	if (!v->scratch) {
 		v->scratch = xzalloc(RULE_MSG_MAX);
 		v->msg_max = MNL_SOCKET_BUFFER_SIZE;
@@ -781,8 +808,9 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	tmp = mnl_nlmsg_put_header(v->scratch);
 	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
 	rule_linearize_msg(r, tmp, &sets, false, v->table, c->ci.name);
-	if (!sets.n)
-		digest = rindex_digest(v->ri, tmp);
+	/* a jump to a chain the index does not know has no digest */
+	if (!sets.n && (!jumps || target >= 0))
+		digest = rindex_digest(tmp, target);
 	scratch_clear(v, tmp);
 	aset_list_clear(&sets);
 	return rindex_find(v->ri, chain, digest, handle);

@@ -77,7 +77,9 @@ struct view {
 	bool error_at_commit;
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 	size_t msg_max;		/* the largest message a batch page takes */
-	unsigned last;		/* index + 1 of the chain found last */
+	/* index + 1 of the chain found last, and of the one before: a rule's
+	 * chain and the chain it jumps to */
+	unsigned last, last2;
 	char **names;		/* the arena of chain names: chunks */
 	unsigned nnames;
 	size_t names_used;	/* in the last chunk */
