@@ -394,10 +394,8 @@ static int batch_read_replies(struct nlk *nl, struct batch *b, bool check)
 		 * error reaches an empty queue, and a failed batch sends
 		 * nothing but errors. What can be lost is echoes, later
 		 * errors, never the result. */
-		if (errno == ENOBUFS && ++overflows < 1000) {
-			b->lost = true;
+		if (errno == ENOBUFS && ++overflows < 1000)
 			continue;
-		}
 		return -errno;
 	}
 }
@@ -418,7 +416,6 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	*fail_tag = -1;
 	b->nerrs = 0;
 	b->necho = 0;
-	b->lost = false;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)

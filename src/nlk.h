@@ -74,9 +74,6 @@ struct batch {
 		int err;
 	} *errs;
 	unsigned nerrs, caperrs;
-	/* replies were dropped because the receive buffer overflowed: an
-	 * echo may be missing, the batch's result is not */
-	bool lost;
 };
 
 void batch_init(struct batch *b, struct nlk *nl);
@@ -95,8 +92,9 @@ uint64_t batch_echo_handle(const struct batch *b, uint32_t seq);
 /* Send the batch under genid. Returns 0, or -errno with *fail_tag set
  * to the tag of the first message the kernel refused (-1 if none); the
  * others it refused are in b->errs. The result is the kernel's verdict on
- * the batch: a receive buffer that overflows with echoes loses echoes
- * (b->lost), never the fact that the batch committed. */
+ * the batch: a receive buffer that overflows loses echoes (which
+ * batch_echo_handle then does not know) and later errors, never the
+ * fact that the batch committed or failed. */
 int batch_commit(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);
 /* Send the batch, let the kernel check it, then abort: the check mode. */
 int batch_check(struct nlk *nl, struct batch *b, uint32_t genid, int *fail_tag);

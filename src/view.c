@@ -116,7 +116,6 @@ static struct vchain *hash_find(struct view *v, const char *name)
 	/* restores name one chain line after line */
 	if (v->last && strcmp(v->chains[v->last - 1].ci.name, name) == 0)
 		return &v->chains[v->last - 1];
-
 	mask = v->hashsize - 1;
 	h = name_hash(name);
 	/* the full hash in the slot spares a string compare (and a cache
