@@ -22,6 +22,7 @@
 #include "aset.h"
 #include "ext.h"
 #include "expr.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define TYPE_FIB_ADDR 38	/* nft's data type for route types */
@@ -133,7 +134,7 @@ static void lin_types(struct lin_ctx *c, const struct addrtype_data *d, bool src
 	uint32_t t;
 
 	if (!e)
-		abort();
+		out_of_memory();
 	if (d->limit_in)
 		flags |= NFTA_FIB_F_IIF;
 	if (d->limit_out)

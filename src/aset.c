@@ -71,7 +71,7 @@ static void put_elem(struct nftnl_set *set, const void *key, uint32_t len, uint3
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, len);
 	if (flags)
 		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
@@ -87,7 +87,7 @@ void txn_add_aset(struct batch *b, uint8_t family, const char *table, const stru
 	unsigned i;
 
 	if (!set)
-		abort();
+		out_of_memory();
 	if (s->interval)
 		flags |= NFT_SET_INTERVAL;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, table);

@@ -758,6 +758,16 @@ int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err
 	return err_plain(&h->err, EXIT_OTHER, "%s", err_kernel_text(-err, op));
 }
 
+bool cmd_refusal_cut(uint32_t msg_len)
+{
+	return (long)(msg_len + sizeof(struct nlmsghdr) + sizeof(int)) > MNL_SOCKET_BUFFER_SIZE;
+}
+
+int cmd_no_space(struct handle *h)
+{
+	return err_plain(&h->err, EXIT_OTHER, "%s.", strerror(ENOSPC));
+}
+
 /* Which chain a refused message was about: -X without a name tags each
  * chain deletion with its place in the view. */
 static const char *failed_chain(struct view *v, struct command *cmd, int tag)
@@ -774,7 +784,8 @@ static int run_modify(struct handle *h, struct command *cmd)
 	int attempt, ret = 0, tag;
 	const char *chain = NULL;
 	char chain_buf[NFT_CHAIN_MAXNAMELEN];
-	uint32_t genid;
+	uint32_t genid, fail_len = 0;
+	bool too_big;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		const char *dir;
@@ -788,11 +799,12 @@ static int run_modify(struct handle *h, struct command *cmd)
 		dir = handle_index_dir(h);
 		if (dir && !h->compat)
 			v.ri = rindex_open(dir, &h->ri_ns, h->family, cmd->table, genid);
-		if (cmd_build(&v, cmd) < 0) {
+		too_big = false;
+		if (cmd_build(&v, cmd) < 0 || (too_big = v.too_big)) {
 			rindex_free(v.ri);
 			view_free(&v);
 			batch_free(&b);
-			return -1;
+			return too_big ? cmd_no_space(h) : -1;
 		}
 		view_index_prepare(&v);
 		ret = batch_commit(&h->nl, &b, genid, &tag);
@@ -802,6 +814,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 			snprintf(chain_buf, sizeof(chain_buf), "%s",
 				 failed_chain(&v, cmd, tag) ? failed_chain(&v, cmd, tag) : "");
 			chain = chain_buf;
+			fail_len = b.fail_len;
 		}
 		rindex_free(v.ri);
 		view_free(&v);
@@ -809,6 +822,8 @@ static int run_modify(struct handle *h, struct command *cmd)
 		if (ret != -ERESTART)
 			break;
 	}
+	if (ret < 0 && cmd_refusal_cut(fail_len))
+		return cmd_no_space(h);
 	if (ret < 0)
 		return cmd_batch_error(h, cmd->op, chain, ret);
 	return 0;

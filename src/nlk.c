@@ -146,9 +146,9 @@ int nlk_genid(struct nlk *nl, uint32_t *genid)
 void batch_init(struct batch *b, struct nlk *nl)
 {
 	memset(b, 0, sizeof(*b));
-	b->b = nftnl_batch_alloc(BATCH_PAGE, MNL_SOCKET_BUFFER_SIZE);
+	b->b = nftnl_batch_alloc(BATCH_PAGE, NLK_MSG_MAX);
 	if (!b->b)
-		abort();
+		out_of_memory();
 	/* seq of the begin message; commands follow it */
 	b->first_seq = ++nl->seq;
 	b->next_seq = b->first_seq + 1;
@@ -208,7 +208,8 @@ void batch_done(struct batch *b)
 
 	/* a message that overflows its page is copied to the next one: in
 	 * either case it ends where the buffer now goes on */
-	nftnl_batch_update(b->b);
+	if (nftnl_batch_update(b->b) < 0)
+		out_of_memory();
 	b->last = (struct nlmsghdr *)((char *)nftnl_batch_buffer(b->b) - len);
 }
 
@@ -330,6 +331,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 				uint32_t seq = e->msg.nlmsg_seq;
 
 				first_err = e->error;
+				b->fail_len = e->msg.nlmsg_len;
 				if (seq > b->first_seq && seq - b->first_seq < b->ntags)
 					*fail_tag = b->tags[seq - b->first_seq];
 			}

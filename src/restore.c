@@ -406,7 +406,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	struct view v;
 	unsigned i;
 	int attempt, ret = 0, tag = -1;
-	uint32_t genid;
+	uint32_t genid, fail_len = 0;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&rs->h.nl, &genid);
@@ -450,6 +450,11 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			if (ret < 0)
 				tag = v.error_at_commit ? (int)commit_line : (int)l->lineno;
 		}
+		if (ret == 0 && v.too_big) {
+			/* the reference learns it at COMMIT, as below */
+			ret = cmd_no_space(&rs->h);
+			tag = (int)rs->lines[rs->nlines - 1].lineno;
+		}
 		if (ret < 0) {
 			rindex_free(v.ri);
 			view_free(&v);
@@ -464,6 +469,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			if (ret == 0 && batch_count(&b))
 				view_index_commit(&v, genid);
 		}
+		fail_len = b.fail_len;
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -475,6 +481,12 @@ static int run_block(struct restore *rs, unsigned commit_line)
 		struct ipt_error *e = &rs->h.err;
 		char *chain;
 
+		if (cmd_refusal_cut(fail_len) && rs->nlines) {
+			/* the reference then names the block's last line */
+			cmd_no_space(&rs->h);
+			err_report_line(e, rs->prog, rs->lines[rs->nlines - 1].lineno);
+			return -1;
+		}
 		if (idx < 0) {
 			fprintf(stderr, "%s: line %u failed: %s\n", rs->prog,
 				rs->nlines ? rs->lines[rs->nlines - 1].lineno + 1 : 0,

@@ -91,3 +91,22 @@ refused() {
 		assert_equal "$status" 136
 	fi
 }
+
+@test "rules the reference's xt layout makes too large for the kernel are taken natively" {
+	# 42 conntrack matches: 128 native expressions; as xt blobs past the
+	# kernel's room for a rule's data (the reference stops at 22)
+	local m
+	m=$(printf -- '-m conntrack --ctstate NEW %.0s' $(seq 42))
+	# shellcheck disable=SC2086
+	run ipt -A INPUT $m -j ACCEPT
+	assert_success
+	# shellcheck disable=SC2086
+	run ipt -C INPUT $m -j ACCEPT
+	assert_success
+	if command -v iptables-nft >/dev/null; then
+		# shellcheck disable=SC2086
+		run ref -A INPUT $m -j ACCEPT
+		assert_failure 1
+		assert_output "iptables: No space left on device."
+	fi
+}
