@@ -6,6 +6,7 @@
 
 #include <config.h>
 #include <errno.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -527,25 +528,61 @@ static int op_flush(struct view *v, struct command *cmd)
 }
 
 struct zero_walk {
-	struct batch *b;
+	struct view *v;
 	unsigned want;		/* 0: all */
 	unsigned seen;
-	int tag;
+	struct txn_renewed *renew;	/* the rule's lookups given new sets */
+	unsigned nrenew, caprenew;
 };
+
+/* The copy of a rule that -Z writes looks its values up in sets of its
+ * own: the kernel binds an anonymous set to the one rule that uses it
+ * and refuses a second (EBUSY), so each such set gets a twin, made in
+ * the same batch with the same elements. A set not of the kind iptnft
+ * writes is left as it is. */
+static int zero_renew_set(struct nftnl_expr *e, void *data)
+{
+	struct zero_walk *z = data;
+	const struct aset *s;
+	struct aset twin;
+	const char *name;
+
+	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "lookup") != 0 ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
+		return 0;
+	name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	s = name ? aset_cache_get(&z->v->sets, name) : NULL;
+	if (!s || !s->plain)
+		return 0;
+	twin = *s;
+	twin.id = ++z->v->next_set_id;
+	snprintf(twin.name, sizeof(twin.name), "__set%%d");
+	txn_add_aset(z->v->b, z->v->family, z->v->table, &twin, z->v->tag);
+	if (z->nrenew == z->caprenew) {
+		z->caprenew = z->caprenew ? z->caprenew * 2 : 4;
+		z->renew = xrealloc(z->renew, z->caprenew * sizeof(*z->renew));
+	}
+	z->renew[z->nrenew].lookup = e;
+	z->renew[z->nrenew++].set_id = twin.id;
+	return 0;
+}
 
 static int zero_one(struct nftnl_rule *nr, void *data)
 {
 	struct zero_walk *z = data;
 
 	z->seen++;
-	if (!z->want || z->want == z->seen)
-		txn_zero_rule(z->b, nr, z->tag);
+	if (z->want && z->want != z->seen)
+		return 0;
+	z->nrenew = 0;
+	nftnl_expr_foreach(nr, zero_renew_set, z);
+	txn_zero_rule(z->v->b, nr, z->renew, z->nrenew, z->v->tag);
 	return 0;
 }
 
 static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 {
-	struct zero_walk z = { v->b, rulenum, 0, v->tag };
+	struct zero_walk z = { .v = v, .want = rulenum };
 	int ret;
 
 	if (c->ci.base && !rulenum)
@@ -553,6 +590,7 @@ static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 	if (c->fresh)
 		return 0;
 	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, zero_one, &z);
+	free(z.renew);
 	if (ret < 0 && ret != -ENOENT)
 		return kernel_error(v->h, ret);
 	if (z.seen && v->verbose && !rulenum)
