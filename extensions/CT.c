@@ -31,6 +31,7 @@
 #include "expr.h"
 #include "parse.h"
 #include "tgutil.h"
+#include "util.h"
 
 /* XT_CT_* of xt_CT.h */
 #define CTF_NOTRACK 0x01
@@ -192,7 +193,7 @@ static struct nftnl_obj *ct_object(const void *data, const struct rule *r)
 		return NULL;
 	o = nftnl_obj_alloc();
 	if (!o)
-		abort();
+		out_of_memory();
 	helper_obj_name(name, sizeof(name), d->helper, r);
 	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, name);
 	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_HELPER);
@@ -208,7 +209,7 @@ static void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir)
 	struct nftnl_expr *e = nftnl_expr_alloc("ct");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
 	if (dir >= 0)
@@ -252,7 +253,7 @@ static void ct_linearize(struct lin_ctx *c, const void *data)
 			helper_obj_name(name, sizeof(name), d->helper, c->rule);
 		e = nftnl_expr_alloc("objref");
 		if (!e)
-			abort();
+			out_of_memory();
 		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
 		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
 		lin_add(c, e);
@@ -260,7 +261,7 @@ static void ct_linearize(struct lin_ctx *c, const void *data)
 	if (d->flags & CTF_NOTRACK) {
 		e = nftnl_expr_alloc("notrack");
 		if (!e)
-			abort();
+			out_of_memory();
 		lin_add(c, e);
 	}
 }

@@ -15,6 +15,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 #define LOG_PREFIX_MAX 29	/* the reference keeps this many characters */
 #define LOG_DEFAULT_LEVEL 4
@@ -140,7 +141,7 @@ static void log_linearize(struct lin_ctx *c, const void *data)
 	struct nftnl_expr *e = nftnl_expr_alloc("log");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	if (d->prefix[0])
 		nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, d->prefix);
 	if (d->level != LOG_DEFAULT_LEVEL)

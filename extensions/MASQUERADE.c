@@ -17,6 +17,7 @@
 #include "expr.h"
 #include "natrange.h"
 #include "tgutil.h"
+#include "util.h"
 
 struct masq_data {
 	struct nat_range range;
@@ -68,7 +69,7 @@ static void masq_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("masq");
 	if (!e)
-		abort();
+		out_of_memory();
 	nat_lin_load(c, &d->range, e, &masq_regs);
 	if (d->range.flags)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_MASQ_FLAGS, d->range.flags);

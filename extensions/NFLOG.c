@@ -16,6 +16,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 #define NFLOG_PREFIX_MAX 127	/* the kernel's NF_LOG_PREFIXLEN - 1 */
 
@@ -93,7 +94,7 @@ static void nflog_linearize(struct lin_ctx *c, const void *data)
 	struct nftnl_expr *e = nftnl_expr_alloc("log");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	if (d->prefix[0])
 		nftnl_expr_set_str(e, NFTNL_EXPR_LOG_PREFIX, d->prefix);
 	nftnl_expr_set_u16(e, NFTNL_EXPR_LOG_GROUP, d->group);

@@ -26,6 +26,7 @@
 #include "expr.h"
 #include "nlk.h"
 #include "tgutil.h"
+#include "util.h"
 
 #define QF_BYPASS 0x01		/* NFT_QUEUE_FLAG_BYPASS, NFQ_FLAG_BYPASS */
 #define QF_FANOUT 0x02		/* NFT_QUEUE_FLAG_CPU_FANOUT, NFQ_FLAG_CPU_FANOUT */
@@ -143,7 +144,7 @@ static int probe_queue(uint8_t family)
 	int ret = -1, tag, err;
 
 	if (!t || !ch || !r || !e)
-		abort();
+		out_of_memory();
 	memset(&nl, 0, sizeof(nl));
 	if (nlk_open(&nl) < 0)
 		goto out;
@@ -220,7 +221,7 @@ static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("queue");
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, d->num);
 	if (d->total > 1)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, d->total);

@@ -17,6 +17,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 #define CTF_NOTRACK 0x01	/* XT_CT_NOTRACK */
 #define CTF_ALIAS 0x02		/* XT_CT_NOTRACK_ALIAS */
@@ -32,7 +33,7 @@ static void notrack_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("notrack");
 	if (!e)
-		abort();
+		out_of_memory();
 	lin_add(c, e);
 }
 

@@ -16,6 +16,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 static void queue_linearize(struct lin_ctx *c, const void *data)
 {
@@ -23,7 +24,7 @@ static void queue_linearize(struct lin_ctx *c, const void *data)
 
 	(void)data;
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, 0);
 	lin_add(c, e);
 }

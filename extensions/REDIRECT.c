@@ -17,6 +17,7 @@
 #include "expr.h"
 #include "natrange.h"
 #include "tgutil.h"
+#include "util.h"
 
 struct redir_data {
 	struct nat_range range;
@@ -66,7 +67,7 @@ static void redir_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("redir");
 	if (!e)
-		abort();
+		out_of_memory();
 	nat_lin_load(c, &d->range, e, &redir_regs);
 	if (d->range.flags)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_REDIR_FLAGS, d->range.flags);

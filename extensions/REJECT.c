@@ -19,6 +19,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 /* The reference's reject types: enum ipt_reject_with of ipt_REJECT.h,
  * and enum ip6t_reject_with of ip6t_REJECT.h for WITH6_* */
@@ -163,7 +164,7 @@ static void reject_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("reject");
 	if (!e)
-		abort();
+		out_of_memory();
 	if (t->icmp_code < 0) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_TCP_RST);
 		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, 0);

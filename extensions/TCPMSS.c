@@ -20,6 +20,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "tgutil.h"
+#include "util.h"
 
 #define TCPOPT_MAXSEG 2
 #define MSS_CLAMP 0xffff	/* XT_TCPMSS_CLAMP_PMTU */
@@ -80,13 +81,13 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 	if (d->mss == MSS_CLAMP) {
 		e = nftnl_expr_alloc("rt");
 		if (!e)
-			abort();
+			out_of_memory();
 		nftnl_expr_set_u32(e, NFTNL_EXPR_RT_KEY, NFT_RT_TCPMSS);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_RT_DREG, NFT_REG_1);
 		lin_add(c, e);
 		e = nftnl_expr_alloc("byteorder");
 		if (!e)
-			abort();
+			out_of_memory();
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
@@ -100,7 +101,7 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 	}
 	e = nftnl_expr_alloc("exthdr");
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
 	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, TCPOPT_MAXSEG);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);

@@ -22,6 +22,7 @@
 #include "aset.h"
 #include "ext.h"
 #include "expr.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define TYPE_FIB_ADDR 38	/* nft's data type for route types */
@@ -60,8 +61,11 @@ static int parse_types(struct parse_ctx *ctx, const char *arg, uint16_t *bits)
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		unsigned i;
 
+		/* as the reference: any leading part of a name, in any case,
+		 * the first in the table's order ("U" is UNSPEC) */
 		for (i = 0; i < NTYPES; i++)
-			if (len == strlen(type_names[i]) && strncasecmp(p, type_names[i], len) == 0)
+			if (len && len <= strlen(type_names[i]) &&
+			    strncasecmp(p, type_names[i], len) == 0)
 				break;
 		if (i == NTYPES)
 			return comma ? err_param(ctx->err, "addrtype: bad type `%s'", p)
@@ -133,7 +137,7 @@ static void lin_types(struct lin_ctx *c, const struct addrtype_data *d, bool src
 	uint32_t t;
 
 	if (!e)
-		abort();
+		out_of_memory();
 	if (d->limit_in)
 		flags |= NFTA_FIB_F_IIF;
 	if (d->limit_out)

@@ -16,6 +16,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "util.h"
 #include "xtopt.h"
 
 struct classify_data {
@@ -74,7 +75,7 @@ static void classify_linearize(struct lin_ctx *c, const void *data)
 	struct nftnl_expr *set = nftnl_expr_alloc("meta");
 
 	if (!imm || !set)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, &d->priority, 4);
 	lin_add(c, imm);

@@ -44,8 +44,11 @@ int ctstate_parse(const char *s, bool allow_nat, uint32_t *bits, struct ipt_erro
 		if (!*tok && !comma && !allow_nat)
 			return err_param(err, "\"--%s\" requires a list of states with no spaces, e.g. ESTABLISHED,RELATED",
 					 what);
+		/* the reference takes any leading part of a name, in any
+		 * case: "e,rel" is ESTABLISHED,RELATED */
 		for (i = 0; i < ARRAY_SIZE(ct_names); i++)
-			if (strcasecmp(tok, ct_names[i].name) == 0 &&
+			if (*tok && strlen(tok) <= strlen(ct_names[i].name) &&
+			    strncasecmp(tok, ct_names[i].name, strlen(tok)) == 0 &&
 			    (allow_nat || !(ct_names[i].bit & CTS_NAT_BITS)))
 				break;
 		if (i == ARRAY_SIZE(ct_names))

@@ -1,4 +1,5 @@
 #include "exthdr6.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@ static struct nftnl_expr *exthdr_new(uint8_t type, uint32_t off, uint32_t len)
 	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
 	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);

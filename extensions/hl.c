@@ -19,6 +19,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define HOPLIMIT_OFFSET 7
@@ -247,7 +248,7 @@ static void hl_target_linearize(struct lin_ctx *c, const void *data)
 	struct nftnl_expr *wr = nftnl_expr_alloc("payload");
 
 	if (!imm || !wr)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, &d->hl, 1);
 	lin_add(c, imm);

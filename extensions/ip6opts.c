@@ -88,18 +88,17 @@ static int parse_opt_list(struct ipt_error *err, const char *ext, const char *ar
 			  struct opts_data *d)
 {
 	char *copy, *rest, *tok;
-	unsigned n = 1;
 	int ret = 0;
 
-	for (tok = (char *)arg; *tok; tok++)
-		n += *tok == ',';
-	if (n > IP6T_OPTS_OPTSNR)
-		return err_param(err, "too many addresses specified");
+	/* the reference reads up to IP6T_OPTS_OPTSNR options, then refuses
+	 * a list that filled them all: 15 at most */
 	d->nopts = 0;
 	rest = copy = xstrdup(arg);
-	while (ret == 0 && (tok = strsep(&rest, ",")))
+	while (ret == 0 && d->nopts < IP6T_OPTS_OPTSNR && (tok = strsep(&rest, ",")))
 		ret = parse_one_opt(err, ext, tok, &d->opts[d->nopts++]);
 	free(copy);
+	if (ret == 0 && d->nopts == IP6T_OPTS_OPTSNR)
+		return err_param(err, "too many ports specified");
 	d->has_opts = true;
 	return ret;
 }

@@ -1,4 +1,5 @@
 #include "iphdr.h"
+#include "util.h"
 
 #include <stdio.h>
 #include <libnftnl/expr.h>
@@ -14,7 +15,7 @@ void lin_nh_word_write(struct lin_ctx *c, uint32_t off, const uint8_t keep[2],
 	struct nftnl_expr *e = nftnl_expr_alloc("payload");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	lin_payload(c, NFT_PAYLOAD_NETWORK_HEADER, off, 2);
 	lin_bitwise(c, keep, set, 2);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_SREG, NFT_REG_1);

@@ -18,6 +18,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "util.h"
 #include "xtopt.h"
 
 struct length_data {
@@ -88,7 +89,7 @@ static void lin_hton32(struct lin_ctx *c)
 	struct nftnl_expr *e = nftnl_expr_alloc("byteorder");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);

@@ -17,6 +17,7 @@
 
 #include "ext.h"
 #include "expr.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define DEFAULT_PERIOD (XT_LIMIT_SCALE * 3600 / 3)	/* 3/hour */
@@ -129,7 +130,7 @@ static void limit_linearize(struct lin_ctx *c, const void *data)
 	struct nftnl_expr *e = nftnl_expr_alloc("limit");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_RATE, unit_rate(u, d->period));
 	nftnl_expr_set_u64(e, NFTNL_EXPR_LIMIT_UNIT, units[u].seconds);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LIMIT_BURST, d->burst);

@@ -23,6 +23,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "util.h"
 #include "xtopt.h"
 
 /* The reference's modes (XT_CONNMARK_SET ...). */
@@ -154,7 +155,7 @@ static void lin_imm32(struct lin_ctx *c, uint32_t v)
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, &v, 4);
 	lin_add(c, e);
@@ -165,7 +166,7 @@ static void lin_set_from_reg1(struct lin_ctx *c, bool ct)
 	struct nftnl_expr *e = nftnl_expr_alloc(ct ? "ct" : "meta");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	if (ct) {
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_MARK);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);

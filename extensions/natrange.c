@@ -11,6 +11,7 @@
 
 #include "parse.h"
 #include "tgutil.h"
+#include "util.h"
 
 /* ---- parsing ---- */
 
@@ -235,7 +236,7 @@ void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r)
 	struct nftnl_expr *e = nftnl_expr_alloc("nat");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, c->family);
 	nat_lin_load(c, r, e, &nat_regs);

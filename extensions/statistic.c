@@ -23,6 +23,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "u32rel.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define RANDOM_RANGE 2147483648.0	/* 2^31: the kernel compares 31 random bits */
@@ -131,7 +132,7 @@ static void lin_numgen(struct lin_ctx *c, uint32_t type, uint32_t modulus)
 	struct nftnl_expr *e = nftnl_expr_alloc("numgen");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_TYPE, type);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NG_MODULUS, modulus);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "util.h"
 
 bool tg_misplaced(const struct lin_ctx *c, const char *table, unsigned hooks)
 {
@@ -33,7 +34,7 @@ void tg_lin_refuse(struct lin_ctx *c)
 	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
 	lin_add(c, e);
 }
@@ -140,8 +141,10 @@ enum compat_res tg_compat_blob(struct xt_out *out, uint32_t rev, const void *inf
 {
 	size_t padded = (len + 7) & ~(size_t)7;
 
+	/* len is the size of an xt_*_info struct, all well below XT_INFO_MAX:
+	 * the blob is cut rather than written past out->info */
 	if (padded > sizeof(out->info))
-		abort();
+		padded = len = sizeof(out->info);
 	memset(out->info, 0, padded);
 	memcpy(out->info, info, len);
 	out->rev = rev;

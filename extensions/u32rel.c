@@ -1,4 +1,5 @@
 #include "u32rel.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -12,7 +13,7 @@ static void lin_hton(struct lin_ctx *c)
 	struct nftnl_expr *e = nftnl_expr_alloc("byteorder");
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);

@@ -71,7 +71,7 @@ static void put_elem(struct nftnl_set *set, const void *key, uint32_t len, uint3
 	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
 
 	if (!e)
-		abort();
+		out_of_memory();
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, len);
 	if (flags)
 		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, flags);
@@ -87,7 +87,7 @@ void txn_add_aset(struct batch *b, uint8_t family, const char *table, const stru
 	unsigned i;
 
 	if (!set)
-		abort();
+		out_of_memory();
 	if (s->interval)
 		flags |= NFT_SET_INTERVAL;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, table);
@@ -123,6 +123,13 @@ struct read_ctx {
 	uint8_t (*keys)[16];
 	uint32_t *flags;
 	unsigned n, cap;
+	bool odd;		/* an element holds more than a key */
+};
+
+static const uint16_t elem_extras[] = {
+	NFTNL_SET_ELEM_VERDICT, NFTNL_SET_ELEM_CHAIN, NFTNL_SET_ELEM_DATA,
+	NFTNL_SET_ELEM_TIMEOUT, NFTNL_SET_ELEM_EXPR, NFTNL_SET_ELEM_OBJREF,
+	NFTNL_SET_ELEM_KEY_END, NFTNL_SET_ELEM_EXPRESSIONS,
 };
 
 static int elem_cb(struct nftnl_set_elem *e, void *data)
@@ -131,8 +138,15 @@ static int elem_cb(struct nftnl_set_elem *e, void *data)
 	uint32_t len = 0;
 	const void *key = nftnl_set_elem_get(e, NFTNL_SET_ELEM_KEY, &len);
 
+	unsigned i;
+
 	if (!key)
 		return 0;
+	for (i = 0; i < sizeof(elem_extras) / sizeof(elem_extras[0]); i++)
+		if (nftnl_set_elem_is_set(e, elem_extras[i]))
+			rc->odd = true;
+	if (len > 16)
+		rc->odd = true;
 	if (rc->n == rc->cap) {
 		rc->cap = rc->cap ? rc->cap * 2 : 16;
 		rc->keys = xrealloc(rc->keys, rc->cap * sizeof(*rc->keys));
@@ -142,6 +156,8 @@ static int elem_cb(struct nftnl_set_elem *e, void *data)
 	memcpy(rc->keys[rc->n], key, len > 16 ? 16 : len);
 	rc->flags[rc->n] = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS) ?
 			   nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS) : 0;
+	if (rc->flags[rc->n] & ~(uint32_t)NFT_SET_ELEM_INTERVAL_END)
+		rc->odd = true;
 	rc->n++;
 	return 0;
 }
@@ -166,9 +182,19 @@ static int set_msg_cb(const struct nlmsghdr *nlh, void *data)
 	if (!set)
 		return MNL_CB_ERROR;
 	if (nftnl_set_nlmsg_parse(nlh, set) == 0) {
+		uint32_t flags = nftnl_set_get_u32(set, NFTNL_SET_FLAGS);
+
 		out->key_len = nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN);
 		out->key_type = nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE);
-		out->interval = nftnl_set_get_u32(set, NFTNL_SET_FLAGS) & NFT_SET_INTERVAL;
+		out->interval = flags & NFT_SET_INTERVAL;
+		out->plain = (flags & ~(uint32_t)(NFT_SET_ANONYMOUS | NFT_SET_CONSTANT |
+						   NFT_SET_INTERVAL)) == 0 &&
+			     (flags & NFT_SET_ANONYMOUS) &&
+			     !nftnl_set_is_set(set, NFTNL_SET_DATA_TYPE) &&
+			     !nftnl_set_is_set(set, NFTNL_SET_OBJ_TYPE) &&
+			     !nftnl_set_is_set(set, NFTNL_SET_DESC_CONCAT) &&
+			     !nftnl_set_is_set(set, NFTNL_SET_EXPR) &&
+			     !nftnl_set_is_set(set, NFTNL_SET_EXPRESSIONS);
 	}
 	nftnl_set_free(set);
 	return MNL_CB_OK;
@@ -220,6 +246,8 @@ int cache_get_aset(struct nlk *nl, uint8_t family, const char *table, const char
 		free(rc.flags);
 		return ret < 0 ? ret : -EINVAL;
 	}
+	if (rc.odd)
+		out->plain = false;
 	if (!out->interval) {
 		for (i = 0; i < rc.n; i++)
 			aset_add_elem(out, rc.keys[i], NULL);

@@ -17,6 +17,9 @@ struct aset {
 	uint32_t key_type;	/* nft data type, for nft's display */
 	uint32_t key_len;
 	bool interval;
+	/* read back: a set of keys only, as txn_add_aset writes them, so
+	 * that txn_add_aset can make its twin */
+	bool plain;
 	unsigned n;
 	struct aset_elem *v;
 };

@@ -6,6 +6,7 @@
 
 #include <config.h>
 #include <errno.h>
+#include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
@@ -529,25 +530,61 @@ static int op_flush(struct view *v, struct command *cmd)
 }
 
 struct zero_walk {
-	struct batch *b;
+	struct view *v;
 	unsigned want;		/* 0: all */
 	unsigned seen;
-	int tag;
+	struct txn_renewed *renew;	/* the rule's lookups given new sets */
+	unsigned nrenew, caprenew;
 };
+
+/* The copy of a rule that -Z writes looks its values up in sets of its
+ * own: the kernel binds an anonymous set to the one rule that uses it
+ * and refuses a second (EBUSY), so each such set gets a twin, made in
+ * the same batch with the same elements. A set not of the kind iptnft
+ * writes is left as it is. */
+static int zero_renew_set(struct nftnl_expr *e, void *data)
+{
+	struct zero_walk *z = data;
+	const struct aset *s;
+	struct aset twin;
+	const char *name;
+
+	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "lookup") != 0 ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG))
+		return 0;
+	name = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	s = name ? aset_cache_get(&z->v->sets, name) : NULL;
+	if (!s || !s->plain)
+		return 0;
+	twin = *s;
+	twin.id = ++z->v->next_set_id;
+	snprintf(twin.name, sizeof(twin.name), "__set%%d");
+	txn_add_aset(z->v->b, z->v->family, z->v->table, &twin, z->v->tag);
+	if (z->nrenew == z->caprenew) {
+		z->caprenew = z->caprenew ? z->caprenew * 2 : 4;
+		z->renew = xrealloc(z->renew, z->caprenew * sizeof(*z->renew));
+	}
+	z->renew[z->nrenew].lookup = e;
+	z->renew[z->nrenew++].set_id = twin.id;
+	return 0;
+}
 
 static int zero_one(struct nftnl_rule *nr, void *data)
 {
 	struct zero_walk *z = data;
 
 	z->seen++;
-	if (!z->want || z->want == z->seen)
-		txn_zero_rule(z->b, nr, z->tag);
+	if (z->want && z->want != z->seen)
+		return 0;
+	z->nrenew = 0;
+	nftnl_expr_foreach(nr, zero_renew_set, z);
+	txn_zero_rule(z->v->b, nr, z->renew, z->nrenew, z->v->tag);
 	return 0;
 }
 
 static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 {
-	struct zero_walk z = { v->b, rulenum, 0, v->tag };
+	struct zero_walk z = { .v = v, .want = rulenum };
 	int ret;
 
 	if (c->ci.base && !rulenum)
@@ -555,6 +592,7 @@ static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 	if (c->fresh)
 		return 0;
 	ret = cache_dump_rules(&v->h->nl, v->family, v->table, c->ci.name, zero_one, &z);
+	free(z.renew);
 	if (ret < 0 && ret != -ENOENT)
 		return kernel_error(v->h, ret);
 	if (z.seen && v->verbose && !rulenum)
@@ -760,6 +798,16 @@ int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err
 	return err_plain(&h->err, EXIT_OTHER, "%s", err_kernel_text(-err, op));
 }
 
+bool cmd_refusal_cut(uint32_t msg_len)
+{
+	return (long)(msg_len + sizeof(struct nlmsghdr) + sizeof(int)) > MNL_SOCKET_BUFFER_SIZE;
+}
+
+int cmd_no_space(struct handle *h)
+{
+	return err_plain(&h->err, EXIT_OTHER, "%s.", strerror(ENOSPC));
+}
+
 /* Which chain a refused message was about: -X without a name tags each
  * chain deletion with its place in the view. */
 static const char *failed_chain(struct view *v, struct command *cmd, int tag)
@@ -776,7 +824,8 @@ static int run_modify(struct handle *h, struct command *cmd)
 	int attempt, ret = 0, tag;
 	const char *chain = NULL;
 	char chain_buf[NFT_CHAIN_MAXNAMELEN];
-	uint32_t genid;
+	uint32_t genid, fail_len = 0;
+	bool too_big;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		const char *dir;
@@ -790,11 +839,12 @@ static int run_modify(struct handle *h, struct command *cmd)
 		dir = handle_index_dir(h);
 		if (dir && !h->compat)
 			v.ri = rindex_open(dir, &h->ri_ns, h->family, cmd->table, genid);
-		if (cmd_build(&v, cmd) < 0) {
+		too_big = false;
+		if (cmd_build(&v, cmd) < 0 || (too_big = v.too_big)) {
 			rindex_free(v.ri);
 			view_free(&v);
 			batch_free(&b);
-			return -1;
+			return too_big ? cmd_no_space(h) : -1;
 		}
 		view_index_prepare(&v);
 		ret = batch_commit(&h->nl, &b, genid, &tag);
@@ -804,6 +854,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 			snprintf(chain_buf, sizeof(chain_buf), "%s",
 				 failed_chain(&v, cmd, tag) ? failed_chain(&v, cmd, tag) : "");
 			chain = chain_buf;
+			fail_len = b.fail_len;
 		}
 		rindex_free(v.ri);
 		view_free(&v);
@@ -811,6 +862,8 @@ static int run_modify(struct handle *h, struct command *cmd)
 		if (ret != -ERESTART)
 			break;
 	}
+	if (ret < 0 && cmd_refusal_cut(fail_len))
+		return cmd_no_space(h);
 	if (ret < 0)
 		return cmd_batch_error(h, cmd->op, chain, ret);
 	return 0;

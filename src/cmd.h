@@ -86,6 +86,15 @@ struct view;
 int cmd_build(struct view *v, struct command *cmd);
 int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
 		   uint64_t pkts, uint64_t bytes);
+/* The reference reads the kernel's answers into MNL_SOCKET_BUFFER_SIZE
+ * bytes and asks for the whole of a refused message back, so the refusal
+ * of one larger than that is cut short there, and it reports the short
+ * read's ENOSPC instead of the kernel's error. Is a refused message of
+ * msg_len bytes one of those? */
+bool cmd_refusal_cut(uint32_t msg_len);
+/* The reference's error then, and for a rule no message can carry:
+ * "No space left on device.", status 1. */
+int cmd_no_space(struct handle *h);
 /* Turn a refused batch into the reference's message. */
 int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err);
 

@@ -21,7 +21,9 @@ enum err_style {
 struct ipt_error {
 	enum err_style style;
 	int code;
-	char msg[1024];
+	/* the reference quotes a word of the command whole, and one
+	 * argument may be 32 pages long (MAX_ARG_STRLEN) */
+	char msg[32 * 4096 + 1024];
 };
 
 /* Each returns -1 so callers can write: return err_param(e, "..."); */

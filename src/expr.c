@@ -50,48 +50,70 @@ static bool makes_item(const struct nftnl_expr *e)
  */
 
 /* libmnl's attribute writers, inline: a large restore writes tens of
- * attributes per rule. Padding is zeroed. */
+ * attributes per rule. Padding is zeroed. Each checks that the attribute
+ * ends within c->limit; once one does not, nothing more is written and
+ * the caller learns from c->overflow that the message is incomplete. */
 static inline struct nlattr *attr_tail(struct nlmsghdr *nlh)
 {
 	return (struct nlattr *)((char *)nlh + MNL_ALIGN(nlh->nlmsg_len));
 }
 
-static inline void attr_put(struct nlmsghdr *nlh, uint16_t type, uint32_t len, const void *data)
+static inline bool attr_room(struct lin_ctx *c, uint32_t len)
 {
-	struct nlattr *a = attr_tail(nlh);
-	char *payload = (char *)a + MNL_ATTR_HDRLEN;
+	if (!c->overflow &&
+	    (uint64_t)MNL_ALIGN(c->nlh->nlmsg_len) + MNL_ATTR_HDRLEN + MNL_ALIGN(len) <= c->limit)
+		return true;
+	c->overflow = true;
+	return false;
+}
+
+static inline void attr_put(struct lin_ctx *c, uint16_t type, uint32_t len, const void *data)
+{
+	struct nlattr *a;
+	char *payload;
 	uint32_t i;
 
+	if (!attr_room(c, len))
+		return;
+	a = attr_tail(c->nlh);
+	payload = (char *)a + MNL_ATTR_HDRLEN;
 	a->nla_type = type;
 	a->nla_len = (uint16_t)(MNL_ATTR_HDRLEN + len);
 	memcpy(payload, data, len);
 	for (i = len; i < MNL_ALIGN(len); i++)	/* at most 3 */
 		payload[i] = 0;
-	nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
+	c->nlh->nlmsg_len += MNL_ALIGN(a->nla_len);
 }
 
-static inline struct nlattr *attr_nest_start(struct nlmsghdr *nlh, uint16_t type)
+/* NULL when there is no room: attr_nest_end then does nothing. */
+static inline struct nlattr *attr_nest_start(struct lin_ctx *c, uint16_t type)
 {
-	struct nlattr *a = attr_tail(nlh);
+	struct nlattr *a;
 
+	if (!attr_room(c, 0))
+		return NULL;
+	a = attr_tail(c->nlh);
 	a->nla_type = type | NLA_F_NESTED;
-	nlh->nlmsg_len += MNL_ATTR_HDRLEN;
+	c->nlh->nlmsg_len += MNL_ATTR_HDRLEN;
 	return a;
 }
 
-static inline void attr_nest_end(struct nlmsghdr *nlh, struct nlattr *a)
+/* limit stays below 64 KiB (RULE_MSG_MAX), so a nest's length fits */
+static inline void attr_nest_end(struct lin_ctx *c, struct nlattr *a)
 {
-	a->nla_len = (uint16_t)((char *)attr_tail(nlh) - (char *)a);
+	if (a)
+		a->nla_len = (uint16_t)((char *)attr_tail(c->nlh) - (char *)a);
 }
 
 /* name: a string literal, its NUL included in len */
 static struct nlattr *expr_begin_n(struct lin_ctx *c, const char *name, uint32_t len,
 				   struct nlattr **data)
 {
-	struct nlattr *elem = attr_nest_start(c->nlh, NFTA_LIST_ELEM);
+	struct nlattr *elem = attr_nest_start(c, NFTA_LIST_ELEM);
 
-	attr_put(c->nlh, NFTA_EXPR_NAME, len, name);
-	*data = attr_nest_start(c->nlh, NFTA_EXPR_DATA);
+	c->nexprs++;
+	attr_put(c, NFTA_EXPR_NAME, len, name);
+	*data = attr_nest_start(c, NFTA_EXPR_DATA);
 	return elem;
 }
 
@@ -99,43 +121,51 @@ static struct nlattr *expr_begin_n(struct lin_ctx *c, const char *name, uint32_t
 
 static void expr_end(struct lin_ctx *c, struct nlattr *elem, struct nlattr *data)
 {
-	attr_nest_end(c->nlh, data);
-	attr_nest_end(c->nlh, elem);
+	attr_nest_end(c, data);
+	attr_nest_end(c, elem);
 }
 
 static void put_be32(struct lin_ctx *c, uint16_t type, uint32_t v)
 {
 	uint32_t be = htonl(v);
 
-	attr_put(c->nlh, type, sizeof(be), &be);
+	attr_put(c, type, sizeof(be), &be);
 }
 
 static void put_strz(struct lin_ctx *c, uint16_t type, const char *s)
 {
-	attr_put(c->nlh, type, (uint32_t)strlen(s) + 1, s);
+	attr_put(c, type, (uint32_t)strlen(s) + 1, s);
 }
 
 /* struct nft_data holding a value: a nest with NFTA_DATA_VALUE */
 static void put_value(struct lin_ctx *c, uint16_t type, const void *data, uint32_t len)
 {
-	struct nlattr *n = attr_nest_start(c->nlh, type);
+	struct nlattr *n = attr_nest_start(c, type);
 
-	attr_put(c->nlh, NFTA_DATA_VALUE, len, data);
-	attr_nest_end(c->nlh, n);
+	attr_put(c, NFTA_DATA_VALUE, len, data);
+	attr_nest_end(c, n);
 }
 
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 {
-	struct nlattr *elem = attr_nest_start(c->nlh, NFTA_LIST_ELEM);
-
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+	struct nlattr *elem;
 
+	c->nexprs++;
+	/* libnftnl's writer has no bound: leave it room for any expression */
+	if (!c->overflow && (uint64_t)MNL_ALIGN(c->nlh->nlmsg_len) + LIN_ADD_MAX > c->limit)
+		c->overflow = true;
+	if (c->overflow) {
+		nftnl_expr_free(e);
+		return;
+	}
 	if (makes_item(e))
 		c->items++;
 	if (strcmp(name, "match") == 0 || strcmp(name, "target") == 0)
 		c->xt = true;
+	elem = attr_nest_start(c, NFTA_LIST_ELEM);
 	nftnl_expr_build_payload(c->nlh, e);
-	attr_nest_end(c->nlh, elem);
+	attr_nest_end(c, elem);
 	nftnl_expr_free(e);
 }
 
@@ -148,7 +178,7 @@ void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, cons
 	/* NFTA_MATCH_* and NFTA_TARGET_* share their numbers */
 	put_strz(c, target ? NFTA_TARGET_NAME : NFTA_MATCH_NAME, name);
 	put_be32(c, target ? NFTA_TARGET_REV : NFTA_MATCH_REV, rev);
-	attr_put(c->nlh, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
+	attr_put(c, target ? NFTA_TARGET_INFO : NFTA_MATCH_INFO, len, info);
 	expr_end(c, elem, data);
 	c->items++;
 	c->xt = true;
@@ -199,7 +229,7 @@ static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg
 	if (dir >= 0) {
 		uint8_t d8 = (uint8_t)dir;
 
-		attr_put(c->nlh, NFTA_CT_DIRECTION, 1, &d8);
+		attr_put(c, NFTA_CT_DIRECTION, 1, &d8);
 	}
 	expr_end(c, elem, data);
 }
@@ -273,7 +303,7 @@ void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type)
 	struct nlattr *data, *elem = expr_begin(c, "exthdr", &data);
 
 	put_be32(c, NFTA_EXTHDR_DREG, NFT_REG_1);
-	attr_put(c->nlh, NFTA_EXTHDR_TYPE, 1, &type);
+	attr_put(c, NFTA_EXTHDR_TYPE, 1, &type);
 	put_be32(c, NFTA_EXTHDR_OFFSET, 0);
 	put_be32(c, NFTA_EXTHDR_LEN, 1);
 	put_be32(c, NFTA_EXTHDR_FLAGS, NFT_EXTHDR_F_PRESENT);
@@ -298,8 +328,8 @@ void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes)
 	uint64_t be_bytes = htobe64(bytes), be_pkts = htobe64(pkts);
 	struct nlattr *data, *elem = expr_begin(c, "counter", &data);
 
-	attr_put(c->nlh, NFTA_COUNTER_BYTES, sizeof(be_bytes), &be_bytes);
-	attr_put(c->nlh, NFTA_COUNTER_PACKETS, sizeof(be_pkts), &be_pkts);
+	attr_put(c, NFTA_COUNTER_BYTES, sizeof(be_bytes), &be_bytes);
+	attr_put(c, NFTA_COUNTER_PACKETS, sizeof(be_pkts), &be_pkts);
 	expr_end(c, elem, data);
 	c->items++;
 }
@@ -319,13 +349,13 @@ void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
 	struct nlattr *imm, *v;
 
 	put_be32(c, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
-	imm = attr_nest_start(c->nlh, NFTA_IMMEDIATE_DATA);
-	v = attr_nest_start(c->nlh, NFTA_DATA_VERDICT);
+	imm = attr_nest_start(c, NFTA_IMMEDIATE_DATA);
+	v = attr_nest_start(c, NFTA_DATA_VERDICT);
 	put_be32(c, NFTA_VERDICT_CODE, (uint32_t)verdict);
 	if (chain)
 		put_strz(c, NFTA_VERDICT_CHAIN, chain);
-	attr_nest_end(c->nlh, v);
-	attr_nest_end(c->nlh, imm);
+	attr_nest_end(c, v);
+	attr_nest_end(c, imm);
 	expr_end(c, elem, data);
 	c->items++;
 }

@@ -29,6 +29,11 @@ struct nlmsghdr;
 
 struct lin_ctx {
 	struct nlmsghdr *nlh;	/* the expressions are written into it */
+	/* nlh may grow to this many bytes: an attribute that would pass it
+	 * is not written, and overflow says the message is incomplete */
+	uint32_t limit;
+	bool overflow;
+	unsigned nexprs;	/* expressions written */
 	const char *table, *chain;	/* where the rule goes, when known */
 	const struct rule *rule;
 	uint8_t family;
@@ -68,7 +73,10 @@ void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
 void lin_verdict(struct lin_ctx *c, int verdict, const char *chain);
 /* Load a value into register reg, for a statement that follows. */
 void lin_imm(struct lin_ctx *c, uint32_t reg, const void *value, uint32_t len);
+/* Add e (freed here). libnftnl writes it without a bound, so it must
+ * be smaller than LIN_ADD_MAX bytes. */
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
+#define LIN_ADD_MAX 1024
 /* An xt compat match (target = false) or target expression carrying a
  * copy of info. */
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/x_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,16 @@ struct core_option {
 	enum core_opt id;
 	enum { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL } arg;
 };
+
+/* Any blank, CR, vertical tab or form feed: the reference refuses names
+ * that hold one. */
+static bool has_space(const char *s)
+{
+	for (; *s; s++)
+		if (isspace((unsigned char)*s))
+			return true;
+	return false;
+}
 
 static const struct core_option core_options[] = {
 	{ "append", 'A', O_APPEND, ARG_REQUIRED },
@@ -240,6 +251,9 @@ static int load_match(struct parser *p, const char *name)
 	const struct extension *ext = ext_find(name, EXT_MATCH, p->h->family);
 	struct ext_inst *inst;
 
+	if (strlen(name) > XT_EXTENSION_MAXNAMELEN - 1)
+		return err_param(&p->h->err, "Invalid match name \"%s\" (%d chars max)", name,
+				 XT_EXTENSION_MAXNAMELEN - 1);
 	if (!ext)
 		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory\n",
 				 name);
@@ -264,9 +278,10 @@ static const struct ext_opt *ext_find_opt(const struct extension *ext, const cha
 	return NULL;
 }
 
-/* Hand option o (of the extension instance es) its argument. */
+/* Hand option o (of the extension instance es) its argument; typed is
+ * the name as given, perhaps abbreviated. */
 static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt *o,
-		     const char *inline_arg)
+		     const char *typed, const char *inline_arg)
 {
 	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
@@ -279,7 +294,7 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 		else if (p->idx < p->argc)
 			arg = p->argv[p->idx++];
 		else
-			return err_param(&p->h->err, "option \"--%s\" requires an argument", name);
+			return err_param(&p->h->err, "option \"--%s\" requires an argument", typed);
 	}
 	if (o->two_args) {
 		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
@@ -330,7 +345,7 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 	if (!o)
 		return 0;
 	*done = true;
-	return ext_apply(p, es, o, inline_arg);
+	return ext_apply(p, es, o, name, inline_arg);
 }
 
 /*
@@ -364,6 +379,20 @@ static void abbrev_ext(struct abbrev *ab, const struct extension *ext, struct ex
 	}
 }
 
+/* Is name (len long) a prefix of an option of -p's match? */
+static bool proto_has_prefix(struct parser *p, const char *name, size_t len)
+{
+	const struct extension *ext;
+	struct abbrev ab = { 0 };
+
+	if (!p->rule->has_proto)
+		return false;
+	ext = ext_find_proto(p->rule->proto, p->h->family);
+	if (ext)
+		abbrev_ext(&ab, ext, NULL, name, len);
+	return ab.n > 0;
+}
+
 static void abbrev_find(struct parser *p, struct abbrev *ab, const char *name, size_t len)
 {
 	const struct core_option *co = NULL;
@@ -393,17 +422,21 @@ static void abbrev_find(struct parser *p, struct abbrev *ab, const char *name, s
 	}
 }
 
-/* A counter as strtoull reads it: "-1" wraps to 2^64-1, as with the
- * reference. */
+/* A counter as sscanf's %llu reads it, which is what the reference asks:
+ * blanks and a sign first, then at least one digit; "-1" wraps to 2^64-1,
+ * a larger number stops at 2^64-1, and what follows the digits is left. */
 static bool parse_counter(const char *s, uint64_t *out)
 {
-	char *end;
+	const char *d = s;
 
-	if (!*s)
+	while (isspace((unsigned char)*d))
+		d++;
+	if (*d == '+' || *d == '-')
+		d++;
+	if (!isdigit((unsigned char)*d))
 		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return !errno && !*end;
+	*out = strtoull(s, NULL, 10);
+	return true;
 }
 
 static int parse_counters(struct parser *p, const char *pk)
@@ -584,6 +617,14 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 	case O_GOTO:
 		if (set_option(p, OPT_JUMP, false) < 0)
 			return -1;
+		/* the reference's target names fit XT_EXTENSION_MAXNAMELEN */
+		if (!*arg)
+			return err_param(err, "Invalid target name (too short)");
+		if (strlen(arg) > XT_EXTENSION_MAXNAMELEN - 1)
+			return err_param(err, "Invalid target name `%s' (%d chars max)", arg,
+					 XT_EXTENSION_MAXNAMELEN - 1);
+		if (has_space(arg))
+			return err_param(err, "Invalid target name `%s'", arg);
 		p->jump = arg;
 		p->is_goto = o->id == O_GOTO;
 		/* QUEUE is a standard target name, but a target extension
@@ -669,17 +710,16 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 	return 0;
 }
 
-static int parse_long(struct parser *p, const char *a)
+/* a: an argument after its "--"; name: its name, as given (before any
+ * "="), len long. */
+static int parse_long_named(struct parser *p, const char *a, const char *name, size_t len)
 {
 	const char *eq = strchr(a, '=');
-	size_t len = eq ? (size_t)(eq - a) : strlen(a);
-	char name[128];
 	const struct core_option *o;
 	const char *arg = NULL;
 	struct abbrev ab;
 	bool ambiguous, done;
 
-	str_copy(name, sizeof(name), a, len);
 	if (ext_option(p, name, eq ? eq + 1 : NULL, &done) < 0)
 		return -1;
 	if (done)
@@ -699,11 +739,17 @@ static int parse_long(struct parser *p, const char *a)
 					return -1;
 				ab.es = &p->seen[p->nseen - 1];
 			}
+		} else if (ab.n == 1 && ab.opt && ab.opt->has_arg && !eq && p->idx >= p->argc &&
+			   proto_has_prefix(p, name, len)) {
+			/* without its argument the reference reads the option
+			 * again with -p's match added, which makes it
+			 * ambiguous */
+			ab.n = 2;
 		}
 		if (ab.n != 1)
-			return err_param(&p->h->err, "unknown option \"--%s\"", name);
+			return err_param(&p->h->err, "unknown option \"--%s\"", a);
 		if (ab.opt)
-			return ext_apply(p, ab.es, ab.opt, eq ? eq + 1 : NULL);
+			return ext_apply(p, ab.es, ab.opt, name, eq ? eq + 1 : NULL);
 		o = ab.core;
 	}
 	if (o->arg == ARG_REQUIRED) {
@@ -713,7 +759,7 @@ static int parse_long(struct parser *p, const char *a)
 			arg = p->argv[p->idx++];
 		else
 			return err_param(&p->h->err, "option \"--%s\" requires an argument",
-					 o->name);
+					 name);
 	} else if (eq) {
 		if (o->arg == ARG_NONE)
 			return err_param(&p->h->err, "option \"--%s\" doesn't allow an argument",
@@ -726,9 +772,24 @@ static int parse_long(struct parser *p, const char *a)
 	return 0;
 }
 
+static int parse_long(struct parser *p, const char *a)
+{
+	const char *eq = strchr(a, '=');
+	size_t len = eq ? (size_t)(eq - a) : strlen(a);
+	char *name = xmalloc(len + 1);
+	int ret;
+
+	str_copy(name, len + 1, a, len);
+	ret = parse_long_named(p, a, name, len);
+	free(name);
+	return ret;
+}
+
 static int parse_shorts(struct parser *p, const char *a)
 {
-	for (; *a; a++) {
+	/* after the other family's -4 or -6 nothing more of the line counts,
+	 * not even the rest of its group */
+	for (; *a && !p->other_family; a++) {
 		const struct core_option *o = find_short(*a);
 		const char *arg = NULL;
 
@@ -909,7 +970,7 @@ static int validate_chain_name(struct parser *p)
 	if (name[0] == '-' || name[0] == '!')
 		return err_param(&p->h->err, "chain name not allowed to start with `%c'",
 				 name[0]);
-	if (strpbrk(name, " \t\n"))
+	if (has_space(name))
 		return err_param(&p->h->err, "Invalid chain name `%s'", name);
 	return 0;
 }
@@ -935,6 +996,12 @@ static int parse_argv(struct parser *p)
 			p->invert = true;
 			continue;
 		}
+		/* getopt's end of options: the reference takes nothing after */
+		if (strcmp(a, "--") == 0) {
+			if (p->idx < p->argc)
+				return err_param(&p->h->err, "unknown arguments found on commandline");
+			break;
+		}
 		if (p->invert && a[0] == '-' && a[1] && a[1] != '-' && strchr("ACDIRLSFZNXEPVh", a[1]))
 			return err_param(&p->h->err, "unexpected '!' flag");
 		if (a[0] == '-' && a[1] == '-' && a[2]) {
@@ -949,8 +1016,6 @@ static int parse_argv(struct parser *p)
 		}
 		return err_param_bare(&p->h->err, "Bad argument `%s'", a);
 	}
-	if (p->invert)
-		return err_param(&p->h->err, "nothing appropriate following !");
 	if (p->wait_interval_given && !p->wait_given)
 		return err_param(&p->h->err, "--wait-interval only makes sense with --wait\n");
 	return 0;
@@ -981,6 +1046,12 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 		err_param(&h->err, "no command specified");
 		goto out;
 	}
+	/* a "!" that ends the line: after the matches' and target's own
+	 * checks in a rule, as in the reference */
+	if (p.invert && !op_takes_rule(cmd->op)) {
+		err_param(&h->err, "nothing appropriate following !");
+		goto out;
+	}
 	if (check_options(&p) < 0)
 		goto out;
 	if (cmd->chain && strlen(cmd->chain) >= CHAIN_NAME_MAX) {
@@ -997,9 +1068,13 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 	if (cmd->op == OP_POLICY)
 		cmd->counters_given = false;	/* accepted, and ignored as the reference does */
 	if (op_takes_rule(cmd->op)) {
-		if (check_interfaces(&p) < 0)
-			goto out;
 		if (check_extensions(&p) < 0)
+			goto out;
+		if (p.invert) {
+			err_param(&h->err, "nothing appropriate following !");
+			goto out;
+		}
+		if (check_interfaces(&p) < 0)
 			goto out;
 		if (finish_target(&p) < 0)
 			goto out;

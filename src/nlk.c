@@ -218,9 +218,9 @@ int nlk_genid(struct nlk *nl, uint32_t *genid)
 void batch_init(struct batch *b, struct nlk *nl)
 {
 	memset(b, 0, sizeof(*b));
-	b->b = nftnl_batch_alloc(BATCH_PAGE, MNL_SOCKET_BUFFER_SIZE);
+	b->b = nftnl_batch_alloc(BATCH_PAGE, NLK_MSG_MAX);
 	if (!b->b)
-		abort();
+		out_of_memory();
 	/* seq of the begin message; commands follow it */
 	b->first_seq = ++nl->seq;
 	b->next_seq = b->first_seq + 1;
@@ -281,7 +281,8 @@ void batch_done(struct batch *b)
 
 	/* a message that overflows its page is copied to the next one: in
 	 * either case it ends where the buffer now goes on */
-	nftnl_batch_update(b->b);
+	if (nftnl_batch_update(b->b) < 0)
+		out_of_memory();
 	b->last = (struct nlmsghdr *)((char *)nftnl_batch_buffer(b->b) - len);
 	if (b->last->nlmsg_flags & NLM_F_ECHO) {
 		b->echo_asked++;
@@ -364,8 +365,11 @@ static void batch_note_replies(struct nlk *nl, struct batch *b, const char *buf,
 			continue;
 		}
 		e = mnl_nlmsg_get_payload(nlh);
-		if (e->error != 0)
-			batch_add_err(b, nlh->nlmsg_seq, e->error);
+		if (e->error == 0)
+			continue;
+		if (!b->nerrs)
+			b->fail_len = e->msg.nlmsg_len;
+		batch_add_err(b, nlh->nlmsg_seq, e->error);
 	}
 }
 
@@ -416,6 +420,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	*fail_tag = -1;
 	b->nerrs = 0;
 	b->necho = 0;
+	b->fail_len = 0;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)

@@ -11,6 +11,10 @@
  * whole batch with ERESTART if anyone committed since we read genid.
  * Errors come back as NLMSG_ERROR carrying the failed message's seq, which
  * maps to the tag the caller gave that message.
+ *
+ * The batch is built in pages; a message that runs past the end of its
+ * page is moved to a new one, so every page has NLK_MSG_MAX bytes of room
+ * beyond its size, and no message may be larger than that.
  */
 #ifndef IPTNFT_NLK_H
 #define IPTNFT_NLK_H
@@ -52,6 +56,10 @@ int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data);
 /* The ruleset generation id. */
 int nlk_genid(struct nlk *nl, uint32_t *genid);
 
+/* The largest message a batch takes: a rule's expressions (64 KiB at
+ * most: their attribute's length is 16 bits) and its header. */
+#define NLK_MSG_MAX (64 * 1024 + 4096)
+
 struct batch {
 	struct nftnl_batch *b;
 	uint32_t first_seq, next_seq;
@@ -74,11 +82,15 @@ struct batch {
 		int err;
 	} *errs;
 	unsigned nerrs, caperrs;
+	/* the length of the first message the kernel refused, as its error
+	 * says (0 if none) */
+	uint32_t fail_len;
 };
 
 void batch_init(struct batch *b, struct nlk *nl);
 void batch_free(struct batch *b);
-/* Room for one message in the batch; fill its payload, then batch_done. */
+/* Room for one message in the batch, of at most NLK_MSG_MAX bytes; fill
+ * its payload, then batch_done. */
 struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
 			   int tag);
 void batch_done(struct batch *b);

@@ -24,30 +24,33 @@ static const struct {
 
 int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
 {
-	char lower[64];
 	struct protoent *pe;
+	char *lower;
 	uint64_t n;
 	size_t i;
+	int ret = 0;
 
 	if (parse_uint_base10(s, 255, &n)) {
 		*proto = (uint16_t)n;
 		return 0;
 	}
-	str_copy(lower, sizeof(lower), s, strlen(s));
+	lower = xstrdup(s);
 	for (i = 0; lower[i]; i++)
 		lower[i] = (char)tolower((unsigned char)lower[i]);
 	for (i = 0; i < ARRAY_SIZE(known_protos); i++) {
 		if (strcmp(lower, known_protos[i].name) == 0) {
 			*proto = known_protos[i].num;
-			return 0;
+			goto out;
 		}
 	}
 	pe = getprotobyname(lower);
-	if (pe) {
+	if (pe)
 		*proto = (uint16_t)pe->p_proto;
-		return 0;
-	}
-	return err_param(err, "unknown protocol \"%s\" specified", s);
+	else	/* named as the reference names it, in lower case */
+		ret = err_param(err, "unknown protocol \"%s\" specified", lower);
+out:
+	free(lower);
+	return ret;
 }
 
 const char *proto_name(uint16_t proto, uint8_t family)

@@ -21,11 +21,17 @@
 #include "view.h"
 
 #define MAX_RETRIES 1000
-#define MAX_ARGS 256
+/* The reference hands a line on in an argv of 255 entries, the last left
+ * empty, that holds its own name and "-t TABLE" too (and "--set-counters
+ * P B" for a counted line under -c); it copies each word into 1024 bytes. */
+#define MAX_ARGS 251
+#define COUNTER_ARGS 3
+#define MAX_WORD 1023
 
 struct block_line {
 	unsigned lineno;
-	char *text;		/* in the block's text chunks */
+	bool newline;		/* the line ended with one (a piece may not) */
+	char *text;		/* in the block's text chunks, without it */
 	enum cmd_op op;		/* what the line did, for kernel errors */
 };
 
@@ -86,21 +92,25 @@ static char *chunk_strdup(struct restore *rs, const char *s)
 	return p;
 }
 
-/* A copy of s to cut into words, valid until the next call. */
-static char *work_copy(struct restore *rs, const char *s)
+/* A copy of a line to cut into words, its newline back if it had one
+ * (the reference's words see it), valid until the next call. */
+static char *work_copy(struct restore *rs, const struct block_line *l)
 {
-	size_t len = strlen(s) + 1;
+	size_t len = strlen(l->text);
 
-	if (len > rs->workcap) {
-		rs->workcap = len > 4096 ? len : 4096;
+	if (len + 2 > rs->workcap) {
+		rs->workcap = len + 2 > 4096 ? len + 2 : 4096;
 		free(rs->work);
 		rs->work = xmalloc(rs->workcap);
 	}
-	memcpy(rs->work, s, len);
+	memcpy(rs->work, l->text, len);
+	if (l->newline)
+		rs->work[len++] = '\n';
+	rs->work[len] = '\0';
 	return rs->work;
 }
 
-static void block_add(struct restore *rs, unsigned lineno, const char *text)
+static void block_add(struct restore *rs, unsigned lineno, const char *text, bool newline)
 {
 	struct block_line *l;
 
@@ -110,190 +120,276 @@ static void block_add(struct restore *rs, unsigned lineno, const char *text)
 	}
 	l = &rs->lines[rs->nlines++];
 	l->lineno = lineno;
+	l->newline = newline;
 	l->text = chunk_strdup(rs, text);
 	l->op = OP_NONE;
 }
 
-/* Split a line into words as the reference does: blanks separate; a word
- * that opens with a double quote runs to the closing quote (a backslash
- * takes the next character literally) and ends there; inside other words
- * double quotes are dropped. Single quotes are ordinary characters. */
+/* What separates words in a line: a CR, or a vertical tab, is part of a
+ * word to the reference. */
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Split a line into words in place, as the reference does. Blanks
+ * separate words. A double quote opens a quoted part, inside which blanks
+ * are kept and a backslash takes the next character as it is; the quote
+ * that closes it ends the word there, even an empty one ("" is a word;
+ * x"y"z is "xy" and "z"). Outside quotes a backslash is an ordinary
+ * character, and so is a single quote. A quoted part still open at the
+ * end of the line takes the line's newline, so line ends with it if the
+ * line had one. Returns the number of words, -1 when there are more than max, -2 when
+ * one is longer than MAX_WORD. */
 static int split_words(char *line, char **argv, int max)
 {
+	char *in = line, *out = line, *word = NULL;
+	bool quoted = false;
 	int argc = 0;
-	char *in = line, *out;
 
-	while (*in) {
-		while (*in && isspace((unsigned char)*in))
-			in++;
-		if (!*in)
+	for (;; in++) {
+		char c = *in;
+
+		if (!c) {
 			break;
+		} else if (quoted && c == '\\') {
+			if (!in[1])
+				continue;	/* at the very end: nothing to take */
+			c = *++in;
+		} else if (c == '"') {
+			if (!word)
+				word = out;
+			if (quoted) {
+				/* the closing quote ends the word */
+				*out++ = '\0';
+				if (argc == max)
+					return -1;
+				argv[argc++] = word;
+				word = NULL;
+			}
+			quoted = !quoted;
+			continue;
+		} else if (!quoted && is_blank(c)) {
+			if (word) {
+				*out++ = '\0';
+				if (argc == max)
+					return -1;
+				argv[argc++] = word;
+				word = NULL;
+			}
+			continue;
+		}
+		if (!word)
+			word = out;
+		if (out - word >= MAX_WORD)
+			return -2;
+		*out++ = c;
+	}
+	/* a quote opened at the very end of the input makes no word */
+	if (word && out > word) {
+		*out = '\0';
 		if (argc == max)
 			return -1;
-		argv[argc++] = out = in;
-		if (*in == '"') {
-			for (in++; *in && *in != '"'; in++) {
-				if (*in == '\\' && in[1])
-					in++;
-				*out++ = *in;
-			}
-			if (*in)
-				in++;
-		} else {
-			for (; *in && !isspace((unsigned char)*in); in++)
-				if (*in != '"')
-					*out++ = *in;
-		}
-		if (out == in) {
-			/* nothing was dropped: the terminator takes the separator */
-			if (*in)
-				in++;
-			*out = '\0';
-		} else {
-			*out = '\0';
-		}
+		argv[argc++] = word;
 	}
 	return argc;
 }
 
-/* "[pkts:bytes]" at s, numbers read as strtoull reads them (what
- * sscanf's %llu does); the length read, or -1. */
-static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
+/* A chain's "[pkts:bytes]" as the reference reads it, with sscanf: what
+ * follows the second number is not looked at, and "-1" wraps. 0 or -1. */
+static int parse_chain_counters(const char *s, uint64_t *pkts, uint64_t *bytes)
 {
 	unsigned long long p, b;
-	char *end, *end2;
 
-	if (s[0] != '[')
-		return -1;
-	p = strtoull(s + 1, &end, 10);
-	if (end == s + 1 || *end != ':')
-		return -1;
-	b = strtoull(end + 1, &end2, 10);
-	if (end2 == end + 1 || *end2 != ']')
+	if (sscanf(s, "[%llu:%llu", &p, &b) != 2)
 		return -1;
 	*pkts = p;
 	*bytes = b;
-	return (int)(end2 + 1 - s);
+	return 0;
 }
 
-/* A chain declaration ":NAME POLICY [p:b]". */
+/* A chain declaration ":NAME POLICY [p:b]" as the reference reads it
+ * when it reads the line; its words cut out of copy. 0, or -1 with the
+ * error set. */
+struct chain_decl {
+	char *name, *policy;
+	uint64_t pkts, bytes;
+};
+
+static int parse_chain_line(struct restore *rs, const struct block_line *l, char *copy,
+			    struct chain_decl *d)
+{
+	char *ctrs, *save = NULL;
+
+	d->name = strtok_r(copy, " \t", &save);
+	d->policy = strtok_r(NULL, " \t", &save);
+	d->pkts = d->bytes = 0;
+	if (!d->name)
+		return err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
+	if (strlen(d->name) >= 29)
+		return err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
+				 d->name);
+	for (ctrs = d->name; *ctrs; ctrs++)
+		if (isspace((unsigned char)*ctrs))	/* a CR, say: only blanks split */
+			return err_param(&rs->h.err, "Invalid chain name `%s'", d->name);
+	if (!d->policy)
+		return err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
+	ctrs = strtok_r(NULL, " \t", &save);
+	/* the reference reads them only under -c */
+	if (ctrs && rs->counters && parse_chain_counters(ctrs, &d->pkts, &d->bytes) < 0)
+		return err_param(&rs->h.err, "invalid policy counters for chain '%s'", d->name);
+	return 0;
+}
+
 static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
 {
-	char *copy = xstrdup(l->text + 1), *name, *policy, *ctrs, *save = NULL;
+	char *copy = xstrdup(l->text + 1);
 	const struct builtin_chain *bc;
-	uint64_t pkts = 0, bytes = 0;
-	int ret = 0;
+	struct chain_decl d;
+	int ret;
 
-	name = strtok_r(copy, " \t", &save);
-	policy = strtok_r(NULL, " \t", &save);
-	ctrs = strtok_r(NULL, " \t", &save);
 	l->op = OP_NEW_CHAIN;
-	if (!name) {
-		ret = err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
+	ret = parse_chain_line(rs, l, copy, &d);
+	if (ret < 0)
 		goto out;
-	}
-	if (strlen(name) >= 29) {
-		ret = err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
-				name);
-		goto out;
-	}
-	if (!policy) {
-		ret = err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
-		goto out;
-	}
-	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
-		ret = err_param(&rs->h.err, "invalid policy counters for chain '%s'", name);
-		goto out;
-	}
-	bc = table_find_chain(v->bt, name);
+	bc = table_find_chain(v->bt, d.name);
 	if (bc) {
 		l->op = OP_POLICY;
 		/* "-" keeps the policy; counters are set from the line with -c
 		 * and zeroed without it, as the reference does */
 		if (!rs->counters)
-			pkts = bytes = 0;
-		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, true,
-				     pkts, bytes);
+			d.pkts = d.bytes = 0;
+		ret = cmd_set_policy(v, d.name, strcmp(d.policy, "-") == 0 ? NULL : d.policy, true,
+				     d.pkts, d.bytes);
 	} else {
 		struct vchain *c;
 		int err;
 
-		c = view_chain(v, name, &err);
+		c = view_chain(v, d.name, &err);
 		if (err < 0)
 			ret = err_versioned(&rs->h.err, EXIT_RESOURCE, "%s",
 					    err_kernel_text(-err, OP_NONE));
 		else if (c)
 			view_flush_chain(v, c);
 		else
-			view_create_user(v, name);
+			view_create_user(v, d.name);
 	}
 out:
 	free(copy);
 	return ret;
 }
 
-static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+/* A command line read into cmd as the reference reads it when it reads
+ * the line. A line that starts with "[" opens with counters: the text
+ * goes on after the first "]", and under -c "[P:B]" is "-c P B" to the
+ * command, P and B cut at the first ":" and the "]" after it, in place
+ * (what they leave out of the text is lost to it too). 0, or -1 with the
+ * error set (cmd then needs no cmd_free). */
+static int parse_command_line(struct restore *rs, const struct block_line *l,
+			      struct command *cmd)
 {
-	char *argv[MAX_ARGS + 2], *p = work_copy(rs, l->text);
-	uint64_t pkts = 0, bytes = 0;
-	bool have_counters = false;
-	struct command cmd;
-	int argc, n, ret;
+	char *argv[MAX_ARGS + 5], *p = work_copy(rs, l), *close, *pk, *by, *save = NULL;
+	char *counters[2] = { NULL, NULL };
+	int argc = 1, n, ret = -1;
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p == '[') {
-		n = parse_counter_prefix(p, &pkts, &bytes);
-		if (n < 0) {
-			const char *q = p + 1;
-			size_t digits = strspn(q, "0123456789");
-			bool packets_bad = digits == 0 || q[digits] != ':';
-
-			return err_param(&rs->h.err, "-c %s counter not numeric",
-					 packets_bad ? "packet" : "byte");
-		}
-		p += n;
-		have_counters = rs->counters;
-	}
 	argv[0] = (char *)rs->h.prog;
-	argc = split_words(p, argv + 1, MAX_ARGS);
-	if (argc < 0)
-		return err_param(&rs->h.err, "too many arguments");
-	argc++;
+	if (*p == '[') {
+		close = strchr(p, ']');
+		pk = close ? strtok_r(p + 1, ":", &save) : NULL;
+		by = pk ? strtok_r(NULL, "]", &save) : NULL;
+		if (!by)
+			return err_param(&rs->h.err, "Bad line %u: need ]", l->lineno);
+		if (rs->counters) {
+			/* copied: B may run on into the text, split in place */
+			argv[argc++] = (char *)"-c";
+			argv[argc++] = counters[0] = xstrdup(pk);
+			argv[argc++] = counters[1] = xstrdup(by);
+		}
+		p = close + 1;
+	}
+	n = split_words(p, argv + argc, argc > 1 ? MAX_ARGS - COUNTER_ARGS : MAX_ARGS);
+	if (n == -2) {
+		err_param(&rs->h.err, "Parameter too long!");
+		goto out;
+	}
+	if (n < 0) {
+		err_param(&rs->h.err, "Parser cannot handle more arguments");
+		goto out;
+	}
+	argc += n;
 	argv[argc] = NULL;
 	rs->h.restore_table = rs->table;
-	ret = cmd_parse(&rs->h, argc, argv, &cmd);
-	if (ret == 0) {
-		unsigned i;
+	if (cmd_parse(&rs->h, argc, argv, cmd) < 0) {
+		cmd_free(cmd);
+		goto out;
+	}
+	if (!cmd->table || strcmp(cmd->table, rs->table) != 0) {
+		free(cmd->table);
+		cmd->table = xstrdup(rs->table);
+	}
+	ret = 0;
+out:
+	free(counters[0]);
+	free(counters[1]);
+	return ret;
+}
 
-		if (!cmd.table || strcmp(cmd.table, rs->table) != 0) {
-			free(cmd.table);
-			cmd.table = xstrdup(rs->table);
-		}
-		l->op = cmd.op;
-		if (have_counters) {
-			for (i = 0; i < cmd.nrules; i++) {
-				cmd.rules[i]->has_counters = true;
-				cmd.rules[i]->pkts = pkts;
-				cmd.rules[i]->bytes = bytes;
-			}
-		}
-		if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
-			/* lists what the kernel holds now, before this block */
-			ret = list_run(&rs->h, &cmd);
-		} else if (cmd.op == OP_VERSION || cmd.op == OP_HELP) {
-			ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog,
-				      l->lineno);
-		} else {
-			/* the reference tells what it does only when it rebuilds
-			 * the table */
-			v->verbose = rs->verbose && !rs->noflush && !rs->test;
-			ret = cmd_build(v, &cmd);
-			v->verbose = false;
-		}
+static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+{
+	struct command cmd;
+	int ret;
+
+	if (parse_command_line(rs, l, &cmd) < 0)
+		return -1;
+	l->op = cmd.op;
+	if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
+		/* lists what the kernel holds now, before this block */
+		ret = list_run(&rs->h, &cmd);
+	} else if (cmd.op == OP_VERSION || cmd.op == OP_HELP) {
+		ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog, l->lineno);
+	} else {
+		/* the reference tells what it does only when it rebuilds
+		 * the table */
+		v->verbose = rs->verbose && !rs->noflush && !rs->test;
+		ret = cmd_build(v, &cmd);
+		v->verbose = false;
 	}
 	cmd_free(&cmd);
 	return ret;
+}
+
+/* The reference reads and parses each line as it comes, and reaches the
+ * kernel only at COMMIT: the first line of the block, from line first on,
+ * that it refuses as it reads it. Its index, or -1 with the error as it
+ * was. */
+static int first_parse_error(struct restore *rs, unsigned first)
+{
+	struct ipt_error *kept = xmalloc(sizeof(*kept));
+	struct command cmd;
+	struct chain_decl d;
+	unsigned i;
+	int found = -1;
+
+	*kept = rs->h.err;
+	for (i = first; i < rs->nlines && found < 0; i++) {
+		const struct block_line *l = &rs->lines[i];
+
+		if (l->text[0] == ':') {
+			char *copy = xstrdup(l->text + 1);
+
+			if (parse_chain_line(rs, l, copy, &d) < 0)
+				found = (int)i;
+			free(copy);
+		} else if (parse_command_line(rs, l, &cmd) < 0) {
+			found = (int)i;
+		} else {
+			cmd_free(&cmd);
+		}
+	}
+	if (found < 0)
+		rs->h.err = *kept;
+	free(kept);
+	return found;
 }
 
 /* Replace the table as the reference does: the table goes as a whole
@@ -467,7 +563,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	struct batch b;
 	struct view v;
 	int attempt, ret = 0, tag = -1;
-	uint32_t genid;
+	uint32_t genid, fail_len = 0;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&rs->h.nl, &genid);
@@ -512,6 +608,19 @@ static int run_block(struct restore *rs, unsigned commit_line)
 				tag = v.error_at_commit ? (int)commit_line : (int)l->lineno;
 		}
 		if (ret < 0) {
+			/* a line the reference refuses as it reads it comes
+			 * before what it finds when it applies the block */
+			int first = first_parse_error(rs, i ? i - 1 : 0);
+
+			if (first >= 0)
+				tag = (int)rs->lines[first].lineno;
+		}
+		if (ret == 0 && v.too_big) {
+			/* the reference learns it at COMMIT, as below */
+			ret = cmd_no_space(&rs->h);
+			tag = (int)rs->lines[rs->nlines - 1].lineno;
+		}
+		if (ret < 0) {
 			rindex_free(v.ri);
 			view_free(&v);
 			batch_free(&b);
@@ -530,6 +639,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			errs = xmalloc(nerrs * sizeof(*errs));
 			memcpy(errs, b.errs, nerrs * sizeof(*errs));
 		}
+		fail_len = b.fail_len;
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -539,6 +649,13 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	if (ret < 0) {
 		struct batch_err one = { tag, ret };
 
+		if (cmd_refusal_cut(fail_len) && rs->nlines) {
+			/* the reference then names the block's last line */
+			free(errs);
+			cmd_no_space(&rs->h);
+			err_report_line(&rs->h.err, rs->prog, rs->lines[rs->nlines - 1].lineno);
+			return -1;
+		}
 		ret = report_refused(rs, errs ? errs : &one, errs ? nerrs : 1);
 		free(errs);
 		return ret;
@@ -567,31 +684,71 @@ static int fail_line(struct restore *rs, unsigned lineno)
 	return 1;
 }
 
+/* A "*TABLE" line outside a block: the block starts. 0, or the status. */
+static int table_line(struct restore *rs, char *p, unsigned lineno)
+{
+	char *save = NULL, *name = strtok_r(p + 1, " \t\n", &save);
+	struct ipt_error e = { 0 };
+
+	/* what follows the name is ignored, as the reference ignores it */
+	if (!name) {
+		err_param(&e, "%s: line %u table name invalid", rs->prog, lineno);
+		return err_report_line(&e, rs->prog, lineno);
+	}
+	if (strlen(name) >= sizeof(rs->table) || !table_find(name)) {
+		err_param(&e, "%s: line %u table name '%s' invalid", rs->prog, lineno, name);
+		return err_report_line(&e, rs->prog, lineno);
+	}
+	snprintf(rs->table, sizeof(rs->table), "%s", name);
+	rs->in_table = true;
+	rs->skip_table = rs->only_table && strcmp(rs->only_table, rs->table) != 0;
+	return 0;
+}
+
+/* The input ends inside a block: the reference has read, and so parsed,
+ * each of its lines. */
+static int unfinished_block(struct restore *rs, unsigned lineno)
+{
+	int first = first_parse_error(rs, 0);
+
+	if (first >= 0)
+		return err_report_line(&rs->h.err, rs->prog, rs->lines[first].lineno);
+	fprintf(stderr, "%s: COMMIT expected at line %u\n", rs->prog, lineno + 1);
+	return 1;
+}
+
+/* The reference reads its input with fgets into 10240 bytes: a longer
+ * line comes in pieces, each a line of its own (and counted so), and
+ * what follows a NUL in a piece is never seen. */
+#define LINE_PIECE 10240
+
 static int restore_stream(struct restore *rs, FILE *in)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	char *line = xmalloc(LINE_PIECE);
 	unsigned lineno = 0;
-	ssize_t n;
+	bool newline;
+	size_t n;
 	int ret = 0;
 
-	while ((n = getline(&line, &cap, in)) >= 0) {
+	while (fgets(line, LINE_PIECE, in)) {
 		char *p = line;
 
 		lineno++;
-		/* only the newline goes: like the reference, a CR stays part
-		 * of the line and leading blanks make a line a command */
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (*p == '\0')
+		/* an empty line is skipped; one that starts with a NUL is not */
+		if (line[0] == '\n')
 			continue;
+		/* only the newline goes: a CR stays part of the line and
+		 * leading blanks make a line a command */
+		n = strlen(line);
+		newline = n > 0 && line[n - 1] == '\n';
+		if (newline)
+			line[--n] = '\0';
 		if (*p == '#') {
 			if (rs->verbose)
 				printf("%s\n", p);
 			continue;
 		}
-
-		if (strcmp(p, "COMMIT") == 0 || strncmp(p, "COMMIT ", 7) == 0) {
+		if (strcmp(p, "COMMIT") == 0) {
 			if (!rs->in_table) {
 				ret = fail_line(rs, lineno);
 				break;
@@ -604,38 +761,22 @@ static int restore_stream(struct restore *rs, FILE *in)
 			rs->in_table = false;
 			continue;
 		}
-		if (*p == '*') {
-			if (rs->in_table) {
-				struct ipt_error e = { 0 };
-
-				err_param_bare(&e, "Bad argument `%s'", p);
-				ret = err_report_line(&e, rs->prog, lineno);
+		if (*p == '*' && !rs->in_table) {
+			ret = table_line(rs, p, lineno);
+			if (ret)
 				break;
-			}
-			snprintf(rs->table, sizeof(rs->table), "%s", p + 1);
-			if (!table_find(rs->table)) {
-				struct ipt_error e = { 0 };
-
-				err_param(&e, "%s: line %u table name '%s' invalid", rs->prog, lineno,
-					  rs->table);
-				ret = err_report_line(&e, rs->prog, lineno);
-				break;
-			}
-			rs->in_table = true;
-			rs->skip_table = rs->only_table && strcmp(rs->only_table, rs->table) != 0;
 			continue;
 		}
 		if (!rs->in_table) {
 			ret = fail_line(rs, lineno);
 			break;
 		}
+		/* in a block, "*nat" is a command line too, refused as one */
 		if (!rs->skip_table)
-			block_add(rs, lineno, p);
+			block_add(rs, lineno, p, newline);
 	}
-	if (ret == 0 && rs->in_table) {
-		fprintf(stderr, "%s: COMMIT expected at line %u\n", rs->prog, lineno + 1);
-		ret = 1;
-	}
+	if (ret == 0 && rs->in_table)
+		ret = unfinished_block(rs, lineno);
 	free(line);
 	block_clear(rs);
 	return ret;

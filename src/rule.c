@@ -475,15 +475,39 @@ static size_t udata_put(uint8_t *buf, size_t used, uint8_t type, const char *s)
 	return used + 2 + len;
 }
 
-static void lin_udata(struct nlmsghdr *nlh, const char *names, const char *comment)
+/* Cut a "name:n,name:n" list at a comma so that it has at most max
+ * characters. */
+static void names_cut(char *names, size_t max)
+{
+	char *comma;
+
+	if (strlen(names) <= max)
+		return;
+	names[max] = '\0';
+	comma = strrchr(names, ',');
+	if (comma)
+		*comma = '\0';
+	else
+		names[0] = '\0';
+}
+
+static void lin_udata(struct nlmsghdr *nlh, char *names, const char *comment)
 {
 	uint8_t buf[NFT_USERDATA_MAXLEN];
 	size_t used = 0;
 
 	if (comment)
 		used = udata_put(buf, used, UDATA_COMMENT, comment);
-	if (names[0])
-		used = udata_put(buf, used, UDATA_IPTNFT_MATCHES, names);
+	/* the list gets what the comment leaves, cut at a comma: a prefix
+	 * still reads back each match it names, and the matches after it
+	 * are read as in a rule without a list */
+	if (used + 2 + 2 <= NFT_USERDATA_MAXLEN) {
+		size_t room = NFT_USERDATA_MAXLEN - used - 2 - 1;
+
+		names_cut(names, room < UINT8_MAX - 1 ? room : UINT8_MAX - 1);
+		if (names[0])
+			used = udata_put(buf, used, UDATA_IPTNFT_MATCHES, names);
+	}
 	if (used)
 		mnl_attr_put(nlh, NFTA_RULE_USERDATA, used, buf);
 }
@@ -537,35 +561,75 @@ int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *
 		       (unsigned long long)handle, chain, prog, IPTABLES_COMPAT_VERSION, prog);
 }
 
-/* Append ",name:count" (no comma first) to buf; the hot path of every
- * rule written, so no printf. Returns the new length. */
-static size_t names_append(char *buf, size_t size, size_t used, const char *name,
-			   unsigned count)
+/* The decimal digits of n at the end of num[12]; returns where they start. */
+static int decimal(char num[12], unsigned n)
 {
-	size_t len = strlen(name);
-	char num[12];
-	int i = (int)sizeof(num);
+	int i = 12;
 
 	do {
-		num[--i] = (char)('0' + count % 10);
-		count /= 10;
-	} while (count);
-	if (used + 1 + len + 1 + (sizeof(num) - (size_t)i) + 1 > size)
-		return used;
-	if (used)
-		buf[used++] = ',';
-	memcpy(buf + used, name, len);
-	used += len;
-	buf[used++] = ':';
-	memcpy(buf + used, num + i, sizeof(num) - (size_t)i);
-	used += sizeof(num) - (size_t)i;
-	buf[used] = '\0';
-	return used;
+		num[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	return i;
+}
+
+/* The rule's matches for its userdata: "name:count" each, comma
+ * separated, a run of equal ones as "name:count*times"; built as the
+ * rule is written (the hot path of every rule, so no printf). Once an
+ * entry does not fit, the list stays the prefix it is. */
+struct match_names {
+	char buf[NFT_USERDATA_MAXLEN];
+	size_t used;
+	bool full;
+	const char *name;	/* the run not yet in buf */
+	unsigned count, times;
+};
+
+static void names_flush(struct match_names *l)
+{
+	size_t len = l->name ? strlen(l->name) : 0;
+	char num[12], rep[12];
+	int i, j;
+
+	if (!l->times || l->full)
+		return;
+	i = decimal(num, l->count);
+	j = l->times > 1 ? decimal(rep, l->times) : 12;
+	if (l->used + 1 + len + 1 + (size_t)(12 - i) + 1 + (size_t)(12 - j) + 1 > sizeof(l->buf)) {
+		l->full = true;
+		return;
+	}
+	if (l->used)
+		l->buf[l->used++] = ',';
+	memcpy(l->buf + l->used, l->name, len);
+	l->used += len;
+	l->buf[l->used++] = ':';
+	memcpy(l->buf + l->used, num + i, (size_t)(12 - i));
+	l->used += (size_t)(12 - i);
+	if (j < 12) {
+		l->buf[l->used++] = '*';
+		memcpy(l->buf + l->used, rep + j, (size_t)(12 - j));
+		l->used += (size_t)(12 - j);
+	}
+	l->buf[l->used] = '\0';
+	l->times = 0;
+}
+
+static void names_add(struct match_names *l, const char *name, unsigned count)
+{
+	if (l->times && l->name == name && l->count == count) {
+		l->times++;
+		return;
+	}
+	names_flush(l);
+	l->name = name;
+	l->count = count;
+	l->times = 1;
 }
 
 /* ---- whole rules ---- */
 
-void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
+int rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 {
 	struct aset_list sets = { 0 };
 	const char *table = nftnl_rule_is_set(nr, NFTNL_RULE_TABLE) ?
@@ -575,25 +639,31 @@ void rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 	/* zeroed: libmnl leaves attribute padding as it finds it */
 	char *buf = xzalloc(RULE_MSG_MAX);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	int ret;
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
-	rule_linearize_msg(r, nlh, &sets, false, table, chain);
-	if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
-		abort();
+	ret = rule_linearize_msg(r, nlh, &sets, false, table, chain);
+	if (ret >= 0 && nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+		ret = -1;
 	free(buf);
 	aset_list_clear(&sets);
+	return ret < 0 ? -1 : 0;
 }
 
-void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
-			bool compat, const char *table, const char *chain)
+/* What the rule's attributes after its expressions may take: the compat
+ * nest and the userdata (NFT_USERDATA_MAXLEN). */
+#define RULE_TAIL_MAX 512
+
+int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
+		       bool compat, const char *table, const char *chain)
 {
 	struct lin_ctx c = { .nlh = nlh, .rule = r, .family = r->family, .sets = sets,
-			     .compat = compat, .table = table, .chain = chain };
+			     .compat = compat, .table = table, .chain = chain,
+			     .limit = RULE_MSG_MAX - RULE_TAIL_MAX };
 	const struct ext_inst *m;
 	const char *comment = NULL;
-	char names[NFT_USERDATA_MAXLEN / 2] = "";
-	size_t used = 0;
+	struct match_names names = { .used = 0 };
 	struct nlattr *exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 
 	/* in the reference's order */
@@ -613,10 +683,13 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
-		used = names_append(names, sizeof(names), used, m->ext->name, c.items - before);
+		names_add(&names, m->ext->name, c.items - before);
 	}
+	names_flush(&names);
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
+	if (c.overflow)
+		return -1;
 	mnl_attr_nest_end(nlh, exprs);
 	/* x_tables matches bound to a protocol (tcp, icmp6, ...) check it
 	 * against the one the rule declares; the reference declares it in
@@ -631,7 +704,8 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 	}
 	/* the reference keeps no userdata of its own: its blobs say it all */
 	if (!compat)
-		lin_udata(nlh, names, comment);
+		lin_udata(nlh, names.buf, comment);
+	return (int)c.nexprs;
 }
 
 /* Offer the items at the cursor to every extension of a kind. */
@@ -677,61 +751,83 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 	return false;
 }
 
+/* Where delin_listed is in the list: the match read last. */
+struct listed_walk {
+	const struct extension *prev_ext;
+	struct ext_inst *prev;
+	unsigned prev_count;
+	const char **comment;
+};
+
+/* One match of the list, which claims the next count items. */
+static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_walk *w,
+			     const struct extension *ext, unsigned count)
+{
+	unsigned end, saved_n = c->items->n;
+	struct ext_inst *m;
+
+	if (!ext) {
+		r->unknown = true;
+		c->pos += count;
+		return;
+	}
+	/* two option-carrying tcp (or udp) matches in a row read back as
+	 * one, as the reference reads its own */
+	if (count && w->prev_ext == ext && w->prev_count && ext->merge_repeats)
+		m = w->prev;
+	else
+		m = rule_add_match(r, ext);
+	w->prev = m;
+	w->prev_ext = ext;
+	w->prev_count = count;
+	if (ext->from_comment) {
+		/* the comment lives in userdata; put it where it was */
+		if (*w->comment)
+			ext->from_comment(m->data, *w->comment);
+		*w->comment = NULL;
+		return;
+	}
+	/* the match sees only its own items */
+	end = c->pos + count;
+	if (end > saved_n)
+		end = saved_n;
+	c->items->n = end;
+	if (ext->delinearize && count)
+		ext->delinearize(c, m->data);
+	c->items->n = saved_n;
+	if (c->pos != end)
+		r->unknown = true;
+	c->pos = end;
+}
+
 /* Give the cursor to each match the rule's userdata lists, in order; a
  * match that claims nothing was given without options. */
 static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 			 const char **comment)
 {
 	char *copy = xstrdup(list), *save = NULL, *name;
-	const struct extension *prev_ext = NULL;
-	struct ext_inst *prev = NULL;
-	unsigned prev_count = 0;
+	struct listed_walk w = { .comment = comment };
 
 	c->listed = true;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(name, ':');
-		const struct extension *ext;
-		unsigned count = 0, end, saved_n = c->items->n;
-		struct ext_inst *m;
+		char *colon = strchr(name, ':'), *star = NULL;
+		unsigned long count = 0, times = 1;
 
 		if (colon) {
 			*colon = '\0';
-			count = (unsigned)strtoul(colon + 1, NULL, 10);
+			count = strtoul(colon + 1, &star, 10);
+			if (*star == '*')
+				times = strtoul(star + 1, NULL, 10);
 		}
-		ext = ext_find(name, EXT_MATCH, r->family);
-		if (!ext) {
+		/* no rule has more items than this: a larger number is no
+		 * list of ours */
+		if (count > RULE_MSG_MAX || times > RULE_MSG_MAX) {
 			r->unknown = true;
-			c->pos += count;
-			continue;
+			break;
 		}
-		/* two option-carrying tcp (or udp) matches in a row read back as
-		 * one, as the reference reads its own */
-		if (count && prev_ext == ext && prev_count && ext->merge_repeats) {
-			m = prev;
-		} else {
-			m = rule_add_match(r, ext);
-		}
-		prev = m;
-		prev_ext = ext;
-		prev_count = count;
-		if (ext->from_comment) {
-			/* the comment lives in userdata; put it where it was */
-			if (*comment)
-				ext->from_comment(m->data, *comment);
-			*comment = NULL;
-			continue;
-		}
-		/* the match sees only its own items */
-		end = c->pos + count;
-		if (end > saved_n)
-			end = saved_n;
-		c->items->n = end;
-		if (ext->delinearize && count)
-			ext->delinearize(c, m->data);
-		c->items->n = saved_n;
-		if (c->pos != end)
-			r->unknown = true;
-		c->pos = end;
+		while (times--)
+			delin_one_listed(r, c, &w, ext_find(name, EXT_MATCH, r->family),
+					 (unsigned)count);
 	}
 	c->listed = false;
 	free(copy);

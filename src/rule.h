@@ -78,20 +78,26 @@ void rule_set_target(struct rule *r, const struct extension *ext);
 struct nftnl_rule;
 struct aset;
 struct aset_list;
-/* Room for one rule's message: the kernel's batch pages hold up to a
- * page beyond their size, so no single message may be larger. */
+/* Room for one rule's message. Its expressions are one attribute, whose
+ * length the kernel reads as 16 bits: no rule message can be larger. */
 #define RULE_MSG_MAX 65536
+/* The kernel takes at most this many expressions in a rule
+ * (NFT_RULE_MAXEXPRS, a kernel constant since 3.13). */
+#define RULE_MAX_EXPRS 128
 struct nlmsghdr;
 /* The rule's NFTA_RULE_EXPRESSIONS and NFTA_RULE_USERDATA, appended to
  * nlh (which has room for RULE_MSG_MAX bytes); anonymous sets the rule
  * looks up go to sets, to be sent before the rule. table and chain say
  * where it goes, for targets valid only in some (NULL: not known).
- * compat: the reference's layout (--compat). */
-void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
-			bool compat, const char *table, const char *chain);
+ * compat: the reference's layout (--compat). Returns the number of
+ * expressions written, or -1 when they do not fit in RULE_MSG_MAX (nlh
+ * is then incomplete, to be thrown away). */
+int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
+		       bool compat, const char *table, const char *chain);
 /* The same into nr (its table and chain, if set, say where the rule
- * goes), for a rule that needs no set (its sets are dropped). */
-void rule_linearize(const struct rule *r, struct nftnl_rule *nr);
+ * goes), for a rule that needs no set (its sets are dropped). 0, or -1
+ * when the rule does not fit in one message. */
+int rule_linearize(const struct rule *r, struct nftnl_rule *nr);
 /* Read nr back into r (family set by the caller); unclaimed expressions
  * set r->unknown. get_set finds the elements of sets the rule looks up. */
 int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,

@@ -1,6 +1,7 @@
 #include "txn.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/object.h>
@@ -8,6 +9,8 @@
 #include <libnftnl/table.h>
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
+
+#include "util.h"
 
 /* ---- batch building ---- */
 
@@ -114,26 +117,82 @@ void txn_flush(struct batch *b, uint8_t family, const char *table, const char *c
 	nftnl_rule_free(r);
 }
 
-static int zero_counter_expr(struct nftnl_expr *e, void *data)
+/* A rule's attributes other than its expressions, copied. */
+static struct nftnl_rule *rule_head_copy(struct nftnl_rule *nr)
 {
-	(void)data;
-	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0) {
-		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
-		nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
+	static const uint16_t attrs[] = {
+		NFTNL_RULE_FAMILY, NFTNL_RULE_TABLE, NFTNL_RULE_CHAIN, NFTNL_RULE_HANDLE,
+		NFTNL_RULE_COMPAT_PROTO, NFTNL_RULE_COMPAT_FLAGS, NFTNL_RULE_USERDATA,
+	};
+	struct nftnl_rule *head = nftnl_rule_alloc();
+	unsigned i;
+
+	if (!head)
+		out_of_memory();
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		uint32_t len;
+		const void *v;
+
+		if (!nftnl_rule_is_set(nr, attrs[i]))
+			continue;
+		v = nftnl_rule_get_data(nr, attrs[i], &len);
+		nftnl_rule_set_data(head, attrs[i], v, len);
 	}
-	return 0;
+	return head;
 }
 
-/* Replace a dumped rule with itself, counters zeroed. */
-void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, int tag)
+/* A lookup in the set of batch id set_id, as lin_lookup_anon writes it. */
+static void put_lookup(struct nlmsghdr *nlh, const struct nftnl_expr *e, uint32_t set_id)
 {
-	struct nlmsghdr *nlh;
-	uint8_t family = (uint8_t)nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY);
+	struct nlattr *data;
 
-	nftnl_expr_foreach(nr, zero_counter_expr, NULL);
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "lookup");
+	data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	mnl_attr_put_strz(nlh, NFTA_LOOKUP_SET, "__set%d");
+	mnl_attr_put_u32(nlh, NFTA_LOOKUP_SREG,
+			 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG)));
+	mnl_attr_put_u32(nlh, NFTA_LOOKUP_SET_ID, htonl(set_id));
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS))
+		mnl_attr_put_u32(nlh, NFTA_LOOKUP_FLAGS,
+				 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS)));
+	mnl_attr_nest_end(nlh, data);
+}
+
+void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_renewed *renew,
+		   unsigned nrenew, int tag)
+{
+	uint8_t family = (uint8_t)nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY);
+	struct nftnl_rule *head = rule_head_copy(nr);
+	struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
+	struct nlattr *exprs, *elem;
+	struct nftnl_expr *e;
+	struct nlmsghdr *nlh;
+	unsigned i;
+
+	if (!it)
+		out_of_memory();
 	nlh = batch_msg(b, NFT_MSG_NEWRULE, family, NLM_F_REPLACE, tag);
-	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	nftnl_rule_nlmsg_build_payload(nlh, head);
+	exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	while ((e = nftnl_expr_iter_next(it))) {
+		elem = mnl_attr_nest_start(nlh, NFTA_LIST_ELEM);
+		for (i = 0; i < nrenew && renew[i].lookup != e; i++)
+			;
+		if (i < nrenew) {
+			put_lookup(nlh, e, renew[i].set_id);
+		} else {
+			if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0) {
+				nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
+				nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);
+			}
+			nftnl_expr_build_payload(nlh, e);
+		}
+		mnl_attr_nest_end(nlh, elem);
+	}
+	mnl_attr_nest_end(nlh, exprs);
 	batch_done(b);
+	nftnl_expr_iter_destroy(it);
+	nftnl_rule_free(head);
 }
 
 void txn_chain_update(struct batch *b, uint8_t family, const char *table, const char *name,

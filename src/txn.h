@@ -29,8 +29,17 @@ void txn_add_obj(struct batch *b, uint8_t family, const char *table, struct nftn
 		 int tag);
 /* Delete every rule of chain, or of the whole table when chain is NULL. */
 void txn_flush(struct batch *b, uint8_t family, const char *table, const char *chain, int tag);
-/* Replace a rule read from the kernel with itself, counters zeroed. */
-void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, int tag);
+struct nftnl_expr;
+/* A lookup of a rule that is to look up in another set: the one made in
+ * the same batch with id set_id. */
+struct txn_renewed {
+	const struct nftnl_expr *lookup;
+	uint32_t set_id;
+};
+/* Replace a rule read from the kernel with itself, counters zeroed and
+ * the lookups in renew[] pointed at their new sets. */
+void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_renewed *renew,
+		   unsigned nrenew, int tag);
 /* Update a chain: policy (< 0 keeps it) and/or counters. */
 void txn_chain_update(struct batch *b, uint8_t family, const char *table, const char *name,
 		      int policy, bool counters, uint64_t pkts, uint64_t bytes, int tag);

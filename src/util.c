@@ -5,14 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+void out_of_memory(void)
+{
+	fputs("iptnft: out of memory\n", stderr);
+	exit(4);
+}
+
 void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
-	if (!p) {
-		fputs("iptnft: out of memory\n", stderr);
-		exit(4);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
 }
 
@@ -27,10 +31,8 @@ void *xzalloc(size_t n)
 void *xrealloc(void *p, size_t n)
 {
 	p = realloc(p, n ? n : 1);
-	if (!p) {
-		fputs("iptnft: out of memory\n", stderr);
-		exit(4);
-	}
+	if (!p)
+		out_of_memory();
 	return p;
 }
 

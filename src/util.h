@@ -28,6 +28,8 @@ void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);
  * the way save output quotes comments. */
 void sb_add_quoted(struct strbuf *sb, const char *s);
 
+/* Say so and exit with status 4: memory ran out (in a library too). */
+void out_of_memory(void) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xzalloc(size_t n);
 void *xrealloc(void *p, size_t n);

@@ -555,6 +555,41 @@ static void scratch_clear(struct view *v, const struct nlmsghdr *tmp)
 	memset(v->scratch, 0, tmp->nlmsg_len);
 }
 
+static struct nlmsghdr *scratch_start(struct view *v)
+{
+	struct nlmsghdr *tmp;
+
+	if (!v->scratch)
+		v->scratch = xzalloc(RULE_MSG_MAX);
+	tmp = mnl_nlmsg_put_header(v->scratch);
+	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
+	return tmp;
+}
+
+/* r's expressions in the scratch message tmp, in iptnft's layout, or in
+ * the reference's when only that one is within what the kernel takes:
+ * its xt blobs need fewer expressions than some native forms (-m
+ * conntrack, -m hbh --hbh-opts, ...). Returns the number of expressions
+ * (-1: too large for a message at all); *theirs says which layout. */
+static int linearize_fit(struct view *v, const struct rule *r, struct nlmsghdr *tmp,
+			 struct aset_list *sets, const char *chain, bool *theirs)
+{
+	uint32_t first_id = sets->next_id;
+	int n = rule_linearize_msg(r, tmp, sets, v->h->compat, v->table, chain);
+
+	*theirs = v->h->compat;
+	if (v->h->compat || (n >= 0 && n <= RULE_MAX_EXPRS))
+		return n;
+	scratch_clear(v, tmp);
+	aset_list_clear(sets);
+	sets->next_id = first_id;
+	tmp = scratch_start(v);
+	*theirs = true;
+	/* past the kernel's limit in both layouts, the kernel refuses the
+	 * reference's own message, as it would the reference */
+	return rule_linearize_msg(r, tmp, sets, true, v->table, chain);
+}
+
 static void ri_pend_add(struct view *v, uint32_t seq, int chain, uint64_t digest,
 			uint64_t handle)
 {
@@ -634,24 +669,27 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	uint32_t len;
 	unsigned i;
 	int chain = ri_chain_id(v, c);
+	bool theirs;
 
 	/* the expressions first, in a scratch message: the anonymous sets
 	 * they look up must go into the batch before the rule */
-	if (!v->scratch) {
-		v->scratch = xzalloc(RULE_MSG_MAX);
-		v->msg_max = MNL_SOCKET_BUFFER_SIZE;
-	}
-	tmp = mnl_nlmsg_put_header(v->scratch);
-	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
+	tmp = scratch_start(v);
 	queue_objects(v, r);
 	sets.next_id = v->next_set_id;
-	rule_linearize_msg(r, tmp, &sets, v->h->compat, v->table, c->ci.name);
+	if (linearize_fit(v, r, tmp, &sets, c->ci.name, &theirs) < 0) {
+		/* no message can carry it: the batch must not be sent */
+		v->too_big = true;
+		scratch_clear(v, tmp);
+		aset_list_clear(&sets);
+		return;
+	}
 	v->next_set_id = sets.next_id;
 	for (i = 0; i < sets.n; i++)
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
 	/* an anonymous set's name is the batch's: such a rule has no
-	 * digest another batch could find again */
-	if (chain >= 0 && !sets.n) {
+	 * digest another batch could find again; nor has one written in
+	 * the reference's layout, which a lookup does not write */
+	if (chain >= 0 && !sets.n && theirs == v->h->compat) {
 		int target = ri_target(v, r);
 
 		digest = target == -2 ? 0 : rindex_digest(tmp, target);
@@ -676,11 +714,8 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	if (id)
 		mnl_attr_put_u32(nlh, NFTA_RULE_ID, htonl(id));
 	len = tmp->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
-	/* a batch page has one page of room past its end for the last message */
-	if (nlh->nlmsg_len + len > v->msg_max) {
-		fprintf(stderr, "iptnft: rule too large for one netlink message\n");
-		abort();
-	}
+	/* the header holds two names of at most NFT_NAME_MAXLEN: within
+	 * what a batch message may take (NLK_MSG_MAX) beside RULE_MSG_MAX */
 	memcpy(mnl_nlmsg_get_payload_tail(nlh),
 	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
 	nlh->nlmsg_len += len;
@@ -796,19 +831,16 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	int chain = ri_chain_id(v, c);
 	bool jumps = r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO;
 	int target;
+	bool theirs;
 
 	if (chain < 0 || v->h->compat)
 		return RI_UNKNOWN;
 	target = jumps ? rindex_chain(v->ri, r->chain) : -1;
-	if (!v->scratch) {
-		v->scratch = xzalloc(RULE_MSG_MAX);
-		v->msg_max = MNL_SOCKET_BUFFER_SIZE;
-	}
-	tmp = mnl_nlmsg_put_header(v->scratch);
-	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
-	rule_linearize_msg(r, tmp, &sets, false, v->table, c->ci.name);
-	/* a jump to a chain the index does not know has no digest */
-	if (!sets.n && (!jumps || target >= 0))
+	tmp = scratch_start(v);
+	/* as queue_rule would write it: a rule in the reference's layout
+	 * has no digest, nor has a jump to a chain the index does not know */
+	if (linearize_fit(v, r, tmp, &sets, c->ci.name, &theirs) >= 0 && !sets.n && !theirs &&
+	    (!jumps || target >= 0))
 		digest = rindex_digest(tmp, target);
 	scratch_clear(v, tmp);
 	aset_list_clear(&sets);

@@ -76,7 +76,9 @@ struct view {
 	/* the error just set is one the reference finds only at COMMIT */
 	bool error_at_commit;
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
-	size_t msg_max;		/* the largest message a batch page takes */
+	/* a rule too large for any message was left out: the batch must
+	 * not be sent (the reference's kernel refuses it: ENOSPC) */
+	bool too_big;
 	/* index + 1 of the chain found last, and of the one before: a rule's
 	 * chain and the chain it jumps to */
 	unsigned last, last2;

@@ -91,3 +91,80 @@ refused() {
 		assert_equal "$status" 136
 	fi
 }
+
+@test "rules the reference's xt layout makes too large for the kernel are taken natively" {
+	# 42 conntrack matches: 128 native expressions; as xt blobs past the
+	# kernel's room for a rule's data (the reference stops at 22)
+	local m
+	m=$(printf -- '-m conntrack --ctstate NEW %.0s' $(seq 42))
+	# shellcheck disable=SC2086
+	run ipt -A INPUT $m -j ACCEPT
+	assert_success
+	# shellcheck disable=SC2086
+	run ipt -C INPUT $m -j ACCEPT
+	assert_success
+	if command -v iptables-nft >/dev/null; then
+		# shellcheck disable=SC2086
+		run ref -A INPUT $m -j ACCEPT
+		assert_failure 1
+		assert_output "iptables: No space left on device."
+	fi
+}
+
+@test "ip6tables keeps a rule's counters (the reference drops them)" {
+	run ipt6_restore -c <<-EOF
+		*filter
+		[7:8] -A INPUT -j DROP
+		COMMIT
+	EOF
+	assert_success
+	run ipt6 -A INPUT -c 5 6 -j ACCEPT
+	assert_success
+	run ipt6 -S INPUT -v
+	assert_output "-P INPUT ACCEPT -c 0 0
+-A INPUT -c 7 8 -j DROP
+-A INPUT -c 5 6 -j ACCEPT"
+	if [ -x "$REF_DIR/ip6tables-nft" ]; then
+		_ref_ns
+		run ip netns exec "$NS_REF" "$REF_DIR/ip6tables-nft" -A INPUT -c 5 6 -j ACCEPT
+		assert_success
+		run ip netns exec "$NS_REF" "$REF_DIR/ip6tables-nft" -S INPUT -v
+		assert_line -- "-A INPUT -c 0 0 -j ACCEPT"
+	fi
+}
+
+@test "an option letter with its value in the same word means what getopt says" {
+	run ipt -A OUTPUT -ptcp -s192.0.2.1 -d192.0.2.2 -oeth0 -jACCEPT
+	assert_success
+	run ipt -S OUTPUT
+	assert_line -- "-A OUTPUT -s 192.0.2.1/32 -d 192.0.2.2/32 -o eth0 -p tcp -j ACCEPT"
+	if command -v iptables-nft >/dev/null; then
+		# the reference takes the whole word as the value
+		run ref -A OUTPUT -ptcp -j ACCEPT
+		assert_failure 2
+		assert_output --partial 'unknown protocol "-ptcp" specified'
+		run ref -A OUTPUT -oeth0
+		assert_success
+		run ref -S OUTPUT
+		assert_line -- "-A OUTPUT -o -oeth0"
+	fi
+}
+
+@test "an unknown option letter inside a group is refused, named" {
+	refused -A INPUT -p tcp -QX
+	assert_output --partial 'unknown option "-Q"'
+	refused -A INPUT -QX
+	assert_output --partial 'unknown option "-Q"'
+	refused -A INPUT -b
+	assert_output --partial 'unknown option "-b"'
+	if command -v iptables-nft >/dev/null; then
+		# the reference skips the letter after -p tcp, names the word
+		# before the group otherwise, and has no name for -b
+		run ref -A INPUT -p tcp -QX
+		assert_output --partial "Cannot use -X with -A"
+		run ref -A INPUT -QX
+		assert_output --partial 'unknown option "INPUT"'
+		run ref -A INPUT -b
+		assert_output --partial 'Unknown arg "(null)"'
+	fi
+}

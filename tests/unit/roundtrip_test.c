@@ -932,7 +932,7 @@ static bool unknown_after(bool with_log, bool *unknown)
 		char buf[1 << 12];
 	} mb;
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(mb.buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, 0, 1);
-	struct lin_ctx c = { .nlh = nlh, .family = NFPROTO_IPV4 };
+	struct lin_ctx c = { .nlh = nlh, .family = NFPROTO_IPV4, .limit = sizeof(mb.buf) };
 	struct nftnl_rule *back;
 	struct nlattr *exprs;
 	struct rule *r;

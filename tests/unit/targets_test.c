@@ -113,6 +113,7 @@ static void rule_start(struct lin_ctx *c, bool tcp)
 	building.exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 	memset(c, 0, sizeof(*c));
 	c->nlh = nlh;
+	c->limit = sizeof(building.m.buf) - 512;
 	c->table = "filter";
 	c->chain = "INPUT";
 	c->family = NFPROTO_IPV4;
