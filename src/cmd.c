@@ -380,6 +380,9 @@ static int op_delete(struct view *v, struct command *cmd)
 	unsigned i;
 	int idx;
 
+	/* the reference looks for the jump's chain before the rule's */
+	if (check_targets(v, cmd) < 0)
+		return -1;
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		view_delete_handle(v, c, handle);
@@ -437,6 +440,8 @@ static int op_check(struct view *v, struct command *cmd)
 	uint64_t handle;
 	unsigned i;
 
+	if (check_targets(v, cmd) < 0)
+		return -1;
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		return 0;
