@@ -192,7 +192,7 @@ static struct vchain *need_chain(struct view *v, const char *name, bool create)
 		no_chain(v->h);
 		return NULL;
 	}
-	return view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+	return view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 }
 
 /* One command alone may read a chain only as far as it needs. */
@@ -483,7 +483,7 @@ static void compat_builtins(struct view *v)
 
 	for (i = 0; i < v->bt->nchains; i++)
 		if (!view_chain(v, v->bt->chains[i].name, &err) && err == 0)
-			view_create_builtin(v, &v->bt->chains[i], NF_ACCEPT, false, 0, 0);
+			view_create_builtin(v, &v->bt->chains[i], NF_ACCEPT, 0, 0);
 }
 
 static int op_flush(struct view *v, struct command *cmd)
@@ -505,7 +505,7 @@ static int op_flush(struct view *v, struct command *cmd)
 				return no_chain(v->h);
 			/* the reference makes the built-in chain it flushes */
 			if (v->h->compat)
-				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+				view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 			return 0;
 		}
 		view_flush_chain(v, c);
@@ -583,7 +583,7 @@ static int op_zero(struct view *v, struct command *cmd)
 			if (!bc || !cmd->zero_after_list || cmd->rulenum)
 				return no_chain(v->h);
 			if (v->h->compat)
-				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+				view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 			return 0;
 		}
 		return zero_chain(v, c, cmd->rulenum);
@@ -662,8 +662,8 @@ static int op_rename(struct view *v, struct command *cmd)
 	return 0;
 }
 
-int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
-		   uint64_t pkts, uint64_t bytes)
+int cmd_set_policy(struct view *v, const char *chain, const char *target, uint64_t pkts,
+		   uint64_t bytes)
 {
 	const struct builtin_chain *bc = table_find_chain(v->bt, chain);
 	struct vchain *c;
@@ -687,12 +687,12 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 	if (err < 0)
 		return kernel_error(v->h, err);
 	if (!c) {
-		view_create_builtin(v, bc, policy < 0 ? NF_ACCEPT : (uint32_t)policy, counters,
-				    pkts, bytes);
+		view_create_builtin(v, bc, policy < 0 ? NF_ACCEPT : (uint32_t)policy, pkts, bytes);
 		return 0;
 	}
-	txn_chain_update(v->b, v->family, v->table, chain, policy, counters, pkts, bytes,
-			 v->tag);
+	/* the reference's -P sets the counters too (to 0: its -c is ignored),
+	 * which makes a chain that nft made count its policy's verdicts */
+	txn_chain_update(v->b, v->family, v->table, chain, policy, true, pkts, bytes, v->tag);
 	if (policy >= 0)
 		c->ci.policy = (uint32_t)policy;
 	return 0;
@@ -726,8 +726,7 @@ int cmd_build(struct view *v, struct command *cmd)
 	case OP_DELETE_CHAIN: return op_delete_chain(v, cmd);
 	case OP_RENAME_CHAIN: return op_rename(v, cmd);
 	case OP_POLICY:
-		return cmd_set_policy(v, cmd->chain, cmd->arg, cmd->counters_given, cmd->pkts,
-				      cmd->bytes);
+		return cmd_set_policy(v, cmd->chain, cmd->arg, cmd->pkts, cmd->bytes);
 	default: return 0;
 	}
 }

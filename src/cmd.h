@@ -83,8 +83,10 @@ int iptables_main(uint8_t family, int argc, char **argv);
 struct view;
 /* Apply one parsed command to a transaction's view (queues messages). */
 int cmd_build(struct view *v, struct command *cmd);
-int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
-		   uint64_t pkts, uint64_t bytes);
+/* Set a built-in chain's policy (target NULL keeps it) and its counters
+ * to pkts and bytes, as the reference's -P and restore's chain lines do. */
+int cmd_set_policy(struct view *v, const char *chain, const char *target, uint64_t pkts,
+		   uint64_t bytes);
 /* Turn a refused batch into the reference's message. */
 int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err);
 

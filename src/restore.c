@@ -212,8 +212,8 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		 * and zeroed without it, as the reference does */
 		if (!rs->counters)
 			pkts = bytes = 0;
-		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, true,
-				     pkts, bytes);
+		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, pkts,
+				     bytes);
 	} else {
 		struct vchain *c;
 		int err;

@@ -371,7 +371,7 @@ void view_delete_table(struct view *v)
 }
 
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
-				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes)
+				   uint32_t policy, uint64_t pkts, uint64_t bytes)
 {
 	struct vchain *c = hash_find(v, bc->name);
 	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
@@ -380,7 +380,7 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	bool allocates = !(c && c->exists);
 
 	view_ensure_table(v);
-	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, counters, pkts, bytes,
+	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, pkts, bytes,
 			      v->tag);
 	if (!c)
 		c = chain_slot(v, bc->name);

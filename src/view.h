@@ -125,8 +125,9 @@ int view_load_all_chains(struct view *v);
 void view_ensure_table(struct view *v);
 /* Delete the whole table; the view then starts from nothing. */
 void view_delete_table(struct view *v);
+/* A built-in chain, counting its policy's verdicts from pkts and bytes. */
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
-				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes);
+				   uint32_t policy, uint64_t pkts, uint64_t bytes);
 struct vchain *view_create_user(struct view *v, const char *name);
 void view_delete_chain(struct view *v, struct vchain *c);
 void view_flush_chain(struct view *v, struct vchain *c);

@@ -91,3 +91,18 @@ refused() {
 		assert_equal "$status" 136
 	fi
 }
+
+@test "a built-in chain made for -A counts its policy's packets (the reference's stays at 0)" {
+	ns bash -c 'ip link set lo up'
+	ipt -A OUTPUT -d 192.0.2.1 -j ACCEPT
+	# one datagram to loopback and its port-unreachable error pass OUTPUT
+	ns bash -c 'echo x > /dev/udp/127.0.0.1/9' 2> /dev/null || true
+	run ipt -L OUTPUT -v -n
+	assert_line --index 0 "Chain OUTPUT (policy ACCEPT 2 packets, 88 bytes)"
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -A OUTPUT -d 192.0.2.1 -j ACCEPT
+		ip netns exec "$NS_REF" bash -c 'echo x > /dev/udp/127.0.0.1/9' 2> /dev/null || true
+		run ref -L OUTPUT -v -n
+		assert_line --index 0 "Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)"
+	fi
+}
