@@ -87,8 +87,10 @@ int cmd_build(struct view *v, struct command *cmd);
  * to pkts and bytes, as the reference's -P and restore's chain lines do. */
 int cmd_set_policy(struct view *v, const char *chain, const char *target, uint64_t pkts,
 		   uint64_t bytes);
-/* Turn a refused batch into the reference's message. */
-int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err);
+/* Turn a refused batch into the reference's message: op is what the
+ * command (or restore line) did, msg the NFT_MSG_* type of the message
+ * the kernel refused (0 if unknown). */
+int cmd_batch_error(struct handle *h, enum cmd_op op, uint8_t msg, const char *chain, int err);
 
 /* Open netlink on demand; 0 or -1 with h->err set. */
 int handle_netlink(struct handle *h);

@@ -262,6 +262,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	int i;
 
 	*fail_tag = -1;
+	b->fail_type = 0;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)
@@ -332,6 +333,8 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 				first_err = e->error;
 				if (seq > b->first_seq && seq - b->first_seq < b->ntags)
 					*fail_tag = b->tags[seq - b->first_seq];
+				/* the error carries the refused message's header */
+				b->fail_type = (uint8_t)(e->msg.nlmsg_type & 0xff);
 			}
 		}
 	}

@@ -407,6 +407,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	unsigned i;
 	int attempt, ret = 0, tag = -1;
 	uint32_t genid;
+	uint8_t fail_msg = 0;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		ret = nlk_genid(&rs->h.nl, &genid);
@@ -464,6 +465,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			if (ret == 0 && batch_count(&b))
 				view_index_commit(&v, genid);
 		}
+		fail_msg = b.fail_type;
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -482,7 +484,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			return -1;
 		}
 		chain = line_chain(rs, &rs->lines[idx]);
-		cmd_batch_error(&rs->h, rs->lines[idx].op, chain, ret);
+		cmd_batch_error(&rs->h, rs->lines[idx].op, fail_msg, chain, ret);
 		free(chain);
 		err_report_line(e, rs->prog, rs->lines[idx].lineno);
 		return -1;

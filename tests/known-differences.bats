@@ -106,3 +106,21 @@ refused() {
 		assert_line --index 0 "Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)"
 	fi
 }
+
+@test "security chains at priority 50 are iptnft's own; the reference calls them incompatible" {
+	ns nft add table ip security
+	ns nft add chain ip security INPUT '{ type filter hook input priority 50; }'
+	run ipt -t security -S
+	assert_success
+	assert_output "-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT"
+	if [ -x "$REF_IPTABLES" ]; then
+		_ref_ns
+		ip netns exec "$NS_REF" nft add table ip security
+		ip netns exec "$NS_REF" nft add chain ip security INPUT \
+			'{ type filter hook input priority 50; }'
+		run ref -t security -S
+		assert_line --index 0 "# Table \`security' contains incompatible base-chains, use 'nft' tool to list them."
+	fi
+}

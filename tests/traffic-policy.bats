@@ -74,6 +74,20 @@ policy_line() {
 	assert_output "Chain OUTPUT (policy ACCEPT 2 packets, 88 bytes)"
 }
 
+@test "policy counters: chains made by -F OUTPUT, -v -F and -L -Z count their policy" {
+	local how
+	for how in "-F OUTPUT" "-v -F" "-L -Z"; do
+		ns nft flush ruleset
+		# -L -Z makes the chains of a table that exists
+		[ "$how" = "-L -Z" ] && ipt -P INPUT ACCEPT
+		# shellcheck disable=SC2086 # the words of the command
+		ipt $how > /dev/null
+		udp4
+		run policy_line
+		assert_output "Chain OUTPUT (policy ACCEPT 2 packets, 88 bytes)"
+	done
+}
+
 @test "policy counters: a chain made by ip6tables -P counts its policy" {
 	ipt6 -P OUTPUT DROP
 	udp6
