@@ -124,3 +124,102 @@ refused() {
 		assert_line --index 0 "# Table \`security' contains incompatible base-chains, use 'nft' tool to list them."
 	fi
 }
+
+# nft_both FAMILY TABLE CHAIN RULE: the chain made by iptables -P and one
+# rule nft writes into it, in our namespace and (with the reference) in
+# its twin
+nft_both() {
+	local prog=ipt
+	[ "$1" = ip6 ] && prog=ipt6
+	"$prog" -t "$2" -P "$3" ACCEPT
+	ns nft add rule "$@"
+	if [ -x "$REF_IPTABLES" ]; then
+		_ref_ns
+		ip netns exec "$NS_REF" "$REF_DIR/${prog/ipt/ip}tables-nft" -t "$2" -P "$3" ACCEPT
+		ip netns exec "$NS_REF" nft add rule "$@"
+	fi
+}
+# ref_S FAMILY TABLE CHAIN: the reference's -S of the chain
+ref_S() {
+	local p=iptables-nft
+	[ "$1" = ip6 ] && p=ip6tables-nft
+	ip netns exec "$NS_REF" "$REF_DIR/$p" -t "$2" -S "$3"
+}
+
+# undecodable FAMILY TABLE CHAIN: iptnft refuses to list or save the chain
+undecodable() {
+	local prog=ipt save=ipt_save
+	[ "$1" = ip6 ] && prog=ipt6 save=ipt6_save
+	run "$prog" -t "$2" -S "$3"
+	assert_equal "$status" 3
+	assert_output --partial "holds expressions iptnft cannot translate (see nft list chain)"
+	run "$save" -t "$2"
+	assert_equal "$status" 3
+}
+
+@test "nft rules the reference lists without a part are refused: a log statement before a verdict" {
+	nft_both ip filter INPUT log group 1 accept
+	undecodable ip filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are refused: an address set" {
+	nft_both ip filter INPUT ip saddr '{ 192.0.2.1, 192.0.2.2 }' accept
+	undecodable ip filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are refused: a protocol set, an ICMP type set, udp length, ip6 nexthdr" {
+	nft_both ip filter INPUT meta l4proto '{ tcp, udp }' accept
+	undecodable ip filter INPUT
+	ns nft flush ruleset
+	nft_both ip filter OUTPUT icmp type '{ echo-request, echo-reply }' accept
+	undecodable ip filter OUTPUT
+	ns nft flush ruleset
+	nft_both ip filter FORWARD udp length 100 accept
+	undecodable ip filter FORWARD
+	ns nft flush ruleset
+	nft_both ip6 filter INPUT ip6 nexthdr tcp accept
+	undecodable ip6 filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter FORWARD
+		assert_line "-A FORWARD -p udp -j ACCEPT"
+		run ref_S ip6 filter INPUT
+		assert_line "-A INPUT -p tcp -m hl --hl-eq 6 -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are listed whole: port sets as multiport" {
+	nft_both ip filter INPUT tcp dport '{ 22, 80-90 }' accept
+	run ipt -S INPUT
+	assert_line "-A INPUT -p tcp -m multiport --dports 22,80:90 -j ACCEPT"
+	run ipt -D INPUT -p tcp -m multiport --dports 22,80:90 -j ACCEPT
+	assert_success
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -p tcp -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists wrongly are listed whole: an address range, ip dscp set, ip ttl set" {
+	nft_both ip filter INPUT ip daddr 192.0.2.1-192.0.2.9 drop
+	run ipt -S INPUT
+	assert_line "-A INPUT -m iprange --dst-range 192.0.2.1-192.0.2.9 -j DROP"
+	nft_both ip mangle POSTROUTING ip dscp set 0x2e
+	nft_both ip mangle OUTPUT ip ttl set 64
+	run ipt -t mangle -S
+	assert_line "-A OUTPUT -j TTL --ttl-set 64"
+	assert_line "-A POSTROUTING -j DSCP --set-dscp 0x2e"
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -d 192.0.2.9/32 -j DROP"
+		run ref_S ip mangle POSTROUTING
+		assert_line "-A POSTROUTING"
+	fi
+}
