@@ -728,11 +728,8 @@ static int op_delete_chain(struct view *v, struct command *cmd)
 		} else if (v->verbose) {
 			printf("Deleting chain `%s'\n", c->ci.name);
 		}
-		/* the tag names the chain if the kernel refuses it */
-		v->tag = (int)i + 1;
 		view_delete_chain(v, c);
 	}
-	v->tag = 0;
 	return 0;
 }
 
@@ -867,20 +864,24 @@ int cmd_batch_error(struct handle *h, enum cmd_op op, uint8_t msg, const char *c
 	return err_plain(&h->err, EXIT_OTHER, "%s", err_kernel_text(-err, op));
 }
 
-/* Which chain a refused message was about: -X without a name tags each
- * chain deletion with its place in the view; -v -F and -L -Z make the
- * built-in chains. */
-static const char *failed_chain(struct view *v, struct command *cmd, uint8_t msg, int tag)
+const char *cmd_failed_chain(const struct view *v, const struct batch *b)
+{
+	if (b->fail_type == NFT_MSG_NEWCHAIN && v->refused_chain)
+		return v->refused_chain;
+	if (b->fail_type == NFT_MSG_DELCHAIN)
+		return view_deleted_chain(v, b->fail_seq);
+	return NULL;
+}
+
+/* Which chain a refused message was about: the command's, or the one a
+ * command without a chain (-X, -v -F, -L -Z) made or deleted. */
+static const char *failed_chain(struct view *v, struct command *cmd, const struct batch *b)
 {
 	if (cmd->op == OP_RENAME_CHAIN)
 		return cmd->arg;	/* the kernel had a (hidden) chain of that name */
 	if (cmd->chain)
 		return cmd->chain;
-	if (msg == NFT_MSG_NEWCHAIN)
-		return v->refused_chain;
-	if (cmd->op == OP_DELETE_CHAIN && tag > 0 && (unsigned)tag <= v->nchains)
-		return v->chains[tag - 1].ci.name;
-	return NULL;
+	return cmd_failed_chain(v, b);
 }
 
 static int run_modify(struct handle *h, struct command *cmd)
@@ -916,7 +917,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 		if (ret == 0 && batch_count(&b))
 			view_index_commit(&v, genid);
 		if (ret < 0 && ret != -ERESTART) {
-			const char *failed = failed_chain(&v, cmd, b.fail_type, tag);
+			const char *failed = failed_chain(&v, cmd, &b);
 
 			snprintf(chain_buf, sizeof(chain_buf), "%s", failed ? failed : "");
 			chain = chain_buf;

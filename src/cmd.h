@@ -91,6 +91,10 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, uint64
  * command (or restore line) did, msg the NFT_MSG_* type of the message
  * the kernel refused (0 if unknown). */
 int cmd_batch_error(struct handle *h, enum cmd_op op, uint8_t msg, const char *chain, int err);
+struct batch;
+/* The chain a refused batch message made or deleted when its command
+ * (or restore line) names none itself, or NULL. */
+const char *cmd_failed_chain(const struct view *v, const struct batch *b);
 
 /* Open netlink on demand; 0 or -1 with h->err set. */
 int handle_netlink(struct handle *h);

@@ -263,6 +263,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 
 	*fail_tag = -1;
 	b->fail_type = 0;
+	b->fail_seq = 0;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)
@@ -335,6 +336,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 					*fail_tag = b->tags[seq - b->first_seq];
 				/* the error carries the refused message's header */
 				b->fail_type = (uint8_t)(e->msg.nlmsg_type & 0xff);
+				b->fail_seq = seq;
 			}
 		}
 	}

@@ -52,6 +52,7 @@ struct batch {
 	unsigned ntags, captags;
 	struct nlmsghdr *last;	/* the message batch_done closed last */
 	uint8_t fail_type;	/* NFT_MSG_* of the first message refused, or 0 */
+	uint32_t fail_seq;	/* and its seq, or 0 */
 	/* rules the kernel echoed back (NLM_F_ECHO): their seq and handle */
 	struct batch_echo {
 		uint32_t seq;

@@ -408,8 +408,10 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	int attempt, ret = 0, tag = -1;
 	uint32_t genid;
 	uint8_t fail_msg = 0;
+	char fail_chain[NFT_CHAIN_MAXNAMELEN] = "";
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
+		fail_chain[0] = '\0';
 		ret = nlk_genid(&rs->h.nl, &genid);
 		if (ret < 0 && rs->test && (ret == -EPERM || ret == -EACCES)) {
 			/* --test reads the whole input first, as the reference
@@ -466,6 +468,8 @@ static int run_block(struct restore *rs, unsigned commit_line)
 				view_index_commit(&v, genid);
 		}
 		fail_msg = b.fail_type;
+		if (ret < 0 && cmd_failed_chain(&v, &b))
+			snprintf(fail_chain, sizeof(fail_chain), "%s", cmd_failed_chain(&v, &b));
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -483,7 +487,8 @@ static int run_block(struct restore *rs, unsigned commit_line)
 				err_kernel_text(-ret, OP_NONE));
 			return -1;
 		}
-		chain = line_chain(rs, &rs->lines[idx]);
+		/* the chain the refused message made or deleted, else the line's */
+		chain = fail_chain[0] ? xstrdup(fail_chain) : line_chain(rs, &rs->lines[idx]);
 		cmd_batch_error(&rs->h, rs->lines[idx].op, fail_msg, chain, ret);
 		free(chain);
 		err_report_line(e, rs->prog, rs->lines[idx].lineno);

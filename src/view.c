@@ -50,6 +50,7 @@ void view_free(struct view *v)
 		free(v->ri_objs[i].name);
 	free(v->ri_objs);
 	free(v->ri_pend);
+	free(v->dels);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
 		free(v->chains[i].rules);
@@ -451,6 +452,12 @@ struct vchain *view_create_user(struct view *v, const char *name)
 
 void view_delete_chain(struct view *v, struct vchain *c)
 {
+	if (v->ndels == v->capdels) {
+		v->capdels = v->capdels ? v->capdels * 2 : 8;
+		v->dels = xrealloc(v->dels, v->capdels * sizeof(*v->dels));
+	}
+	v->dels[v->ndels].seq = v->b->next_seq;
+	v->dels[v->ndels++].name = c->ci.name;
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
 	if (ri_chain_id(v, c) >= 0)
 		rindex_chain_del(v->ri, ri_chain_id(v, c));
@@ -459,6 +466,16 @@ void view_delete_chain(struct view *v, struct vchain *c)
 	c->rules_known = false;
 	c->in_kernel = false;
 	c->added = 0;
+}
+
+const char *view_deleted_chain(const struct view *v, uint32_t seq)
+{
+	unsigned i;
+
+	for (i = 0; i < v->ndels; i++)
+		if (v->dels[i].seq == seq)
+			return v->dels[i].name;
+	return NULL;
 }
 
 void view_flush_chain(struct view *v, struct vchain *c)

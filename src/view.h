@@ -86,6 +86,13 @@ struct view {
 	/* the first built-in chain this batch makes where the kernel holds a
 	 * chain of that name in another shape: the kernel will refuse it */
 	const char *refused_chain;
+	/* the chains this batch deletes, by message, to name the one the
+	 * kernel refuses to delete */
+	struct {
+		uint32_t seq;
+		const char *name;	/* in the arena */
+	} *dels;
+	unsigned ndels, capdels;
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 	size_t msg_max;		/* the largest message a batch page takes */
 	unsigned last;		/* index + 1 of the chain found last */
@@ -143,6 +150,8 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 				   uint32_t policy, uint64_t pkts, uint64_t bytes);
 struct vchain *view_create_user(struct view *v, const char *name);
 void view_delete_chain(struct view *v, struct vchain *c);
+/* The chain whose deletion was message seq, or NULL. */
+const char *view_deleted_chain(const struct view *v, uint32_t seq);
 void view_flush_chain(struct view *v, struct vchain *c);
 /* Every rule of the table (the chains' copies are the caller's). */
 void view_flush_table(struct view *v);
