@@ -175,6 +175,19 @@ undecodable() {
 	fi
 }
 
+@test "nft rules the reference lists without a part are refused: a verdict map, a concatenation" {
+	nft_both ip filter INPUT tcp dport vmap '{ 22 : accept, 23 : drop }'
+	undecodable ip filter INPUT
+	nft_both ip filter OUTPUT ip daddr . tcp dport '{ 192.0.2.1 . 22 }' accept
+	undecodable ip filter OUTPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -p tcp"
+		run ref_S ip filter OUTPUT
+		assert_line "-A OUTPUT -p tcp -j ACCEPT"
+	fi
+}
+
 @test "nft rules the reference lists without a part are refused: a protocol set, an ICMP type set, udp length, ip6 nexthdr" {
 	nft_both ip filter INPUT meta l4proto '{ tcp, udp }' accept
 	undecodable ip filter INPUT
@@ -221,5 +234,18 @@ undecodable() {
 		assert_line "-A INPUT -d 192.0.2.9/32 -j DROP"
 		run ref_S ip mangle POSTROUTING
 		assert_line "-A POSTROUTING"
+	fi
+}
+
+@test "-Z of a rule of a missing chain is \"Bad rule\", where the reference's message depends on its last lookup" {
+	ipt -t nat -P PREROUTING ACCEPT
+	run ipt -t nat -Z POSTROUTING 1
+	assert_equal "$status" 1
+	assert_output "iptables: Bad rule (does a matching rule exist in that chain?)."
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -t nat -P PREROUTING ACCEPT
+		run ref -t nat -Z POSTROUTING 1
+		assert_equal "$status" 1
+		assert_output "iptables: Incompatible with this kernel."
 	fi
 }
