@@ -103,17 +103,41 @@ bool ports_pair_delinearize(const struct item *it, struct port_range *sport,
 	return true;
 }
 
+/* The other bound of a range read from one compare: nft writes
+ * "dport 67-69" as ">= 67" and "<= 69", and the reference reads the two
+ * as one range. */
+static bool ports_narrow(struct port_range *pr, enum cmp_op_kind op, uint16_t v)
+{
+	if (pr->open_hi && (op == REL_LTE || (op == REL_LT && v > 0))) {
+		v = op == REL_LTE ? v : (uint16_t)(v - 1);
+		if (v < pr->lo)
+			return false;
+		pr->hi = v;
+	} else if (pr->open_lo && (op == REL_GTE || (op == REL_GT && v < 65535))) {
+		v = op == REL_GTE ? v : (uint16_t)(v + 1);
+		if (v > pr->hi)
+			return false;
+		pr->lo = v;
+	} else {
+		return false;
+	}
+	pr->open_lo = pr->open_hi = false;
+	return true;
+}
+
 bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr)
 {
 	uint16_t lo, hi;
 
-	if (pr->set || !item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) ||
-	    it->masked || it->len != 2)
+	if (!item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) || it->masked ||
+	    it->len != 2)
 		return false;
 	memcpy(&lo, it->val, 2);
 	memcpy(&hi, it->hi, 2);
 	lo = ntohs(lo);
 	hi = ntohs(hi);
+	if (pr->set)
+		return ports_narrow(pr, it->op, lo);
 	switch (it->op) {
 	case REL_EQ:
 	case REL_NEQ:
@@ -129,10 +153,12 @@ bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *p
 	case REL_GTE:
 		pr->lo = lo;
 		pr->hi = 65535;
+		pr->open_hi = true;
 		break;
 	case REL_LTE:
 		pr->lo = 0;
 		pr->hi = lo;
+		pr->open_lo = true;
 		break;
 	case REL_GT:
 		/* the reference's "! 0:N", listed as N+1:65535 */
@@ -140,6 +166,14 @@ bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *p
 			return false;
 		pr->lo = lo + 1;
 		pr->hi = 65535;
+		pr->open_hi = true;
+		break;
+	case REL_LT:
+		if (lo == 0)
+			return false;
+		pr->lo = 0;
+		pr->hi = lo - 1;
+		pr->open_lo = true;
 		break;
 	default:
 		return false;

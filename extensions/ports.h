@@ -16,6 +16,9 @@ struct port_range {
 	/* typed as "! 0:lo-1" (kept positive above): --compat writes it as
 	 * the reference does, from the range as typed */
 	bool from_zero;
+	/* read from one compare (>, >=, <, <=) whose other bound a second
+	 * compare may still narrow, as nft writes "dport 67-69" */
+	bool open_lo, open_hi;
 };
 
 /* Parse "a", "a:b", ":b", "a:" for proto into pr, the way the reference
@@ -25,7 +28,8 @@ int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool 
 		struct ipt_error *err);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
-/* Claim a port relation at th+off from item it. */
+/* Claim a port relation at th+off from item it: ==, !=, a range, or a
+ * bound (>, >=, <, <=), which a second bound may then narrow. */
 bool ports_delinearize(const struct item *it, uint32_t off, struct port_range *pr);
 /* " spt:22", " dpts:1:1024", " spt:!ssh" */
 void ports_print(struct strbuf *out, const char *one, const char *many,

@@ -25,6 +25,9 @@ struct chain_info {
 struct chain_list {
 	struct chain_info *v;
 	unsigned n, cap;
+	/* set by list_chains_ordered: the table holds base chains iptables
+	 * did not make (table_base_compatible), some with a built-in name */
+	bool incompatible, incompatible_builtin;
 };
 
 int cache_get_table(struct nlk *nl, uint8_t family, const char *table);

@@ -176,6 +176,14 @@ static int find_rule(const struct vchain *c, const struct rule *spec)
 	return found;
 }
 
+/* A regular chain nft made with a built-in chain's name: a command that
+ * makes the built-in chain tries to, as the reference does (and the
+ * kernel refuses). */
+static bool not_builtin(const struct builtin_chain *bc, const struct vchain *c)
+{
+	return bc && c && !c->ci.base;
+}
+
 /* The command's chain, existing; a missing built-in chain is created
  * when create is set. NULL with the error set otherwise. */
 static struct vchain *need_chain(struct view *v, const char *name, bool create)
@@ -185,7 +193,7 @@ static struct vchain *need_chain(struct view *v, const char *name, bool create)
 	int err;
 
 	c = view_chain(v, name, &err);
-	if (c)
+	if (c && !(create && not_builtin(bc, c)))
 		return c;
 	if (err < 0) {
 		kernel_error(v->h, err);
@@ -195,7 +203,7 @@ static struct vchain *need_chain(struct view *v, const char *name, bool create)
 		no_chain(v->h);
 		return NULL;
 	}
-	return view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+	return view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 }
 
 /* One command alone may read a chain only as far as it needs. */
@@ -383,6 +391,9 @@ static int op_delete(struct view *v, struct command *cmd)
 	unsigned i;
 	int idx;
 
+	/* the reference looks for the jump's chain before the rule's */
+	if (check_targets(v, cmd) < 0)
+		return -1;
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		view_delete_handle(v, c, handle);
@@ -440,6 +451,8 @@ static int op_check(struct view *v, struct command *cmd)
 	uint64_t handle;
 	unsigned i;
 
+	if (check_targets(v, cmd) < 0)
+		return -1;
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		return 0;
@@ -471,17 +484,30 @@ static void verbose_chains(struct view *v, const char *what)
 	chain_list_free(&cl);
 }
 
-/* --compat: the built-in chains the reference makes as it goes through a
- * whole table (for -v -F, and for -L -Z of a table that exists), so that
- * the kernel holds what it would. */
-static void compat_builtins(struct view *v)
+static const struct builtin_chain *builtin_nth(const struct view *v, unsigned i,
+					       bool make_order)
 {
+	return &v->bt->chains[make_order ? v->bt->make_order[i] : i];
+}
+
+/* The built-in chains the reference makes as it goes through a whole
+ * table: -v -F in the order of its own table definition, -L -Z in
+ * listing order. */
+static void make_builtins(struct view *v, bool make_order)
+{
+	const struct builtin_chain *bc;
+	struct vchain *c;
 	unsigned i;
 	int err;
 
-	for (i = 0; i < v->bt->nchains; i++)
-		if (!view_chain(v, v->bt->chains[i].name, &err) && err == 0)
-			view_create_builtin(v, &v->bt->chains[i], NF_ACCEPT, false, 0, 0);
+	for (i = 0; i < v->bt->nchains; i++) {
+		bc = builtin_nth(v, i, make_order);
+		c = view_chain(v, bc->name, &err);
+		/* -L -Z goes for the built-in chain even where a regular
+		 * chain has its name; -v -F passes over it */
+		if (err == 0 && (!c || (!make_order && not_builtin(bc, c))))
+			view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
+	}
 }
 
 static int op_flush(struct view *v, struct command *cmd)
@@ -496,14 +522,13 @@ static int op_flush(struct view *v, struct command *cmd)
 			return kernel_error(v->h, err);
 		if (v->verbose)
 			printf("Flushing chain `%s'\n", cmd->chain);
-		if (!c) {
+		if (!c || not_builtin(table_find_chain(v->bt, cmd->chain), c)) {
 			const struct builtin_chain *bc = table_find_chain(v->bt, cmd->chain);
 
 			if (!bc)
 				return no_chain(v->h);
 			/* the reference makes the built-in chain it flushes */
-			if (v->h->compat)
-				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+			view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 			return 0;
 		}
 		view_flush_chain(v, c);
@@ -512,10 +537,10 @@ static int op_flush(struct view *v, struct command *cmd)
 	err = view_load_all_chains(v);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	if (v->verbose)
+	if (v->verbose) {
 		verbose_chains(v, "Flushing");
-	if (v->verbose && v->h->compat)
-		compat_builtins(v);
+		make_builtins(v, true);
+	}
 	if (v->table_state < 0)
 		return 0;
 	view_flush_table(v);
@@ -525,6 +550,7 @@ static int op_flush(struct view *v, struct command *cmd)
 		v->chains[i].n = 0;
 		v->chains[i].rules_known = true;
 		v->chains[i].fresh = true;
+		v->chains[i].added = 0;
 	}
 	return 0;
 }
@@ -587,6 +613,8 @@ static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 	struct zero_walk z = { .v = v, .want = rulenum };
 	int ret;
 
+	if (v->verbose && !rulenum)
+		printf("Zeroing chain `%s'\n", c->ci.name);
 	if (c->ci.base && !rulenum)
 		txn_chain_update(v->b, v->family, v->table, c->ci.name, -1, true, 0, 0, v->tag);
 	if (c->fresh)
@@ -595,16 +623,42 @@ static int zero_chain(struct view *v, const struct vchain *c, unsigned rulenum)
 	free(z.renew);
 	if (ret < 0 && ret != -ENOENT)
 		return kernel_error(v->h, ret);
-	if (z.seen && v->verbose && !rulenum)
-		printf("Zeroing chain `%s'\n", c->ci.name);
 	return 0;
+}
+
+/* Listing order: built-in chains by hook, then the others by name. */
+static int cmp_listing(const void *a, const void *b)
+{
+	const struct vchain *x = *(const struct vchain *const *)a;
+	const struct vchain *y = *(const struct vchain *const *)b;
+
+	if (x->ci.base != y->ci.base)
+		return x->ci.base ? -1 : 1;
+	if (x->ci.base)
+		return hook_order(x->ci.hook) - hook_order(y->ci.hook);
+	return strcmp(x->ci.name, y->ci.name);
+}
+
+/* Every chain of the table that exists, in listing order (the caller
+ * frees the array). */
+static struct vchain **chains_in_listing_order(struct view *v, unsigned *n)
+{
+	struct vchain **out = xmalloc((v->nchains + 1) * sizeof(*out));
+	unsigned i;
+
+	*n = 0;
+	for (i = 0; i < v->nchains; i++)
+		if (v->chains[i].exists && !v->chains[i].hidden)
+			out[(*n)++] = &v->chains[i];
+	qsort(out, *n, sizeof(*out), cmp_listing);
+	return out;
 }
 
 static int op_zero(struct view *v, struct command *cmd)
 {
-	struct vchain *c;
-	unsigned i;
-	int err;
+	struct vchain *c, **all;
+	unsigned i, n;
+	int err, ret = 0;
 
 	if (cmd->chain) {
 		c = view_chain(v, cmd->chain, &err);
@@ -613,12 +667,14 @@ static int op_zero(struct view *v, struct command *cmd)
 		if (!c) {
 			const struct builtin_chain *bc = table_find_chain(v->bt, cmd->chain);
 
-			/* only -L -Z takes a built-in chain that is not there
-			 * (the reference makes it; --compat does too) */
-			if (!bc || !cmd->zero_after_list || cmd->rulenum)
+			/* one rule of a chain that is not there is a rule not found */
+			if (cmd->rulenum)
+				return bad_rule(v->h);
+			/* only -L -Z takes a built-in chain that is not there,
+			 * and makes it as the reference does */
+			if (!bc || !cmd->zero_after_list)
 				return no_chain(v->h);
-			if (v->h->compat)
-				view_create_builtin(v, bc, NF_ACCEPT, false, 0, 0);
+			view_create_builtin(v, bc, NF_ACCEPT, 0, 0);
 			return 0;
 		}
 		return zero_chain(v, c, cmd->rulenum);
@@ -626,12 +682,15 @@ static int op_zero(struct view *v, struct command *cmd)
 	err = view_load_all_chains(v);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	if (cmd->zero_after_list && v->h->compat && v->table_state > 0)
-		compat_builtins(v);
-	for (i = 0; i < v->nchains; i++)
-		if (v->chains[i].exists && zero_chain(v, &v->chains[i], 0) < 0)
-			return -1;
-	return 0;
+	/* -L -Z comes here only when the table exists (cmd_run): the
+	 * reference makes the built-in chains it listed */
+	if (cmd->zero_after_list)
+		make_builtins(v, false);
+	all = chains_in_listing_order(v, &n);
+	for (i = 0; i < n && ret == 0; i++)
+		ret = zero_chain(v, all[i], 0);
+	free(all);
+	return ret;
 }
 
 static int op_new_chain(struct view *v, struct command *cmd)
@@ -646,18 +705,47 @@ static int op_new_chain(struct view *v, struct command *cmd)
 	return 0;
 }
 
+/* May -X take this built-in chain? The reference refuses ("Directory not
+ * empty") one whose policy, as it read it from the kernel, is not
+ * ACCEPT, or that holds rules as far as it knows; if it does not know,
+ * the kernel refuses a chain with rules. With read set (-X without a
+ * chain, which passes over such chains) it finds out. 1: busy, 0: free,
+ * -1: error set. */
+static int builtin_busy(struct view *v, struct vchain *c, bool read)
+{
+	int err;
+
+	if (c->in_kernel && c->kernel_policy != NF_ACCEPT)
+		return 1;
+	if (c->rules_known)
+		return c->n > 0;
+	if (c->added || !read)
+		return c->added > 0;
+	err = view_load_rules_until(v, c, 1, NULL, NULL);
+	if (err < 0)
+		return kernel_error(v->h, err);
+	return c->n > 0;
+}
+
 static int op_delete_chain(struct view *v, struct command *cmd)
 {
 	struct vchain *c;
 	unsigned i;
-	int err;
+	int err, busy;
 
 	if (cmd->chain) {
 		c = view_chain(v, cmd->chain, &err);
 		if (err < 0)
 			return kernel_error(v->h, err);
-		if (!c || c->ci.base)
+		if (!c)
 			return no_chain(v->h);
+		if (c->ci.base) {
+			/* a built-in chain goes without a word, as it came */
+			if (builtin_busy(v, c, false))
+				return err_plain(&v->h->err, EXIT_OTHER, "Directory not empty.");
+			view_delete_chain(v, c);
+			return 0;
+		}
 		if (v->verbose)
 			printf("Deleting chain `%s'\n", c->ci.name);
 		view_delete_chain(v, c);
@@ -667,15 +755,21 @@ static int op_delete_chain(struct view *v, struct command *cmd)
 	if (err < 0)
 		return kernel_error(v->h, err);
 	for (i = 0; i < v->nchains; i++) {
-		if (!v->chains[i].exists || v->chains[i].ci.base)
+		c = &v->chains[i];
+		if (!c->exists || c->hidden)
 			continue;
-		if (v->verbose)
-			printf("Deleting chain `%s'\n", v->chains[i].ci.name);
-		/* the tag names the chain if the kernel refuses it */
-		v->tag = (int)i + 1;
-		view_delete_chain(v, &v->chains[i]);
+		if (c->ci.base) {
+			/* empty built-in chains with an ACCEPT policy go too */
+			busy = builtin_busy(v, c, true);
+			if (busy < 0)
+				return -1;
+			if (busy)
+				continue;
+		} else if (v->verbose) {
+			printf("Deleting chain `%s'\n", c->ci.name);
+		}
+		view_delete_chain(v, c);
 	}
-	v->tag = 0;
 	return 0;
 }
 
@@ -691,14 +785,16 @@ static int op_rename(struct view *v, struct command *cmd)
 	c = view_chain(v, cmd->chain, &err);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	if (!c || c->ci.base)
+	/* a built-in chain too: the reference renames it (and then no
+	 * longer takes it for one) */
+	if (!c)
 		return no_chain(v->h);
 	view_rename_chain(v, c, cmd->arg);
 	return 0;
 }
 
-int cmd_set_policy(struct view *v, const char *chain, const char *target, bool counters,
-		   uint64_t pkts, uint64_t bytes)
+int cmd_set_policy(struct view *v, const char *chain, const char *target, uint64_t pkts,
+		   uint64_t bytes)
 {
 	const struct builtin_chain *bc = table_find_chain(v->bt, chain);
 	struct vchain *c;
@@ -721,13 +817,13 @@ int cmd_set_policy(struct view *v, const char *chain, const char *target, bool c
 	c = view_chain(v, chain, &err);
 	if (err < 0)
 		return kernel_error(v->h, err);
-	if (!c) {
-		view_create_builtin(v, bc, policy < 0 ? NF_ACCEPT : (uint32_t)policy, counters,
-				    pkts, bytes);
+	if (!c || not_builtin(bc, c)) {
+		view_create_builtin(v, bc, policy < 0 ? NF_ACCEPT : (uint32_t)policy, pkts, bytes);
 		return 0;
 	}
-	txn_chain_update(v->b, v->family, v->table, chain, policy, counters, pkts, bytes,
-			 v->tag);
+	/* the reference's -P sets the counters too (to 0: its -c is ignored),
+	 * which makes a chain that nft made count its policy's verdicts */
+	txn_chain_update(v->b, v->family, v->table, chain, policy, true, pkts, bytes, v->tag);
 	if (policy >= 0)
 		c->ci.policy = (uint32_t)policy;
 	return 0;
@@ -761,16 +857,21 @@ int cmd_build(struct view *v, struct command *cmd)
 	case OP_DELETE_CHAIN: return op_delete_chain(v, cmd);
 	case OP_RENAME_CHAIN: return op_rename(v, cmd);
 	case OP_POLICY:
-		return cmd_set_policy(v, cmd->chain, cmd->arg, cmd->counters_given, cmd->pkts,
-				      cmd->bytes);
+		return cmd_set_policy(v, cmd->chain, cmd->arg, cmd->pkts, cmd->bytes);
 	default: return 0;
 	}
 }
 
 /* The name of the chain a failed message was about, for the reference's
  * " CHAIN_DEL failed (...): chain X" wording. */
-int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err)
+int cmd_batch_error(struct handle *h, enum cmd_op op, uint8_t msg, const char *chain, int err)
 {
+	/* a built-in chain that a command makes as it goes, refused where a
+	 * base chain of that name in another shape is in the way */
+	if (msg == NFT_MSG_NEWCHAIN && op != OP_NEW_CHAIN && op != OP_RENAME_CHAIN)
+		return err_versioned(&h->err, EXIT_RESOURCE, " %s failed (%s): chain %s",
+				     op == OP_ZERO ? "CHAIN_ZERO" : "CHAIN_ADD", strerror(-err),
+				     chain ? chain : "");
 	switch (op) {
 	case OP_DELETE_CHAIN:
 		if (err == -EBUSY || err == -ENOTEMPTY)
@@ -779,8 +880,13 @@ int cmd_batch_error(struct handle *h, enum cmd_op op, const char *chain, int err
 					     strerror(-err), chain ? chain : "");
 		break;
 	case OP_NEW_CHAIN:
+	case OP_RENAME_CHAIN:
+		/* a chain the view saw is refused before: this one is a base
+		 * chain iptables did not make */
 		if (err == -EEXIST)
-			return err_plain(&h->err, EXIT_OTHER, "Chain already exists.");
+			return err_versioned(&h->err, EXIT_RESOURCE, " %s failed (%s): chain %s",
+					     op == OP_NEW_CHAIN ? "CHAIN_USER_ADD" : "CHAIN_RENAME",
+					     strerror(-err), chain ? chain : "");
 		break;
 	case OP_APPEND:
 	case OP_INSERT:
@@ -808,13 +914,24 @@ int cmd_no_space(struct handle *h)
 	return err_plain(&h->err, EXIT_OTHER, "%s.", strerror(ENOSPC));
 }
 
-/* Which chain a refused message was about: -X without a name tags each
- * chain deletion with its place in the view. */
-static const char *failed_chain(struct view *v, struct command *cmd, int tag)
+const char *cmd_failed_chain(const struct view *v, const struct batch *b)
 {
-	if (cmd->op == OP_DELETE_CHAIN && !cmd->chain && tag > 0 && (unsigned)tag <= v->nchains)
-		return v->chains[tag - 1].ci.name;
-	return cmd->chain;
+	if (b->fail_type == NFT_MSG_NEWCHAIN && v->refused_chain)
+		return v->refused_chain;
+	if (b->fail_type == NFT_MSG_DELCHAIN)
+		return view_deleted_chain(v, b->fail_seq);
+	return NULL;
+}
+
+/* Which chain a refused message was about: the command's, or the one a
+ * command without a chain (-X, -v -F, -L -Z) made or deleted. */
+static const char *failed_chain(struct view *v, struct command *cmd, const struct batch *b)
+{
+	if (cmd->op == OP_RENAME_CHAIN)
+		return cmd->arg;	/* the kernel had a (hidden) chain of that name */
+	if (cmd->chain)
+		return cmd->chain;
+	return cmd_failed_chain(v, b);
 }
 
 static int run_modify(struct handle *h, struct command *cmd)
@@ -826,6 +943,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 	char chain_buf[NFT_CHAIN_MAXNAMELEN];
 	uint32_t genid, fail_len = 0;
 	bool too_big;
+	uint8_t msg = 0;
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
 		const char *dir;
@@ -851,10 +969,12 @@ static int run_modify(struct handle *h, struct command *cmd)
 		if (ret == 0 && batch_count(&b))
 			view_index_commit(&v, genid);
 		if (ret < 0 && ret != -ERESTART) {
-			snprintf(chain_buf, sizeof(chain_buf), "%s",
-				 failed_chain(&v, cmd, tag) ? failed_chain(&v, cmd, tag) : "");
+			const char *failed = failed_chain(&v, cmd, &b);
+
+			snprintf(chain_buf, sizeof(chain_buf), "%s", failed ? failed : "");
 			chain = chain_buf;
 			fail_len = b.fail_len;
+			msg = b.fail_type;
 		}
 		rindex_free(v.ri);
 		view_free(&v);
@@ -865,7 +985,7 @@ static int run_modify(struct handle *h, struct command *cmd)
 	if (ret < 0 && cmd_refusal_cut(fail_len))
 		return cmd_no_space(h);
 	if (ret < 0)
-		return cmd_batch_error(h, cmd->op, chain, ret);
+		return cmd_batch_error(h, cmd->op, msg, chain, ret);
 	return 0;
 }
 

@@ -665,12 +665,27 @@ static void read_range(struct reader *rd, const struct nftnl_expr *e)
 		memcpy(it->hi, hi, hi_len > 16 ? 16 : hi_len);
 }
 
+static void read_stmt(struct reader *rd, const struct nftnl_expr *e, const char *name);
+
 static void read_lookup(struct reader *rd, const struct nftnl_expr *e)
 {
 	struct regval *r = reg_get(rd, e, NFTNL_EXPR_LOOKUP_SREG);
-	struct item *it = item_push(rd->out, ITEM_REL);
+	struct item *it;
 	uint32_t flags = 0;
 
+	/* a map ("dport vmap { 22 : accept }") yields a value or a verdict:
+	 * no relation, and nothing iptables can say */
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+		read_stmt(rd, e, "lookup");
+		r = reg_get(rd, e, NFTNL_EXPR_LOOKUP_DREG);
+		if (r) {
+			memset(r, 0, sizeof(*r));
+			r->set = true;
+			r->sel.kind = SEL_OTHER;
+		}
+		return;
+	}
+	it = item_push(rd->out, ITEM_REL);
 	if (r && r->set)
 		rel_from_reg(it, r);
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_FLAGS))

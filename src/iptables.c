@@ -1065,8 +1065,11 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 		err_param(&h->err, "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n");
 		goto out;
 	}
-	if (cmd->op == OP_POLICY)
-		cmd->counters_given = false;	/* accepted, and ignored as the reference does */
+	if (cmd->op == OP_POLICY) {
+		/* accepted, and ignored as the reference does: -P zeroes */
+		cmd->counters_given = false;
+		cmd->pkts = cmd->bytes = 0;
+	}
 	if (op_takes_rule(cmd->op)) {
 		if (check_extensions(&p) < 0)
 			goto out;

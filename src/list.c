@@ -19,6 +19,11 @@ static int cmp_user_chain(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static bool compatible(const struct builtin_table *bt, const struct chain_info *ci)
+{
+	return table_base_compatible(bt, ci->name, ci->type, ci->hook, ci->prio);
+}
+
 int list_chains_ordered(struct handle *h, const char *table, const struct builtin_table *bt,
 			struct chain_list *out)
 {
@@ -43,7 +48,8 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 		bool found = false;
 
 		for (j = 0; j < kernel.n; j++) {
-			if (kernel.v[j].base && strcmp(kernel.v[j].name, bt->chains[i].name) == 0) {
+			if (kernel.v[j].base && strcmp(kernel.v[j].name, bt->chains[i].name) == 0 &&
+			    compatible(bt, &kernel.v[j])) {
 				*ci = kernel.v[j];
 				found = true;
 				break;
@@ -58,14 +64,28 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 		}
 	}
 	for (j = 0; j < kernel.n; j++) {
-		if (kernel.v[j].base)
+		if (kernel.v[j].base) {
+			/* a built-in chain of another shape stands for nothing:
+			 * the built-in chain is listed as if it were missing */
+			if (!compatible(bt, &kernel.v[j])) {
+				out->incompatible = true;
+				if (table_find_chain(bt, kernel.v[j].name))
+					out->incompatible_builtin = true;
+			}
 			continue;
+		}
 		out->v[out->n++] = kernel.v[j];
 		nuser++;
 	}
 	qsort(out->v + out->n - nuser, nuser, sizeof(*out->v), cmp_user_chain);
 	chain_list_free(&kernel);
 	return 0;
+}
+
+void list_incompatible_note(const char *table)
+{
+	printf("# Table `%s' contains incompatible base-chains, use 'nft' tool to list them.\n",
+	       table);
 }
 
 struct list_walk {
@@ -221,7 +241,8 @@ int list_run(struct handle *h, struct command *cmd)
 	if (ret < 0)
 		return err_versioned(&h->err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE));
 	if (cmd->chain) {
-		for (i = 0; i < cl.n; i++)
+		/* a built-in chain before a regular chain nft gave its name */
+		for (i = 0; i < cl.n && only < 0; i++)
 			if (strcmp(cl.v[i].name, cmd->chain) == 0)
 				only = (int)i;
 		if (only < 0) {
@@ -231,6 +252,10 @@ int list_run(struct handle *h, struct command *cmd)
 					     cmd->chain, cmd->table);
 		}
 	}
+	/* the reference looks at every chain to list them all, and at the
+	 * built-in ones (and the one named) to list one */
+	if (cmd->chain ? cl.incompatible_builtin : cl.incompatible)
+		list_incompatible_note(cmd->table);
 	sb_init(&w.out);
 	w.sets.nl = &h->nl;
 	w.sets.family = h->family;

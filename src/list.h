@@ -7,10 +7,13 @@
 #include "table.h"
 
 /* The chains of a table in listing order: built-in chains in hook order
- * (those not in the kernel yet with their defaults), then user chains by
- * name. 0 or -errno. */
+ * (those not in the kernel yet, or not in the shape iptables makes them,
+ * with their defaults), then user chains by name; base chains iptables
+ * did not make are left out and flagged in out. 0 or -errno. */
 int list_chains_ordered(struct handle *h, const char *table, const struct builtin_table *bt,
 			struct chain_list *out);
+/* The line that says a listing leaves such base chains out. */
+void list_incompatible_note(const char *table);
 
 int list_run(struct handle *h, struct command *cmd);
 

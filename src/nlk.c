@@ -334,7 +334,7 @@ unsigned batch_count(const struct batch *b)
 	return b->ntags ? b->ntags - 1 : 0;
 }
 
-static void batch_add_err(struct batch *b, uint32_t seq, int err)
+static void batch_add_err(struct batch *b, uint32_t seq, int err, uint8_t type)
 {
 	if (b->nerrs == b->caperrs) {
 		b->caperrs = b->caperrs ? b->caperrs * 2 : 8;
@@ -342,6 +342,7 @@ static void batch_add_err(struct batch *b, uint32_t seq, int err)
 	}
 	b->errs[b->nerrs].tag =
 		seq > b->first_seq && seq - b->first_seq < b->ntags ? b->tags[seq - b->first_seq] : -1;
+	b->errs[b->nerrs].type = type;
 	b->errs[b->nerrs++].err = err;
 }
 
@@ -367,9 +368,13 @@ static void batch_note_replies(struct nlk *nl, struct batch *b, const char *buf,
 		e = mnl_nlmsg_get_payload(nlh);
 		if (e->error == 0)
 			continue;
-		if (!b->nerrs)
+		/* the error carries the refused message's header */
+		if (!b->nerrs) {
 			b->fail_len = e->msg.nlmsg_len;
-		batch_add_err(b, nlh->nlmsg_seq, e->error);
+			b->fail_type = (uint8_t)(e->msg.nlmsg_type & 0xff);
+			b->fail_seq = e->msg.nlmsg_seq;
+		}
+		batch_add_err(b, nlh->nlmsg_seq, e->error, (uint8_t)(e->msg.nlmsg_type & 0xff));
 	}
 }
 
@@ -421,6 +426,8 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	b->nerrs = 0;
 	b->necho = 0;
 	b->fail_len = 0;
+	b->fail_type = 0;
+	b->fail_seq = 0;
 	if (batch_count(b) == 0)
 		return 0;
 	if (nlk_fresh(nl) < 0)

@@ -66,6 +66,8 @@ struct batch {
 	int *tags;		/* tag of each message, by seq - first_seq */
 	unsigned ntags, captags;
 	struct nlmsghdr *last;	/* the message batch_done closed last */
+	uint8_t fail_type;	/* NFT_MSG_* of the first message refused, or 0 */
+	uint32_t fail_seq;	/* and its seq, or 0 */
 	/* rules the kernel echoed back (NLM_F_ECHO): their seq and handle */
 	struct batch_echo {
 		uint32_t seq;
@@ -80,6 +82,7 @@ struct batch {
 	struct batch_err {
 		int tag;
 		int err;
+		uint8_t type;	/* NFT_MSG_* of the refused message */
 	} *errs;
 	unsigned nerrs, caperrs;
 	/* the length of the first message the kernel refused, as its error

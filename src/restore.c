@@ -259,8 +259,8 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		 * and zeroed without it, as the reference does */
 		if (!rs->counters)
 			d.pkts = d.bytes = 0;
-		ret = cmd_set_policy(v, d.name, strcmp(d.policy, "-") == 0 ? NULL : d.policy, true,
-				     d.pkts, d.bytes);
+		ret = cmd_set_policy(v, d.name, strcmp(d.policy, "-") == 0 ? NULL : d.policy, d.pkts,
+				     d.bytes);
 	} else {
 		struct vchain *c;
 		int err;
@@ -471,12 +471,14 @@ static int block_error_line(struct restore *rs, int tag)
 }
 
 /* The reference's words for line idx refused with err: set in rs->h.err. */
-static void line_error(struct restore *rs, int idx, int err)
+/* The reference's message for a line the kernel refused: chain, when
+ * not empty, is the one the refused message made or deleted. */
+static void line_error(struct restore *rs, int idx, const struct batch_err *be, const char *chain)
 {
-	char *chain = line_chain(rs, &rs->lines[idx]);
+	char *name = chain && chain[0] ? xstrdup(chain) : line_chain(rs, &rs->lines[idx]);
 
-	cmd_batch_error(&rs->h, rs->lines[idx].op, chain, err);
-	free(chain);
+	cmd_batch_error(&rs->h, rs->lines[idx].op, be->type, name, be->err);
+	free(name);
 }
 
 /* The kernel refused the block. The reference tells every refused line
@@ -484,7 +486,8 @@ static void line_error(struct restore *rs, int idx, int err)
  * most 1023 characters: a line's report that does not fit whole is left
  * out, the next written where it would have gone, so the last one shows
  * as far as the room left takes it. */
-static int report_refused(struct restore *rs, const struct batch_err *errs, unsigned nerrs)
+static int report_refused(struct restore *rs, const struct batch_err *errs, unsigned nerrs,
+			  const char *first_chain)
 {
 	struct ipt_error *e = &rs->h.err;
 	char msg[sizeof(e->msg)] = "";
@@ -499,7 +502,7 @@ static int report_refused(struct restore *rs, const struct batch_err *errs, unsi
 		e->code = EXIT_OTHER;
 		return -1;
 	}
-	line_error(rs, idx, errs[0].err);
+	line_error(rs, idx, &errs[0], first_chain);
 	if (e->style != ERR_VERSIONED) {
 		err_report_line(e, rs->prog, rs->lines[idx].lineno);
 		return -1;
@@ -511,7 +514,7 @@ static int report_refused(struct restore *rs, const struct batch_err *errs, unsi
 		if (idx < 0)
 			continue;
 		if (i > 0)
-			line_error(rs, idx, errs[i].err);
+			line_error(rs, idx, &errs[i], NULL);
 		if (e->style != ERR_VERSIONED)
 			continue;
 		n = snprintf(msg + len, sizeof(msg) - len, "\nline %u:%s%s", rs->lines[idx].lineno,
@@ -564,8 +567,10 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	struct view v;
 	int attempt, ret = 0, tag = -1;
 	uint32_t genid, fail_len = 0;
+	char fail_chain[NFT_CHAIN_MAXNAMELEN] = "";
 
 	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
+		fail_chain[0] = '\0';
 		ret = nlk_genid(&rs->h.nl, &genid);
 		if (ret < 0 && rs->test && (ret == -EPERM || ret == -EACCES)) {
 			/* --test reads the whole input first, as the reference
@@ -640,6 +645,8 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			memcpy(errs, b.errs, nerrs * sizeof(*errs));
 		}
 		fail_len = b.fail_len;
+		if (ret < 0 && cmd_failed_chain(&v, &b))
+			snprintf(fail_chain, sizeof(fail_chain), "%s", cmd_failed_chain(&v, &b));
 		rindex_free(v.ri);
 		view_free(&v);
 		batch_free(&b);
@@ -647,7 +654,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			break;
 	}
 	if (ret < 0) {
-		struct batch_err one = { tag, ret };
+		struct batch_err one = { tag, ret, 0 };
 
 		if (cmd_refusal_cut(fail_len) && rs->nlines) {
 			/* the reference then names the block's last line */
@@ -656,7 +663,7 @@ static int run_block(struct restore *rs, unsigned commit_line)
 			err_report_line(&rs->h.err, rs->prog, rs->lines[rs->nlines - 1].lineno);
 			return -1;
 		}
-		ret = report_refused(rs, errs ? errs : &one, errs ? nerrs : 1);
+		ret = report_refused(rs, errs ? errs : &one, errs ? nerrs : 1, fail_chain);
 		free(errs);
 		return ret;
 	}

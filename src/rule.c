@@ -25,6 +25,7 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -244,6 +245,24 @@ static bool delin_iface(const struct item *it, char *name, bool *inv)
 	return true;
 }
 
+/* "iif lo" (the device's index, as nft writes it): the reference reads
+ * it as -i with the name the index has here and now. */
+static bool delin_ifindex(const struct item *it, char *name, bool *inv)
+{
+	char buf[IF_NAMESIZE];
+	uint32_t index;
+
+	if (it->masked || it->len != sizeof(index) || (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	memcpy(&index, it->val, sizeof(index));
+	if (!if_indextoname(index, buf))
+		return false;
+	memset(name, 0, IFNAMSIZ);
+	snprintf(name, IFNAMSIZ, "%s", buf);
+	*inv = it->op == REL_NEQ;
+	return true;
+}
+
 /* ---- addresses ---- */
 
 static void lin_addr(struct lin_ctx *c, uint32_t off, const struct addr_mask *am, bool inv)
@@ -350,12 +369,18 @@ static bool delin_base(struct rule *r, const struct item *it)
 	if (it->sel.kind == SEL_META) {
 		switch (it->sel.key) {
 		case NFT_META_IIFNAME:
-			if (r->iniface[0] || !delin_iface(it, r->iniface, &inv))
+		case NFT_META_IIF:
+			if (r->iniface[0] ||
+			    !(it->sel.key == NFT_META_IIF ? delin_ifindex(it, r->iniface, &inv) :
+							    delin_iface(it, r->iniface, &inv)))
 				return false;
 			r->inv |= inv ? INV_IN : 0;
 			return true;
 		case NFT_META_OIFNAME:
-			if (r->outiface[0] || !delin_iface(it, r->outiface, &inv))
+		case NFT_META_OIF:
+			if (r->outiface[0] ||
+			    !(it->sel.key == NFT_META_OIF ? delin_ifindex(it, r->outiface, &inv) :
+							    delin_iface(it, r->outiface, &inv)))
 				return false;
 			r->inv |= inv ? INV_OUT : 0;
 			return true;

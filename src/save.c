@@ -88,6 +88,8 @@ static int save_table(struct handle *h, const char *prog, const char *table, boo
 	ret = list_chains_ordered(h, table, table_find(table), &cl);
 	if (ret < 0)
 		return ret;
+	if (cl.incompatible)
+		list_incompatible_note(table);
 	sb_init(&w.out);
 	w.sets.nl = &h->nl;
 	w.sets.family = h->family;

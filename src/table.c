@@ -9,35 +9,36 @@
 /* Priorities are the kernel's for each table (see DESIGN.md: security
  * stays at 50, before source NAT, unlike the reference's 150, which
  * --compat uses so that the reference sees the base chains it expects).
- * Columns: name, type, hook, priority, the reference's priority. */
+ * Columns: name, type, hook, priority, the reference's priority; then
+ * the order the reference's own definition lists the chains in. */
 static const struct builtin_table tables[] = {
 	{ "filter", 3, {
 		{ "INPUT", "filter", NF_INET_LOCAL_IN, 0, 0 },
 		{ "FORWARD", "filter", NF_INET_FORWARD, 0, 0 },
 		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 0, 0 },
-	} },
+	}, { 0, 1, 2 } },
 	{ "mangle", 5, {
 		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -150, -150 },
 		{ "INPUT", "filter", NF_INET_LOCAL_IN, -150, -150 },
 		{ "FORWARD", "filter", NF_INET_FORWARD, -150, -150 },
 		{ "OUTPUT", "route", NF_INET_LOCAL_OUT, -150, -150 },
 		{ "POSTROUTING", "filter", NF_INET_POST_ROUTING, -150, -150 },
-	} },
+	}, { 0, 1, 2, 3, 4 } },
 	{ "raw", 2, {
 		{ "PREROUTING", "filter", NF_INET_PRE_ROUTING, -300, -300 },
 		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, -300, -300 },
-	} },
+	}, { 0, 1 } },
 	{ "nat", 4, {
 		{ "PREROUTING", "nat", NF_INET_PRE_ROUTING, -100, -100 },
 		{ "INPUT", "nat", NF_INET_LOCAL_IN, 100, 100 },
 		{ "OUTPUT", "nat", NF_INET_LOCAL_OUT, -100, -100 },
 		{ "POSTROUTING", "nat", NF_INET_POST_ROUTING, 100, 100 },
-	} },
+	}, { 0, 1, 3, 2 } },
 	{ "security", 3, {
 		{ "INPUT", "filter", NF_INET_LOCAL_IN, 50, 150 },
 		{ "FORWARD", "filter", NF_INET_FORWARD, 50, 150 },
 		{ "OUTPUT", "filter", NF_INET_LOCAL_OUT, 50, 150 },
-	} },
+	}, { 0, 1, 2 } },
 };
 
 const struct builtin_table *table_find(const char *name)
@@ -60,6 +61,15 @@ const struct builtin_chain *table_find_chain(const struct builtin_table *t, cons
 		if (t->chains[i].name[0] == name[0] && strcmp(t->chains[i].name, name) == 0)
 			return &t->chains[i];
 	return NULL;
+}
+
+bool table_base_compatible(const struct builtin_table *t, const char *name, const char *type,
+			   uint32_t hook, int32_t prio)
+{
+	const struct builtin_chain *bc = table_find_chain(t, name);
+
+	return bc && bc->hook == hook && strcmp(bc->type, type) == 0 &&
+	       (bc->prio == prio || bc->ref_prio == prio);
 }
 
 int hook_order(uint32_t hook)

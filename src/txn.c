@@ -28,7 +28,7 @@ void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag)
 
 void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 			   const struct builtin_chain *bc, int32_t prio, uint32_t policy,
-			   bool counters, uint64_t pkts, uint64_t bytes, int tag)
+			   uint64_t pkts, uint64_t bytes, int tag)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -39,10 +39,8 @@ void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, bc->type);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
-	if (counters) {
-		nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, pkts);
-		nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, bytes);
-	}
+	nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, pkts);
+	nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, bytes);
 	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE, tag);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	batch_done(b);

@@ -13,10 +13,11 @@ struct nftnl_rule;
 
 void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag);
 /* A built-in chain of table at priority prio (bc->prio, or the
- * reference's bc->ref_prio for --compat). */
+ * reference's bc->ref_prio for --compat), its counters starting at pkts
+ * and bytes: a base chain given counters counts its policy's verdicts. */
 void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 			   const struct builtin_chain *bc, int32_t prio, uint32_t policy,
-			   bool counters, uint64_t pkts, uint64_t bytes, int tag);
+			   uint64_t pkts, uint64_t bytes, int tag);
 void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 			bool excl, int tag);
 void txn_del_table(struct batch *b, uint8_t family, const char *table, int tag);

@@ -50,6 +50,7 @@ void view_free(struct view *v)
 		free(v->ri_objs[i].name);
 	free(v->ri_objs);
 	free(v->ri_pend);
+	free(v->dels);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
 		free(v->chains[i].rules);
@@ -192,6 +193,19 @@ static struct vchain *chain_slot(struct view *v, const char *name)
 
 /* ---- reading ---- */
 
+/* A user chain, or a base chain in the shape iptables makes. */
+static bool compatible(const struct view *v, const struct vchain_info *ci)
+{
+	return !ci->base || table_base_compatible(v->bt, ci->name, ci->type, ci->hook, ci->prio);
+}
+
+bool view_chain_hidden(struct view *v, const char *name)
+{
+	struct vchain *c = hash_find(v, name);
+
+	return c && c->exists && c->hidden;
+}
+
 struct vchain *view_chain(struct view *v, const char *name, int *err)
 {
 	struct vchain *c = hash_find(v, name);
@@ -200,7 +214,7 @@ struct vchain *view_chain(struct view *v, const char *name, int *err)
 
 	*err = 0;
 	if (c)
-		return c->exists ? c : NULL;
+		return c->exists && !c->hidden ? c : NULL;
 	if (v->all_chains_known || v->table_state < 0)
 		return NULL;
 	ret = cache_get_chain(&v->h->nl, v->family, v->table, name, &ci);
@@ -218,7 +232,10 @@ struct vchain *view_chain(struct view *v, const char *name, int *err)
 	c = chain_slot(v, name);
 	vci_copy(&c->ci, &ci);
 	c->exists = true;
-	return c;
+	c->in_kernel = true;
+	c->kernel_policy = ci.policy;
+	c->hidden = !compatible(v, &c->ci);
+	return c->hidden ? NULL : c;
 }
 
 int view_load_all_chains(struct view *v)
@@ -250,6 +267,9 @@ int view_load_all_chains(struct view *v)
 		c = chain_slot(v, cl.v[i].name);
 		vci_copy(&c->ci, &cl.v[i]);
 		c->exists = true;
+		c->in_kernel = true;
+		c->kernel_policy = cl.v[i].policy;
+		c->hidden = !compatible(v, &c->ci);
 	}
 	chain_list_free(&cl);
 	v->all_chains_known = true;
@@ -365,6 +385,8 @@ void view_delete_table(struct view *v)
 		vchain_clear_rules(&v->chains[i]);
 		v->chains[i].exists = false;
 		v->chains[i].rules_known = false;
+		v->chains[i].in_kernel = false;
+		v->chains[i].added = 0;
 	}
 	v->table_state = -1;
 	v->table_added = false;
@@ -372,7 +394,7 @@ void view_delete_table(struct view *v)
 }
 
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
-				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes)
+				   uint32_t policy, uint64_t pkts, uint64_t bytes)
 {
 	struct vchain *c = hash_find(v, bc->name);
 	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
@@ -380,16 +402,23 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	/* a chain made earlier in this batch is only updated */
 	bool allocates = !(c && c->exists);
 
+	if (c && c->exists && (c->hidden || !c->ci.base) && !v->refused_chain)
+		v->refused_chain = c->ci.name;
+
 	view_ensure_table(v);
-	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, counters, pkts, bytes,
+	txn_add_builtin_chain(v->b, v->family, v->table, bc, prio, policy, pkts, bytes,
 			      v->tag);
 	if (!c)
 		c = chain_slot(v, bc->name);
 	ri_chain_made(v, c, allocates);
 	vchain_clear_rules(c);
+	/* NEWCHAIN of a chain that is there only updates it (and the kernel
+	 * refuses it for a hidden one, which stays hidden) */
+	c->in_kernel = c->in_kernel && c->exists;
 	c->exists = true;
 	c->fresh = true;
 	c->rules_known = true;
+	c->added = 0;
 	c->ci.base = true;
 	c->ci.hook = bc->hook;
 	c->ci.prio = prio;
@@ -417,17 +446,37 @@ struct vchain *view_create_user(struct view *v, const char *name)
 	c->exists = true;
 	c->fresh = true;
 	c->rules_known = true;
+	c->in_kernel = false;
+	c->added = 0;
 	return c;
 }
 
 void view_delete_chain(struct view *v, struct vchain *c)
 {
+	if (v->ndels == v->capdels) {
+		v->capdels = v->capdels ? v->capdels * 2 : 8;
+		v->dels = xrealloc(v->dels, v->capdels * sizeof(*v->dels));
+	}
+	v->dels[v->ndels].seq = v->b->next_seq;
+	v->dels[v->ndels++].name = c->ci.name;
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
 	if (ri_chain_id(v, c) >= 0)
 		rindex_chain_del(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->exists = false;
 	c->rules_known = false;
+	c->in_kernel = false;
+	c->added = 0;
+}
+
+const char *view_deleted_chain(const struct view *v, uint32_t seq)
+{
+	unsigned i;
+
+	for (i = 0; i < v->ndels; i++)
+		if (v->dels[i].seq == seq)
+			return v->dels[i].name;
+	return NULL;
 }
 
 void view_flush_chain(struct view *v, struct vchain *c)
@@ -438,6 +487,7 @@ void view_flush_chain(struct view *v, struct vchain *c)
 	vchain_clear_rules(c);
 	c->rules_known = true;
 	c->fresh = true;
+	c->added = 0;
 }
 
 void view_flush_table(struct view *v)
@@ -735,6 +785,7 @@ void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsig
 	if (v->track_rules && !c->rules_known)
 		view_load_rules(v, c);
 	vr.id = v->next_id++;
+	c->added++;
 	if (append_cmd || (c->rules_known && pos >= c->n)) {
 		/* at the end: after the last rule, or plain append */
 		queue_rule(v, c, r, NLM_F_CREATE | NLM_F_APPEND, NULL, 0, vr.id);

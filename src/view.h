@@ -42,6 +42,14 @@ struct vchain {
 	bool exists;
 	bool rules_known;	/* rules[] mirrors the chain */
 	bool fresh;		/* created in this batch: no kernel rules */
+	/* the chain as read from the kernel, not made anew by this batch:
+	 * its policy then is what -X of a built-in chain looks at */
+	bool in_kernel;
+	uint32_t kernel_policy;
+	unsigned added;		/* rules this batch added since it made or flushed it */
+	/* a base chain iptables did not make (table_base_compatible): the
+	 * reference acts as if it were not there, and so does the view */
+	bool hidden;
 	struct vrule *rules;
 	unsigned n, cap;
 };
@@ -75,6 +83,16 @@ struct view {
 	bool track_rules;
 	/* the error just set is one the reference finds only at COMMIT */
 	bool error_at_commit;
+	/* the first built-in chain this batch makes where the kernel holds a
+	 * chain of that name in another shape: the kernel will refuse it */
+	const char *refused_chain;
+	/* the chains this batch deletes, by message, to name the one the
+	 * kernel refuses to delete */
+	struct {
+		uint32_t seq;
+		const char *name;	/* in the arena */
+	} *dels;
+	unsigned ndels, capdels;
 	char *scratch;		/* RULE_MSG_MAX bytes to build a rule message in */
 	/* a rule too large for any message was left out: the batch must
 	 * not be sent (the reference's kernel refuses it: ENOSPC) */
@@ -112,8 +130,10 @@ void view_init(struct view *v, struct handle *h, struct batch *b, const char *ta
 void view_free(struct view *v);
 
 /* The chain by name, read from the kernel if not seen yet; NULL if it
- * does not exist (*err < 0 on a kernel error). */
+ * does not exist or is hidden (*err < 0 on a kernel error). */
 struct vchain *view_chain(struct view *v, const char *name, int *err);
+/* Is name taken by a hidden chain (one view_chain has looked at)? */
+bool view_chain_hidden(struct view *v, const char *name);
 /* Make sure the chain's rules are known; 0 or -errno. */
 int view_load_rules(struct view *v, struct vchain *c);
 /* Read only as far as a single command needs: the first limit rules, or
@@ -129,10 +149,13 @@ int view_load_all_chains(struct view *v);
 void view_ensure_table(struct view *v);
 /* Delete the whole table; the view then starts from nothing. */
 void view_delete_table(struct view *v);
+/* A built-in chain, counting its policy's verdicts from pkts and bytes. */
 struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *bc,
-				   uint32_t policy, bool counters, uint64_t pkts, uint64_t bytes);
+				   uint32_t policy, uint64_t pkts, uint64_t bytes);
 struct vchain *view_create_user(struct view *v, const char *name);
 void view_delete_chain(struct view *v, struct vchain *c);
+/* The chain whose deletion was message seq, or NULL. */
+const char *view_deleted_chain(const struct view *v, uint32_t seq);
 void view_flush_chain(struct view *v, struct vchain *c);
 /* Every rule of the table (the chains' copies are the caller's). */
 void view_flush_table(struct view *v);

@@ -47,6 +47,13 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	[ "$n" -ge 170 ]
 }
 
+@test "generated case files are what their generators write" {
+	"$TOP/tests/diff/gen-create" "$T/create.cases"
+	cmp "$T/create.cases" "$TOP/tests/diff/create.cases"
+	"$TOP/tests/diff/gen-nft" "$T/nft.cases"
+	cmp "$T/nft.cases" "$TOP/tests/diff/nft.cases"
+}
+
 @test "malformed case files are harness errors" {
 	cases "iptables -L" "### a" "iptables -L"
 	run "$RUN_CASE" --check "$T/t.cases"

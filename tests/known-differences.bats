@@ -168,3 +168,161 @@ refused() {
 		assert_output --partial 'Unknown arg "(null)"'
 	fi
 }
+
+@test "a built-in chain made for -A counts its policy's packets (the reference's stays at 0)" {
+	ns bash -c 'ip link set lo up'
+	ipt -A OUTPUT -d 192.0.2.1 -j ACCEPT
+	# one datagram to loopback and its port-unreachable error pass OUTPUT
+	ns bash -c 'echo x > /dev/udp/127.0.0.1/9' 2> /dev/null || true
+	run ipt -L OUTPUT -v -n
+	assert_line --index 0 "Chain OUTPUT (policy ACCEPT 2 packets, 88 bytes)"
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -A OUTPUT -d 192.0.2.1 -j ACCEPT
+		ip netns exec "$NS_REF" bash -c 'echo x > /dev/udp/127.0.0.1/9' 2> /dev/null || true
+		run ref -L OUTPUT -v -n
+		assert_line --index 0 "Chain OUTPUT (policy ACCEPT 0 packets, 0 bytes)"
+	fi
+}
+
+@test "security chains at priority 50 are iptnft's own; the reference calls them incompatible" {
+	ns nft add table ip security
+	ns nft add chain ip security INPUT '{ type filter hook input priority 50; }'
+	run ipt -t security -S
+	assert_success
+	assert_output "-P INPUT ACCEPT
+-P FORWARD ACCEPT
+-P OUTPUT ACCEPT"
+	if [ -x "$REF_IPTABLES" ]; then
+		_ref_ns
+		ip netns exec "$NS_REF" nft add table ip security
+		ip netns exec "$NS_REF" nft add chain ip security INPUT \
+			'{ type filter hook input priority 50; }'
+		run ref -t security -S
+		assert_line --index 0 "# Table \`security' contains incompatible base-chains, use 'nft' tool to list them."
+	fi
+}
+
+# nft_both FAMILY TABLE CHAIN RULE: the chain made by iptables -P and one
+# rule nft writes into it, in our namespace and (with the reference) in
+# its twin
+nft_both() {
+	local prog=ipt
+	[ "$1" = ip6 ] && prog=ipt6
+	"$prog" -t "$2" -P "$3" ACCEPT
+	ns nft add rule "$@"
+	if [ -x "$REF_IPTABLES" ]; then
+		_ref_ns
+		ip netns exec "$NS_REF" "$REF_DIR/${prog/ipt/ip}tables-nft" -t "$2" -P "$3" ACCEPT
+		ip netns exec "$NS_REF" nft add rule "$@"
+	fi
+}
+# ref_S FAMILY TABLE CHAIN: the reference's -S of the chain
+ref_S() {
+	local p=iptables-nft
+	[ "$1" = ip6 ] && p=ip6tables-nft
+	ip netns exec "$NS_REF" "$REF_DIR/$p" -t "$2" -S "$3"
+}
+
+# undecodable FAMILY TABLE CHAIN: iptnft refuses to list or save the chain
+undecodable() {
+	local prog=ipt save=ipt_save
+	[ "$1" = ip6 ] && prog=ipt6 save=ipt6_save
+	run "$prog" -t "$2" -S "$3"
+	assert_equal "$status" 3
+	assert_output --partial "holds expressions iptnft cannot translate (see nft list chain)"
+	run "$save" -t "$2"
+	assert_equal "$status" 3
+}
+
+@test "nft rules the reference lists without a part are refused: a log statement before a verdict" {
+	nft_both ip filter INPUT log group 1 accept
+	undecodable ip filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are refused: an address set" {
+	nft_both ip filter INPUT ip saddr '{ 192.0.2.1, 192.0.2.2 }' accept
+	undecodable ip filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are refused: a verdict map, a concatenation" {
+	nft_both ip filter INPUT tcp dport vmap '{ 22 : accept, 23 : drop }'
+	undecodable ip filter INPUT
+	nft_both ip filter OUTPUT ip daddr . tcp dport '{ 192.0.2.1 . 22 }' accept
+	undecodable ip filter OUTPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -p tcp"
+		run ref_S ip filter OUTPUT
+		assert_line "-A OUTPUT -p tcp -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are refused: a protocol set, an ICMP type set, udp length, ip6 nexthdr" {
+	nft_both ip filter INPUT meta l4proto '{ tcp, udp }' accept
+	undecodable ip filter INPUT
+	ns nft flush ruleset
+	nft_both ip filter OUTPUT icmp type '{ echo-request, echo-reply }' accept
+	undecodable ip filter OUTPUT
+	ns nft flush ruleset
+	nft_both ip filter FORWARD udp length 100 accept
+	undecodable ip filter FORWARD
+	ns nft flush ruleset
+	nft_both ip6 filter INPUT ip6 nexthdr tcp accept
+	undecodable ip6 filter INPUT
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter FORWARD
+		assert_line "-A FORWARD -p udp -j ACCEPT"
+		run ref_S ip6 filter INPUT
+		assert_line "-A INPUT -p tcp -m hl --hl-eq 6 -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists without a part are listed whole: port sets as multiport" {
+	nft_both ip filter INPUT tcp dport '{ 22, 80-90 }' accept
+	run ipt -S INPUT
+	assert_line "-A INPUT -p tcp -m multiport --dports 22,80:90 -j ACCEPT"
+	run ipt -D INPUT -p tcp -m multiport --dports 22,80:90 -j ACCEPT
+	assert_success
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -p tcp -j ACCEPT"
+	fi
+}
+
+@test "nft rules the reference lists wrongly are listed whole: an address range, ip dscp set, ip ttl set" {
+	nft_both ip filter INPUT ip daddr 192.0.2.1-192.0.2.9 drop
+	run ipt -S INPUT
+	assert_line "-A INPUT -m iprange --dst-range 192.0.2.1-192.0.2.9 -j DROP"
+	nft_both ip mangle POSTROUTING ip dscp set 0x2e
+	nft_both ip mangle OUTPUT ip ttl set 64
+	run ipt -t mangle -S
+	assert_line "-A OUTPUT -j TTL --ttl-set 64"
+	assert_line "-A POSTROUTING -j DSCP --set-dscp 0x2e"
+	if [ -x "$REF_IPTABLES" ]; then
+		run ref_S ip filter INPUT
+		assert_line "-A INPUT -d 192.0.2.9/32 -j DROP"
+		run ref_S ip mangle POSTROUTING
+		assert_line "-A POSTROUTING"
+	fi
+}
+
+@test "-Z of a rule of a missing chain is \"Bad rule\", where the reference's message depends on its last lookup" {
+	ipt -t nat -P PREROUTING ACCEPT
+	run ipt -t nat -Z POSTROUTING 1
+	assert_equal "$status" 1
+	assert_output "iptables: Bad rule (does a matching rule exist in that chain?)."
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -t nat -P PREROUTING ACCEPT
+		run ref -t nat -Z POSTROUTING 1
+		assert_equal "$status" 1
+		assert_output "iptables: Incompatible with this kernel."
+	fi
+}

@@ -21,6 +21,7 @@
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
+#include <arpa/inet.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
@@ -980,18 +981,96 @@ static void test_unknown(void)
 		       ok ? "yes" : "no", with, without);
 }
 
+/* ---- port tests as nft writes them ---- */
+
+/* -p tcp and nft's test of the destination port: op1 with v1, then op2
+ * with v2 unless op2 < 0; the -S line read back goes to out. */
+static bool nft_dport(enum cmp_op_kind op1, uint16_t v1, int op2, uint16_t v2,
+		      struct strbuf *out)
+{
+	static union {
+		struct nlmsghdr align;
+		char buf[1 << 12];
+	} mb;
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(mb.buf, NFT_MSG_NEWRULE, NFPROTO_IPV4, 0, 1);
+	struct lin_ctx c = { .nlh = nlh, .family = NFPROTO_IPV4 };
+	uint16_t be1 = htons(v1), be2 = htons(v2);
+	struct strbuf diag;
+	struct nftnl_rule *back;
+	struct nlattr *exprs;
+	uint8_t tcp = 6;
+	bool ok;
+
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, TABLE);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, "INPUT");
+	exprs = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	lin_meta(&c, NFT_META_L4PROTO);
+	lin_cmp(&c, REL_EQ, &tcp, 1);
+	lin_payload(&c, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);
+	lin_cmp(&c, op1, &be1, 2);
+	if (op2 >= 0)
+		lin_cmp(&c, (enum cmp_op_kind)op2, &be2, 2);
+	lin_verdict(&c, NF_ACCEPT, NULL);
+	mnl_attr_nest_end(nlh, exprs);
+	back = nftnl_rule_alloc();
+	if (!back)
+		abort();
+	if (nftnl_rule_nlmsg_parse(nlh, back) < 0) {
+		nftnl_rule_free(back);
+		return false;
+	}
+	sb_init(&diag);
+	ok = read_back(back, "INPUT", out, &diag);
+	sb_free(&diag);
+	nftnl_rule_free(back);
+	return ok;
+}
+
+static const struct {
+	enum cmp_op_kind op1;
+	uint16_t v1;
+	int op2;
+	uint16_t v2;
+	const char *expected;	/* the reference's -S */
+} nft_ports[] = {
+	{ REL_GTE, 67, REL_LTE, 69, "-A INPUT -p tcp -m tcp --dport 67:69 -j ACCEPT" },
+	{ REL_GT, 1024, REL_LT, 2048, "-A INPUT -p tcp -m tcp --dport 1025:2047 -j ACCEPT" },
+	{ REL_GTE, 1024, REL_LTE, 65535, "-A INPUT -p tcp -m tcp --dport 1024:65535 -j ACCEPT" },
+	{ REL_LT, 1024, -1, 0, "-A INPUT -p tcp -m tcp --dport 0:1023 -j ACCEPT" },
+	{ REL_LTE, 1024, -1, 0, "-A INPUT -p tcp -m tcp --dport 0:1024 -j ACCEPT" },
+};
+
+static void test_nft_ports(void)
+{
+	struct strbuf out;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < ARRAY_SIZE(nft_ports); i++) {
+		sb_init(&out);
+		ok = nft_dport(nft_ports[i].op1, nft_ports[i].v1, nft_ports[i].op2, nft_ports[i].v2,
+			       &out) &&
+		     out.buf && strcmp(out.buf, nft_ports[i].expected) == 0;
+		tap_result(ok, nft_ports[i].expected);
+		if (!ok)
+			printf("#   got: %s\n", out.buf ? out.buf : "(nothing)");
+		sb_free(&out);
+	}
+}
+
 int main(void)
 {
 	size_t i;
 
 	/* line-buffered so the TAP lines and ASan reports interleave right */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..%zu\n", ARRAY_SIZE(cases) + 3);
+	printf("1..%zu\n", ARRAY_SIZE(cases) + 3 + ARRAY_SIZE(nft_ports));
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		run_case(&cases[i]);
 	test_deterministic(false);
 	test_deterministic(true);
 	test_unknown();
+	test_nft_ports();
 	if (failures)
 		printf("# %u of %u tests failed\n", failures, test_num);
 	return failures ? 1 : 0;
