@@ -216,80 +216,24 @@ static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg
 	return 0;
 }
 
-/* A port number or service name as getaddrinfo reads it. */
-static int parse_one_port(struct parse_ctx *ctx, const char *s, uint16_t *port)
-{
-	struct addrinfo hints = { 0 }, *res;
-
-	hints.ai_family = AF_INET;
-	if (getaddrinfo(NULL, s, &hints, &res) != 0)
-		return err_param(ctx->err, "Port \"%s\" does not resolve to anything.\n", s);
-	*port = ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port);
-	freeaddrinfo(res);
-	return 0;
-}
-
-static int too_many(struct parse_ctx *ctx, const char *opt)
-{
-	return err_param(ctx->err, "conntrack: Too many components for option \"--%s\" (max: 2)\n",
-			 opt);
-}
-
 /* "P", "P:Q", ":Q", "P:"; an empty end is 0 or 65535. */
 static int parse_ct_port(struct parse_ctx *ctx, const char *opt, const char *arg,
 			 struct ct_port *p)
 {
-	const char *colon = strchr(arg, ':');
-	char first[256];
-
-	if (colon && strchr(colon + 1, ':'))
-		return too_many(ctx, opt);
-	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	p->lo = 0;
-	if (first[0] && parse_one_port(ctx, first, &p->lo) < 0)
-		return -1;
-	p->hi = colon ? 65535 : p->lo;
-	if (colon && colon[1] && parse_one_port(ctx, colon + 1, &p->hi) < 0)
+	if (xt_parse_port_range(ctx->err, "conntrack", opt, arg, &p->lo, &p->hi) < 0)
 		return -1;
 	p->set = true;
 	return 0;
 }
 
-/* One end of --ctexpire: strtoul in any base, no sign, 32 bits. */
-static int parse_expire_end(struct parse_ctx *ctx, const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	const char *p = s;
-	char *end;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	errno = 0;
-	v = strtoull(p, &end, 0);
-	if (*p == '-' || end == p || errno || v > UINT32_MAX)
-		return err_param(ctx->err, "conntrack: bad value for option \"--ctexpire\" near \"%s\", or out of range (0-4294967295).\n",
-				 s);
-	if (*end)
-		return err_param(ctx->err, "conntrack: Argument to \"--ctexpire\" has unexpected characters near \"%s\".\n",
-				 end);
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_expire(struct parse_ctx *ctx, const char *arg, struct conntrack_data *d)
 {
-	const char *colon = strchr(arg, ':');
-	char first[256];
+	uint64_t lo, hi;
 
-	if (colon && strchr(colon + 1, ':'))
-		return too_many(ctx, "ctexpire");
-	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	d->exp_lo = 0;
-	if (first[0] && parse_expire_end(ctx, first, &d->exp_lo) < 0)
+	if (xt_parse_uint_range(ctx->err, "conntrack", "ctexpire", arg, UINT32_MAX, &lo, &hi, NULL) < 0)
 		return -1;
-	d->exp_hi = colon ? UINT32_MAX : d->exp_lo;
-	if (colon && colon[1] && parse_expire_end(ctx, colon + 1, &d->exp_hi) < 0)
-		return -1;
+	d->exp_lo = (uint32_t)lo;
+	d->exp_hi = (uint32_t)hi;
 	d->has_expire = true;
 	return 0;
 }

@@ -1,6 +1,5 @@
 /* The iptables front end: command line -> struct command. */
 #include <ctype.h>
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 
 #include "cmd.h"
 #include "ext.h"
+#include "num.h"
 #include "parse.h"
 #include "table.h"
 #include "util.h"
@@ -64,7 +64,7 @@ static const struct core_option core_options[] = {
 	{ "line-numbers", 0, O_LINENUM, ARG_NONE },
 	{ "modprobe", 'M', O_MODPROBE, ARG_REQUIRED },
 	{ "wait", 'w', O_WAIT, ARG_OPTIONAL },
-	{ "wait-interval", 'W', O_WAIT_INTERVAL, ARG_REQUIRED },
+	{ "wait-interval", 'W', O_WAIT_INTERVAL, ARG_OPTIONAL },
 	{ "ipv4", '4', O_IPV4, ARG_NONE },
 	{ "ipv6", '6', O_IPV6, ARG_NONE },
 	{ "new", 0, O_NEW, ARG_REQUIRED },
@@ -163,7 +163,7 @@ static int parse_rulenum(struct parser *p, const char *s, unsigned *out)
 {
 	uint64_t n;
 
-	if (!parse_uint_base10(s, 0x7fffffff, &n) || n < 1)
+	if (!num_uint(s, 1, INT32_MAX, &n))
 		return err_param(&p->h->err, "Invalid rule number `%s'", s);
 	*out = (unsigned)n;
 	return 0;
@@ -393,31 +393,38 @@ static void abbrev_find(struct parser *p, struct abbrev *ab, const char *name, s
 	}
 }
 
-/* A counter as strtoull reads it: "-1" wraps to 2^64-1, as with the
- * reference. */
-static bool parse_counter(const char *s, uint64_t *out)
-{
-	char *end;
-
-	if (!*s)
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return !errno && !*end;
-}
-
+/* "-c P B" or "-c P,B" (whatever follows a second comma is ignored);
+ * each as num_scan_u64 reads it, as the reference reads counters. */
 static int parse_counters(struct parser *p, const char *pk)
 {
-	const char *by;
+	const char *by = pk[0] ? strchr(pk + 1, ',') : NULL;
 
-	if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
+	if (by)
+		by++;
+	else if (p->idx < p->argc && p->argv[p->idx][0] != '-' && p->argv[p->idx][0] != '!')
+		by = p->argv[p->idx++];
+	else
 		return err_param(&p->h->err, "-c requires packet and byte counter");
-	by = p->argv[p->idx++];
-	if (!parse_counter(pk, &p->cmd->pkts))
+	if (!num_scan_u64(pk, &p->cmd->pkts))
 		return err_param(&p->h->err, "-c packet counter not numeric");
-	if (!parse_counter(by, &p->cmd->bytes))
+	if (!num_scan_u64(by, &p->cmd->bytes))
 		return err_param(&p->h->err, "-c byte counter not numeric");
 	p->cmd->counters_given = true;
+	return 0;
+}
+
+/* -W usecs: read as sscanf's %u reads it (the low 32 bits of what it
+ * reads), checked, then ignored as the reference ignores it. */
+static int parse_wait_interval(struct parser *p, const char *w)
+{
+	uint64_t v;
+
+	if (!w)
+		return err_param(&p->h->err, "wait interval value required");
+	if (!num_scan_u64(w, &v))
+		return err_param(&p->h->err, "wait interval not numeric");
+	if ((uint32_t)v > 999999)
+		return err_param(&p->h->err, "too long usec wait %u > 999999 usec", (uint32_t)v);
 	return 0;
 }
 
@@ -640,11 +647,13 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		break;
 	case O_WAIT:
 		w = arg ? arg : optional_word(p);
-		if (w && !parse_uint_base10(w, UINT32_MAX, &(uint64_t){ 0 }))
+		if (w && !num_scan_u64(w, &(uint64_t){ 0 }))
 			return err_param(err, "wait seconds not numeric");
 		p->wait_given = true;
 		break;
 	case O_WAIT_INTERVAL:
+		if (parse_wait_interval(p, arg ? arg : optional_word(p)) < 0)
+			return -1;
 		fprintf(stderr, "Ignoring deprecated --wait-interval option.\n");
 		p->wait_interval_given = true;
 		break;
