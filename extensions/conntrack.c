@@ -9,7 +9,8 @@
  *   --ctstatus S         ct status & S != 0
  *   --ctexpire A[:B]     ct expiration (ms, host order): byteorder;
  *                        range A*1000 .. B*1000+999, the seconds the
- *                        xt match compares
+ *                        xt match compares; ends past what 32 bits of
+ *                        milliseconds hold stay in the rule's userdata
  *   --ctdir D            ct direction D
  *
  * each negated with ! (cmp neq, range neq, == 0) except --ctdir; -L and
@@ -37,6 +38,7 @@
 #include "ctstate.h"
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "parse.h"
 #include "u32rel.h"
 #include "xtopt.h"
@@ -656,6 +658,39 @@ static bool read_expire(struct delin_ctx *c, struct conntrack_data *d)
 	return false;
 }
 
+/* Seconds past what the kernel's milliseconds hold read back as the
+ * largest value; the rule's userdata keeps such ends as given
+ * ("exp=LO:HI"), so that listings show them and -C finds the rule. */
+static bool expire_lossy(const struct conntrack_data *d)
+{
+	uint32_t lo, hi;
+
+	return !ms_to_s(expire_ms(d->exp_lo, false), false, &lo) || lo != d->exp_lo ||
+	       !ms_to_s(expire_ms(d->exp_hi, true), true, &hi) || hi != d->exp_hi;
+}
+
+static void conntrack_udata_save(const void *data, char *buf, size_t size)
+{
+	const struct conntrack_data *d = data;
+
+	if (d->has_expire && expire_lossy(d))
+		snprintf(buf, size, "exp=%u:%u", d->exp_lo, d->exp_hi);
+}
+
+static void conntrack_udata_load(void *data, const char *text)
+{
+	struct conntrack_data *d = data;
+	uint64_t lo, hi;
+	const char *end;
+
+	if (!d->has_expire || strncmp(text, "exp=", 4) != 0 ||
+	    !num_uint_prefix(text + 4, 0, UINT32_MAX, &lo, &end) || *end != ':' ||
+	    !num_uint(end + 1, 0, UINT32_MAX, &hi))
+		return;
+	d->exp_lo = (uint32_t)lo;
+	d->exp_hi = (uint32_t)hi;
+}
+
 /* a ct status test that is --ctstatus, not the NAT half of --ctstate */
 static bool is_plain_status(const struct item *it)
 {
@@ -949,7 +984,8 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 		if (!d->port[i].set)
 			continue;
 		piece(out, d->port[i].inv, save, tuple_names[i], "port");
-		range_text(out, d->port[i].lo, d->port[i].hi);
+		/* the reference shows no upper end of 0 ("5:0" lists as "5") */
+		range_text(out, d->port[i].lo, d->port[i].hi ? d->port[i].hi : d->port[i].lo);
 	}
 	if (d->has_status) {
 		piece(out, d->inv_status, save, "status", "");
@@ -963,6 +999,19 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 		piece(out, false, save, "dir", "");
 		sb_add(out, d->dir == IP_CT_DIR_REPLY ? "REPLY" : "ORIGINAL");
 	}
+}
+
+/* "5:0" lists as "5" but tests no port at all, as the reference's blob
+ * keeps it: -C and -D tell the two apart. */
+static bool conntrack_same(const void *a, const void *b)
+{
+	const struct conntrack_data *x = a, *y = b;
+	unsigned i;
+
+	for (i = 0; i < NTUPLE; i++)
+		if (x->port[i].set && y->port[i].set && x->port[i].hi != y->port[i].hi)
+			return false;
+	return true;
 }
 
 static void conntrack_print(struct strbuf *out, const void *data, const struct rule *r,
@@ -987,6 +1036,9 @@ const struct extension ext_conntrack = {
 	.linearize = conntrack_linearize,
 	.compat = conntrack_compat,
 	.delinearize = conntrack_delinearize,
+	.same = conntrack_same,
+	.udata_save = conntrack_udata_save,
+	.udata_load = conntrack_udata_load,
 	.print = conntrack_print,
 	.save = conntrack_save,
 };

@@ -19,6 +19,9 @@ enum ext_kind { EXT_MATCH, EXT_TARGET };
 
 enum compat_res { COMPAT_NATIVE, COMPAT_XT, COMPAT_DONE };
 
+/* Room for what udata_save may keep, NUL included. */
+#define UDATA_EXTRA_MAX 32
+
 /* Room for the largest xt info blob an extension writes. */
 #define XT_INFO_MAX 1024
 
@@ -111,6 +114,14 @@ struct extension {
 	/* Optional: the comment a match keeps in rule userdata, and back. */
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);
+
+	/* Optional: what a match keeps in rule userdata because no expression
+	 * holds it (the kernel ignores it, or cannot hold it whole): at most
+	 * size - 1 characters, none of them ',', into buf (left empty when
+	 * there is nothing to keep); given back to udata_load after
+	 * delinearize. */
+	void (*udata_save)(const void *data, char *buf, size_t size);
+	void (*udata_load)(void *data, const char *text);
 
 	/* Optional: a kernel object the rule refers to by name (a target's
 	 * ct helper), created in the same batch just before the rule.

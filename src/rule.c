@@ -537,12 +537,14 @@ int rule_undecodable_error(struct ipt_error *err, const char *prog, const char *
 		       (unsigned long long)handle, chain, prog, IPTABLES_COMPAT_VERSION, prog);
 }
 
-/* Append ",name:count" (no comma first) to buf; the hot path of every
- * rule written, so no printf. Returns the new length. */
+/* Append ",name:count[/extra]" (no comma first) to buf; the hot path of
+ * every rule written, so no printf. Returns the new length, or size
+ * when it did not fit: an entry left out would misplace every later one,
+ * so the caller stops there. */
 static size_t names_append(char *buf, size_t size, size_t used, const char *name,
-			   unsigned count)
+			   unsigned count, const char *extra)
 {
-	size_t len = strlen(name);
+	size_t len = strlen(name), xlen = extra[0] ? strlen(extra) + 1 : 0;
 	char num[12];
 	int i = (int)sizeof(num);
 
@@ -550,8 +552,8 @@ static size_t names_append(char *buf, size_t size, size_t used, const char *name
 		num[--i] = (char)('0' + count % 10);
 		count /= 10;
 	} while (count);
-	if (used + 1 + len + 1 + (sizeof(num) - (size_t)i) + 1 > size)
-		return used;
+	if (used + 1 + len + 1 + (sizeof(num) - (size_t)i) + xlen + 1 > size)
+		return size;
 	if (used)
 		buf[used++] = ',';
 	memcpy(buf + used, name, len);
@@ -559,6 +561,11 @@ static size_t names_append(char *buf, size_t size, size_t used, const char *name
 	buf[used++] = ':';
 	memcpy(buf + used, num + i, sizeof(num) - (size_t)i);
 	used += sizeof(num) - (size_t)i;
+	if (xlen) {
+		buf[used++] = '/';
+		memcpy(buf + used, extra, xlen - 1);
+		used += xlen - 1;
+	}
 	buf[used] = '\0';
 	return used;
 }
@@ -607,13 +614,18 @@ void rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_
 		lin_frag(&c, r->inv & INV_FRAG);
 	for (m = r->matches; m; m = m->next) {
 		unsigned before = c.items;
+		char extra[UDATA_EXTRA_MAX] = "";
 
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
 		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
-		used = names_append(names, sizeof(names), used, m->ext->name, c.items - before);
+		if (m->ext->udata_save)
+			m->ext->udata_save(m->data, extra, sizeof(extra));
+		if (used < sizeof(names))
+			used = names_append(names, sizeof(names), used, m->ext->name,
+					    c.items - before, extra);
 	}
 	lin_counter(&c, r->pkts, r->bytes);
 	lin_target(&c, r);
@@ -689,14 +701,15 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 
 	c->listed = true;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(name, ':');
+		char *colon = strchr(name, ':'), *extra = NULL;
 		const struct extension *ext;
 		unsigned count = 0, end, saved_n = c->items->n;
 		struct ext_inst *m;
 
 		if (colon) {
 			*colon = '\0';
-			count = (unsigned)strtoul(colon + 1, NULL, 10);
+			count = (unsigned)strtoul(colon + 1, &extra, 10);
+			extra = *extra == '/' ? extra + 1 : NULL;
 		}
 		ext = ext_find(name, EXT_MATCH, r->family);
 		if (!ext) {
@@ -728,6 +741,8 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 		c->items->n = end;
 		if (ext->delinearize && count)
 			ext->delinearize(c, m->data);
+		if (extra && ext->udata_load)
+			ext->udata_load(m->data, extra);
 		c->items->n = saved_n;
 		if (c->pos != end)
 			r->unknown = true;
