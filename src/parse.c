@@ -176,33 +176,54 @@ static int resolve_host(const char *host, uint8_t family, const uint8_t *mask,
 	return 0;
 }
 
+/* One item of an address list: "host[/mask]", blanks before it skipped
+ * as the reference skips them. A zero mask matches any address, so the
+ * host is never looked up: "somename/0" works without DNS. */
+static int parse_address(char *item, uint8_t family, struct addr_list *out,
+			 struct ipt_error *err)
+{
+	char *slash = strrchr(item, '/');
+	struct addr_mask any;
+	uint8_t mask[16];
+	unsigned i;
+
+	if (slash)
+		*slash++ = '\0';
+	while (isspace((unsigned char)*item))
+		item++;
+	if (parse_mask(slash, family, mask, err) < 0)
+		return -1;
+	for (i = 0; i < 16 && !mask[i]; i++)
+		;
+	if (i < 16)
+		return resolve_host(item, family, mask, out, err);
+	memset(&any, 0, sizeof(any));
+	list_add(out, &any);
+	return 0;
+}
+
 int parse_addresses(const char *s, uint8_t family, struct addr_list *out,
 		    struct ipt_error *err)
 {
-	char *copy = xstrdup(s), *save = NULL, *tok;
+	char *copy = xstrdup(s), *item = copy, *comma;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *slash = strrchr(tok, '/');
-		uint8_t mask[16];
-
-		if (slash)
-			*slash++ = '\0';
-		ret = parse_mask(slash, family, mask, err);
-		if (ret == 0)
-			ret = resolve_host(tok, family, mask, out, err);
-		if (ret < 0)
+	/* empty items count: "a,,b" names a host called "" */
+	for (;;) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		ret = parse_address(item, family, out, err);
+		if (ret < 0 || !comma)
 			break;
+		item = comma + 1;
 	}
 	free(copy);
-	if (ret == 0 && out->n == 0)
-		ret = err_param(err, "host/network `%s' not found", s);
 	if (ret < 0)
 		addr_list_free(out);
 	return ret;
 }
-
 /* ---- interfaces ---- */
 
 int parse_interface(const char *s, char *out, struct ipt_error *err)
