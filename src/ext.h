@@ -140,6 +140,9 @@ struct extension {
 
 /* The static table of all extensions (extensions/table.c). */
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);
+/* Whether the reference has a target of this name in this family (its
+ * verdicts and standard target included), iptnft's or not. */
+bool ext_reference_target(const char *name, uint8_t family);
 /* The match that -p NAME loads implicitly, if any. */
 const struct extension *ext_find_proto(uint16_t proto, uint8_t family);
 extern const struct extension *const ext_all[];

@@ -235,6 +235,31 @@ static bool is_standard_target(const char *s)
 	       strcmp(s, "RETURN") == 0 || strcmp(s, "QUEUE") == 0;
 }
 
+/* What the reference takes after -j or -g, be it a target or a chain. */
+static int check_target_name(struct parser *p, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0)
+		return err_param(&p->h->err, "Invalid target name (too short)");
+	if (n >= CHAIN_NAME_MAX)
+		return err_param(&p->h->err, "Invalid target name `%s' (%d chars max)", name,
+				 CHAIN_NAME_MAX - 1);
+	for (i = 0; i < n; i++)
+		if (isspace((unsigned char)name[i]))
+			return err_param(&p->h->err, "Invalid target name `%s'", name);
+	return 0;
+}
+
+/* A target the reference has and iptnft has not (NETMAP, TPROXY, ...):
+ * refused in the words the reference uses for a target it cannot load,
+ * rather than taken for a chain, or its options for unknown ones. */
+static bool is_missing_target(const char *name, uint8_t family)
+{
+	return ext_reference_target(name, family) && !is_standard_target(name) &&
+	       strcmp(name, "standard") != 0;
+}
+
 static int load_match(struct parser *p, const char *name)
 {
 	const struct extension *ext = ext_find(name, EXT_MATCH, p->h->family);
@@ -591,6 +616,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 	case O_GOTO:
 		if (set_option(p, OPT_JUMP, false) < 0)
 			return -1;
+		if (check_target_name(p, arg) < 0)
+			return -1;
 		p->jump = arg;
 		p->is_goto = o->id == O_GOTO;
 		/* QUEUE is a standard target name, but a target extension
@@ -602,6 +629,9 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 				rule_set_target(p->rule, ext);
 				p->target_seen.inst = p->rule->target;
 				p->target_seen.seen = 0;
+			} else if (is_missing_target(arg, p->h->family)) {
+				return err_param(err, "Couldn't load target `%s':No such file or directory\n",
+						 arg);
 			}
 		}
 		break;
@@ -710,7 +740,7 @@ static int parse_long(struct parser *p, const char *a)
 			}
 		}
 		if (ab.n != 1)
-			return err_param(&p->h->err, "unknown option \"--%s\"", name);
+			return err_param(&p->h->err, "unknown option \"--%s\"", a);
 		if (ab.opt)
 			return ext_apply(p, ab.es, ab.opt, eq ? eq + 1 : NULL);
 		o = ab.core;
@@ -913,7 +943,7 @@ static int validate_chain_name(struct parser *p)
 	if (strlen(name) >= CHAIN_NAME_MAX)
 		return err_param(&p->h->err, "chain name `%s' too long (must be under %d chars)",
 				 name, CHAIN_NAME_MAX);
-	if (ext_find(name, EXT_TARGET, p->h->family) || is_standard_target(name))
+	if (ext_find(name, EXT_TARGET, p->h->family) || ext_reference_target(name, p->h->family))
 		return err_param(&p->h->err, "chain name may not clash with target name");
 	if (name[0] == '-' || name[0] == '!')
 		return err_param(&p->h->err, "chain name not allowed to start with `%c'",

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "frontends.h"
 #include "list.h"
+#include "num.h"
 #include "table.h"
 #include "txn.h"
 #include "view.h"
@@ -176,7 +177,35 @@ static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
 	return (int)(end2 + 1 - s);
 }
 
-/* A chain declaration ":NAME POLICY [p:b]". */
+/* "[pkts:bytes" at s, each as num_scan_u64 reads it and the rest
+ * ignored: how the reference reads the counters of a chain line. */
+static bool parse_chain_counters(const char *s, uint64_t *pkts, uint64_t *bytes)
+{
+	char *end;
+
+	if (!s || s[0] != '[' || !num_scan_u64(s + 1, pkts))
+		return false;
+	strtoull(s + 1, &end, 10);
+	return *end == ':' && num_scan_u64(end + 1, bytes);
+}
+
+/* The name of a chain line as the reference checks it: it never names
+ * a standard verdict, nor starts like an option. */
+static int check_chain_name(struct restore *rs, const char *name)
+{
+	if (strlen(name) >= 29)
+		return err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
+				 name);
+	if (strcmp(name, "ACCEPT") == 0 || strcmp(name, "DROP") == 0 ||
+	    strcmp(name, "RETURN") == 0 || strcmp(name, "QUEUE") == 0)
+		return err_param(&rs->h.err, "chain name may not clash with target name");
+	if (name[0] == '-' || name[0] == '!')
+		return err_param(&rs->h.err, "chain name not allowed to start with `%c'", name[0]);
+	return 0;
+}
+
+/* A chain declaration ":NAME POLICY [p:b]": the counters are read only
+ * with -c, and only for a built-in chain, as the reference does. */
 static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
 {
 	char *copy = xstrdup(l->text + 1), *name, *policy, *ctrs, *save = NULL;
@@ -192,26 +221,22 @@ static int apply_chain_line(struct restore *rs, struct view *v, struct block_lin
 		ret = err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
 		goto out;
 	}
-	if (strlen(name) >= 29) {
-		ret = err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
-				name);
+	ret = check_chain_name(rs, name);
+	if (ret < 0)
 		goto out;
-	}
 	if (!policy) {
 		ret = err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
 		goto out;
 	}
-	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
+	bc = table_find_chain(v->bt, name);
+	if (bc && rs->counters && !parse_chain_counters(ctrs, &pkts, &bytes)) {
 		ret = err_param(&rs->h.err, "invalid policy counters for chain '%s'", name);
 		goto out;
 	}
-	bc = table_find_chain(v->bt, name);
 	if (bc) {
 		l->op = OP_POLICY;
 		/* "-" keeps the policy; counters are set from the line with -c
 		 * and zeroed without it, as the reference does */
-		if (!rs->counters)
-			pkts = bytes = 0;
 		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, true,
 				     pkts, bytes);
 	} else {
