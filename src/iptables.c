@@ -1033,8 +1033,11 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 		err_param(&h->err, "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n");
 		goto out;
 	}
-	if (cmd->op == OP_POLICY)
-		cmd->counters_given = false;	/* accepted, and ignored as the reference does */
+	/* accepted, and ignored as the reference does: by -P, and by every
+	 * command of ip6tables, whose rules the reference writes without
+	 * the counters given */
+	if (cmd->op == OP_POLICY || h->family == NFPROTO_IPV6)
+		cmd->counters_given = false;
 	if (op_takes_rule(cmd->op)) {
 		if (check_interfaces(&p) < 0)
 			goto out;

@@ -278,7 +278,8 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 					 packets_bad ? "packet" : "byte");
 		}
 		p += n;
-		have_counters = rs->counters;
+		/* the reference's ip6tables-restore keeps no rule counters */
+		have_counters = rs->counters && rs->h.family != NFPROTO_IPV6;
 	}
 	argv[0] = (char *)rs->h.prog;
 	argc = split_words(p, argv + 1, MAX_ARGS);
