@@ -151,6 +151,25 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	assert_line --partial "+  [ payload load 1b @ network header + 9 => reg 1 ]"
 }
 
+@test "a case file may leave out the --compat side and cross-reading" {
+	need_ref
+	# right on its own, wrong only under IPTNFT_COMPAT
+	fake_iptnft compatdiff "
+	[ -n \"\$IPTNFT_COMPAT\" ] && { echo 'compat side' >&2; exit 3; }
+	exec -a \"\$prog\" \"$REF_DIR/xtables-nft-multi\" \"\$@\""
+	cases "### c" "iptables -A INPUT -j ACCEPT"
+	IPTNFT=$T/compatdiff run "$RUN_CASE" "$T/t.cases"
+	assert_failure 1
+	assert_line "command 1 (iptnft --compat): iptables -A INPUT -j ACCEPT"
+	cases "#: compat=0 xread=0" "### c" "iptables -A INPUT -j ACCEPT"
+	IPTNFT=$T/compatdiff run "$RUN_CASE" "$T/t.cases"
+	assert_success
+	cases "#: compat=1" "### c" "iptables -A INPUT -j ACCEPT"
+	run "$RUN_CASE" --check "$T/t.cases"
+	assert_failure 2
+	assert_output --partial "unknown file option 'compat=1'"
+}
+
 @test "the epilogue lists filter and every table named with -t" {
 	ref_double
 	cases "### t" "iptables -t nat -N X" "iptables --table=raw -L" "iptables -tmangle -S"
