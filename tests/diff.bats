@@ -47,6 +47,15 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	[ "$n" -ge 170 ]
 }
 
+@test "numbers.cases is what tests/sweep-numbers.py generates" {
+	command -v python3 > /dev/null || skip "python3 not installed"
+	run python3 "$TOP/tests/sweep-numbers.py" --check
+	assert_success
+	# and the sweep reaches every kind of number
+	run grep -c '^### num[46]-' "$TOP/tests/diff/numbers.cases"
+	[ "$output" -ge 150 ]
+}
+
 @test "malformed case files are harness errors" {
 	cases "iptables -L" "### a" "iptables -L"
 	run "$RUN_CASE" --check "$T/t.cases"
