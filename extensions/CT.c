@@ -29,6 +29,7 @@
 
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "parse.h"
 #include "tgutil.h"
 #include "util.h"
@@ -102,14 +103,13 @@ static int parse_events(struct parse_ctx *ctx, const char *arg, const char *cons
 
 static int parse_zone(struct parse_ctx *ctx, const char *arg, struct ct_data *d)
 {
-	const char *end;
 	uint64_t n;
 
 	if (strcasecmp(arg, "mark") == 0) {
 		d->flags |= CTF_ZONE_MARK;
 		return 0;
 	}
-	if (!tg_read_number(arg, UINT16_MAX, &n, &end) || *end)
+	if (!num_uint(arg, 0, UINT16_MAX, &n))
 		return err_param(ctx->err, "Cannot parse %s as a zone ID", arg);
 	d->zone = (uint16_t)n;
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "tgutil.h"
 #include "util.h"
 
@@ -73,7 +74,6 @@ static const char *const level_list[8] = {
 
 static int parse_level(struct parse_ctx *ctx, const char *arg, uint8_t *level)
 {
-	const char *end;
 	uint64_t n;
 	size_t i;
 
@@ -83,7 +83,7 @@ static int parse_level(struct parse_ctx *ctx, const char *arg, uint8_t *level)
 			return 0;
 		}
 	}
-	if (!tg_read_number(arg, 7, &n, &end) || *end)
+	if (!num_uint(arg, 0, 7, &n))
 		return err_param(ctx->err, "log level \"%s\" unknown\n", arg);
 	*level = (uint8_t)n;
 	return 0;

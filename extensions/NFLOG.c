@@ -17,6 +17,7 @@
 #include "expr.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define NFLOG_PREFIX_MAX 127	/* the kernel's NF_LOG_PREFIXLEN - 1 */
 
@@ -50,7 +51,7 @@ static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 	switch (id) {
 	case O_GROUP:
 	case O_THRESHOLD:
-		if (tg_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT16_MAX, &n) < 0)
+		if (xt_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT16_MAX, &n) < 0)
 			return -1;
 		if (id == O_GROUP)
 			d->group = (uint16_t)n;
@@ -59,7 +60,7 @@ static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 		return 0;
 	case O_RANGE:
 	case O_SIZE:
-		if (tg_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT32_MAX, &n) < 0)
+		if (xt_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT32_MAX, &n) < 0)
 			return -1;
 		if (id == O_RANGE) {
 			fprintf(stderr, "warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");

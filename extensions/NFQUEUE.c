@@ -27,13 +27,14 @@
 #include "nlk.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define QF_BYPASS 0x01		/* NFT_QUEUE_FLAG_BYPASS, NFQ_FLAG_BYPASS */
 #define QF_FANOUT 0x02		/* NFT_QUEUE_FLAG_CPU_FANOUT, NFQ_FLAG_CPU_FANOUT */
 
 struct nfqueue_data {
 	uint16_t num;
-	uint16_t total;		/* 1, or the size of a --queue-balance range */
+	uint32_t total;		/* 1, or the size of a --queue-balance range */
 	uint16_t flags;		/* QF_* */
 };
 
@@ -47,40 +48,23 @@ static const struct ext_opt nfqueue_opts[] = {
 	{ .name = NULL },
 };
 
-/* "first:last", either side may be left out (0, 65535) */
+/* "first:last", either side may be left out (0, 65535). A range of all
+ * 65536 queues passes here, as with the reference, and the kernel refuses
+ * it. */
 static int parse_balance(struct parse_ctx *ctx, const char *arg, struct nfqueue_data *d)
 {
-	uint64_t v[2] = { 0, UINT16_MAX };
-	const char *p = arg, *end;
-	unsigned n = 0;
+	uint64_t lo, hi;
+	unsigned n;
 
-	for (;;) {
-		if (n == 2)
-			return err_param(ctx->err,
-					 "NFQUEUE: Too many components for option \"--queue-balance\" (max: 2)\n");
-		if (*p && *p != ':') {
-			if (!tg_read_number(p, UINT16_MAX, &v[n], &end))
-				return err_param(ctx->err,
-						 "NFQUEUE: bad value for option \"--queue-balance\" near \"%s\", or out of range (0-65535).\n",
-						 p);
-			p = end;
-		}
-		n++;
-		if (!*p)
-			break;
-		if (*p != ':')
-			return err_param(ctx->err,
-					 "NFQUEUE: Argument to \"--queue-balance\" has unexpected characters near \"%s\".\n",
-					 p);
-		p++;
-	}
+	if (xt_parse_uint_range(ctx->err, "NFQUEUE", "queue-balance", arg, UINT16_MAX, &lo, &hi,
+				&n) < 0)
+		return -1;
 	if (n != 2)
 		return err_param(ctx->err, "Bad range \"%s\"", arg);
-	if (v[0] >= v[1])
-		return err_param(ctx->err, "%u should be less than %u", (unsigned)v[0],
-				 (unsigned)v[1]);
-	d->num = (uint16_t)v[0];
-	d->total = (uint16_t)(v[1] - v[0] + 1);
+	if (lo >= hi)
+		return err_param(ctx->err, "%u should be less than %u", (unsigned)lo, (unsigned)hi);
+	d->num = (uint16_t)lo;
+	d->total = (uint32_t)(hi - lo + 1);
 	return 0;
 }
 
@@ -93,7 +77,7 @@ static int nfqueue_parse(struct parse_ctx *ctx, void *data, int id, const char *
 		return tg_err_noinv(ctx->err, "NFQUEUE", nfqueue_opts[id].name);
 	switch (id) {
 	case O_NUM:
-		if (tg_parse_uint(ctx->err, "NFQUEUE", "queue-num", arg, 0, UINT16_MAX, &n) < 0)
+		if (xt_parse_uint(ctx->err, "NFQUEUE", "queue-num", arg, 0, UINT16_MAX, &n) < 0)
 			return -1;
 		d->num = (uint16_t)n;
 		d->total = 1;
@@ -212,7 +196,8 @@ static bool kernel_has_queue(uint8_t family)
 static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct nfqueue_data *d = data;
-	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
+	/* all 65536 queues wrap to 0, which the kernel refuses */
+	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, (uint16_t)d->total, d->flags, 0 };
 	struct nftnl_expr *e;
 
 	if (!kernel_has_queue(c->family)) {
@@ -223,8 +208,8 @@ static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 	if (!e)
 		out_of_memory();
 	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, d->num);
-	if (d->total > 1)
-		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, d->total);
+	if (d->total != 1)
+		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, (uint16_t)d->total);
 	if (d->flags)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, d->flags);
 	lin_add(c, e);
@@ -234,7 +219,8 @@ static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 static enum compat_res nfqueue_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
 	const struct nfqueue_data *d = data;
-	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, d->total, d->flags, 0 };
+	/* all 65536 queues wrap to 0, which the kernel refuses */
+	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, (uint16_t)d->total, d->flags, 0 };
 
 	(void)c;
 	return tg_compat_blob(out, 3, blob, sizeof(blob));

@@ -21,6 +21,7 @@
 #include "expr.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define TCPOPT_MAXSEG 2
 #define MSS_CLAMP 0xffff	/* XT_TCPMSS_CLAMP_PMTU */
@@ -51,7 +52,7 @@ static int tcpmss_parse(struct parse_ctx *ctx, void *data, int id, const char *a
 	}
 	/* an MSS fits a packet of 65535 bytes with the IP header's and 20
 	 * bytes of TCP header, and IPv4's 20 bytes or IPv6's 40 */
-	if (tg_parse_uint(ctx->err, "TCPMSS", "set-mss", arg, 0,
+	if (xt_parse_uint(ctx->err, "TCPMSS", "set-mss", arg, 0,
 			  ctx->rule->family == NFPROTO_IPV6 ? 65495 : 65515, &n) < 0)
 		return -1;
 	d->mss = (uint16_t)n;

@@ -51,14 +51,21 @@ static int comment_parse(struct parse_ctx *ctx, void *data, int id, const char *
 }
 
 /* What the core's list of matches may take in userdata: each name with
- * ':' and an item count of up to three digits, comma separated. */
+ * ':' and an item count of up to three digits, and what the match keeps
+ * beside it, comma separated. */
 static size_t match_list_room(const struct rule *r)
 {
 	const struct ext_inst *m;
 	size_t n = 0;
 
-	for (m = r->matches; m; m = m->next)
+	for (m = r->matches; m; m = m->next) {
+		char extra[UDATA_EXTRA_MAX] = "";
+
 		n += strlen(m->ext->name) + 5;
+		if (m->ext->udata_save)
+			m->ext->udata_save(m->data, extra, sizeof(extra));
+		n += extra[0] ? strlen(extra) + 1 : 0;
+	}
 	return n + TLV_OVERHEAD;
 }
 

@@ -9,7 +9,8 @@
  *   --ctstatus S         ct status & S != 0
  *   --ctexpire A[:B]     ct expiration (ms, host order): byteorder;
  *                        range A*1000 .. B*1000+999, the seconds the
- *                        xt match compares
+ *                        xt match compares; ends past what 32 bits of
+ *                        milliseconds hold stay in the rule's userdata
  *   --ctdir D            ct direction D
  *
  * each negated with ! (cmp neq, range neq, == 0) except --ctdir; -L and
@@ -37,6 +38,7 @@
 #include "ctstate.h"
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "parse.h"
 #include "u32rel.h"
 #include "xtopt.h"
@@ -216,80 +218,24 @@ static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg
 	return 0;
 }
 
-/* A port number or service name as getaddrinfo reads it. */
-static int parse_one_port(struct parse_ctx *ctx, const char *s, uint16_t *port)
-{
-	struct addrinfo hints = { 0 }, *res;
-
-	hints.ai_family = AF_INET;
-	if (getaddrinfo(NULL, s, &hints, &res) != 0)
-		return err_param(ctx->err, "Port \"%s\" does not resolve to anything.\n", s);
-	*port = ntohs(((struct sockaddr_in *)res->ai_addr)->sin_port);
-	freeaddrinfo(res);
-	return 0;
-}
-
-static int too_many(struct parse_ctx *ctx, const char *opt)
-{
-	return err_param(ctx->err, "conntrack: Too many components for option \"--%s\" (max: 2)\n",
-			 opt);
-}
-
 /* "P", "P:Q", ":Q", "P:"; an empty end is 0 or 65535. */
 static int parse_ct_port(struct parse_ctx *ctx, const char *opt, const char *arg,
 			 struct ct_port *p)
 {
-	const char *colon = strchr(arg, ':');
-	char first[256];
-
-	if (colon && strchr(colon + 1, ':'))
-		return too_many(ctx, opt);
-	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	p->lo = 0;
-	if (first[0] && parse_one_port(ctx, first, &p->lo) < 0)
-		return -1;
-	p->hi = colon ? 65535 : p->lo;
-	if (colon && colon[1] && parse_one_port(ctx, colon + 1, &p->hi) < 0)
+	if (xt_parse_port_range(ctx->err, "conntrack", opt, arg, &p->lo, &p->hi) < 0)
 		return -1;
 	p->set = true;
 	return 0;
 }
 
-/* One end of --ctexpire: strtoul in any base, no sign, 32 bits. */
-static int parse_expire_end(struct parse_ctx *ctx, const char *s, uint32_t *out)
-{
-	unsigned long long v;
-	const char *p = s;
-	char *end;
-
-	while (isspace((unsigned char)*p))
-		p++;
-	errno = 0;
-	v = strtoull(p, &end, 0);
-	if (*p == '-' || end == p || errno || v > UINT32_MAX)
-		return err_param(ctx->err, "conntrack: bad value for option \"--ctexpire\" near \"%s\", or out of range (0-4294967295).\n",
-				 s);
-	if (*end)
-		return err_param(ctx->err, "conntrack: Argument to \"--ctexpire\" has unexpected characters near \"%s\".\n",
-				 end);
-	*out = (uint32_t)v;
-	return 0;
-}
-
 static int parse_expire(struct parse_ctx *ctx, const char *arg, struct conntrack_data *d)
 {
-	const char *colon = strchr(arg, ':');
-	char first[256];
+	uint64_t lo, hi;
 
-	if (colon && strchr(colon + 1, ':'))
-		return too_many(ctx, "ctexpire");
-	snprintf(first, sizeof(first), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
-	d->exp_lo = 0;
-	if (first[0] && parse_expire_end(ctx, first, &d->exp_lo) < 0)
+	if (xt_parse_uint_range(ctx->err, "conntrack", "ctexpire", arg, UINT32_MAX, &lo, &hi, NULL) < 0)
 		return -1;
-	d->exp_hi = colon ? UINT32_MAX : d->exp_lo;
-	if (colon && colon[1] && parse_expire_end(ctx, colon + 1, &d->exp_hi) < 0)
-		return -1;
+	d->exp_lo = (uint32_t)lo;
+	d->exp_hi = (uint32_t)hi;
 	d->has_expire = true;
 	return 0;
 }
@@ -712,6 +658,39 @@ static bool read_expire(struct delin_ctx *c, struct conntrack_data *d)
 	return false;
 }
 
+/* Seconds past what the kernel's milliseconds hold read back as the
+ * largest value; the rule's userdata keeps such ends as given
+ * ("exp=LO:HI"), so that listings show them and -C finds the rule. */
+static bool expire_lossy(const struct conntrack_data *d)
+{
+	uint32_t lo, hi;
+
+	return !ms_to_s(expire_ms(d->exp_lo, false), false, &lo) || lo != d->exp_lo ||
+	       !ms_to_s(expire_ms(d->exp_hi, true), true, &hi) || hi != d->exp_hi;
+}
+
+static void conntrack_udata_save(const void *data, char *buf, size_t size)
+{
+	const struct conntrack_data *d = data;
+
+	if (d->has_expire && expire_lossy(d))
+		snprintf(buf, size, "exp=%u:%u", d->exp_lo, d->exp_hi);
+}
+
+static void conntrack_udata_load(void *data, const char *text)
+{
+	struct conntrack_data *d = data;
+	uint64_t lo, hi;
+	const char *end;
+
+	if (!d->has_expire || strncmp(text, "exp=", 4) != 0 ||
+	    !num_uint_prefix(text + 4, 0, UINT32_MAX, &lo, &end) || *end != ':' ||
+	    !num_uint(end + 1, 0, UINT32_MAX, &hi))
+		return;
+	d->exp_lo = (uint32_t)lo;
+	d->exp_hi = (uint32_t)hi;
+}
+
 /* a ct status test that is --ctstatus, not the NAT half of --ctstate */
 static bool is_plain_status(const struct item *it)
 {
@@ -1005,7 +984,8 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 		if (!d->port[i].set)
 			continue;
 		piece(out, d->port[i].inv, save, tuple_names[i], "port");
-		range_text(out, d->port[i].lo, d->port[i].hi);
+		/* the reference shows no upper end of 0 ("5:0" lists as "5") */
+		range_text(out, d->port[i].lo, d->port[i].hi ? d->port[i].hi : d->port[i].lo);
 	}
 	if (d->has_status) {
 		piece(out, d->inv_status, save, "status", "");
@@ -1019,6 +999,19 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 		piece(out, false, save, "dir", "");
 		sb_add(out, d->dir == IP_CT_DIR_REPLY ? "REPLY" : "ORIGINAL");
 	}
+}
+
+/* "5:0" lists as "5" but tests no port at all, as the reference's blob
+ * keeps it: -C and -D tell the two apart. */
+static bool conntrack_same(const void *a, const void *b)
+{
+	const struct conntrack_data *x = a, *y = b;
+	unsigned i;
+
+	for (i = 0; i < NTUPLE; i++)
+		if (x->port[i].set && y->port[i].set && x->port[i].hi != y->port[i].hi)
+			return false;
+	return true;
 }
 
 static void conntrack_print(struct strbuf *out, const void *data, const struct rule *r,
@@ -1043,6 +1036,9 @@ const struct extension ext_conntrack = {
 	.linearize = conntrack_linearize,
 	.compat = conntrack_compat,
 	.delinearize = conntrack_delinearize,
+	.same = conntrack_same,
+	.udata_save = conntrack_udata_save,
+	.udata_load = conntrack_udata_load,
 	.print = conntrack_print,
 	.save = conntrack_save,
 };

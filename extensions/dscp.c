@@ -18,7 +18,6 @@
  * dscp / DSCP, anything else as tos / TOS. The reference writes all four
  * as xt blobs, read below, and so does --compat.
  */
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
@@ -27,6 +26,7 @@
 #include <strings.h>
 
 #include "expr.h"
+#include "num.h"
 #include "ext.h"
 #include "iphdr.h"
 #include "xtopt.h"
@@ -76,19 +76,17 @@ static const struct {
 	{ "Normal-Service", 0x00 },
 };
 
-/* A byte as strtoul reads it at s; false if none or too large. */
-static bool read_byte(const char *s, unsigned long long *out, char **end)
+/* A byte as the reference's integer options read it, at s. */
+static bool read_byte(const char *s, uint64_t *out, const char **end)
 {
-	errno = 0;
-	*out = strtoull(s, end, 0);
-	return *end != s && !errno && *out <= 0xff;
+	return num_uint_prefix(s, 0, UINT8_MAX, out, end);
 }
 
 /* "V[/M]" (bytes; M defaults to 0xff) or a TOS name. */
 static int parse_tos(struct ipt_error *err, const char *arg, uint8_t *value, uint8_t *mask)
 {
-	unsigned long long v, m = 0xff;
-	char *end;
+	uint64_t v, m = 0xff;
+	const char *end;
 	size_t i;
 
 	if (!read_byte(arg, &v, &end)) {

@@ -1,11 +1,12 @@
 #include "exthdr6.h"
 #include "util.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
+
+#include "xtopt.h"
 
 static struct nftnl_expr *exthdr_new(uint8_t type, uint32_t off, uint32_t len)
 {
@@ -78,52 +79,14 @@ uint32_t exthdr6_len_bytes(uint8_t field)
 	return ((uint32_t)field + 1) * 8;
 }
 
-/* One bound: a number as strtoul reads it (base 0, blanks first), or
- * nothing for the default. */
-static int range_part(struct ipt_error *err, const char *ext, const char *opt, const char *p,
-		      uint32_t dflt, uint32_t *out, const char **end)
-{
-	unsigned long long v;
-	char *e;
-
-	if (*p == ':' || *p == '\0') {
-		*out = dflt;
-		*end = p;
-		return 0;
-	}
-	errno = 0;
-	v = strtoull(p, &e, 0);
-	if (e == p || errno || v > UINT32_MAX || *p == '-')
-		return err_param(err, "%s: bad value for option \"--%s\" near \"%s\", or out of range (0-4294967295).\n",
-				 ext, opt, p);
-	*out = (uint32_t)v;
-	*end = e;
-	return 0;
-}
-
 int exthdr6_parse_range(struct ipt_error *err, const char *ext, const char *opt,
 			const char *arg, uint32_t *lo, uint32_t *hi)
 {
-	const uint32_t dflt[2] = { 0, UINT32_MAX };
-	uint32_t v[2];
-	const char *p = arg, *end = arg;
-	int n = 0;
+	uint64_t l, h;
 
-	for (;;) {
-		if (n == 2)
-			return err_param(err, "%s: Too many components for option \"--%s\" (max: 2)\n",
-					 ext, opt);
-		if (range_part(err, ext, opt, p, dflt[n], &v[n], &end) < 0)
-			return -1;
-		n++;
-		if (*end == '\0')
-			break;
-		if (*end != ':')
-			return err_param(err, "%s: Argument to \"--%s\" has unexpected characters near \"%s\".\n",
-					 ext, opt, end);
-		p = end + 1;
-	}
-	*lo = v[0];
-	*hi = n == 2 ? v[1] : v[0];
+	if (xt_parse_uint_range(err, ext, opt, arg, UINT32_MAX, &l, &h, NULL) < 0)
+		return -1;
+	*lo = (uint32_t)l;
+	*hi = (uint32_t)h;
 	return 0;
 }

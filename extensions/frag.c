@@ -12,18 +12,21 @@
  * which is how nft writes `frag id 5`, `frag reserved 0`, `frag reserved2
  * 0`, `frag frag-off 0` and `frag more-fragments 1`. The fragment header
  * has no length field and the kernel's frag match ignores --fraglen:
- * iptnft accepts it and writes nothing for it, so listings do not show
- * it. The reference writes an xt frag blob: read below as well, and
- * written by --compat (which keeps --fraglen there, as the reference).
+ * no expression tests it, and the rule's userdata keeps it ("len=N" or
+ * "len=!N") so that listings show it and -C and -D find the rule by it.
+ * The reference writes an xt frag blob: read below as well, and written
+ * by --compat (which keeps --fraglen there, as the reference).
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_frag.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "expr.h"
 #include "ext.h"
 #include "exthdr6.h"
+#include "num.h"
 #include "xtopt.h"
 
 struct frag_data {
@@ -294,6 +297,32 @@ static bool frag_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
+static void frag_udata_save(const void *data, char *buf, size_t size)
+{
+	const struct frag_data *d = data;
+
+	if (d->has_len)
+		snprintf(buf, size, "len=%s%u", d->inv_len ? "!" : "", d->len);
+}
+
+static void frag_udata_load(void *data, const char *text)
+{
+	struct frag_data *d = data;
+	const char *p;
+	uint64_t v;
+
+	if (strncmp(text, "len=", 4) != 0)
+		return;
+	p = text + 4;
+	d->inv_len = *p == '!';
+	if (d->inv_len)
+		p++;
+	if (num_uint(p, 0, UINT32_MAX, &v)) {
+		d->has_len = true;
+		d->len = (uint32_t)v;
+	}
+}
+
 static void frag_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
 {
 	const struct frag_data *d = data;
@@ -351,6 +380,8 @@ const struct extension ext_frag = {
 	.linearize = frag_linearize,
 	.compat = frag_compat,
 	.delinearize = frag_delinearize,
+	.udata_save = frag_udata_save,
+	.udata_load = frag_udata_load,
 	.print = frag_print,
 	.save = frag_save,
 };

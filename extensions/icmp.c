@@ -9,9 +9,11 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "parse.h"
 #include "xtopt.h"
 
@@ -77,54 +79,56 @@ static const struct ext_opt icmp_opts[] = {
 	{ .name = NULL },
 };
 
+/* A name or a prefix of one (any case); 1 if found, 0 if none, -1 if
+ * the prefix names more than one type. */
+static int lookup_name(struct parse_ctx *ctx, struct icmp_data *d, const char *arg)
+{
+	size_t i, j, n = strlen(arg);
+
+	for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
+		if (strncasecmp(icmp_names[i].name, arg, n) != 0)
+			continue;
+		/* a prefix must name one type only */
+		for (j = i + 1; j < ARRAY_SIZE(icmp_names); j++)
+			if (strncasecmp(icmp_names[j].name, arg, n) == 0 &&
+			    strlen(icmp_names[i].name) != n &&
+			    (icmp_names[j].type != icmp_names[i].type ||
+			     icmp_names[j].code_min != icmp_names[i].code_min))
+				return err_param(ctx->err, "Ambiguous ICMP type `%s': `%s' or `%s'?",
+						 arg, icmp_names[i].name, icmp_names[j].name);
+		d->type = icmp_names[i].type;
+		d->code_min = icmp_names[i].code_min;
+		d->code_max = icmp_names[i].code_max;
+		return 1;
+	}
+	return 0;
+}
+
 static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct icmp_data *d = data;
-	const char *slash;
+	const char *end;
 	uint64_t t, c;
-	size_t i, n = strlen(arg);
+	int found;
 
 	(void)id;
 	d->inv = inv;
-	for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
-		if (strncmp(icmp_names[i].name, arg, n) == 0 && n > 0) {
-			size_t j;
-
-			/* a prefix must name one type only */
-			for (j = i + 1; j < ARRAY_SIZE(icmp_names); j++)
-				if (strncmp(icmp_names[j].name, arg, n) == 0 &&
-				    strlen(icmp_names[i].name) != n &&
-				    (icmp_names[j].type != icmp_names[i].type ||
-				     icmp_names[j].code_min != icmp_names[i].code_min))
-					return err_param(ctx->err,
-							 "Ambiguous ICMP type `%s': `%s' or `%s'?",
-							 arg, icmp_names[i].name, icmp_names[j].name);
-			d->type = icmp_names[i].type;
-			d->code_min = icmp_names[i].code_min;
-			d->code_max = icmp_names[i].code_max;
-			return 0;
-		}
-	}
-	slash = strchr(arg, '/');
-	if (slash) {
-		char tbuf[16];
-
-		snprintf(tbuf, sizeof(tbuf), "%.*s", (int)(slash - arg), arg);
-		if (strchr(slash + 1, '/'))
-			return err_param(ctx->err, "unknown character /");
-		if (!parse_uint_base10(tbuf, 255, &t))
-			return err_param(ctx->err, "Unknown ICMP type `%s'", tbuf);
-		if (!parse_uint_base10(slash + 1, 255, &c))
-			return err_param(ctx->err, "Unknown ICMP code `%s'", arg);
-		d->type = (uint8_t)t;
-		d->code_min = d->code_max = (uint8_t)c;
-		return 0;
-	}
-	if (!parse_uint_base10(arg, 255, &t))
+	found = lookup_name(ctx, d, arg);
+	if (found)
+		return found < 0 ? -1 : 0;
+	/* "TYPE[/CODE]", numbers as the reference's integer options read them */
+	if (!num_uint_prefix(arg, 0, UINT8_MAX, &t, &end))
 		return err_param(ctx->err, "Unknown ICMP type `%s'", arg);
 	d->type = (uint8_t)t;
 	d->code_min = 0;
 	d->code_max = 0xff;
+	if (*end == '/') {
+		if (!num_uint_prefix(end + 1, 0, UINT8_MAX, &c, &end))
+			return err_param(ctx->err, "Unknown ICMP code `%s'", arg);
+		d->code_min = d->code_max = (uint8_t)c;
+	}
+	if (*end)
+		return err_param(ctx->err, "unknown character %c", *end);
 	return 0;
 }
 

@@ -19,6 +19,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "num.h"
 #include "xtopt.h"
 
 #define IPPROTO_ICMPV6_NUM 58
@@ -106,13 +107,12 @@ static int lookup_name(struct parse_ctx *ctx, struct icmp6_data *d, const char *
 	return 1;
 }
 
-/* A number as strtoul reads it; false unless digits were read and it
- * fits a byte. */
-static bool read_byte(const char *s, uint8_t *out, char **end)
+/* A number as the reference's integer options read it, at most 255. */
+static bool read_byte(const char *s, uint8_t *out, const char **end)
 {
-	unsigned long v = strtoul(s, end, 0);
+	uint64_t v;
 
-	if (*end == s || v > 255)
+	if (!num_uint_prefix(s, 0, UINT8_MAX, &v, end))
 		return false;
 	*out = (uint8_t)v;
 	return true;
@@ -121,7 +121,7 @@ static bool read_byte(const char *s, uint8_t *out, char **end)
 static int icmp6_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct icmp6_data *d = data;
-	char *end;
+	const char *end;
 	int found;
 
 	(void)id;

@@ -19,6 +19,7 @@
  * reference takes.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_opts.h>
 #include <stdlib.h>
@@ -63,7 +64,10 @@ static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint
 
 	if (colon)
 		*colon = '\0';
+	errno = 0;
 	type = strtoul(tok, &end, 0);
+	if (errno == ERANGE)
+		return err_param(err, "opt `%s' specified too big: would overflow", tok);
 	if (end == tok)
 		return err_param(err, "%s: no valid digits in opt `%s'", ext, tok);
 	if (*end)
@@ -72,6 +76,8 @@ static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint
 		const char *lp = colon + 1;
 
 		len = strtoul(lp, &end, 0);
+		if (errno == ERANGE)
+			return err_param(err, "length `%s' specified too big: would overflow", lp);
 		if (end == lp)
 			return err_param(err, "%s: no valid digits in length `%s'", ext, lp);
 		if (*end)
@@ -79,8 +85,9 @@ static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint
 		if (type == 0)
 			return err_param(err, "PAD0 has not got length");
 	}
-	/* the reference keeps 16 bits of type << 8 | len, overflow included */
-	*out = (uint16_t)((type << 8) | len);
+	/* the reference keeps the low byte of the length and 16 bits of
+	 * type << 8 with it, overflow included */
+	*out = (uint16_t)((type << 8) | (len & 0xff));
 	return 0;
 }
 

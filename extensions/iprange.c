@@ -87,6 +87,9 @@ static int parse_range(struct parse_ctx *ctx, const char *opt, const char *arg,
 	} else if (!parse_one(dash + 1, family, r->hi)) {
 		return err_param(ctx->err, "iprange: Bad value for \"--%s\" option: \"%s\"", opt,
 				 dash + 1);
+	} else if (memcmp(r->lo, r->hi, addr_len(family)) > 0) {
+		/* accepted all the same, with the reference's warning */
+		fprintf(stderr, "xt_iprange: range %s is reversed and will never match\n", arg);
 	}
 	r->set = true;
 	return 0;

@@ -21,6 +21,7 @@
  */
 #include <netdb.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter_ipv6/ip6t_ipv6header.h>
@@ -28,6 +29,7 @@
 #include "expr.h"
 #include "ext.h"
 #include "exthdr6.h"
+#include "num.h"
 #include "xtopt.h"
 
 struct ipv6header_data {
@@ -66,8 +68,8 @@ static const struct {
 static int parse_header(struct ipt_error *err, const char *tok, uint8_t *mask)
 {
 	struct protoent *pe;
-	unsigned long num;
-	char *end;
+	uint64_t num;
+	char text[4];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(headers); i++) {
@@ -80,8 +82,11 @@ static int parse_header(struct ipt_error *err, const char *tok, uint8_t *mask)
 	if (pe) {
 		num = (unsigned long)pe->p_proto;
 	} else {
-		num = strtoul(tok, &end, 0);
-		if (end == tok || *end)
+		/* a number only in its plain decimal spelling ("43", not "043") */
+		if (!num_uint(tok, 0, UINT8_MAX, &num))
+			return err_param(err, "unknown header `%s' specified", tok);
+		snprintf(text, sizeof(text), "%u", (unsigned)num);
+		if (strcmp(text, tok) != 0)
 			return err_param(err, "unknown header `%s' specified", tok);
 	}
 	for (i = 0; i < ARRAY_SIZE(headers); i++) {
@@ -90,7 +95,7 @@ static int parse_header(struct ipt_error *err, const char *tok, uint8_t *mask)
 			return 0;
 		}
 	}
-	return err_param(err, "unknown header `%lu' specified", num);
+	return err_param(err, "unknown header `%s' specified", tok);
 }
 
 static int ipv6header_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)

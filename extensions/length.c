@@ -8,7 +8,6 @@
  * instead, read below, and so does --compat.
  */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter/nf_tables.h>
@@ -33,48 +32,17 @@ static const struct ext_opt length_opts[] = {
 	{ .name = NULL },
 };
 
-/* One component of "N:M" at s: empty takes dflt. Leaves *s after it. */
-static int length_component(struct ipt_error *err, const char **s, uint16_t dflt,
-			    uint16_t *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (**s == ':' || **s == '\0') {
-		*out = dflt;
-		return 0;
-	}
-	errno = 0;
-	v = strtoul(*s, &end, 0);
-	if (end == *s || errno || v > UINT16_MAX)
-		return err_param(err, "length: bad value for option \"--length\" near \"%s\", or out of range (0-65535).\n",
-				 *s);
-	if (*end != ':' && *end != '\0')
-		return err_param(err, "length: Argument to \"--length\" has unexpected characters near \"%s\".\n",
-				 end);
-	*out = (uint16_t)v;
-	*s = end;
-	return 0;
-}
-
 static int length_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct length_data *d = data;
-	const char *s = arg;
+	uint64_t lo, hi;
 
 	(void)id;
+	if (xt_parse_uint_range(ctx->err, "length", "length", arg, UINT16_MAX, &lo, &hi, NULL) < 0)
+		return -1;
 	d->inv = inv;
-	if (length_component(ctx->err, &s, 0, &d->min) < 0)
-		return -1;
-	if (*s == '\0') {
-		d->max = d->min;
-		return 0;
-	}
-	s++;
-	if (length_component(ctx->err, &s, UINT16_MAX, &d->max) < 0)
-		return -1;
-	if (*s != '\0')
-		return err_param(ctx->err, "length: Too many components for option \"--length\" (max: 2)\n");
+	d->min = (uint16_t)lo;
+	d->max = (uint16_t)hi;
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_multiport.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aset.h"
@@ -57,12 +58,47 @@ static const char *proto_for_names(const struct rule *r)
 	return name ? name : "tcp";
 }
 
+/* "p,q:r,..." into d; an empty item is a port named "", as with the
+ * reference, and a range must go up. */
+static int parse_list(struct parse_ctx *ctx, struct multiport_data *d, char *list,
+		      const char *proto)
+{
+	char *item = list, *comma, *colon;
+	unsigned slots = 0;
+	uint16_t lo, hi;
+
+	for (;;) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		colon = strchr(item, ':');
+		if (colon)
+			*colon = '\0';
+		if (parse_port(item, proto, &lo, ctx->err) < 0)
+			return -1;
+		hi = lo;
+		if (colon && parse_port(colon + 1, proto, &hi, ctx->err) < 0)
+			return -1;
+		if (colon && lo >= hi)
+			return err_param(ctx->err, "invalid portrange specified");
+		slots += colon ? 2 : 1;
+		if (slots > MULTIPORT_MAX || d->n == MULTIPORT_MAX)
+			return err_param(ctx->err, "too many ports specified");
+		d->lo[d->n] = lo;
+		d->hi[d->n] = hi;
+		d->n++;
+		if (!comma)
+			return 0;
+		item = comma + 1;
+	}
+}
+
 static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct multiport_data *d = data;
 	const char *proto = proto_for_names(ctx->rule);
-	char buf[512], *tok, *save = NULL;
-	unsigned slots = 0;
+	char *copy;
+	int ret;
 
 	/* the reference checks the protocol as each option is read: before
 	 * a second option, and before a -p that comes later */
@@ -79,28 +115,10 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 	d->either = id == O_PORTS;
 	d->dest = id == O_DPORTS;
 	d->inv = inv;
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
-		uint16_t lo, hi;
-
-		if (colon)
-			*colon = '\0';
-		if (parse_port(tok, proto, &lo, ctx->err) < 0)
-			return -1;
-		hi = lo;
-		if (colon && parse_port(colon + 1, proto, &hi, ctx->err) < 0)
-			return -1;
-		if (lo > hi)
-			return err_param(ctx->err, "invalid portrange specified");
-		slots += colon ? 2 : 1;
-		if (slots > MULTIPORT_MAX || d->n == MULTIPORT_MAX)
-			return err_param(ctx->err, "too many ports specified");
-		d->lo[d->n] = lo;
-		d->hi[d->n] = hi;
-		d->n++;
-	}
-	return 0;
+	copy = xstrdup(arg);
+	ret = parse_list(ctx, d, copy, proto);
+	free(copy);
+	return ret;
 }
 
 static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)

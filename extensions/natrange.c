@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "num.h"
 #include "parse.h"
 #include "tgutil.h"
 #include "util.h"
@@ -30,21 +31,23 @@ static bool proto_has_ports(const struct rule *r)
 	return false;
 }
 
-/* A port number (as strtoul reads it), or else a service name that
- * takes the rest of the word; *end is where the port ended. */
-static int read_port(struct parse_ctx *ctx, const char *s, uint16_t *port, const char **end)
+/* A port number (as the reference's integer options read it), or else,
+ * if names may stand here, a service name that takes the rest of the
+ * word; *end is where the port ended. */
+static int read_port(struct parse_ctx *ctx, const char *s, bool names, uint16_t *port,
+		     const char **end)
 {
 	const char *pname = ctx->rule->has_proto ? proto_name(ctx->rule->proto, ctx->rule->family) :
 						   NULL;
 	struct servent *se;
 	uint64_t n;
 
-	if (tg_read_number(s, UINT16_MAX, &n, end)) {
+	if (num_uint_prefix(s, 0, UINT16_MAX, &n, end)) {
 		*port = (uint16_t)n;
 		return 0;
 	}
-	se = *s ? getservbyname(s, pname) : NULL;
-	if (!se && *s)
+	se = *s && names ? getservbyname(s, pname) : NULL;
+	if (!se && *s && names)
 		se = getservbyname(s, NULL);
 	if (!se)
 		return err_param(ctx->err, "Port `%s' not valid", s);
@@ -60,7 +63,7 @@ static int parse_port_part(struct parse_ctx *ctx, const char *s, struct nat_rang
 
 	if (!proto_has_ports(ctx->rule))
 		return err_param(ctx->err, "Need TCP, UDP, SCTP or DCCP with port specification");
-	if (read_port(ctx, s, &r->min_port, &end) < 0)
+	if (read_port(ctx, s, true, &r->min_port, &end) < 0)
 		return -1;
 	r->max_port = r->min_port;
 	r->flags |= NATF_PROTO;
@@ -70,8 +73,9 @@ static int parse_port_part(struct parse_ctx *ctx, const char *s, struct nat_rang
 		return err_param(ctx->err, "Garbage after port value: `%s'", end);
 	if (!*end)
 		return 0;
+	/* the end of a range is a number, never a name */
 	second = end + 1;
-	if (read_port(ctx, second, &r->max_port, &end) < 0)
+	if (read_port(ctx, second, false, &r->max_port, &end) < 0)
 		return -1;
 	if (r->max_port < r->min_port)
 		return err_param(ctx->err, "Port range `%s' funky", second);
@@ -79,7 +83,7 @@ static int parse_port_part(struct parse_ctx *ctx, const char *s, struct nat_rang
 		const char *shift = end + 1;
 
 		/* what follows the shift is not looked at */
-		if (read_port(ctx, shift, &base, &end) < 0)
+		if (read_port(ctx, shift, true, &base, &end) < 0)
 			return -1;
 		if (base == 0)
 			return err_param(ctx->err, "Port `%s' not valid", shift);

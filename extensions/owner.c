@@ -19,6 +19,7 @@
 
 #include "ext.h"
 #include "expr.h"
+#include "num.h"
 #include "u32rel.h"
 #include "xtopt.h"
 
@@ -45,23 +46,17 @@ static const struct ext_opt owner_opts[] = {
 	{ .name = NULL },
 };
 
-static bool read_id(const char *s, uint64_t *v, char **end)
+static bool read_id(const char *s, uint64_t *v, const char **end)
 {
-	unsigned long long n;
-
-	n = strtoull(s, end, 0);
-	if (*end == s || n > ID_MAX)
-		return false;
-	*v = n;
-	return true;
+	return num_uint_prefix(s, 0, ID_MAX, v, end);
 }
 
-/* "N", "N-M" or "N:M" (any base strtoul reads), or a name. */
+/* "N", "N-M" or "N:M" (numbers as num_uint_prefix reads them), or a name. */
 static int parse_ids(struct parse_ctx *ctx, const char *opt, const char *arg, bool uid,
 		     struct id_range *r)
 {
 	uint64_t lo, hi;
-	char *end;
+	const char *end;
 
 	if (read_id(arg, &lo, &end)) {
 		hi = lo;

@@ -7,11 +7,10 @@
 
 #include "parse.h"
 
-int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool inv,
-		struct ipt_error *err)
+void ports_set(struct port_range *pr, uint16_t lo, uint16_t hi, bool inv)
 {
-	if (parse_port_range(arg, proto, &pr->lo, &pr->hi, err) < 0)
-		return -1;
+	pr->lo = lo;
+	pr->hi = hi;
 	pr->inv = inv;
 	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
 	if (inv && pr->lo == 0 && pr->hi != 65535) {
@@ -20,7 +19,6 @@ int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool 
 		pr->inv = false;
 		pr->from_zero = true;
 	}
-	return 0;
 }
 
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr)

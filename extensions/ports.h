@@ -21,11 +21,10 @@ struct port_range {
 	bool open_lo, open_hi;
 };
 
-/* Parse "a", "a:b", ":b", "a:" for proto into pr, the way the reference
- * normalises it: a full range tests nothing and is dropped, and a negated
- * range from 0 becomes the positive range above it. */
-int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool inv,
-		struct ipt_error *err);
+/* Set pr to [lo, hi] the way the reference normalises a range: a full
+ * range tests nothing and is dropped, and a negated range from 0 becomes
+ * the positive range above it. */
+void ports_set(struct port_range *pr, uint16_t lo, uint16_t hi, bool inv);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it: ==, !=, a range, or a

@@ -31,6 +31,7 @@
 #include "expr.h"
 #include "ext.h"
 #include "exthdr6.h"
+#include "num.h"
 #include "xtopt.h"
 
 #define OFF_HDRLEN 1
@@ -137,6 +138,30 @@ static int rt_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 static bool segs_default(const struct rt_data *d)
 {
 	return d->seg_lo == 0 && d->seg_hi == UINT32_MAX;
+}
+
+/* segments left is one byte: an upper end past 255 tests as 255 and
+ * stays in the rule's userdata ("segs=LO:HI") for listings and -C */
+static void rt_udata_save(const void *data, char *buf, size_t size)
+{
+	const struct rt_data *d = data;
+
+	if (d->has_segs && d->seg_hi > 255 && d->seg_hi != UINT32_MAX)
+		snprintf(buf, size, "segs=%u:%u", d->seg_lo, d->seg_hi);
+}
+
+static void rt_udata_load(void *data, const char *text)
+{
+	struct rt_data *d = data;
+	uint64_t lo, hi;
+	const char *end;
+
+	if (!d->has_segs || strncmp(text, "segs=", 5) != 0 ||
+	    !num_uint_prefix(text + 5, 0, UINT32_MAX, &lo, &end) || *end != ':' ||
+	    !num_uint(end + 1, 0, UINT32_MAX, &hi))
+		return;
+	d->seg_lo = (uint32_t)lo;
+	d->seg_hi = (uint32_t)hi;
 }
 
 static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
@@ -247,6 +272,7 @@ static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 			d->inv_segs = it->op == REL_NEQ;
 			break;
 		case REL_GTE: case REL_LT:
+			d->seg_hi = UINT32_MAX;
 			d->inv_segs = it->op == REL_LT;
 			break;
 		case REL_RANGE: case REL_NRANGE:
@@ -292,8 +318,7 @@ static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 		d->naddrs = (uint8_t)n;
 		c->pos += 1 + n;
 	}
-	return d->has_type || !segs_default(d) || d->inv_segs || d->has_len || d->res ||
-	       d->has_addrs;
+	return d->has_type || d->has_segs || d->has_len || d->res || d->has_addrs;
 }
 
 /*
@@ -453,6 +478,8 @@ const struct extension ext_rt = {
 	.linearize = rt_linearize,
 	.compat = rt_compat,
 	.delinearize = rt_delinearize,
+	.udata_save = rt_udata_save,
+	.udata_load = rt_udata_load,
 	.print = rt_print,
 	.save = rt_save,
 };

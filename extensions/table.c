@@ -91,3 +91,36 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	}
 	return NULL;
 }
+
+/* The targets the reference has, whether iptnft has them or not (its
+ * standard target among them, and the verdicts it stands for): a chain
+ * may not take one of their names. */
+static const struct {
+	const char *name;
+	unsigned families;
+} reference_targets[] = {
+	{ "", EXT_BOTH }, { "standard", EXT_BOTH }, { "ACCEPT", EXT_BOTH },
+	{ "DROP", EXT_BOTH }, { "RETURN", EXT_BOTH }, { "QUEUE", EXT_BOTH },
+	{ "AUDIT", EXT_BOTH }, { "CHECKSUM", EXT_BOTH }, { "CLASSIFY", EXT_BOTH },
+	{ "CLUSTERIP", EXT_IPV4 }, { "CONNMARK", EXT_BOTH }, { "CONNSECMARK", EXT_BOTH },
+	{ "CT", EXT_BOTH }, { "DNAT", EXT_BOTH }, { "DNPT", EXT_IPV6 }, { "DSCP", EXT_BOTH },
+	{ "ECN", EXT_IPV4 }, { "HL", EXT_IPV6 }, { "HMARK", EXT_BOTH }, { "IDLETIMER", EXT_BOTH },
+	{ "LED", EXT_BOTH }, { "LOG", EXT_BOTH }, { "MARK", EXT_BOTH }, { "MASQUERADE", EXT_BOTH },
+	{ "NETMAP", EXT_BOTH }, { "NFLOG", EXT_BOTH }, { "NFQUEUE", EXT_BOTH },
+	{ "NOTRACK", EXT_BOTH }, { "RATEEST", EXT_BOTH }, { "REDIRECT", EXT_BOTH },
+	{ "REJECT", EXT_BOTH }, { "SECMARK", EXT_BOTH }, { "SET", EXT_BOTH }, { "SNAT", EXT_BOTH },
+	{ "SNPT", EXT_IPV6 }, { "SYNPROXY", EXT_BOTH }, { "TCPMSS", EXT_BOTH },
+	{ "TCPOPTSTRIP", EXT_BOTH }, { "TEE", EXT_BOTH }, { "TOS", EXT_BOTH }, { "TPROXY", EXT_BOTH },
+	{ "TRACE", EXT_BOTH }, { "TTL", EXT_IPV4 }, { "ULOG", EXT_IPV4 },
+};
+
+bool ext_reference_target(const char *name, uint8_t family)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(reference_targets) / sizeof(reference_targets[0]); i++)
+		if ((reference_targets[i].families & family_bit(family)) &&
+		    strcmp(reference_targets[i].name, name) == 0)
+			return true;
+	return false;
+}

@@ -14,6 +14,7 @@
 #include "ext.h"
 #include "expr.h"
 #include "parse.h"
+#include "num.h"
 #include "ports.h"
 #include "xtopt.h"
 
@@ -65,6 +66,17 @@ static int parse_flags(const char *s, uint8_t *out, struct ipt_error *err)
 	return 0;
 }
 
+/* tcp reads its ports the older way: "a", "a:b", ":b", "a:", a > b refused */
+static int tcp_ports(struct parse_ctx *ctx, struct port_range *pr, const char *arg, bool inv)
+{
+	uint16_t lo, hi;
+
+	if (parse_port_range(arg, "tcp", &lo, &hi, ctx->err) < 0)
+		return -1;
+	ports_set(pr, lo, hi, inv);
+	return 0;
+}
+
 static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct tcp_data *d = data;
@@ -75,12 +87,12 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 		if (d->seen_sport)
 			return err_param(ctx->err, "Only one `--source-port' allowed");
 		d->seen_sport = true;
-		return ports_parse(&d->sport, arg, "tcp", inv, ctx->err);
+		return tcp_ports(ctx, &d->sport, arg, inv);
 	case O_DPORT:
 		if (d->seen_dport)
 			return err_param(ctx->err, "Only one `--destination-port' allowed");
 		d->seen_dport = true;
-		return ports_parse(&d->dport, arg, "tcp", inv, ctx->err);
+		return tcp_ports(ctx, &d->dport, arg, inv);
 	case O_SYN:
 		if (d->seen_flags)
 			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
@@ -104,7 +116,7 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	case O_OPTION:
 		if (d->has_option)
 			return err_param(ctx->err, "Only one `--tcp-option' allowed");
-		if (!parse_uint_base10(arg, 255, &n) || n == 0)
+		if (!num_uint(arg, 1, UINT8_MAX, &n))
 			return err_param(ctx->err, "Bad TCP option \"%s\"", arg);
 		d->has_option = true;
 		d->inv_option = inv;

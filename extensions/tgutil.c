@@ -1,7 +1,6 @@
 #include "tgutil.h"
 
 #include <stdio.h>
-#include <errno.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
@@ -77,31 +76,6 @@ bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len)
 void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
 {
 	lin_imm(c, reg, data, len);
-}
-
-bool tg_read_number(const char *s, uint64_t max, uint64_t *out, const char **end)
-{
-	unsigned long long v;
-	char *e;
-
-	errno = 0;
-	v = strtoull(s, &e, 0);
-	*end = e;
-	if (e == s || errno || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-int tg_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
-		  uint64_t min, uint64_t max, uint64_t *out)
-{
-	const char *end;
-
-	if (!tg_read_number(arg, max, out, &end) || *end || *out < min)
-		return err_param(err, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
-				 ext, opt, (unsigned long long)min, (unsigned long long)max);
-	return 0;
 }
 
 int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt)

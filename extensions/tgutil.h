@@ -46,14 +46,6 @@ bool tg_stmt(const struct item *it, const char *name);
  * by attribute attr, as len bytes; false if the register held none. */
 bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len);
 
-/* An unsigned number as strtoul reads it (base 0, leading blanks
- * allowed) filling the whole word, in [min, max]; otherwise "EXT: bad
- * value for option "--OPT", or out of range (min-max)." */
-int tg_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
-		  uint64_t min, uint64_t max, uint64_t *out);
-/* strtoul over s (base 0): false unless it read a digit and the value
- * fits max; *end is where it stopped. */
-bool tg_read_number(const char *s, uint64_t max, uint64_t *out, const char **end);
 /* The reference's words for misused options (exit 2):
  * "EXT: option "--OPT" cannot be inverted." */
 int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt);

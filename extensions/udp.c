@@ -25,8 +25,14 @@ static const struct ext_opt udp_opts[] = {
 static int udp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct udp_data *d = data;
+	uint16_t lo, hi;
 
-	return ports_parse(id == O_SPORT ? &d->sport : &d->dport, arg, "udp", inv, ctx->err);
+	/* the reference's newer port reading, reversed ranges and all */
+	if (xt_parse_port_range(ctx->err, "udp", id == O_SPORT ? "source-port" : "destination-port",
+				arg, &lo, &hi) < 0)
+		return -1;
+	ports_set(id == O_SPORT ? &d->sport : &d->dport, lo, hi, inv);
+	return 0;
 }
 
 static int udp_check(struct parse_ctx *ctx, void *data, unsigned seen)

@@ -1,27 +1,13 @@
 #include "xtopt.h"
 #include "cmd.h"
 #include "ext.h"
+#include "num.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* strtoull over s; false unless it read at least one digit without
- * overflow and the value fits max. *end is where it stopped. */
-static bool read_number(const char *s, uint64_t max, uint64_t *out, char **end)
-{
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, end, 0);
-	if (*end == s || errno || v > max)
-		return false;
-	*out = v;
-	return true;
-}
 
 bool xt_negative(const char *s)
 {
@@ -33,12 +19,80 @@ bool xt_negative(const char *s)
 int xt_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
 		  uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	/* strtoull would take "-0" as 0; the reference refuses any sign */
-	if (xt_negative(arg) || !read_number(arg, max, out, &end) || *end || *out < min)
+	if (!num_uint(arg, min, max, out))
 		return err_param(err, "%s: bad value for option \"--%s\", or out of range (%llu-%llu).\n",
 				 ext, opt, (unsigned long long)min, (unsigned long long)max);
+	return 0;
+}
+
+/* One end of a range at p: a number, or nothing for dflt. */
+static int range_end(struct ipt_error *err, const char *ext, const char *opt, const char *p,
+		     uint64_t max, uint64_t dflt, uint64_t *out, const char **end)
+{
+	if (*p == ':' || *p == '\0') {
+		*out = dflt;
+		*end = p;
+		return 0;
+	}
+	if (!num_uint_prefix(p, 0, max, out, end))
+		return err_param(err, "%s: bad value for option \"--%s\" near \"%s\", or out of range (0-%llu).\n",
+				 ext, opt, p, (unsigned long long)max);
+	return 0;
+}
+
+int xt_parse_uint_range(struct ipt_error *err, const char *ext, const char *opt,
+			const char *arg, uint64_t max, uint64_t *lo, uint64_t *hi, unsigned *nvals)
+{
+	uint64_t v[2];
+	const char *p = arg, *end = arg;
+	int n = 0;
+
+	for (;;) {
+		if (n == 2)
+			return err_param(err, "%s: Too many components for option \"--%s\" (max: 2)\n",
+					 ext, opt);
+		if (range_end(err, ext, opt, p, max, n ? max : 0, &v[n], &end) < 0)
+			return -1;
+		n++;
+		if (*end == '\0')
+			break;
+		if (*end != ':')
+			return err_param(err, "%s: Argument to \"--%s\" has unexpected characters near \"%s\".\n",
+					 ext, opt, end);
+		p = end + 1;
+	}
+	*lo = v[0];
+	*hi = n == 2 ? v[1] : v[0];
+	if (nvals)
+		*nvals = (unsigned)n;
+	return 0;
+}
+
+int xt_parse_port_range(struct ipt_error *err, const char *ext, const char *opt,
+			const char *arg, uint16_t *lo, uint16_t *hi)
+{
+	uint16_t v[2] = { 0, UINT16_MAX };
+	char *copy = xstrdup(arg), *rest = copy, *part;
+	int n = 0, ret = 0;
+
+	/* each end may be empty, for its default; a third one is too many */
+	while ((part = strsep(&rest, ":")) != NULL) {
+		if (n == 2) {
+			ret = err_param(err, "%s: Too many components for option \"--%s\" (max: 2)\n",
+					ext, opt);
+			break;
+		}
+		if (*part && !num_service_port(part, &v[n])) {
+			ret = err_param(err, "Port \"%s\" does not resolve to anything.\n", part);
+			break;
+		}
+		n++;
+	}
+	free(copy);
+	if (ret < 0)
+		return ret;
+	*lo = v[0];
+	*hi = n == 2 ? v[1] : v[0];
 	return 0;
 }
 
@@ -46,16 +100,12 @@ int xt_parse_markmask(struct ipt_error *err, const char *ext, const char *opt,
 		      const char *arg, uint32_t *value, uint32_t *mask)
 {
 	uint64_t v, m = UINT32_MAX;
-	char *end;
+	const char *end;
 
-	if (!read_number(arg, UINT32_MAX, &v, &end))
+	if (!num_uint_prefix(arg, 0, UINT32_MAX, &v, &end))
 		goto bad;
-	if (*end == '/') {
-		const char *start = end + 1;
-
-		if (!read_number(start, UINT32_MAX, &m, &end))
-			goto bad;
-	}
+	if (*end == '/' && !num_uint_prefix(end + 1, 0, UINT32_MAX, &m, &end))
+		goto bad;
 	if (*end)
 		return err_param(err, "%s: trailing garbage after value for option \"--%s\".\n",
 				 ext, opt);

@@ -23,6 +23,20 @@ bool xt_negative(const char *s);
 int xt_parse_uint(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
 		  uint64_t min, uint64_t max, uint64_t *out);
 
+/* "lo:hi" of numbers as xt_parse_uint reads them, at most max; an empty
+ * end is 0 or max, one number is lo = hi; no order between them.
+ * Errors: "EXT: bad value for option "--OPT" near "REST", or out of
+ * range (0-max).", "... unexpected characters near ..." and "Too many
+ * components ...". nvals (if not NULL) gets how many ends were given. */
+int xt_parse_uint_range(struct ipt_error *err, const char *ext, const char *opt,
+			const char *arg, uint64_t max, uint64_t *lo, uint64_t *hi, unsigned *nvals);
+
+/* "lo:hi" of ports as num_service_port reads them (the reference's
+ * port-range options of udp, conntrack, ...), ends as above; "Port "X"
+ * does not resolve to anything." */
+int xt_parse_port_range(struct ipt_error *err, const char *ext, const char *opt,
+			const char *arg, uint16_t *lo, uint16_t *hi);
+
 /* "value[/mask]" of 32 bits each; mask defaults to all ones. Errors:
  * "bad integer value ..." and "trailing garbage after value ...". */
 int xt_parse_markmask(struct ipt_error *err, const char *ext, const char *opt,

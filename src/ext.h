@@ -19,6 +19,9 @@ enum ext_kind { EXT_MATCH, EXT_TARGET };
 
 enum compat_res { COMPAT_NATIVE, COMPAT_XT, COMPAT_DONE };
 
+/* Room for what udata_save may keep, NUL included. */
+#define UDATA_EXTRA_MAX 32
+
 /* Room for the largest xt info blob an extension writes. */
 #define XT_INFO_MAX 1024
 
@@ -112,6 +115,14 @@ struct extension {
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);
 
+	/* Optional: what a match keeps in rule userdata because no expression
+	 * holds it (the kernel ignores it, or cannot hold it whole): at most
+	 * size - 1 characters, none of them ',', into buf (left empty when
+	 * there is nothing to keep); given back to udata_load after
+	 * delinearize. */
+	void (*udata_save)(const void *data, char *buf, size_t size);
+	void (*udata_load)(void *data, const char *text);
+
 	/* Optional: a kernel object the rule refers to by name (a target's
 	 * ct helper), created in the same batch just before the rule.
 	 * Returned allocated without table and family, which the caller
@@ -129,6 +140,9 @@ struct extension {
 
 /* The static table of all extensions (extensions/table.c). */
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);
+/* Whether the reference has a target of this name in this family (its
+ * verdicts and standard target included), iptnft's or not. */
+bool ext_reference_target(const char *name, uint8_t family);
 /* The match that -p NAME loads implicitly, if any. */
 const struct extension *ext_find_proto(uint16_t proto, uint8_t family);
 extern const struct extension *const ext_all[];

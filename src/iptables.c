@@ -1,6 +1,5 @@
 /* The iptables front end: command line -> struct command. */
 #include <ctype.h>
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/x_tables.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 
 #include "cmd.h"
 #include "ext.h"
+#include "num.h"
 #include "parse.h"
 #include "table.h"
 #include "util.h"
@@ -75,7 +75,7 @@ static const struct core_option core_options[] = {
 	{ "line-numbers", 0, O_LINENUM, ARG_NONE },
 	{ "modprobe", 'M', O_MODPROBE, ARG_REQUIRED },
 	{ "wait", 'w', O_WAIT, ARG_OPTIONAL },
-	{ "wait-interval", 'W', O_WAIT_INTERVAL, ARG_REQUIRED },
+	{ "wait-interval", 'W', O_WAIT_INTERVAL, ARG_OPTIONAL },
 	{ "ipv4", '4', O_IPV4, ARG_NONE },
 	{ "ipv6", '6', O_IPV6, ARG_NONE },
 	{ "new", 0, O_NEW, ARG_REQUIRED },
@@ -174,7 +174,7 @@ static int parse_rulenum(struct parser *p, const char *s, unsigned *out)
 {
 	uint64_t n;
 
-	if (!parse_uint_base10(s, 0x7fffffff, &n) || n < 1)
+	if (!num_uint(s, 1, INT32_MAX, &n))
 		return err_param(&p->h->err, "Invalid rule number `%s'", s);
 	*out = (unsigned)n;
 	return 0;
@@ -244,6 +244,31 @@ static bool is_standard_target(const char *s)
 {
 	return strcmp(s, "ACCEPT") == 0 || strcmp(s, "DROP") == 0 ||
 	       strcmp(s, "RETURN") == 0 || strcmp(s, "QUEUE") == 0;
+}
+
+/* What the reference takes after -j or -g, be it a target or a chain. */
+static int check_target_name(struct parser *p, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0)
+		return err_param(&p->h->err, "Invalid target name (too short)");
+	if (n >= CHAIN_NAME_MAX)
+		return err_param(&p->h->err, "Invalid target name `%s' (%d chars max)", name,
+				 CHAIN_NAME_MAX - 1);
+	for (i = 0; i < n; i++)
+		if (isspace((unsigned char)name[i]))
+			return err_param(&p->h->err, "Invalid target name `%s'", name);
+	return 0;
+}
+
+/* A target the reference has and iptnft has not (NETMAP, TPROXY, ...):
+ * refused in the words the reference uses for a target it cannot load,
+ * rather than taken for a chain, or its options for unknown ones. */
+static bool is_missing_target(const char *name, uint8_t family)
+{
+	return ext_reference_target(name, family) && !is_standard_target(name) &&
+	       strcmp(name, "standard") != 0;
 }
 
 static int load_match(struct parser *p, const char *name)
@@ -422,35 +447,38 @@ static void abbrev_find(struct parser *p, struct abbrev *ab, const char *name, s
 	}
 }
 
-/* A counter as sscanf's %llu reads it, which is what the reference asks:
- * blanks and a sign first, then at least one digit; "-1" wraps to 2^64-1,
- * a larger number stops at 2^64-1, and what follows the digits is left. */
-static bool parse_counter(const char *s, uint64_t *out)
-{
-	const char *d = s;
-
-	while (isspace((unsigned char)*d))
-		d++;
-	if (*d == '+' || *d == '-')
-		d++;
-	if (!isdigit((unsigned char)*d))
-		return false;
-	*out = strtoull(s, NULL, 10);
-	return true;
-}
-
+/* "-c P B" or "-c P,B" (whatever follows a second comma is ignored);
+ * each as num_scan_u64 reads it, as the reference reads counters. */
 static int parse_counters(struct parser *p, const char *pk)
 {
-	const char *by;
+	const char *by = pk[0] ? strchr(pk + 1, ',') : NULL;
 
-	if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
+	if (by)
+		by++;
+	else if (p->idx < p->argc && p->argv[p->idx][0] != '-' && p->argv[p->idx][0] != '!')
+		by = p->argv[p->idx++];
+	else
 		return err_param(&p->h->err, "-c requires packet and byte counter");
-	by = p->argv[p->idx++];
-	if (!parse_counter(pk, &p->cmd->pkts))
+	if (!num_scan_u64(pk, &p->cmd->pkts))
 		return err_param(&p->h->err, "-c packet counter not numeric");
-	if (!parse_counter(by, &p->cmd->bytes))
+	if (!num_scan_u64(by, &p->cmd->bytes))
 		return err_param(&p->h->err, "-c byte counter not numeric");
 	p->cmd->counters_given = true;
+	return 0;
+}
+
+/* -W usecs: read as sscanf's %u reads it (the low 32 bits of what it
+ * reads), checked, then ignored as the reference ignores it. */
+static int parse_wait_interval(struct parser *p, const char *w)
+{
+	uint64_t v;
+
+	if (!w)
+		return err_param(&p->h->err, "wait interval value required");
+	if (!num_scan_u64(w, &v))
+		return err_param(&p->h->err, "wait interval not numeric");
+	if ((uint32_t)v > 999999)
+		return err_param(&p->h->err, "too long usec wait %u > 999999 usec", (uint32_t)v);
 	return 0;
 }
 
@@ -617,14 +645,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 	case O_GOTO:
 		if (set_option(p, OPT_JUMP, false) < 0)
 			return -1;
-		/* the reference's target names fit XT_EXTENSION_MAXNAMELEN */
-		if (!*arg)
-			return err_param(err, "Invalid target name (too short)");
-		if (strlen(arg) > XT_EXTENSION_MAXNAMELEN - 1)
-			return err_param(err, "Invalid target name `%s' (%d chars max)", arg,
-					 XT_EXTENSION_MAXNAMELEN - 1);
-		if (has_space(arg))
-			return err_param(err, "Invalid target name `%s'", arg);
+		if (check_target_name(p, arg) < 0)
+			return -1;
 		p->jump = arg;
 		p->is_goto = o->id == O_GOTO;
 		/* QUEUE is a standard target name, but a target extension
@@ -636,6 +658,9 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 				rule_set_target(p->rule, ext);
 				p->target_seen.inst = p->rule->target;
 				p->target_seen.seen = 0;
+			} else if (is_missing_target(arg, p->h->family)) {
+				return err_param(err, "Couldn't load target `%s':No such file or directory\n",
+						 arg);
 			}
 		}
 		break;
@@ -681,11 +706,13 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		break;
 	case O_WAIT:
 		w = arg ? arg : optional_word(p);
-		if (w && !parse_uint_base10(w, UINT32_MAX, &(uint64_t){ 0 }))
+		if (w && !num_scan_u64(w, &(uint64_t){ 0 }))
 			return err_param(err, "wait seconds not numeric");
 		p->wait_given = true;
 		break;
 	case O_WAIT_INTERVAL:
+		if (parse_wait_interval(p, arg ? arg : optional_word(p)) < 0)
+			return -1;
 		fprintf(stderr, "Ignoring deprecated --wait-interval option.\n");
 		p->wait_interval_given = true;
 		break;
@@ -965,7 +992,7 @@ static int validate_chain_name(struct parser *p)
 	if (strlen(name) >= CHAIN_NAME_MAX)
 		return err_param(&p->h->err, "chain name `%s' too long (must be under %d chars)",
 				 name, CHAIN_NAME_MAX);
-	if (ext_find(name, EXT_TARGET, p->h->family) || is_standard_target(name))
+	if (ext_find(name, EXT_TARGET, p->h->family) || ext_reference_target(name, p->h->family))
 		return err_param(&p->h->err, "chain name may not clash with target name");
 	if (name[0] == '-' || name[0] == '!')
 		return err_param(&p->h->err, "chain name not allowed to start with `%c'",
@@ -1065,8 +1092,10 @@ int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd)
 		err_param(&h->err, "\nThe \"nat\" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n");
 		goto out;
 	}
-	if (cmd->op == OP_POLICY) {
-		/* accepted, and ignored as the reference does: -P zeroes */
+	/* accepted, and ignored as the reference does: by -P, which zeroes
+	 * the policy counters, and by every command of ip6tables, whose
+	 * rules the reference writes without the counters given */
+	if (cmd->op == OP_POLICY || h->family == NFPROTO_IPV6) {
 		cmd->counters_given = false;
 		cmd->pkts = cmd->bytes = 0;
 	}

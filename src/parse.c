@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "num.h"
 #include "util.h"
 
 /* Protocols iptables knows by name without /etc/protocols. */
@@ -30,7 +31,7 @@ int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
 	size_t i;
 	int ret = 0;
 
-	if (parse_uint_base10(s, 255, &n)) {
+	if (num_uint(s, 0, UINT8_MAX, &n)) {
 		*proto = (uint16_t)n;
 		return 0;
 	}
@@ -83,35 +84,32 @@ void addr_list_free(struct addr_list *l)
 	l->n = 0;
 }
 
-/* "a.b.c.d" with up to four decimal parts; missing parts are zero, so
- * "10.1" is 10.1.0.0 as the reference reads it. */
-static bool parse_dotted(const char *s, uint8_t *out)
+/* "a.b.c.d", each part a number of any base the reference reads; an
+ * address may have fewer parts, the missing ones zero ("10.1" is
+ * 10.1.0.0 as the reference reads it), a mask must have all four. */
+static bool parse_dotted(const char *s, uint8_t *out, bool need4)
 {
+	char *copy = xstrdup(s), *p = copy, *dot;
 	unsigned part = 0;
+	bool ok = true;
 	uint64_t v;
-	char buf[4];
 
 	memset(out, 0, 4);
-	while (*s) {
-		size_t len = strspn(s, "0123456789");
-
-		if (part == 4 || len == 0 || len > 3)
-			return false;
-		memcpy(buf, s, len);
-		buf[len] = '\0';
-		if (!parse_uint_base10(buf, 255, &v))
-			return false;
-		out[part++] = (uint8_t)v;
-		s += len;
-		if (*s == '.') {
-			s++;
-			if (!*s)
-				return false;
-		} else if (*s) {
-			return false;
+	for (;;) {
+		dot = strchr(p, '.');
+		if (dot)
+			*dot = '\0';
+		if (part == 4 || !num_uint(p, 0, UINT8_MAX, &v)) {
+			ok = false;
+			break;
 		}
+		out[part++] = (uint8_t)v;
+		if (!dot)
+			break;
+		p = dot + 1;
 	}
-	return part > 0;
+	free(copy);
+	return ok && (!need4 || part == 4);
 }
 
 static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_error *err)
@@ -126,7 +124,7 @@ static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_e
 		return 0;
 	}
 	if (family == NFPROTO_IPV4 && strchr(m, '.')) {
-		if (!parse_dotted(m, mask))
+		if (!parse_dotted(m, mask, true))
 			return err_param(err, "invalid mask `%s' specified", m);
 		return 0;
 	}
@@ -138,7 +136,7 @@ static int parse_mask(const char *m, uint8_t family, uint8_t *mask, struct ipt_e
 		memcpy(mask, &a, 16);
 		return 0;
 	}
-	if (!parse_uint_base10(m, alen * 8, &bits))
+	if (!num_uint(m, 0, alen * 8, &bits))
 		return err_param(err, "invalid mask `%s' specified", m);
 	for (i = 0; i < bits; i++)
 		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
@@ -156,7 +154,7 @@ static int resolve_host(const char *host, uint8_t family, const uint8_t *mask,
 
 	memset(&am, 0, sizeof(am));
 	memcpy(am.mask, mask, 16);
-	if ((af == AF_INET && parse_dotted(host, am.addr)) ||
+	if ((af == AF_INET && parse_dotted(host, am.addr, false)) ||
 	    (af == AF_INET6 && inet_pton(af, host, am.addr) == 1)) {
 		for (i = 0; i < alen; i++)
 			am.addr[i] &= am.mask[i];
@@ -181,33 +179,54 @@ static int resolve_host(const char *host, uint8_t family, const uint8_t *mask,
 	return 0;
 }
 
+/* One item of an address list: "host[/mask]", blanks before it skipped
+ * as the reference skips them. A zero mask matches any address, so the
+ * host is never looked up: "somename/0" works without DNS. */
+static int parse_address(char *item, uint8_t family, struct addr_list *out,
+			 struct ipt_error *err)
+{
+	char *slash = strrchr(item, '/');
+	struct addr_mask any;
+	uint8_t mask[16];
+	unsigned i;
+
+	if (slash)
+		*slash++ = '\0';
+	while (isspace((unsigned char)*item))
+		item++;
+	if (parse_mask(slash, family, mask, err) < 0)
+		return -1;
+	for (i = 0; i < 16 && !mask[i]; i++)
+		;
+	if (i < 16)
+		return resolve_host(item, family, mask, out, err);
+	memset(&any, 0, sizeof(any));
+	list_add(out, &any);
+	return 0;
+}
+
 int parse_addresses(const char *s, uint8_t family, struct addr_list *out,
 		    struct ipt_error *err)
 {
-	char *copy = xstrdup(s), *save = NULL, *tok;
+	char *copy = xstrdup(s), *item = copy, *comma;
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *slash = strrchr(tok, '/');
-		uint8_t mask[16];
-
-		if (slash)
-			*slash++ = '\0';
-		ret = parse_mask(slash, family, mask, err);
-		if (ret == 0)
-			ret = resolve_host(tok, family, mask, out, err);
-		if (ret < 0)
+	/* empty items count: "a,,b" names a host called "" */
+	for (;;) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		ret = parse_address(item, family, out, err);
+		if (ret < 0 || !comma)
 			break;
+		item = comma + 1;
 	}
 	free(copy);
-	if (ret == 0 && out->n == 0)
-		ret = err_param(err, "host/network `%s' not found", s);
 	if (ret < 0)
 		addr_list_free(out);
 	return ret;
 }
-
 /* ---- interfaces ---- */
 
 int parse_interface(const char *s, char *out, struct ipt_error *err)
@@ -236,33 +255,17 @@ int parse_interface(const char *s, char *out, struct ipt_error *err)
 
 int parse_port(const char *s, const char *proto, uint16_t *port, struct ipt_error *err)
 {
-	struct servent *se;
-	uint64_t n;
-
-	if (parse_uint_base10(s, 65535, &n)) {
-		*port = (uint16_t)n;
-		return 0;
-	}
-	/* the reference keeps only the low 16 bits of a udp port number */
-	if (strcmp(proto, "udp") == 0 && parse_uint_base10(s, UINT32_MAX, &n)) {
-		*port = (uint16_t)n;
-		return 0;
-	}
-	se = getservbyname(s, proto);
-	if (!se)
-		se = getservbyname(s, NULL);
-	if (se) {
-		*port = ntohs((uint16_t)se->s_port);
-		return 0;
-	}
-	return err_param(err, "invalid port/service `%s' specified", s);
+	if (!num_port(s, proto, port))
+		return err_param(err, "invalid port/service `%s' specified", s);
+	return 0;
 }
 
 int parse_port_range(const char *s, const char *proto, uint16_t *lo, uint16_t *hi,
 		     struct ipt_error *err)
 {
 	const char *colon = strchr(s, ':');
-	char first[64];
+	char *first;
+	int ret = 0;
 
 	if (!colon) {
 		if (parse_port(s, proto, lo, err) < 0)
@@ -270,10 +273,14 @@ int parse_port_range(const char *s, const char *proto, uint16_t *lo, uint16_t *h
 		*hi = *lo;
 		return 0;
 	}
-	snprintf(first, sizeof(first), "%.*s", (int)(colon - s), s);
+	first = xstrdup(s);
+	first[colon - s] = '\0';
 	*lo = 0;
 	*hi = 65535;
-	if (first[0] && parse_port(first, proto, lo, err) < 0)
+	if (first[0])
+		ret = parse_port(first, proto, lo, err);
+	free(first);
+	if (ret < 0)
 		return -1;
 	if (colon[1] && parse_port(colon + 1, proto, hi, err) < 0)
 		return -1;

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "frontends.h"
 #include "list.h"
+#include "num.h"
 #include "table.h"
 #include "txn.h"
 #include "view.h"
@@ -195,16 +196,30 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
-/* A chain's "[pkts:bytes]" as the reference reads it, with sscanf: what
- * follows the second number is not looked at, and "-1" wraps. 0 or -1. */
-static int parse_chain_counters(const char *s, uint64_t *pkts, uint64_t *bytes)
+/* "[pkts:bytes" at s, each as num_scan_u64 reads it and the rest
+ * ignored: how the reference reads the counters of a chain line. */
+static bool parse_chain_counters(const char *s, uint64_t *pkts, uint64_t *bytes)
 {
-	unsigned long long p, b;
+	char *end;
 
-	if (sscanf(s, "[%llu:%llu", &p, &b) != 2)
-		return -1;
-	*pkts = p;
-	*bytes = b;
+	if (!s || s[0] != '[' || !num_scan_u64(s + 1, pkts))
+		return false;
+	strtoull(s + 1, &end, 10);
+	return *end == ':' && num_scan_u64(end + 1, bytes);
+}
+
+/* The name of a chain line as the reference checks it: it never names
+ * a standard verdict, nor starts like an option. */
+static int check_chain_name(struct restore *rs, const char *name)
+{
+	if (strlen(name) >= 29)
+		return err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
+				 name);
+	if (strcmp(name, "ACCEPT") == 0 || strcmp(name, "DROP") == 0 ||
+	    strcmp(name, "RETURN") == 0 || strcmp(name, "QUEUE") == 0)
+		return err_param(&rs->h.err, "chain name may not clash with target name");
+	if (name[0] == '-' || name[0] == '!')
+		return err_param(&rs->h.err, "chain name not allowed to start with `%c'", name[0]);
 	return 0;
 }
 
@@ -226,21 +241,24 @@ static int parse_chain_line(struct restore *rs, const struct block_line *l, char
 	d->pkts = d->bytes = 0;
 	if (!d->name)
 		return err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
-	if (strlen(d->name) >= 29)
-		return err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
-				 d->name);
+	if (check_chain_name(rs, d->name) < 0)
+		return -1;
 	for (ctrs = d->name; *ctrs; ctrs++)
 		if (isspace((unsigned char)*ctrs))	/* a CR, say: only blanks split */
 			return err_param(&rs->h.err, "Invalid chain name `%s'", d->name);
 	if (!d->policy)
 		return err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
 	ctrs = strtok_r(NULL, " \t", &save);
-	/* the reference reads them only under -c */
-	if (ctrs && rs->counters && parse_chain_counters(ctrs, &d->pkts, &d->bytes) < 0)
+	/* the reference reads them only under -c, and only a built-in
+	 * chain's, which must have them */
+	if (rs->counters && table_find_chain(table_find(rs->table), d->name) &&
+	    !parse_chain_counters(ctrs, &d->pkts, &d->bytes))
 		return err_param(&rs->h.err, "invalid policy counters for chain '%s'", d->name);
 	return 0;
 }
 
+/* A chain declaration ":NAME POLICY [p:b]": the counters are read only
+ * with -c, and only for a built-in chain, as the reference does. */
 static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
 {
 	char *copy = xstrdup(l->text + 1);

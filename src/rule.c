@@ -599,9 +599,11 @@ static int decimal(char num[12], unsigned n)
 }
 
 /* The rule's matches for its userdata: "name:count" each, comma
- * separated, a run of equal ones as "name:count*times"; built as the
- * rule is written (the hot path of every rule, so no printf). Once an
- * entry does not fit, the list stays the prefix it is. */
+ * separated, a run of equal ones as "name:count*times", and what a match
+ * keeps beside its expressions after a "/" ("name:count/extra", never in
+ * a run); built as the rule is written (the hot path of every rule, so
+ * no printf). Once an entry does not fit, the list stays the prefix it
+ * is: an entry left out would misplace every later one. */
 struct match_names {
 	char buf[NFT_USERDATA_MAXLEN];
 	size_t used;
@@ -610,23 +612,25 @@ struct match_names {
 	unsigned count, times;
 };
 
-static void names_flush(struct match_names *l)
+static void names_put(struct match_names *l, const char *name, unsigned count, unsigned times,
+		      const char *extra)
 {
-	size_t len = l->name ? strlen(l->name) : 0;
+	size_t len = strlen(name), xlen = extra[0] ? strlen(extra) + 1 : 0;
 	char num[12], rep[12];
 	int i, j;
 
-	if (!l->times || l->full)
+	if (l->full)
 		return;
-	i = decimal(num, l->count);
-	j = l->times > 1 ? decimal(rep, l->times) : 12;
-	if (l->used + 1 + len + 1 + (size_t)(12 - i) + 1 + (size_t)(12 - j) + 1 > sizeof(l->buf)) {
+	i = decimal(num, count);
+	j = times > 1 ? decimal(rep, times) : 12;
+	if (l->used + 1 + len + 1 + (size_t)(12 - i) + 1 + (size_t)(12 - j) + xlen + 1 >
+	    sizeof(l->buf)) {
 		l->full = true;
 		return;
 	}
 	if (l->used)
 		l->buf[l->used++] = ',';
-	memcpy(l->buf + l->used, l->name, len);
+	memcpy(l->buf + l->used, name, len);
 	l->used += len;
 	l->buf[l->used++] = ':';
 	memcpy(l->buf + l->used, num + i, (size_t)(12 - i));
@@ -636,17 +640,32 @@ static void names_flush(struct match_names *l)
 		memcpy(l->buf + l->used, rep + j, (size_t)(12 - j));
 		l->used += (size_t)(12 - j);
 	}
+	if (xlen) {
+		l->buf[l->used++] = '/';
+		memcpy(l->buf + l->used, extra, xlen - 1);
+		l->used += xlen - 1;
+	}
 	l->buf[l->used] = '\0';
+}
+
+static void names_flush(struct match_names *l)
+{
+	if (l->times)
+		names_put(l, l->name, l->count, l->times, "");
 	l->times = 0;
 }
 
-static void names_add(struct match_names *l, const char *name, unsigned count)
+static void names_add(struct match_names *l, const char *name, unsigned count, const char *extra)
 {
-	if (l->times && l->name == name && l->count == count) {
+	if (!extra[0] && l->times && l->name == name && l->count == count) {
 		l->times++;
 		return;
 	}
 	names_flush(l);
+	if (extra[0]) {
+		names_put(l, name, count, 1, extra);
+		return;
+	}
 	l->name = name;
 	l->count = count;
 	l->times = 1;
@@ -702,13 +721,16 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
 		lin_frag(&c, r->inv & INV_FRAG);
 	for (m = r->matches; m; m = m->next) {
 		unsigned before = c.items;
+		char extra[UDATA_EXTRA_MAX] = "";
 
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
 		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
-		names_add(&names, m->ext->name, c.items - before);
+		if (m->ext->udata_save)
+			m->ext->udata_save(m->data, extra, sizeof(extra));
+		names_add(&names, m->ext->name, c.items - before, extra);
 	}
 	names_flush(&names);
 	lin_counter(&c, r->pkts, r->bytes);
@@ -786,7 +808,7 @@ struct listed_walk {
 
 /* One match of the list, which claims the next count items. */
 static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_walk *w,
-			     const struct extension *ext, unsigned count)
+			     const struct extension *ext, unsigned count, const char *extra)
 {
 	unsigned end, saved_n = c->items->n;
 	struct ext_inst *m;
@@ -819,6 +841,8 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	c->items->n = end;
 	if (ext->delinearize && count)
 		ext->delinearize(c, m->data);
+	if (extra && ext->udata_load)
+		ext->udata_load(m->data, extra);
 	c->items->n = saved_n;
 	if (c->pos != end)
 		r->unknown = true;
@@ -835,14 +859,15 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 
 	c->listed = true;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(name, ':'), *star = NULL;
+		char *colon = strchr(name, ':'), *end = NULL, *extra = NULL;
 		unsigned long count = 0, times = 1;
 
 		if (colon) {
 			*colon = '\0';
-			count = strtoul(colon + 1, &star, 10);
-			if (*star == '*')
-				times = strtoul(star + 1, NULL, 10);
+			count = strtoul(colon + 1, &end, 10);
+			if (*end == '*')
+				times = strtoul(end + 1, &end, 10);
+			extra = *end == '/' ? end + 1 : NULL;
 		}
 		/* no rule has more items than this: a larger number is no
 		 * list of ours */
@@ -852,7 +877,7 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 		}
 		while (times--)
 			delin_one_listed(r, c, &w, ext_find(name, EXT_MATCH, r->family),
-					 (unsigned)count);
+					 (unsigned)count, extra);
 	}
 	c->listed = false;
 	free(copy);

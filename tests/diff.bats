@@ -54,6 +54,15 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	cmp "$T/nft.cases" "$TOP/tests/diff/nft.cases"
 }
 
+@test "numbers.cases is what tests/sweep-numbers.py generates" {
+	command -v python3 > /dev/null || skip "python3 not installed"
+	run python3 "$TOP/tests/sweep-numbers.py" --check
+	assert_success
+	# and the sweep reaches every kind of number
+	run grep -c '^### num[46]-' "$TOP/tests/diff/numbers.cases"
+	[ "$output" -ge 150 ]
+}
+
 @test "malformed case files are harness errors" {
 	cases "iptables -L" "### a" "iptables -L"
 	run "$RUN_CASE" --check "$T/t.cases"
@@ -156,6 +165,25 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	assert_failure 1
 	assert_line "kernel layout (nft --debug=netlink list ruleset, --compat):"
 	assert_line --partial "+  [ payload load 1b @ network header + 9 => reg 1 ]"
+}
+
+@test "a case file may leave out the --compat side and cross-reading" {
+	need_ref
+	# right on its own, wrong only under IPTNFT_COMPAT
+	fake_iptnft compatdiff "
+	[ -n \"\$IPTNFT_COMPAT\" ] && { echo 'compat side' >&2; exit 3; }
+	exec -a \"\$prog\" \"$REF_DIR/xtables-nft-multi\" \"\$@\""
+	cases "### c" "iptables -A INPUT -j ACCEPT"
+	IPTNFT=$T/compatdiff run "$RUN_CASE" "$T/t.cases"
+	assert_failure 1
+	assert_line "command 1 (iptnft --compat): iptables -A INPUT -j ACCEPT"
+	cases "#: compat=0 xread=0" "### c" "iptables -A INPUT -j ACCEPT"
+	IPTNFT=$T/compatdiff run "$RUN_CASE" "$T/t.cases"
+	assert_success
+	cases "#: compat=1" "### c" "iptables -A INPUT -j ACCEPT"
+	run "$RUN_CASE" --check "$T/t.cases"
+	assert_failure 2
+	assert_output --partial "unknown file option 'compat=1'"
 }
 
 @test "the epilogue lists filter and every table named with -t" {

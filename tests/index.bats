@@ -323,7 +323,13 @@ unindexed() {
 
 @test "index: every rule of the corpus is found as written and as listed" {
 	command -v python3 > /dev/null || skip "python3 not installed"
-	run python3 "$TOP/tests/index-spellings.py" "$NS" "$IPT_BIN" "$TOP"/tests/diff/*.cases
+	local f files=()
+	for f in "$TOP"/tests/diff/*.cases; do
+		# the sweep of number spellings is malformed on purpose, mostly;
+		# reading.cases holds its repros
+		[ "${f##*/}" = numbers.cases ] || files+=("$f")
+	done
+	run python3 "$TOP/tests/index-spellings.py" "$NS" "$IPT_BIN" "${files[@]}"
 	printf '# %s\n' "${lines[@]}" >&3
 	assert_success
 }

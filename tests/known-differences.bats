@@ -54,6 +54,15 @@ refused() {
 	assert_success
 }
 
+# refused6 CMD...: the same for our ip6tables
+refused6() {
+	local before
+	before=$(ns nft list ruleset)
+	run ipt6 "$@"
+	assert_equal "$status" 2
+	[ "$(ns nft list ruleset)" = "$before" ]
+}
+
 @test "TTL --ttl-inc/--ttl-dec are refused (no arithmetic in nf_tables); --ttl-set works" {
 	refused -t mangle -A PREROUTING -j TTL --ttl-inc 2
 	assert_output --partial "--ttl-dec and --ttl-inc have no native nf_tables form; use --ttl-set"
@@ -108,28 +117,6 @@ refused() {
 		run ref -A INPUT $m -j ACCEPT
 		assert_failure 1
 		assert_output "iptables: No space left on device."
-	fi
-}
-
-@test "ip6tables keeps a rule's counters (the reference drops them)" {
-	run ipt6_restore -c <<-EOF
-		*filter
-		[7:8] -A INPUT -j DROP
-		COMMIT
-	EOF
-	assert_success
-	run ipt6 -A INPUT -c 5 6 -j ACCEPT
-	assert_success
-	run ipt6 -S INPUT -v
-	assert_output "-P INPUT ACCEPT -c 0 0
--A INPUT -c 7 8 -j DROP
--A INPUT -c 5 6 -j ACCEPT"
-	if [ -x "$REF_DIR/ip6tables-nft" ]; then
-		_ref_ns
-		run ip netns exec "$NS_REF" "$REF_DIR/ip6tables-nft" -A INPUT -c 5 6 -j ACCEPT
-		assert_success
-		run ip netns exec "$NS_REF" "$REF_DIR/ip6tables-nft" -S INPUT -v
-		assert_line -- "-A INPUT -c 0 0 -j ACCEPT"
 	fi
 }
 
@@ -325,4 +312,36 @@ undecodable() {
 		assert_equal "$status" 1
 		assert_output "iptables: Incompatible with this kernel."
 	fi
+	fi
+}
+
+@test "targets the reference has and iptnft does not are refused as targets it cannot load" {
+	refused -t nat -A POSTROUTING -j NETMAP --to 192.0.2.0/24
+	assert_output --partial "Couldn't load target \`NETMAP':No such file or directory"
+	refused -A INPUT -j TPROXY
+	assert_output --partial "Couldn't load target \`TPROXY'"
+	# such a name is still no chain's; a jump to an unknown name still is
+	refused -N NETMAP
+	assert_output --partial "chain name may not clash with target name"
+	run ipt -A INPUT -j NOSUCH --to 1
+	assert_equal "$status" 2
+	assert_output --partial 'unknown option "--to"'
+	if command -v iptables-nft >/dev/null; then
+		run ref -t nat -A POSTROUTING -j NETMAP --to 192.0.2.0/24
+		assert_success
+	fi
+}
+
+@test "header lengths and one-byte fields past what the kernel can match are refused" {
+	refused6 -A INPUT -m hbh --hbh-len 31
+	assert_output --partial "no header is that long"
+	refused6 -A INPUT -m rt --rt-type 256
+	assert_output --partial "the routing type is one byte (0-255)"
+	refused6 -A INPUT -m rt --rt-segsleft 256
+	assert_output --partial "segments left is one byte (0-255)"
+	# an upper end past a byte is kept, and tests as 255
+	run ipt6 -A INPUT -m rt --rt-segsleft 1:300
+	assert_success
+	run ipt6 -S INPUT
+	assert_output --partial "-A INPUT -m rt --rt-segsleft 1:300"
 }

@@ -496,6 +496,16 @@ static const struct rt_case cases[] = {
 	  "-A INPUT -m state --state ESTABLISHED -j ACCEPT" },
 	{ "-A INPUT -m state --state INVALID -j DROP",
 	  "-A INPUT -m state --state INVALID -j DROP" },
+	/* numbers as the reference reads them, and values past what the
+	 * kernel's expressions hold, kept in userdata */
+	{ "-A INPUT -p tcp --dport 010 -s 1.2.3.4/010",
+	  "-A INPUT -s 1.0.0.0/8 -p tcp -m tcp --dport 8" },
+	{ "-A INPUT -p 0x11 -m udp --sport 65536:70000",
+	  "-A INPUT -p udp -m udp --sport 0:4464" },
+	{ "-A INPUT -m conntrack --ctexpire 5000000",
+	  "-A INPUT -m conntrack --ctexpire 5000000" },
+	{ "-A INPUT -m conntrack ! --ctexpire 4294967:4294968",
+	  "-A INPUT -m conntrack ! --ctexpire 4294967:4294968" },
 	/* conntrack */
 	{ "-A INPUT -m conntrack --ctstate NEW",
 	  "-A INPUT -m conntrack --ctstate NEW" },
