@@ -51,6 +51,9 @@ struct restore {
 	struct text_chunk *chunks;	/* newest first */
 	char *work;			/* a line's copy, split into words */
 	size_t workcap;
+	/* restore_parse: parse only, each command to visit, no kernel */
+	restore_visit_fn *visit;
+	void *visit_opaque;
 };
 
 static void block_clear(struct restore *rs)
@@ -176,70 +179,83 @@ static int parse_counter_prefix(const char *s, uint64_t *pkts, uint64_t *bytes)
 	return (int)(end2 + 1 - s);
 }
 
-/* A chain declaration ":NAME POLICY [p:b]". */
-static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
-{
-	char *copy = xstrdup(l->text + 1), *name, *policy, *ctrs, *save = NULL;
-	const struct builtin_chain *bc;
-	uint64_t pkts = 0, bytes = 0;
-	int ret = 0;
+/* A chain declaration ":NAME POLICY [p:b]", cut into d->copy. */
+struct chain_decl {
+	char *copy;
+	const char *name, *policy;
+	uint64_t pkts, bytes;
+};
 
-	name = strtok_r(copy, " \t", &save);
-	policy = strtok_r(NULL, " \t", &save);
+static int parse_chain_line(struct restore *rs, struct block_line *l, struct chain_decl *d)
+{
+	char *save = NULL, *ctrs;
+
+	memset(d, 0, sizeof(*d));
+	d->copy = xstrdup(l->text + 1);
+	d->name = strtok_r(d->copy, " \t", &save);
+	d->policy = strtok_r(NULL, " \t", &save);
 	ctrs = strtok_r(NULL, " \t", &save);
 	l->op = OP_NEW_CHAIN;
-	if (!name) {
-		ret = err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
+	if (!d->name)
+		return err_param(&rs->h.err, "%s: line %u chain name invalid", rs->prog, l->lineno);
+	if (strlen(d->name) >= 29)
+		return err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
+				 d->name);
+	if (!d->policy)
+		return err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
+	if (ctrs && parse_counter_prefix(ctrs, &d->pkts, &d->bytes) < 0)
+		return err_param(&rs->h.err, "invalid policy counters for chain '%s'", d->name);
+	return 0;
+}
+
+static int apply_chain_line(struct restore *rs, struct view *v, struct block_line *l)
+{
+	const struct builtin_chain *bc;
+	struct chain_decl d;
+	int ret;
+
+	ret = parse_chain_line(rs, l, &d);
+	if (ret < 0)
 		goto out;
-	}
-	if (strlen(name) >= 29) {
-		ret = err_param(&rs->h.err, "chain name `%s' too long (must be under 29 chars)",
-				name);
-		goto out;
-	}
-	if (!policy) {
-		ret = err_param(&rs->h.err, "%s: line %u policy invalid", rs->prog, l->lineno);
-		goto out;
-	}
-	if (ctrs && parse_counter_prefix(ctrs, &pkts, &bytes) < 0) {
-		ret = err_param(&rs->h.err, "invalid policy counters for chain '%s'", name);
-		goto out;
-	}
-	bc = table_find_chain(v->bt, name);
+	bc = table_find_chain(v->bt, d.name);
 	if (bc) {
 		l->op = OP_POLICY;
 		/* "-" keeps the policy; counters are set from the line with -c
 		 * and zeroed without it, as the reference does */
 		if (!rs->counters)
-			pkts = bytes = 0;
-		ret = cmd_set_policy(v, name, strcmp(policy, "-") == 0 ? NULL : policy, true,
-				     pkts, bytes);
+			d.pkts = d.bytes = 0;
+		ret = cmd_set_policy(v, d.name, strcmp(d.policy, "-") == 0 ? NULL : d.policy, true,
+				     d.pkts, d.bytes);
 	} else {
 		struct vchain *c;
 		int err;
 
-		c = view_chain(v, name, &err);
+		c = view_chain(v, d.name, &err);
 		if (err < 0)
 			ret = err_versioned(&rs->h.err, EXIT_RESOURCE, "%s",
 					    err_kernel_text(-err, OP_NONE));
 		else if (c)
 			view_flush_chain(v, c);
 		else
-			view_create_user(v, name);
+			view_create_user(v, d.name);
 	}
 out:
-	free(copy);
+	free(d.copy);
 	return ret;
 }
 
-static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+/* A command line of the block, parsed into cmd as the reference reads
+ * it (a "[p:b]" prefix, then words); 0, or -1 with rs->h.err set. cmd is
+ * to be freed either way. */
+static int parse_command_line(struct restore *rs, struct block_line *l, struct command *cmd)
 {
 	char *argv[MAX_ARGS + 2], *p = work_copy(rs, l->text);
 	uint64_t pkts = 0, bytes = 0;
 	bool have_counters = false;
-	struct command cmd;
-	int argc, n, ret;
+	unsigned i;
+	int argc, n;
 
+	memset(cmd, 0, sizeof(*cmd));
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '[') {
@@ -262,36 +278,45 @@ static int apply_command_line(struct restore *rs, struct view *v, struct block_l
 	argc++;
 	argv[argc] = NULL;
 	rs->h.restore_table = rs->table;
-	ret = cmd_parse(&rs->h, argc, argv, &cmd);
-	if (ret == 0) {
-		unsigned i;
-
-		if (!cmd.table || strcmp(cmd.table, rs->table) != 0) {
-			free(cmd.table);
-			cmd.table = xstrdup(rs->table);
-		}
-		l->op = cmd.op;
-		if (have_counters) {
-			for (i = 0; i < cmd.nrules; i++) {
-				cmd.rules[i]->has_counters = true;
-				cmd.rules[i]->pkts = pkts;
-				cmd.rules[i]->bytes = bytes;
-			}
-		}
-		if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
-			/* lists what the kernel holds now, before this block */
-			ret = list_run(&rs->h, &cmd);
-		} else if (cmd.op == OP_VERSION || cmd.op == OP_HELP) {
-			ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog,
-				      l->lineno);
-		} else {
-			/* the reference tells what it does only when it rebuilds
-			 * the table */
-			v->verbose = rs->verbose && !rs->noflush && !rs->test;
-			ret = cmd_build(v, &cmd);
-			v->verbose = false;
+	if (cmd_parse(&rs->h, argc, argv, cmd) < 0)
+		return -1;
+	if (!cmd->table || strcmp(cmd->table, rs->table) != 0) {
+		free(cmd->table);
+		cmd->table = xstrdup(rs->table);
+	}
+	l->op = cmd->op;
+	if (have_counters) {
+		for (i = 0; i < cmd->nrules; i++) {
+			cmd->rules[i]->has_counters = true;
+			cmd->rules[i]->pkts = pkts;
+			cmd->rules[i]->bytes = bytes;
 		}
 	}
+	if (cmd->op == OP_VERSION || cmd->op == OP_HELP)
+		return err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n", rs->prog,
+			       l->lineno);
+	return 0;
+}
+
+static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+{
+	struct command cmd;
+	int ret;
+
+	ret = parse_command_line(rs, l, &cmd);
+	if (ret < 0)
+		goto out;
+	if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
+		/* lists what the kernel holds now, before this block */
+		ret = list_run(&rs->h, &cmd);
+	} else {
+		/* the reference tells what it does only when it rebuilds the
+		 * table */
+		v->verbose = rs->verbose && !rs->noflush && !rs->test;
+		ret = cmd_build(v, &cmd);
+		v->verbose = false;
+	}
+out:
 	cmd_free(&cmd);
 	return ret;
 }
@@ -490,6 +515,35 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	return 0;
 }
 
+/* Parse only: every line of the block through the parsers run_block
+ * uses, each command handed to rs->visit; no view, no kernel. */
+static int parse_block(struct restore *rs)
+{
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; ret == 0 && i < rs->nlines; i++) {
+		struct block_line *l = &rs->lines[i];
+
+		if (l->text[0] == ':') {
+			struct chain_decl d;
+
+			ret = parse_chain_line(rs, l, &d);
+			free(d.copy);
+		} else {
+			struct command cmd;
+
+			ret = parse_command_line(rs, l, &cmd);
+			if (ret == 0)
+				rs->visit(rs->visit_opaque, rs->table, l->lineno, &cmd);
+			cmd_free(&cmd);
+		}
+		if (ret < 0)
+			err_report_line(&rs->h.err, rs->prog, l->lineno);
+	}
+	return ret;
+}
+
 static void restore_usage(const char *prog)
 {
 	printf("Usage: %s [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [--compat] [file]\n"
@@ -540,7 +594,8 @@ static int restore_stream(struct restore *rs, FILE *in)
 				ret = fail_line(rs, lineno);
 				break;
 			}
-			if (!rs->skip_table && run_block(rs, lineno) < 0) {
+			if (!rs->skip_table &&
+			    (rs->visit ? parse_block(rs) : run_block(rs, lineno)) < 0) {
 				ret = rs->h.err.code ? rs->h.err.code : 1;
 				break;
 			}
@@ -582,6 +637,26 @@ static int restore_stream(struct restore *rs, FILE *in)
 	}
 	free(line);
 	block_clear(rs);
+	return ret;
+}
+
+int restore_parse(uint8_t family, FILE *in, bool counters, restore_visit_fn *visit,
+		  void *opaque)
+{
+	struct restore rs;
+	int ret;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.h.family = family;
+	rs.h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
+	rs.prog = family == NFPROTO_IPV6 ? "ip6tables-restore" : "iptables-restore";
+	rs.h.restore_prog = rs.prog;
+	rs.counters = counters;
+	rs.visit = visit;
+	rs.visit_opaque = opaque;
+	ret = restore_stream(&rs, in);
+	free(rs.lines);
+	free(rs.work);
 	return ret;
 }
 
