@@ -235,6 +235,22 @@ static bool is_standard_target(const char *s)
 	       strcmp(s, "RETURN") == 0 || strcmp(s, "QUEUE") == 0;
 }
 
+/* The name after -j or -g, checked as the reference checks it there and
+ * then: the kernel takes no longer name, nor blanks. */
+static int check_target_name(struct ipt_error *err, const char *name)
+{
+	const char *c;
+
+	if (!*name)
+		return err_param(err, "Invalid target name (too short)");
+	if (strlen(name) > 28)
+		return err_param(err, "Invalid target name `%s' (28 chars max)", name);
+	for (c = name; *c; c++)
+		if (isspace((unsigned char)*c))
+			return err_param(err, "Invalid target name `%s'", name);
+	return 0;
+}
+
 static int load_match(struct parser *p, const char *name)
 {
 	const struct extension *ext = ext_find(name, EXT_MATCH, p->h->family);
@@ -582,7 +598,7 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		break;
 	case O_JUMP:
 	case O_GOTO:
-		if (set_option(p, OPT_JUMP, false) < 0)
+		if (set_option(p, OPT_JUMP, false) < 0 || check_target_name(err, arg) < 0)
 			return -1;
 		p->jump = arg;
 		p->is_goto = o->id == O_GOTO;
