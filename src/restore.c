@@ -21,7 +21,11 @@
 #include "view.h"
 
 #define MAX_RETRIES 1000
-#define MAX_ARGS 256
+/* The words of a line the reference's parser takes: it keeps 254
+ * arguments, three for its name and "-t TABLE", and with -c three more
+ * for a "[p:b]" prefix ("-c p b") */
+#define MAX_ARGS 251
+#define COUNTER_ARGS 3
 
 struct block_line {
 	unsigned lineno;
@@ -272,9 +276,9 @@ static int parse_command_line(struct restore *rs, struct block_line *l, struct c
 		have_counters = rs->counters;
 	}
 	argv[0] = (char *)rs->h.prog;
-	argc = split_words(p, argv + 1, MAX_ARGS);
+	argc = split_words(p, argv + 1, have_counters ? MAX_ARGS - COUNTER_ARGS : MAX_ARGS);
 	if (argc < 0)
-		return err_param(&rs->h.err, "too many arguments");
+		return err_param(&rs->h.err, "Parser cannot handle more arguments");
 	argc++;
 	argv[argc] = NULL;
 	rs->h.restore_table = rs->table;
