@@ -2,10 +2,24 @@
 #ifndef IPTNFT_FRONTENDS_H
 #define IPTNFT_FRONTENDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int iptables_main(uint8_t family, int argc, char **argv);
 int save_main(uint8_t family, int argc, char **argv);
 int restore_main(uint8_t family, int argc, char **argv);
+
+struct command;
+typedef void restore_visit_fn(void *opaque, const char *table, unsigned lineno,
+			      const struct command *cmd);
+/* Read a restore input as iptables-restore does (with -c: counters),
+ * without a kernel: every line of every table block goes through the
+ * real line parsers and each parsed command is handed to visit, which
+ * keeps nothing of it. Errors are reported as iptables-restore reports
+ * them; returns the exit status it would give for them, or 0. For the
+ * fuzzer and the round-trip test. */
+int restore_parse(uint8_t family, FILE *in, bool counters, restore_visit_fn *visit,
+		  void *opaque);
 
 #endif

@@ -20,6 +20,8 @@
 
 #define RXBUF_SIZE (256 * 1024)
 #define BATCH_PAGE (256 * 1024)
+/* what libnftnl allocates for a page: its size and the overrun area */
+#define BATCH_PAGE_BYTES (BATCH_PAGE + NLK_MSG_MAX)
 
 /* The receive buffer: 4 MiB, and for a batch room for a reply to every
  * message. What one queued reply costs at most: an error (with
@@ -93,6 +95,9 @@ void nlk_close(struct nlk *nl)
 struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
 			     uint16_t flags)
 {
+	/* libmnl 1.0.4 leaves attribute padding as it finds it, and the
+	 * kernel should not get stack garbage */
+	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
 	return nftnl_nlmsg_build_hdr(buf, type, family, flags, ++nl->seq);
 }
 
@@ -221,6 +226,9 @@ void batch_init(struct batch *b, struct nlk *nl)
 	b->b = nftnl_batch_alloc(BATCH_PAGE, NLK_MSG_MAX);
 	if (!b->b)
 		out_of_memory();
+	/* libmnl 1.0.4 leaves attribute padding as it finds it: pages start
+	 * zeroed, so that the kernel gets no heap garbage */
+	memset(nftnl_batch_buffer(b->b), 0, BATCH_PAGE_BYTES);
 	/* seq of the begin message; commands follow it */
 	b->first_seq = ++nl->seq;
 	b->next_seq = b->first_seq + 1;
@@ -277,13 +285,17 @@ struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint
 
 void batch_done(struct batch *b)
 {
-	uint32_t len = ((struct nlmsghdr *)nftnl_batch_buffer(b->b))->nlmsg_len;
+	char *msg = nftnl_batch_buffer(b->b), *end;
+	uint32_t len = ((struct nlmsghdr *)msg)->nlmsg_len;
 
 	/* a message that overflows its page is copied to the next one: in
 	 * either case it ends where the buffer now goes on */
 	if (nftnl_batch_update(b->b) < 0)
 		out_of_memory();
-	b->last = (struct nlmsghdr *)((char *)nftnl_batch_buffer(b->b) - len);
+	end = nftnl_batch_buffer(b->b);
+	b->last = (struct nlmsghdr *)(end - len);
+	if ((char *)b->last != msg)	/* a new page: zeroed as batch_init's */
+		memset(end, 0, BATCH_PAGE_BYTES - len);
 	if (b->last->nlmsg_flags & NLM_F_ECHO) {
 		b->echo_asked++;
 		b->echo_bytes += len;

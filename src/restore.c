@@ -58,6 +58,9 @@ struct restore {
 	struct text_chunk *chunks;	/* newest first */
 	char *work;			/* a line's copy, split into words */
 	size_t workcap;
+	/* restore_parse: parse only, each command to visit, no kernel */
+	restore_visit_fn *visit;
+	void *visit_opaque;
 };
 
 static void block_clear(struct restore *rs)
@@ -688,6 +691,41 @@ static int run_block(struct restore *rs, unsigned commit_line)
 	return 0;
 }
 
+/* Parse only: every line of the block through the parsers run_block
+ * uses, each command handed to rs->visit; no view, no kernel. */
+static int parse_block(struct restore *rs)
+{
+	unsigned i;
+	int ret = 0;
+
+	for (i = 0; ret == 0 && i < rs->nlines; i++) {
+		struct block_line *l = &rs->lines[i];
+
+		if (l->text[0] == ':') {
+			char *copy = xstrdup(l->text + 1);
+			struct chain_decl d;
+
+			ret = parse_chain_line(rs, l, copy, &d);
+			free(copy);
+		} else {
+			struct command cmd;
+
+			ret = parse_command_line(rs, l, &cmd);
+			if (ret == 0) {
+				if (cmd.op == OP_VERSION || cmd.op == OP_HELP)
+					ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n",
+						      rs->prog, l->lineno);
+				else
+					rs->visit(rs->visit_opaque, rs->table, l->lineno, &cmd);
+				cmd_free(&cmd);
+			}
+		}
+		if (ret < 0)
+			err_report_line(&rs->h.err, rs->prog, l->lineno);
+	}
+	return ret;
+}
+
 static void restore_usage(const char *prog)
 {
 	printf("Usage: %s [-c] [-v] [-V] [-t] [-h] [-n] [-w secs] [-W usecs] [-T table] [-M command] [--compat] [file]\n"
@@ -778,7 +816,8 @@ static int restore_stream(struct restore *rs, FILE *in)
 				ret = fail_line(rs, lineno);
 				break;
 			}
-			if (!rs->skip_table && run_block(rs, lineno) < 0) {
+			if (!rs->skip_table &&
+			    (rs->visit ? parse_block(rs) : run_block(rs, lineno)) < 0) {
 				ret = rs->h.err.code ? rs->h.err.code : 1;
 				break;
 			}
@@ -804,6 +843,26 @@ static int restore_stream(struct restore *rs, FILE *in)
 		ret = unfinished_block(rs, lineno);
 	free(line);
 	block_clear(rs);
+	return ret;
+}
+
+int restore_parse(uint8_t family, FILE *in, bool counters, restore_visit_fn *visit,
+		  void *opaque)
+{
+	struct restore rs;
+	int ret;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.h.family = family;
+	rs.h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
+	rs.prog = family == NFPROTO_IPV6 ? "ip6tables-restore" : "iptables-restore";
+	rs.h.restore_prog = rs.prog;
+	rs.counters = counters;
+	rs.visit = visit;
+	rs.visit_opaque = opaque;
+	ret = restore_stream(&rs, in);
+	free(rs.lines);
+	free(rs.work);
 	return ret;
 }
 

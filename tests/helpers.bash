@@ -26,6 +26,28 @@
 #   client CMD...        run CMD in $NS_CLIENT
 #   new_netns NAME       create a namespace (lo up) that teardown deletes
 #
+# For suites that send real packets (traffic-*.bats):
+#   traffic_setup [4|6|router|none]   setup() of such a suite: iptnft_setup,
+#                        need_iptnft, and veth_setup (4, the default),
+#                        veth6_setup (6), router_setup, or no link yet
+#                        (none; the test calls one of them). Sets A and B,
+#                        the addresses of $NS and $NS_PEER (IPv6 with 6),
+#                        and C, the client's of router_setup
+#   traffic_teardown     its teardown(): kills what track_pid recorded
+#   track_pid PID        kill PID at teardown (a listener started with &;
+#                        start it with ip netns exec, not through a shell
+#                        function, so that $! is the program itself)
+#   ping_in_ok, ping_in_blocked [PING-OPTIONS]    the peer pings A
+#   ping_out_ok, ping_out_blocked [PING-OPTIONS]  A pings the peer
+#   replies N            how many of N pings (0.2 s apart) from the peer A
+#                        answers
+#   wait_sock t|u PORT [NSNAME]   until a TCP (t) or UDP (u) socket is
+#                        bound to PORT in NSNAME (default $NS)
+#   tcp_listen PORT...   netcat listeners on A:PORT, accepting forever
+#   tcp_ok, tcp_blocked PORT [NC-OPTIONS]   the peer connects to A:PORT
+#   rule_counts [-t TABLE] CHAIN NUM   "PKTS BYTES" of rule NUM of CHAIN
+#                        in $NS (ip6tables after traffic_setup 6)
+#
 # setup()/teardown() are defined here and call iptnft_setup/iptnft_teardown;
 # a suite that needs its own can redefine them and call those.
 # Nothing here touches the netfilter state of the caller's namespace.
@@ -142,6 +164,108 @@ router_setup() {
 	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
 }
 client() { ip netns exec "$NS_CLIENT" "$@"; }
+
+# ------------------------------------------------------------ traffic
+
+traffic_setup() {
+	iptnft_setup
+	need_iptnft
+	: > "$BATS_TEST_TMPDIR/.pids"
+	TRAFFIC_FAMILY=4
+	A=10.99.0.1 B=10.99.0.2 C=10.98.0.2
+	case ${1:-4} in
+	4) veth_setup ;;
+	6)
+		TRAFFIC_FAMILY=6
+		A=2001:db8:99::1 B=2001:db8:99::2
+		veth6_setup ;;
+	router) router_setup ;;
+	none) ;;
+	*) fail "traffic_setup: unknown argument $1" ;;
+	esac
+}
+
+traffic_teardown() {
+	local p
+	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
+		while read -r p; do
+			[ -n "$p" ] || continue
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done < "$BATS_TEST_TMPDIR/.pids"
+		rm -f "$BATS_TEST_TMPDIR/.pids"
+	fi
+	iptnft_teardown
+}
+
+track_pid() { echo "$1" >> "$BATS_TEST_TMPDIR/.pids"; }
+
+ping_in_ok() {
+	run peer ping -c 1 -W 2 "$@" "$A"
+	assert_success
+}
+ping_in_blocked() {
+	run peer ping -c 1 -W 1 "$@" "$A"
+	assert_failure
+}
+ping_out_ok() {
+	run ns ping -c 1 -W 2 "$@" "$B"
+	assert_success
+}
+ping_out_blocked() {
+	run ns ping -c 1 -W 1 "$@" "$B"
+	assert_failure
+}
+
+replies() {
+	peer ping -n -q -i 0.2 -c "$1" -W 1 "$A" |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+wait_sock() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(ip netns exec "${3:-$NS}" ss -Hln"$1" "sport = :$2")" ] && return 0
+		sleep 0.05
+	done
+	echo "no listener on $1 port $2 in ${3:-$NS}" >&2
+	return 1
+}
+
+tcp_listen() {
+	local p
+	for p in "$@"; do
+		ip netns exec "$NS" nc -"$TRAFFIC_FAMILY" -d -l -k "$A" "$p" > /dev/null 2>&1 3>&- &
+		track_pid $!
+	done
+	for p in "$@"; do
+		wait_sock t "$p" || return 1
+	done
+}
+
+tcp_ok() {
+	local port=$1
+	shift
+	run peer nc -"$TRAFFIC_FAMILY" -z -w 2 "$@" "$A" "$port"
+	assert_success
+}
+tcp_blocked() {
+	local port=$1
+	shift
+	run peer nc -"$TRAFFIC_FAMILY" -z -w 2 "$@" "$A" "$port"
+	assert_failure
+}
+
+rule_counts() {
+	local table=filter cmd=ipt
+	[ "$TRAFFIC_FAMILY" = 6 ] && cmd=ipt6
+	if [ "$1" = -t ]; then
+		table=$2
+		shift 2
+	fi
+	"$cmd" -t "$table" -L "$1" -v -x -n --line-numbers |
+		awk -v n="$2" '$1 == n { print $2, $3 }'
+}
 
 # diff_case FILE NAME: one differential case (see tests/diff/run-case)
 # shellcheck disable=SC2154 # status, output: set by bats run

@@ -5,73 +5,8 @@
 
 load helpers
 
-A=10.99.0.1
-B=10.99.0.2
-
-setup() {
-	iptnft_setup
-	need_iptnft
-	: > "$BATS_TEST_TMPDIR/.pids"
-	veth_setup
-}
-
-teardown() {
-	local p
-	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
-		while read -r p; do
-			[ -n "$p" ] || continue
-			kill "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-		done < "$BATS_TEST_TMPDIR/.pids"
-		rm -f "$BATS_TEST_TMPDIR/.pids"
-	fi
-	iptnft_teardown
-}
-
-ping_in_ok() {
-	run peer ping -c 1 -W 2 "$A"
-	assert_success
-}
-ping_in_blocked() {
-	run peer ping -c 1 -W 1 "$A"
-	assert_failure
-}
-ping_out_ok() {
-	run ns ping -c 1 -W 2 "$B"
-	assert_success
-}
-ping_out_blocked() {
-	run ns ping -c 1 -W 1 "$B"
-	assert_failure
-}
-
-# replies N: how many of N echo requests (0.2 s apart) from the peer A answers
-replies() {
-	peer ping -n -q -i 0.2 -c "$1" -W 1 "$A" |
-		sed -n 's/.* \([0-9]*\) received.*/\1/p'
-}
-
-# rule_counts CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN (filter table)
-rule_counts() {
-	ipt -L "$1" -v -x -n --line-numbers |
-		awk -v n="$2" '$1 == n { print $2, $3 }'
-}
-
-wait_sock() { # PORT
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(ns ss -Hlnt "sport = :$1")" ] && return 0
-		sleep 0.05
-	done
-	echo "no listener on port $1" >&2
-	return 1
-}
-
-tcp_listen() { # PORT
-	ip netns exec "$NS" nc -d -l -k "$A" "$1" > /dev/null 2>&1 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	wait_sock "$1"
-}
+setup() { traffic_setup; }
+teardown() { traffic_teardown; }
 
 # ---------------------------------------------------------------- limit
 

@@ -6,96 +6,16 @@
 
 load helpers
 
-A=2001:db8:99::1
-B=2001:db8:99::2
-
-setup() {
-	iptnft_setup
-	need_iptnft
-	: > "$BATS_TEST_TMPDIR/.pids"
-	veth6_setup
-}
-
-teardown() {
-	local p
-	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
-		while read -r p; do
-			[ -n "$p" ] || continue
-			kill "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-		done < "$BATS_TEST_TMPDIR/.pids"
-		rm -f "$BATS_TEST_TMPDIR/.pids"
-	fi
-	iptnft_teardown
-}
+setup() { traffic_setup 6; }
+teardown() { traffic_teardown; }
 
 # ---------------------------------------------------------------- helpers
-
-ping_in_ok() {
-	run peer ping -6 -c 1 -W 2 "$@" "$A"
-	assert_success
-}
-ping_in_blocked() {
-	run peer ping -6 -c 1 -W 1 "$@" "$A"
-	assert_failure
-}
-ping_out_ok() {
-	run ns ping -6 -c 1 -W 2 "$@" "$B"
-	assert_success
-}
-ping_out_blocked() {
-	run ns ping -6 -c 1 -W 1 "$@" "$B"
-	assert_failure
-}
 
 # forget what each side knows of the other's link address, so that the
 # next packet needs neighbour discovery again
 forget_neighbours() {
 	ip -n "$NS" -6 neigh flush dev veth0
 	ip -n "$NS_PEER" -6 neigh flush dev veth1
-}
-
-# wait_sock6 NS-RUNNER PORT: until a TCP socket listens on PORT
-wait_sock6() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$("$1" ss -Hln6t "sport = :$2")" ] && return 0
-		sleep 0.05
-	done
-	echo "no listener on port $2" >&2
-	return 1
-}
-
-# tcp_listen PORT...: netcat-openbsd listeners on A, accepting forever
-tcp_listen() {
-	local p
-	for p in "$@"; do
-		ns nc -6 -d -l -k "$A" "$p" > /dev/null 2>&1 3>&- &
-		echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	done
-	for p in "$@"; do
-		wait_sock6 ns "$p"
-	done
-}
-
-tcp_ok() { # PORT
-	run peer nc -6 -z -w 2 "$A" "$1"
-	assert_success
-}
-tcp_blocked() {
-	run peer nc -6 -z -w 2 "$A" "$1"
-	assert_failure
-}
-
-# rule_counts [-t TABLE] CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN
-rule_counts() {
-	local t=filter
-	if [ "$1" = -t ]; then
-		t=$2
-		shift 2
-	fi
-	ipt6 -t "$t" -L "$1" -v -x -n --line-numbers |
-		awk -v n="$2" '$1 == n { print $2, $3 }'
 }
 
 # ---------------------------------------------------------------- ICMPv6
@@ -160,9 +80,9 @@ rule_counts() {
 }
 
 @test "traffic-ip6: policy DROP + -m state ESTABLISHED,RELATED: TCP out ok, TCP in blocked" {
-	peer nc -6 -d -l -k "$B" 9091 > /dev/null 2>&1 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	wait_sock6 peer 9091
+	ip netns exec "$NS_PEER" nc -6 -d -l -k "$B" 9091 > /dev/null 2>&1 3>&- &
+	track_pid $!
+	wait_sock t 9091 "$NS_PEER"
 	tcp_listen 8081
 	ipt6 -P INPUT DROP
 	ipt6 -A INPUT -p icmpv6 --icmpv6-type neighbor-solicitation -j ACCEPT

@@ -6,14 +6,8 @@
 
 load helpers
 
-A=10.99.0.1
-B=10.99.0.2
-
-setup() {
-	iptnft_setup
-	need_iptnft
-	veth_setup
-}
+setup() { traffic_setup; }
+teardown() { traffic_teardown; }
 
 # our iptables in the peer's namespace
 ipt_peer() { ip netns exec "$NS_PEER" "$IPT_BIN/iptables" "$@"; }

@@ -6,41 +6,10 @@
 
 load helpers
 
-A=10.99.0.1
-B=10.99.0.2
-C=10.98.0.2
-
-setup() {
-	iptnft_setup
-	need_iptnft
-	: > "$BATS_TEST_TMPDIR/.pids"
-}
-
-teardown() {
-	local p
-	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
-		while read -r p; do
-			[ -n "$p" ] || continue
-			kill "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-		done < "$BATS_TEST_TMPDIR/.pids"
-		rm -f "$BATS_TEST_TMPDIR/.pids"
-	fi
-	iptnft_teardown
-}
+setup() { traffic_setup none; }
+teardown() { traffic_teardown; }
 
 # ---------------------------------------------------------------- helpers
-
-# wait_sock NSNAME PORT: until a TCP socket listens on PORT in NSNAME
-wait_sock() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$(ip netns exec "$1" ss -Hlnt "sport = :$2")" ] && return 0
-		sleep 0.05
-	done
-	echo "no listener on port $2 in $1" >&2
-	return 1
-}
 
 # listen NSNAME ADDR PORT: a netcat-openbsd listener accepting forever;
 # what it receives goes to $BATS_TEST_TMPDIR/in.PORT, its -v lines
@@ -48,8 +17,8 @@ wait_sock() {
 listen() {
 	ip netns exec "$1" nc -n -v -d -l -k "$2" "$3" > "$BATS_TEST_TMPDIR/in.$3" \
 		2> "$BATS_TEST_TMPDIR/log.$3" 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	wait_sock "$1" "$3"
+	track_pid $!
+	wait_sock t "$3" "$1"
 }
 
 # received PORT WORD: until WORD has arrived at the listener on PORT
@@ -245,7 +214,7 @@ rule_pkts() {
 	ipt -t mangle -A POSTROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1000
 	# a connection that stays open long enough to look at it
 	(sleep 2 | ip netns exec "$NS" nc -n -w 3 "$B" 9001 > /dev/null 2>&1) 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	track_pid $!
 	local i mss=""
 	for ((i = 0; i < 40; i++)); do
 		mss=$(peer ss -Htni state established "sport = :9001" | grep -o 'mss:[0-9]*' | head -1)

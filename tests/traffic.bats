@@ -6,81 +6,16 @@
 
 load helpers
 
-A=10.99.0.1
-B=10.99.0.2
-
-setup() {
-	iptnft_setup
-	need_iptnft
-	: > "$BATS_TEST_TMPDIR/.pids"
-	veth_setup
-}
-
-teardown() {
-	local p
-	if [ -f "$BATS_TEST_TMPDIR/.pids" ]; then
-		while read -r p; do
-			[ -n "$p" ] || continue
-			kill "$p" 2>/dev/null
-			wait "$p" 2>/dev/null
-		done < "$BATS_TEST_TMPDIR/.pids"
-		rm -f "$BATS_TEST_TMPDIR/.pids"
-	fi
-	iptnft_teardown
-}
+setup() { traffic_setup; }
+teardown() { traffic_teardown; }
 
 # ---------------------------------------------------------------- helpers
-
-# peer -> A echo request; A's answer comes back
-ping_in_ok() {
-	run peer ping -c 1 -W 2 "$A"
-	assert_success
-}
-ping_in_blocked() {
-	run peer ping -c 1 -W 1 "$A"
-	assert_failure
-}
-# A -> peer
-ping_out_ok() {
-	run ns ping -c 1 -W 2 "$B"
-	assert_success
-}
-ping_out_blocked() {
-	run ns ping -c 1 -W 1 "$B"
-	assert_failure
-}
-
-# wait_sock PROTO(t|u) PORT [ns|peer]: until A (or the peer) has a socket
-# bound to PORT
-wait_sock() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ -n "$("${3:-ns}" ss -Hln"$1" "sport = :$2")" ] && return 0
-		sleep 0.05
-	done
-	echo "no listener on $1 port $2" >&2
-	return 1
-}
-
-# tcp_listen PORT...: netcat-openbsd listeners on A, accepting forever.
-# Started with ip netns exec directly, not through a shell function, so that
-# $! is nc itself (ip netns exec execs it) and teardown's kill reaches it.
-tcp_listen() {
-	local p
-	for p in "$@"; do
-		ip netns exec "$NS" nc -d -l -k "$A" "$p" > /dev/null 2>&1 3>&- &
-		echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	done
-	for p in "$@"; do
-		wait_sock t "$p"
-	done
-}
 
 # udp_listen PORT: datagrams to A:PORT are appended to $BATS_TEST_TMPDIR/udp.PORT
 udp_listen() {
 	: > "$BATS_TEST_TMPDIR/udp.$1"
 	ip netns exec "$NS" nc -d -u -l -k "$A" "$1" > "$BATS_TEST_TMPDIR/udp.$1" 2> /dev/null 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
+	track_pid $!
 	wait_sock u "$1"
 }
 
@@ -98,23 +33,6 @@ udp_wait() {
 	done
 	echo "datagram $2 never arrived on port $1" >&2
 	return 1
-}
-
-tcp_ok() { # PORT [nc options]
-	local port=$1; shift
-	run peer nc -z -w 2 "$@" "$A" "$port"
-	assert_success
-}
-tcp_blocked() {
-	local port=$1; shift
-	run peer nc -z -w 2 "$@" "$A" "$port"
-	assert_failure
-}
-
-# rule_counts CHAIN NUM: "PKTS BYTES" of rule NUM in CHAIN (filter table)
-rule_counts() {
-	ipt -L "$1" -v -x -n --line-numbers |
-		awk -v n="$2" '$1 == n { print $2, $3 }'
 }
 
 # ---------------------------------------------------------------- ICMP
@@ -208,8 +126,8 @@ rule_counts() {
 @test "traffic: state NEW/ESTABLISHED over TCP: only A's own connections get in" {
 	tcp_listen 8081
 	ip netns exec "$NS_PEER" nc -d -l -k "$B" 9091 > /dev/null 2>&1 3>&- &
-	echo $! >> "$BATS_TEST_TMPDIR/.pids"
-	wait_sock t 9091 peer
+	track_pid $!
+	wait_sock t 9091 "$NS_PEER"
 	ipt -P INPUT DROP
 	ipt -A INPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT
 	run ns nc -z -w 2 "$B" 9091

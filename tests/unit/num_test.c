@@ -60,7 +60,7 @@ static void range_case(const char *s, uint64_t max, const char *want)
 	struct ipt_error err = { 0 };
 	uint64_t lo = 0, hi = 0;
 	unsigned n = 0;
-	char got[1100];
+	char got[sizeof(err.msg)];
 
 	if (xt_parse_uint_range(&err, "x", "opt", s, max, &lo, &hi, &n) < 0)
 		snprintf(got, sizeof(got), "%s", err.msg);
@@ -76,7 +76,7 @@ static void port_range_case(const char *s, const char *want)
 {
 	struct ipt_error err = { 0 };
 	uint16_t lo = 0, hi = 0;
-	char got[1100];
+	char got[sizeof(err.msg)];
 
 	if (xt_parse_port_range(&err, "x", "opt", s, &lo, &hi) < 0)
 		snprintf(got, sizeof(got), "%s", err.msg);

@@ -22,6 +22,7 @@
 #include "cmd.h"
 #include "expr.h"
 #include "print.h"
+#include "rtlib.h"
 #include "rule.h"
 #include "util.h"
 
@@ -248,6 +249,7 @@ static struct nftnl_rule *parsed_rule(const char *arg)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	rt_sandbox();
 	printf("1..11\n");
 	check("native queue: one queue", queue_rule(7, 0, 0), "-A INPUT -j NFQUEUE --queue-num 7");
 	check("native queue: balance, bypass, fanout", queue_rule(2, 4, 3),

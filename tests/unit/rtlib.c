@@ -1,0 +1,202 @@
+/* A rule through netlink and back, without a kernel, and the sandbox
+ * the tests that do it run in (rtlib.h). */
+#include <config.h>
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <linux/filter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include "aset.h"
+#include "rtlib.h"
+#include "util.h"
+
+/* The sets of one rule, for its lookups. In the batch every anonymous
+ * set is "__set%d" and a lookup names its set by id; the kernel then
+ * gives each its own name. Here the lookups keep the common name, and a
+ * lookup's set is found by the very string its expression holds, which
+ * is what delinearize hands to get_set. */
+struct rule_sets {
+	const struct aset_list *sets;
+	const char **names;	/* the lookups' NFTNL_EXPR_LOOKUP_SET strings */
+	uint32_t *ids;		/* and their set ids */
+	unsigned n;
+};
+
+static int note_lookup(struct nftnl_expr *e, void *opaque)
+{
+	struct rule_sets *rs = opaque;
+
+	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "lookup") != 0 ||
+	    !nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_SET_ID))
+		return 0;
+	rs->names = xrealloc(rs->names, (rs->n + 1) * sizeof(*rs->names));
+	rs->ids = xrealloc(rs->ids, (rs->n + 1) * sizeof(*rs->ids));
+	rs->names[rs->n] = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
+	rs->ids[rs->n++] = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SET_ID);
+	return 0;
+}
+
+static const struct aset *sets_get(void *opaque, const char *name)
+{
+	const struct rule_sets *rs = opaque;
+	unsigned i, k;
+
+	for (i = 0; i < rs->n; i++) {
+		if (rs->names[i] != name)
+			continue;
+		for (k = 0; k < rs->sets->n; k++)
+			if (rs->sets->v[k].id == rs->ids[i])
+				return &rs->sets->v[k];
+	}
+	return NULL;
+}
+
+static void copy_attr(struct nlmsghdr *dst, const struct nlattr *a)
+{
+	mnl_attr_put(dst, a->nla_type, mnl_attr_get_payload_len(a), mnl_attr_get_payload(a));
+}
+
+/* An expression's NFTA_EXPR_DATA; an objref's names get their NUL. */
+static void echo_expr_data(struct nlmsghdr *dst, const struct nlattr *data, bool objref)
+{
+	struct nlattr *nest = mnl_attr_nest_start(dst, mnl_attr_get_type(data));
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, data) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (objref && (type == NFTA_OBJREF_IMM_NAME || type == NFTA_OBJREF_SET_NAME)) {
+			char *name = strndup(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
+
+			if (!name)
+				abort();
+			mnl_attr_put_strz(dst, type, name);
+			free(name);
+		} else {
+			copy_attr(dst, a);
+		}
+	}
+	mnl_attr_nest_end(dst, nest);
+}
+
+/* The NEWRULE message src as the kernel would dump the rule into dst
+ * (room for twice src): the kernel takes a string attribute by its
+ * length and dumps it with a NUL, where libnftnl writes an objref's
+ * names without one (mnl_attr_put_str). Everything else is copied. */
+static struct nlmsghdr *kernel_echo(char *dst_buf, const struct nlmsghdr *src)
+{
+	size_t head = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
+	struct nlmsghdr *dst = (struct nlmsghdr *)dst_buf;
+	const struct nlattr *a, *elem, *f;
+
+	memcpy(dst_buf, src, head);
+	dst->nlmsg_len = (uint32_t)head;
+	mnl_attr_for_each(a, src, sizeof(struct nfgenmsg)) {
+		struct nlattr *exprs;
+
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS) {
+			copy_attr(dst, a);
+			continue;
+		}
+		exprs = mnl_attr_nest_start(dst, NFTA_RULE_EXPRESSIONS);
+		mnl_attr_for_each_nested(elem, a) {
+			struct nlattr *e = mnl_attr_nest_start(dst, mnl_attr_get_type(elem));
+			const char *name = "";
+
+			mnl_attr_for_each_nested(f, elem) {
+				if (mnl_attr_get_type(f) == NFTA_EXPR_NAME)
+					name = mnl_attr_get_str(f);
+				if (mnl_attr_get_type(f) == NFTA_EXPR_DATA)
+					echo_expr_data(dst, f, strcmp(name, "objref") == 0);
+				else
+					copy_attr(dst, f);
+			}
+			mnl_attr_nest_end(dst, e);
+		}
+		mnl_attr_nest_end(dst, exprs);
+	}
+	return dst;
+}
+
+bool rt_fits(const struct rule *r, const char *table, const char *chain, bool compat)
+{
+	char *buf = xzalloc(RULE_MSG_MAX);
+	struct aset_list sets = { 0 };
+	struct nlmsghdr *nlh;
+	int n;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, r->family, 0, 1);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	n = rule_linearize_msg(r, nlh, &sets, compat, table, chain);
+	aset_list_clear(&sets);
+	free(buf);
+	return n >= 0;
+}
+
+struct rule *rt_through_netlink(const struct rule *r, const char *table, const char *chain,
+				bool compat)
+{
+	/* zeroed: libmnl leaves attribute padding as it finds it */
+	char *buf = xzalloc(RULE_MSG_MAX), *dump = xzalloc(2 * RULE_MSG_MAX);
+	struct nftnl_rule *nr = nftnl_rule_alloc();
+	struct aset_list sets = { 0 };
+	struct rule *back = NULL;
+	struct nlmsghdr *nlh;
+
+	if (!nr)
+		abort();
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, r->family, 0, 1);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	rule_linearize_msg(r, nlh, &sets, compat, table, chain);
+	if (nftnl_rule_nlmsg_parse(kernel_echo(dump, nlh), nr) == 0) {
+		struct rule_sets rs = { .sets = &sets };
+
+		nftnl_expr_foreach(nr, note_lookup, &rs);
+		back = rule_new(r->family);
+		rule_delinearize_sets(nr, back, sets_get, &rs);
+		free(rs.names);
+		free(rs.ids);
+	}
+	nftnl_rule_free(nr);
+	aset_list_clear(&sets);
+	free(buf);
+	free(dump);
+	return back;
+}
+
+void rt_sandbox(void)
+{
+	/* socket(family, ...) fails with EACCES for every family but
+	 * AF_UNIX (which name services may use to reach nscd). The
+	 * architecture is not checked: only libc's own socket() matters */
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_socket, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_UNIX, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EACCES & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = ARRAY_SIZE(filter), .filter = filter };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		perror("cannot install the socket filter");
+		exit(1);
+	}
+}
