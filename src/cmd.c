@@ -384,6 +384,21 @@ static int index_lookup(struct view *v, const struct command *cmd, struct vchain
 	return ret == -3 ? -1 : ret;
 }
 
+/* -C and -D compare the rules as they read back (rule_canonical). */
+static void canonical_rules(struct command *cmd)
+{
+	unsigned i;
+
+	for (i = 0; i < cmd->nrules; i++) {
+		struct rule *c = rule_canonical(cmd->rules[i]);
+
+		if (c) {
+			rule_free(cmd->rules[i]);
+			cmd->rules[i] = c;
+		}
+	}
+}
+
 static int op_delete(struct view *v, struct command *cmd)
 {
 	struct vchain *c = NULL;
@@ -394,6 +409,7 @@ static int op_delete(struct view *v, struct command *cmd)
 	/* the reference looks for the jump's chain before the rule's */
 	if (check_targets(v, cmd) < 0)
 		return -1;
+	canonical_rules(cmd);
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		view_delete_handle(v, c, handle);
@@ -453,6 +469,7 @@ static int op_check(struct view *v, struct command *cmd)
 
 	if (check_targets(v, cmd) < 0)
 		return -1;
+	canonical_rules(cmd);
 	switch (index_lookup(v, cmd, &c, &handle)) {
 	case 1:
 		return 0;

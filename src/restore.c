@@ -28,6 +28,8 @@
 #define MAX_ARGS 251
 #define COUNTER_ARGS 3
 #define MAX_WORD 1023
+/* the reference tells a refused block in 1024 bytes, NUL included */
+#define REFUSED_MSG_MAX 1024
 
 struct block_line {
 	unsigned lineno;
@@ -511,7 +513,7 @@ static int report_refused(struct restore *rs, const struct batch_err *errs, unsi
 			  const char *first_chain)
 {
 	struct ipt_error *e = &rs->h.err;
-	char msg[sizeof(e->msg)] = "";
+	char msg[REFUSED_MSG_MAX] = "";
 	size_t len = 0;
 	unsigned i;
 	int idx = block_error_line(rs, errs[0].tag);

@@ -695,6 +695,31 @@ int rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 	return ret < 0 ? -1 : 0;
 }
 
+struct rule *rule_canonical(const struct rule *r)
+{
+	const struct ext_inst *m;
+	struct nftnl_rule *nr;
+	struct rule *back = NULL;
+	bool repeats = false;
+
+	for (m = r->matches; m && m->next; m = m->next)
+		repeats |= m->ext == m->next->ext && m->ext->merge_repeats;
+	if (!repeats)
+		return NULL;
+	nr = nftnl_rule_alloc();
+	if (!nr)
+		out_of_memory();
+	if (rule_linearize(r, nr) == 0) {
+		back = rule_new(r->family);
+		if (rule_delinearize(nr, back) < 0 || back->unknown) {
+			rule_free(back);
+			back = NULL;
+		}
+	}
+	nftnl_rule_free(nr);
+	return back;
+}
+
 /* What the rule's attributes after its expressions may take: the compat
  * nest and the userdata (NFT_USERDATA_MAXLEN). */
 #define RULE_TAIL_MAX 512

@@ -104,6 +104,11 @@ int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 			  const struct aset *(*get_set)(void *opaque, const char *name),
 			  void *opaque);
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r);
+/* Two option-carrying matches of one extension in a row (tcp, udp) read
+ * back as one, as the reference reads them, and a rule is the same as
+ * its merged spelling: r as it reads back, or NULL when r reads back as
+ * it is (or cannot be read back without its sets). */
+struct rule *rule_canonical(const struct rule *r);
 void rule_attach_comment(struct rule *r, const char *comment);
 struct ipt_error;
 /* The error for a rule that holds expressions no extension reads: the

@@ -640,6 +640,32 @@ static int linearize_fit(struct view *v, const struct rule *r, struct nlmsghdr *
 	return rule_linearize_msg(r, tmp, sets, true, v->table, chain);
 }
 
+/* The digest of r, whose message is tmp: of the message of the rule as
+ * it reads back when that is another (rule_canonical), so that -C and -D
+ * of the merged spelling find it. 0 when it has none. */
+static uint64_t rule_digest(struct view *v, const struct rule *r, const struct nlmsghdr *tmp,
+			    const char *chain, int target)
+{
+	struct rule *canon = rule_canonical(r);
+	struct aset_list sets = { 0 };
+	struct nlmsghdr *nlh;
+	uint64_t digest = 0;
+	char *buf;
+
+	if (!canon)
+		return rindex_digest(tmp, target);
+	buf = xzalloc(RULE_MSG_MAX);
+	nlh = mnl_nlmsg_put_header(buf);
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
+	if (rule_linearize_msg(canon, nlh, &sets, v->h->compat, v->table, chain) >= 0 &&
+	    !sets.n)
+		digest = rindex_digest(nlh, target);
+	aset_list_clear(&sets);
+	rule_free(canon);
+	free(buf);
+	return digest;
+}
+
 static void ri_pend_add(struct view *v, uint32_t seq, int chain, uint64_t digest,
 			uint64_t handle)
 {
@@ -742,7 +768,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	if (chain >= 0 && !sets.n && theirs == v->h->compat) {
 		int target = ri_target(v, r);
 
-		digest = target == -2 ? 0 : rindex_digest(tmp, target);
+		digest = target == -2 ? 0 : rule_digest(v, r, tmp, c->ci.name, target);
 	}
 	if (v->ri_fresh)
 		v->ri_handles += sets.n;

@@ -87,6 +87,16 @@ def restore_text(table, chains, rules):
     return "\n".join(out) + "\n"
 
 
+def words(line):
+    """A listed rule's words; one the shell could not split (a comment
+    that ends in a backslash is printed as the reference prints it,
+    unescaped) is only checked as written."""
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return []
+
+
 def main():
     ns, bindir = sys.argv[1], sys.argv[2]
     rules, chains = corpus(sys.argv[3:])
@@ -132,14 +142,14 @@ def main():
         printed = {}
         for c in set(c for c, _ in lst):
             _, out, _ = run(ns, [ipt, "-t", table, "-S", c])
-            printed[c] = [shlex.split(l)[2:] for l in out.splitlines() if l.startswith("-A ")]
+            printed[c] = [words(l)[2:] for l in out.splitlines() if l.startswith("-A ")]
         seen = {}
         tally = {}
         for chain, args in lst:
             k = seen.get(chain, 0)
             seen[chain] = k + 1
             spellings = [list(args)]
-            if k < len(printed[chain]) and printed[chain][k] != list(args):
+            if k < len(printed[chain]) and printed[chain][k] and printed[chain][k] != list(args):
                 spellings.append(printed[chain][k])
             for sp in spellings:
                 argv = [ipt, "-t", table, "-C", chain] + sp
