@@ -28,60 +28,11 @@ struct length_data {
 enum { O_LENGTH };
 
 static const struct ext_opt length_opts[] = {
-	{ .name = "length", .has_arg = true, .id = O_LENGTH, .invertible = true },
+	{ .name = "length", .id = O_LENGTH, .type = OT_UINT_RANGE, .flags = OF_INV | OF_MAND,
+	  OPT_DST(struct length_data, min), OPT_INVDST(struct length_data, inv),
+	  .help_arg = "length[:length]", .help = "packet length, or a range of lengths" },
 	{ .name = NULL },
 };
-
-/* One component of "N:M" at s: empty takes dflt. Leaves *s after it. */
-static int length_component(struct ipt_error *err, const char **s, uint16_t dflt,
-			    uint16_t *out)
-{
-	unsigned long v;
-	char *end;
-
-	if (**s == ':' || **s == '\0') {
-		*out = dflt;
-		return 0;
-	}
-	errno = 0;
-	v = strtoul(*s, &end, 0);
-	if (end == *s || errno || v > UINT16_MAX)
-		return err_param(err, "length: bad value for option \"--length\" near \"%s\", or out of range (0-65535).\n",
-				 *s);
-	if (*end != ':' && *end != '\0')
-		return err_param(err, "length: Argument to \"--length\" has unexpected characters near \"%s\".\n",
-				 end);
-	*out = (uint16_t)v;
-	*s = end;
-	return 0;
-}
-
-static int length_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct length_data *d = data;
-	const char *s = arg;
-
-	(void)id;
-	d->inv = inv;
-	if (length_component(ctx->err, &s, 0, &d->min) < 0)
-		return -1;
-	if (*s == '\0') {
-		d->max = d->min;
-		return 0;
-	}
-	s++;
-	if (length_component(ctx->err, &s, UINT16_MAX, &d->max) < 0)
-		return -1;
-	if (*s != '\0')
-		return err_param(ctx->err, "length: Too many components for option \"--length\" (max: 2)\n");
-	return 0;
-}
-
-static int length_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "length", "length");
-}
 
 static void lin_hton32(struct lin_ctx *c)
 {
@@ -241,8 +192,6 @@ const struct extension ext_length = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct length_data),
 	.opts = length_opts,
-	.parse = length_parse,
-	.check = length_check,
 	.linearize = length_linearize,
 	.compat = length_compat,
 	.delinearize = length_delinearize,

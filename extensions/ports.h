@@ -23,6 +23,8 @@ struct port_range {
  * range from 0 becomes the positive range above it. */
 int ports_parse(struct port_range *pr, const char *arg, const char *proto, bool inv,
 		struct ipt_error *err);
+/* Whether two ranges test the same ports, however they were typed. */
+bool ports_equal(const struct port_range *a, const struct port_range *b);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it. */
