@@ -457,7 +457,7 @@ static void ct_save(struct strbuf *out, const void *data, const struct rule *r)
 
 /* -j CT --zone-orig 0 prints as plain -j CT, yet the reference tells
  * them apart (its blobs differ), and so do -C and -D. */
-static bool ct_same(const void *a, const void *b)
+static bool ct_equal(const void *a, const void *b)
 {
 	const struct ct_data *x = a, *y = b;
 
@@ -478,7 +478,7 @@ const struct extension ext_CT = {
 	.compat = ct_compat,
 	.delinearize = ct_delinearize,
 	.object = ct_object,
-	.same = ct_same,
+	.equal = ct_equal,
 	.print = ct_print,
 	.save = ct_save,
 };

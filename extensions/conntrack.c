@@ -1001,19 +1001,6 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 	}
 }
 
-/* "5:0" lists as "5" but tests no port at all, as the reference's blob
- * keeps it: -C and -D tell the two apart. */
-static bool conntrack_same(const void *a, const void *b)
-{
-	const struct conntrack_data *x = a, *y = b;
-	unsigned i;
-
-	for (i = 0; i < NTUPLE; i++)
-		if (x->port[i].set && y->port[i].set && x->port[i].hi != y->port[i].hi)
-			return false;
-	return true;
-}
-
 static void conntrack_print(struct strbuf *out, const void *data, const struct rule *r,
 			    unsigned fmt)
 {
@@ -1036,7 +1023,6 @@ const struct extension ext_conntrack = {
 	.linearize = conntrack_linearize,
 	.compat = conntrack_compat,
 	.delinearize = conntrack_delinearize,
-	.same = conntrack_same,
 	.udata_save = conntrack_udata_save,
 	.udata_load = conntrack_udata_load,
 	.print = conntrack_print,

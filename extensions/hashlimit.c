@@ -506,7 +506,7 @@ static bool hashlimit_delinearize(struct delin_ctx *c, void *data)
 
 /* The reference's -C and -D compare the blob, which holds a sampling
  * interval that is not listed without --hashlimit-rate-match. */
-static bool hashlimit_same(const void *a, const void *b)
+static bool hashlimit_equal(const void *a, const void *b)
 {
 	const struct hashlimit_data *x = a, *y = b;
 
@@ -676,7 +676,7 @@ const struct extension ext_hashlimit = {
 	.linearize = hashlimit_linearize,
 	/* the reference writes the same blob: no compat of its own */
 	.delinearize = hashlimit_delinearize,
-	.same = hashlimit_same,
+	.equal = hashlimit_equal,
 	.print = hashlimit_print,
 	.save = hashlimit_save,
 };

@@ -28,29 +28,11 @@ struct length_data {
 enum { O_LENGTH };
 
 static const struct ext_opt length_opts[] = {
-	{ .name = "length", .has_arg = true, .id = O_LENGTH, .invertible = true },
+	{ .name = "length", .id = O_LENGTH, .type = OT_UINT_RANGE, .flags = OF_INV | OF_MAND,
+	  OPT_DST(struct length_data, min), OPT_INVDST(struct length_data, inv),
+	  .help_arg = "length[:length]", .help = "packet length, or a range of lengths" },
 	{ .name = NULL },
 };
-
-static int length_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct length_data *d = data;
-	uint64_t lo, hi;
-
-	(void)id;
-	if (xt_parse_uint_range(ctx->err, "length", "length", arg, UINT16_MAX, &lo, &hi, NULL) < 0)
-		return -1;
-	d->inv = inv;
-	d->min = (uint16_t)lo;
-	d->max = (uint16_t)hi;
-	return 0;
-}
-
-static int length_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "length", "length");
-}
 
 static void lin_hton32(struct lin_ctx *c)
 {
@@ -210,8 +192,6 @@ const struct extension ext_length = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct length_data),
 	.opts = length_opts,
-	.parse = length_parse,
-	.check = length_check,
 	.linearize = length_linearize,
 	.compat = length_compat,
 	.delinearize = length_delinearize,

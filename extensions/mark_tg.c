@@ -33,7 +33,6 @@ struct xmark_data {
 	uint32_t value, mask;		/* MARK; CONNMARK ctmark, ctmask */
 	uint32_t nfmask;		/* CONNMARK */
 	uint8_t mode;			/* CONNMARK */
-	bool started;			/* parse: masks set to their default */
 };
 
 enum {
@@ -140,11 +139,11 @@ static int xmark_parse(struct parse_ctx *ctx, const char *ext, const struct ext_
 }
 
 /* Masks start all ones; the options may lower them. */
-static void xmark_start(struct xmark_data *d)
+static void connmark_target_init(void *data, uint8_t family)
 {
-	if (d->started)
-		return;
-	d->started = true;
+	struct xmark_data *d = data;
+
+	(void)family;
 	d->mask = d->nfmask = UINT32_MAX;
 }
 
@@ -387,7 +386,6 @@ const struct extension ext_MARK = {
 static int connmark_target_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 				 bool inv)
 {
-	xmark_start(data);
 	return xmark_parse(ctx, "CONNMARK", connmark_target_opts, data, id, arg, inv);
 }
 
@@ -551,6 +549,7 @@ const struct extension ext_CONNMARK = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct xmark_data),
 	.opts = connmark_target_opts,
+	.init = connmark_target_init,
 	.parse = connmark_target_parse,
 	.check = connmark_target_check,
 	.linearize = connmark_target_linearize,

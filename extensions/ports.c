@@ -21,6 +21,13 @@ void ports_set(struct port_range *pr, uint16_t lo, uint16_t hi, bool inv)
 	}
 }
 
+bool ports_equal(const struct port_range *a, const struct port_range *b)
+{
+	if (!a->set || !b->set)
+		return a->set == b->set;
+	return a->inv == b->inv && a->lo == b->lo && a->hi == b->hi;
+}
+
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr)
 {
 	uint16_t lo = htons(pr->lo), hi = htons(pr->hi);

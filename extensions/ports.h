@@ -25,6 +25,8 @@ struct port_range {
  * range tests nothing and is dropped, and a negated range from 0 becomes
  * the positive range above it. */
 void ports_set(struct port_range *pr, uint16_t lo, uint16_t hi, bool inv);
+/* Whether two ranges test the same ports, however they were typed. */
+bool ports_equal(const struct port_range *a, const struct port_range *b);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it: ==, !=, a range, or a

@@ -233,7 +233,7 @@ static bool recent_delinearize(struct delin_ctx *c, void *data)
 /* The reference's -C and -D compare the blob: a default mask (all 16
  * bytes ones) is not --mask 255.255.255.255 (4 bytes), though both list
  * alike. */
-static bool recent_same(const void *a, const void *b)
+static bool recent_equal(const void *a, const void *b)
 {
 	return memcmp(&((const struct recent_data *)a)->info, &((const struct recent_data *)b)->info,
 		      sizeof(struct xt_recent_mtinfo_v1)) == 0;
@@ -315,7 +315,7 @@ const struct extension ext_recent = {
 	.linearize = recent_linearize,
 	/* the reference writes the same blob: no compat of its own */
 	.delinearize = recent_delinearize,
-	.same = recent_same,
+	.equal = recent_equal,
 	.print = recent_print,
 	.save = recent_save,
 };

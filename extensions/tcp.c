@@ -20,7 +20,6 @@
 
 struct tcp_data {
 	struct port_range sport, dport;
-	bool seen_sport, seen_dport, seen_flags;	/* parse time only */
 	bool has_flags, inv_flags;
 	uint8_t flg_mask, flg_cmp;
 	bool has_option, inv_option;
@@ -84,28 +83,24 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 
 	switch (id) {
 	case O_SPORT:
-		if (d->seen_sport)
+		if (ctx->seen & (1u << O_SPORT))
 			return err_param(ctx->err, "Only one `--source-port' allowed");
-		d->seen_sport = true;
 		return tcp_ports(ctx, &d->sport, arg, inv);
 	case O_DPORT:
-		if (d->seen_dport)
+		if (ctx->seen & (1u << O_DPORT))
 			return err_param(ctx->err, "Only one `--destination-port' allowed");
-		d->seen_dport = true;
 		return tcp_ports(ctx, &d->dport, arg, inv);
 	case O_SYN:
-		if (d->seen_flags)
+		if (ctx->seen & (1u << O_SYN | 1u << O_FLAGS))
 			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
-		d->seen_flags = true;
 		d->has_flags = true;
 		d->inv_flags = inv;
 		d->flg_mask = 0x17;
 		d->flg_cmp = 0x02;
 		return 0;
 	case O_FLAGS:
-		if (d->seen_flags)
+		if (ctx->seen & (1u << O_SYN | 1u << O_FLAGS))
 			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
-		d->seen_flags = true;
 		if (parse_flags(arg, &d->flg_mask, ctx->err) < 0 ||
 		    parse_flags(ctx->arg2, &d->flg_cmp, ctx->err) < 0)
 			return -1;
@@ -320,6 +315,18 @@ static void tcp_save(struct strbuf *out, const void *data, const struct rule *r)
 	}
 }
 
+static bool tcp_equal(const void *a, const void *b)
+{
+	const struct tcp_data *x = a, *y = b;
+
+	return ports_equal(&x->sport, &y->sport) && ports_equal(&x->dport, &y->dport) &&
+	       x->has_flags == y->has_flags &&
+	       (!x->has_flags || (x->inv_flags == y->inv_flags && x->flg_mask == y->flg_mask &&
+				  x->flg_cmp == y->flg_cmp)) &&
+	       x->has_option == y->has_option &&
+	       (!x->has_option || (x->inv_option == y->inv_option && x->option == y->option));
+}
+
 const struct extension ext_tcp = {
 	.name = "tcp",
 	.kind = EXT_MATCH,
@@ -334,4 +341,5 @@ const struct extension ext_tcp = {
 	.delinearize = tcp_delinearize,
 	.print = tcp_print,
 	.save = tcp_save,
+	.equal = tcp_equal,
 };

@@ -127,6 +127,13 @@ static void udp_save(struct strbuf *out, const void *data, const struct rule *r)
 	ports_save(out, "dport", &d->dport);
 }
 
+static bool udp_equal(const void *a, const void *b)
+{
+	const struct udp_data *x = a, *y = b;
+
+	return ports_equal(&x->sport, &y->sport) && ports_equal(&x->dport, &y->dport);
+}
+
 const struct extension ext_udp = {
 	.name = "udp",
 	.kind = EXT_MATCH,
@@ -141,4 +148,5 @@ const struct extension ext_udp = {
 	.delinearize = udp_delinearize,
 	.print = udp_print,
 	.save = udp_save,
+	.equal = udp_equal,
 };

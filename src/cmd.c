@@ -78,102 +78,14 @@ static int bad_rule(struct handle *h)
 			 "Bad rule (does a matching rule exist in that chain?).");
 }
 
-/* A rule given by specification (-C, -D), compared with the chain's
- * rules the way the reference compares them: by what -S prints. The
- * specification's text is made once, and rules that differ in what is
- * cheap to see are never printed at all. */
-struct rule_spec {
-	const struct rule *r;
-	struct strbuf text;
-	bool have_text;
-};
-
-static void spec_init(struct rule_spec *s, const struct rule *r)
-{
-	s->r = r;
-	sb_init(&s->text);
-	s->have_text = false;
-}
-
-static void spec_free(struct rule_spec *s)
-{
-	sb_free(&s->text);
-}
-
-/* False only when -S would print a and b differently: different
- * interfaces, protocol, match list or jump target all show in the text. */
-static bool could_equal(const struct rule *a, const struct rule *b)
-{
-	const struct ext_inst *ma, *mb;
-	bool pa = a->has_proto && a->proto, pb = b->has_proto && b->proto;
-	bool ia = rule_iface_tested(a->iniface, a->inv & INV_IN);
-	bool oa = rule_iface_tested(a->outiface, a->inv & INV_OUT);
-
-	/* an interface shows in the text when it is tested ("-i +" is not) */
-	if (ia != rule_iface_tested(b->iniface, b->inv & INV_IN) ||
-	    oa != rule_iface_tested(b->outiface, b->inv & INV_OUT) ||
-	    (ia && (strcmp(a->iniface, b->iniface) != 0 ||
-		    (a->inv & INV_IN) != (b->inv & INV_IN))) ||
-	    (oa && (strcmp(a->outiface, b->outiface) != 0 ||
-		    (a->inv & INV_OUT) != (b->inv & INV_OUT))))
-		return false;
-	if (pa != pb || (pa && (a->proto != b->proto || (a->inv & INV_PROTO) != (b->inv & INV_PROTO))))
-		return false;
-	for (ma = a->matches, mb = b->matches; ma && mb; ma = ma->next, mb = mb->next)
-		if (ma->ext != mb->ext)
-			return false;
-	if (ma || mb)
-		return false;
-	if ((a->verdict == VERDICT_JUMP || a->verdict == VERDICT_GOTO) &&
-	    a->verdict == b->verdict && strcmp(a->chain, b->chain) != 0)
-		return false;
-	return true;
-}
-
-/* Matches or targets that print alike but differ in what their text
- * leaves out. */
-static bool matches_differ(const struct rule *a, const struct rule *b)
-{
-	const struct ext_inst *x, *y;
-
-	for (x = a->matches, y = b->matches; x && y; x = x->next, y = y->next)
-		if (x->ext == y->ext && x->ext->same && !x->ext->same(x->data, y->data))
-			return true;
-	x = a->verdict == VERDICT_TARGET ? a->target : NULL;
-	y = b->verdict == VERDICT_TARGET ? b->target : NULL;
-	return x && y && x->ext == y->ext && x->ext->same && !x->ext->same(x->data, y->data);
-}
-
-static bool spec_equal(struct rule_spec *s, const struct rule *r)
-{
-	struct strbuf t;
-	bool eq;
-
-	if (r->unknown || s->r->unknown || !could_equal(r, s->r))
-		return false;
-	if (!s->have_text) {
-		print_rule_spec(&s->text, s->r, false);
-		s->have_text = true;
-	}
-	sb_init(&t);
-	print_rule_spec(&t, r, false);
-	eq = strcmp(t.buf ? t.buf : "", s->text.buf ? s->text.buf : "") == 0;
-	sb_free(&t);
-	return eq && !matches_differ(r, s->r);
-}
-
 static int find_rule(const struct vchain *c, const struct rule *spec)
 {
-	struct rule_spec s;
 	unsigned i;
-	int found = -1;
 
-	spec_init(&s, spec);
-	for (i = 0; i < c->n && found < 0; i++)
-		if (spec_equal(&s, c->rules[i].r))
-			found = (int)i;
-	spec_free(&s);
-	return found;
+	for (i = 0; i < c->n; i++)
+		if (rule_equal(spec, c->rules[i].r))
+			return (int)i;
+	return -1;
 }
 
 /* A regular chain nft made with a built-in chain's name: a command that
@@ -214,7 +126,7 @@ static bool single_command(const struct view *v)
 
 static bool stop_at_equal(const struct rule *r, void *spec)
 {
-	return spec_equal(spec, r);
+	return rule_equal(spec, r);
 }
 
 /* The chain's rules: the first limit of them, or up to the first equal
@@ -223,15 +135,13 @@ static struct vchain *need_chain_rules_until(struct view *v, const char *name, u
 					     const struct rule *spec)
 {
 	struct vchain *c = need_chain(v, name, false);
-	struct rule_spec s;
 	int err;
 
 	if (!c)
 		return NULL;
 	if (single_command(v)) {
-		spec_init(&s, spec);
-		err = view_load_rules_until(v, c, limit, spec ? stop_at_equal : NULL, &s);
-		spec_free(&s);
+		err = view_load_rules_until(v, c, limit, spec ? stop_at_equal : NULL,
+					    (void *)spec);
 	} else {
 		err = view_load_rules(v, c);
 	}
@@ -333,7 +243,6 @@ static int op_insert(struct view *v, struct command *cmd)
 static int index_answer(struct view *v, const struct command *cmd, struct vchain **cp,
 			uint64_t *handle)
 {
-	struct rule_spec s;
 	struct vchain *c;
 	struct rule *r;
 	bool eq;
@@ -353,9 +262,7 @@ static int index_answer(struct view *v, const struct command *cmd, struct vchain
 	r = view_fetch_rule(v, c, *handle);
 	if (!r)
 		return -3;
-	spec_init(&s, cmd->rules[0]);
-	eq = spec_equal(&s, r);
-	spec_free(&s);
+	eq = rule_equal(cmd->rules[0], r);
 	rule_free(r);
 	return eq ? 1 : -3;
 }

@@ -27,7 +27,10 @@ struct aset_list;
 
 struct nlmsghdr;
 
+struct extension;
+
 struct lin_ctx {
+	const struct extension *ext;	/* whose expressions are being written */
 	struct nlmsghdr *nlh;	/* the expressions are written into it */
 	/* nlh may grow to this many bytes: an attribute that would pass it
 	 * is not written, and overflow says the message is incomplete */
@@ -168,6 +171,7 @@ void items_free(struct item_list *l);
 
 /* Cursor over items for base fields and extensions. */
 struct delin_ctx {
+	const struct extension *ext;	/* who is reading the items */
 	struct item_list *items;
 	unsigned pos;
 	const struct rule *rule;

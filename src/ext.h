@@ -41,23 +41,80 @@ enum ext_family {
 	EXT_BOTH = EXT_IPV4 | EXT_IPV6,
 };
 
+/*
+ * An extension's options are data: a table of struct ext_opt that one
+ * walker (src/extopt.c) reads to parse each option, store its value in
+ * the instance's data and check the options as a whole, with the
+ * reference's messages. Only what no type describes goes to the
+ * extension's parse and check functions.
+ */
+enum opt_type {
+	OT_CUSTOM,	/* ext->parse reads it (has_arg: it takes a word) */
+	OT_FLAG,	/* no argument: the destination, if any, is set to 1 */
+	OT_UINT,	/* an unsigned number as strtoul base 0 reads it (010 is
+			 * octal, 0x10 hex) in [min, max]; max 0: what fits */
+	OT_UINT_RANGE,	/* N, N:M, N: or :M: two numbers of size bytes each,
+			 * the second right after the first (N alone: M = N) */
+	OT_MARKMASK,	/* value[/mask]: two u32, mask all ones by default */
+	OT_STRING,	/* char[size]; at most max characters (0: size - 1) */
+};
+
+enum opt_flags {
+	OF_INV = 1 << 0,	/* may follow a '!' */
+	OF_MAND = 1 << 1,	/* must be given */
+	OF_MULTI = 1 << 2,	/* may be given again (the last one counts, or
+				 * parse decides) */
+	OF_TWO_ARGS = 1 << 3,	/* takes the next word too (ctx->arg2) */
+	OF_NOINV_XT = 1 << 4,	/* a '!' before it gets "cannot be inverted"
+				 * rather than "unexpected ! flag" */
+	OF_NOEMPTY = 1 << 5,	/* OT_STRING: an empty string is refused */
+};
+
+/* The byte offset + 1 of a field in an extension's data (0: none), and
+ * its size, for an ext_opt's destination. */
+#define OPT_DST(type, field) \
+	.dst = offsetof(type, field) + 1, .size = sizeof(((type *)0)->field)
+/* Where a '!' before the option is stored (a bool), likewise. */
+#define OPT_INVDST(type, field) .inv_dst = offsetof(type, field) + 1
+
 /* One long option an extension accepts. */
 struct ext_opt {
 	const char *name;
+	uint8_t id;		/* bit of 'seen'; aliases share one */
+	uint8_t type;		/* enum opt_type */
+	uint8_t flags;		/* enum opt_flags */
+	uint8_t size;		/* bytes of the destination (of each half) */
+	uint16_t dst;		/* offset + 1 of the value in data, 0: none */
+	uint16_t inv_dst;	/* offset + 1 of a bool set by '!', 0: none */
+	uint32_t excl;		/* ids this option cannot be given with */
+	uint32_t also;		/* ids this option needs */
+	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (max) */
+	/* -h text: the argument's name ("value[/mask]") and what it does */
+	const char *help_arg;
+	const char *help;
+	/* Not yet converted extensions say it themselves (OT_CUSTOM). */
 	bool has_arg;
-	uint8_t id;		/* passed to parse; also the bit in 'seen' */
-	bool invertible;	/* may follow a '!' */
-	bool two_args;		/* takes the next word too (ctx->arg2) */
-	bool own_repeat_check;	/* parse itself refuses a second use */
+	bool invertible;	/* same as OF_INV */
+	bool two_args;		/* same as OF_TWO_ARGS */
+	bool own_repeat_check;	/* same as OF_MULTI */
 };
+
+/* Whether the option reads a word, may follow '!', may come again, or
+ * reads a second word. */
+bool ext_opt_has_arg(const struct ext_opt *o);
+bool ext_opt_invertible(const struct ext_opt *o);
+bool ext_opt_multi(const struct ext_opt *o);
+bool ext_opt_two_args(const struct ext_opt *o);
 
 /* What an option parser may look at and how it reports problems. */
 struct parse_ctx {
+	const struct extension *ext;	/* whose option it is */
 	const struct rule *rule;	/* base fields parsed so far */
 	struct ipt_error *err;
 	const char *table;
 	const char *chain;
 	const char *arg2;		/* second word of a two_args option */
+	unsigned seen;			/* ids of the options given before this one */
 	int op;				/* enum cmd_op of the command being parsed */
 	/* --compat: the rule is written in the reference's layout, so forms
 	 * with no native expression but an xt blob are fine. Known for sure
@@ -79,10 +136,18 @@ struct extension {
 	unsigned families;	/* enum ext_family */
 	size_t size;		/* bytes of per-instance data */
 	const struct ext_opt *opts;	/* NULL-name terminated */
+	/* Optional: what tells twins apart (ttl and hl, SNAT and DNAT, ...),
+	 * one implementation serving two descriptions; the callbacks find it
+	 * through their context's ext. */
+	const void *desc;
 	/* the reference reads two of these in a row, each with options, back
 	 * as one (tcp, udp: their fields are separate payload tests) */
 	bool merge_repeats;
 
+	/* Optional: the defaults of an instance the command line is about to
+	 * fill (data is zeroed ext->size bytes). Rules read from the kernel
+	 * get everything from there. */
+	void (*init)(void *data, uint8_t family);
 	/* Parse one option; inv says a '!' preceded it. Returns 0 or -1 with
 	 * ctx->err set. */
 	int (*parse)(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv);
@@ -107,10 +172,11 @@ struct extension {
 	/* Optional: free or deep-copy what data points to. */
 	void (*destroy)(void *data);
 	void (*clone)(void *dst, const void *src);
-	/* Optional: whether two instances with the same -S text are the
-	 * same to -C and -D. The reference compares xt blobs byte by byte,
-	 * and a blob may hold what its text leaves out. */
-	bool (*same)(const void *a, const void *b);
+	/* Optional: whether two instances are the same rule part to -C and
+	 * -D (the reference compares what it would write to the kernel).
+	 * Without it, the instances' data are compared byte for byte: parse
+	 * and delinearize must then leave equal data for equal rules. */
+	bool (*equal)(const void *a, const void *b);
 	/* Optional: the comment a match keeps in rule userdata, and back. */
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);
@@ -137,6 +203,17 @@ struct extension {
 	/* -S / save text, without the leading "-m name" or "-j name" */
 	void (*save)(struct strbuf *out, const void *data, const struct rule *r);
 };
+
+/* The walker (src/extopt.c). Parse option o of an instance of ctx->ext
+ * (data) with its argument arg (NULL for a flag) after a '!' if inv;
+ * *seen collects the ids given. 0 or -1 with ctx->err set. */
+int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, const char *arg,
+		  bool inv, unsigned *seen);
+/* Once the command line is read: mandatory options, exclusions and
+ * requirements in table order, then the extension's own check. */
+int ext_opt_check(struct parse_ctx *ctx, void *data, unsigned seen);
+/* The option of ext called name, or NULL. */
+const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name);
 
 /* The static table of all extensions (extensions/table.c). */
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);

@@ -283,6 +283,8 @@ static int load_match(struct parser *p, const char *name)
 		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory\n",
 				 name);
 	inst = rule_add_match(p->rule, ext);
+	if (ext->init)
+		ext->init(inst->data, p->h->family);
 	if (p->nseen == p->capseen) {
 		p->capseen = p->capseen ? p->capseen * 2 : 8;
 		p->seen = xrealloc(p->seen, p->capseen * sizeof(*p->seen));
@@ -293,27 +295,17 @@ static int load_match(struct parser *p, const char *name)
 	return 0;
 }
 
-static const struct ext_opt *ext_find_opt(const struct extension *ext, const char *name)
-{
-	const struct ext_opt *o;
-
-	for (o = ext->opts; o && o->name; o++)
-		if (o->name[0] == name[0] && strcmp(o->name, name) == 0)
-			return o;
-	return NULL;
-}
-
 /* Hand option o (of the extension instance es) its argument; typed is
  * the name as given, perhaps abbreviated. */
 static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt *o,
 		     const char *typed, const char *inline_arg)
 {
-	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
+	struct parse_ctx ctx = { .ext = es->inst->ext, .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
 				 .op = p->cmd->op, .compat = p->h->compat };
 	const char *name = o->name, *arg = NULL;
 
-	if (o->has_arg) {
+	if (ext_opt_has_arg(o)) {
 		if (inline_arg)
 			arg = inline_arg;
 		else if (p->idx < p->argc)
@@ -321,18 +313,12 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 		else
 			return err_param(&p->h->err, "option \"--%s\" requires an argument", typed);
 	}
-	if (o->two_args) {
+	if (ext_opt_two_args(o)) {
 		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
 			return err_param(&p->h->err, "--%s requires two args.", name);
 		ctx.arg2 = p->argv[p->idx++];
 	}
-	if (p->invert && !o->invertible)
-		return err_param(&p->h->err, "unexpected ! flag before --%s", name);
-	if ((es->seen & (1u << o->id)) && !o->own_repeat_check)
-		return err_param(&p->h->err, "%s: option \"--%s\" can only be used once.\n",
-				 es->inst->ext->name, name);
-	es->seen |= 1u << o->id;
-	if (es->inst->ext->parse(&ctx, es->inst->data, o->id, arg, p->invert) < 0)
+	if (ext_opt_parse(&ctx, es->inst->data, o, arg, p->invert, &es->seen) < 0)
 		return -1;
 	p->invert = false;
 	return 0;
@@ -348,23 +334,23 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 
 	*done = false;
 	if (p->target_seen.inst) {
-		o = ext_find_opt(p->target_seen.inst->ext, name);
+		o = ext_opt_find(p->target_seen.inst->ext, name);
 		if (o)
 			es = &p->target_seen;
 	}
 	for (i = (int)p->nseen - 1; !o && i >= 0; i--) {
-		o = ext_find_opt(p->seen[i].inst->ext, name);
+		o = ext_opt_find(p->seen[i].inst->ext, name);
 		if (o)
 			es = &p->seen[i];
 	}
 	if (!o && p->rule->has_proto) {
 		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
 
-		if (ext && ext_find_opt(ext, name)) {
+		if (ext && ext_opt_find(ext, name)) {
 			if (load_match(p, ext->name) < 0)
 				return -1;
 			es = &p->seen[p->nseen - 1];
-			o = ext_find_opt(ext, name);
+			o = ext_opt_find(ext, name);
 		}
 	}
 	if (!o)
@@ -656,6 +642,8 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 
 			if (ext) {
 				rule_set_target(p->rule, ext);
+				if (ext->init)
+					ext->init(p->rule->target->data, p->h->family);
 				p->target_seen.inst = p->rule->target;
 				p->target_seen.seen = 0;
 			} else if (is_missing_target(arg, p->h->family)) {
@@ -874,27 +862,23 @@ static int check_interfaces(struct parser *p)
 	return 0;
 }
 
-static int check_extensions(struct parser *p)
+static int check_one(struct parser *p, const struct ext_seen *es)
 {
-	struct parse_ctx ctx = { .rule = p->rule, .err = &p->h->err,
+	struct parse_ctx ctx = { .ext = es->inst->ext, .rule = p->rule, .err = &p->h->err,
 				 .table = p->cmd->table, .chain = p->cmd->chain,
 				 .op = p->cmd->op, .compat = p->h->compat };
+
+	return ext_opt_check(&ctx, es->inst->data, es->seen);
+}
+
+static int check_extensions(struct parser *p)
+{
 	unsigned i;
 
-	for (i = 0; i < p->nseen; i++) {
-		const struct extension *ext = p->seen[i].inst->ext;
-
-		if (ext->check && ext->check(&ctx, p->seen[i].inst->data, p->seen[i].seen) < 0)
+	for (i = 0; i < p->nseen; i++)
+		if (check_one(p, &p->seen[i]) < 0)
 			return -1;
-	}
-	if (p->target_seen.inst) {
-		const struct extension *ext = p->target_seen.inst->ext;
-
-		if (ext->check && ext->check(&ctx, p->target_seen.inst->data,
-					     p->target_seen.seen) < 0)
-			return -1;
-	}
-	return 0;
+	return p->target_seen.inst ? check_one(p, &p->target_seen) : 0;
 }
 
 static int finish_target(struct parser *p)

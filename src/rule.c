@@ -169,6 +169,74 @@ static uint32_t daddr_offset(uint8_t family)
 	return family == NFPROTO_IPV6 ? 24 : 16;
 }
 
+/* ---- equality ---- */
+
+static bool inst_equal(const struct ext_inst *a, const struct ext_inst *b)
+{
+	if (a->ext != b->ext)
+		return false;
+	return a->ext->equal ? a->ext->equal(a->data, b->data) :
+			       memcmp(a->data, b->data, a->ext->size) == 0;
+}
+
+/* An address field: what it tests, if anything (mask 0 tests nothing
+ * unless inverted, which never matches). */
+static bool addr_equal(const struct addr_mask *a, const struct addr_mask *b, unsigned len,
+		       bool inv_a, bool inv_b)
+{
+	if (inv_a != inv_b)
+		return false;
+	return memcmp(a->mask, b->mask, len) == 0 && memcmp(a->addr, b->addr, len) == 0;
+}
+
+static bool iface_equal(const char *a, const char *b, bool inv_a, bool inv_b)
+{
+	bool ta = rule_iface_tested(a, inv_a);
+
+	if (ta != rule_iface_tested(b, inv_b))
+		return false;
+	return !ta || (inv_a == inv_b && strcmp(a, b) == 0);
+}
+
+static bool base_equal(const struct rule *a, const struct rule *b)
+{
+	unsigned len = family_addr_len(a->family);
+	bool pa = a->has_proto && a->proto, pb = b->has_proto && b->proto;
+
+	if (a->family != b->family || pa != pb || a->frag != b->frag)
+		return false;
+	if (pa && (a->proto != b->proto || (a->inv & INV_PROTO) != (b->inv & INV_PROTO)))
+		return false;
+	if (a->frag && (a->inv & INV_FRAG) != (b->inv & INV_FRAG))
+		return false;
+	return addr_equal(&a->src, &b->src, len, a->inv & INV_SRC, b->inv & INV_SRC) &&
+	       addr_equal(&a->dst, &b->dst, len, a->inv & INV_DST, b->inv & INV_DST) &&
+	       iface_equal(a->iniface, b->iniface, a->inv & INV_IN, b->inv & INV_IN) &&
+	       iface_equal(a->outiface, b->outiface, a->inv & INV_OUT, b->inv & INV_OUT);
+}
+
+bool rule_equal(const struct rule *a, const struct rule *b)
+{
+	const struct ext_inst *x, *y;
+
+	if (a->unknown || b->unknown || !base_equal(a, b) || a->verdict != b->verdict)
+		return false;
+	for (x = a->matches, y = b->matches; x && y; x = x->next, y = y->next)
+		if (!inst_equal(x, y))
+			return false;
+	if (x || y)
+		return false;
+	switch (a->verdict) {
+	case VERDICT_JUMP:
+	case VERDICT_GOTO:
+		return strcmp(a->chain, b->chain) == 0;
+	case VERDICT_TARGET:
+		return inst_equal(a->target, b->target);
+	default:
+		return true;
+	}
+}
+
 /* ---- interfaces ---- */
 
 /* What the reference compares a name with for "! -i +", a name no
@@ -454,6 +522,7 @@ static void lin_target(struct lin_ctx *c, const struct rule *r)
 		lin_verdict(c, NFT_GOTO, r->chain);
 		break;
 	case VERDICT_TARGET:
+		c->ext = r->target->ext;
 		if (!lin_ext_compat(c, r->target, true))
 			r->target->ext->linearize(c, r->target->data);
 		break;
@@ -750,6 +819,7 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
 
 		if (m->ext->comment)
 			comment = m->ext->comment(m->data);
+		c.ext = m->ext;
 		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
 			m->ext->linearize(&c, m->data);
 		/* name:items, so each match reads back exactly its own */
@@ -796,6 +866,7 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 			continue;
 		data = xzalloc(ext->size);
 		c->pos = start;
+		c->ext = ext;
 		if (ext->delinearize(c, data)) {
 			struct ext_inst *m;
 
@@ -864,6 +935,7 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	if (end > saved_n)
 		end = saved_n;
 	c->items->n = end;
+	c->ext = ext;
 	if (ext->delinearize && count)
 		ext->delinearize(c, m->data);
 	if (extra && ext->udata_load)

@@ -71,6 +71,10 @@ bool rule_iface_tested(const char *name, bool inv);
 struct rule *rule_new(uint8_t family);
 void rule_free(struct rule *r);
 struct rule *rule_clone(const struct rule *r);
+/* Whether a and b are one rule to -C and -D: the same base fields, the
+ * same matches in the same order and the same verdict or target, by
+ * structure (counters and kernel handles aside). */
+bool rule_equal(const struct rule *a, const struct rule *b);
 struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext);
 struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext);
 void rule_set_target(struct rule *r, const struct extension *ext);

@@ -82,6 +82,8 @@ static const struct exception {
 	{ "-R INPUT 1 -s 192.0.2.1 -j REJECT --reject-with tcp-reset", KERNEL_REFUSES },
 	{ "-A INPUT -j QUEUE", QUEUE_READS_NFQUEUE },
 	{ "-A INPUT -j NFQUEUE --queue-balance 0:65535", KERNEL_REFUSES },
+	{ "-C INPUT -p tcp -m tcp --dport 22 -m tcp --sport 1024 -j ACCEPT", TCP_MERGED },
+	{ "-D INPUT -p tcp -m tcp --dport 22 -m tcp --sport 1024 -j ACCEPT", TCP_MERGED },
 	{ "-A INPUT -j NFQUEUE --queue-balance :", KERNEL_REFUSES },
 	{ "-A INPUT -p tcp -j QUEUE", QUEUE_READS_NFQUEUE },
 	{ "-t nat -A PREROUTING -j MASQUERADE", KERNEL_REFUSES },

@@ -1,0 +1,181 @@
+/* The option walker: every extension declares its options as a table of
+ * struct ext_opt (src/ext.h); this reads an option's argument by its type
+ * into the instance's data and checks the options as a whole, in the
+ * reference's words. What no type describes is the extension's own
+ * parse or check function's to do. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+#include "xtopt.h"
+
+bool ext_opt_has_arg(const struct ext_opt *o)
+{
+	return o->type == OT_CUSTOM ? o->has_arg : o->type != OT_FLAG;
+}
+
+bool ext_opt_invertible(const struct ext_opt *o)
+{
+	return (o->flags & OF_INV) || o->invertible;
+}
+
+bool ext_opt_multi(const struct ext_opt *o)
+{
+	return (o->flags & OF_MULTI) || o->own_repeat_check;
+}
+
+bool ext_opt_two_args(const struct ext_opt *o)
+{
+	return (o->flags & OF_TWO_ARGS) || o->two_args;
+}
+
+const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name)
+{
+	const struct ext_opt *o;
+
+	for (o = ext->opts; o && o->name; o++)
+		if (o->name[0] == name[0] && strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+/* The largest value a destination of size bytes holds. */
+static uint64_t size_max(unsigned size)
+{
+	return size >= 8 ? UINT64_MAX : (1ull << (size * 8)) - 1;
+}
+
+static uint64_t opt_max(const struct ext_opt *o)
+{
+	return o->max ? o->max : size_max(o->size);
+}
+
+static void store_uint(void *dst, unsigned size, uint64_t v)
+{
+	switch (size) {
+	case 1: *(uint8_t *)dst = (uint8_t)v; break;
+	case 2: { uint16_t x = (uint16_t)v; memcpy(dst, &x, 2); break; }
+	case 4: { uint32_t x = (uint32_t)v; memcpy(dst, &x, 4); break; }
+	default: memcpy(dst, &v, 8); break;
+	}
+}
+
+/* "lo[:hi]" as the reference's numbers (xt_parse_uint_range). */
+static int parse_range(struct parse_ctx *ctx, const struct ext_opt *o, const char *arg,
+		       char *dst)
+{
+	uint64_t lo, hi;
+
+	if (xt_parse_uint_range(ctx->err, ctx->ext->name, o->name, arg, opt_max(o), &lo, &hi,
+				NULL) < 0)
+		return -1;
+	store_uint(dst, o->size, lo);
+	store_uint(dst + o->size, o->size, hi);
+	return 0;
+}
+
+static int parse_string(struct parse_ctx *ctx, const struct ext_opt *o, const char *arg,
+			char *dst)
+{
+	size_t max = o->max ? o->max : (size_t)o->size - 1, len = strlen(arg);
+
+	if ((o->flags & OF_NOEMPTY) && len == 0)
+		return err_param(ctx->err, "%s: Empty string for option \"--%s\".\n",
+				 ctx->ext->name, o->name);
+	if (len > max)
+		return err_param(ctx->err, "%s: option \"--%s\" is too long (max %zu).\n",
+				 ctx->ext->name, o->name, max);
+	memcpy(dst, arg, len);
+	dst[len] = '\0';
+	return 0;
+}
+
+/* Read arg by o's type into data. */
+static int parse_value(struct parse_ctx *ctx, void *data, const struct ext_opt *o,
+		       const char *arg, bool inv)
+{
+	char *dst = o->dst ? (char *)data + o->dst - 1 : NULL;
+	uint64_t v;
+
+	switch (o->type) {
+	case OT_FLAG:
+		if (dst)
+			store_uint(dst, o->size, 1);
+		return 0;
+	case OT_UINT:
+		if (xt_parse_uint(ctx->err, ctx->ext->name, o->name, arg, o->min, opt_max(o),
+				  &v) < 0)
+			return -1;
+		if (dst)
+			store_uint(dst, o->size, v);
+		return 0;
+	case OT_UINT_RANGE:
+		return parse_range(ctx, o, arg, dst);
+	case OT_MARKMASK: {
+		uint32_t mv, mm;
+
+		if (xt_parse_markmask(ctx->err, ctx->ext->name, o->name, arg, &mv, &mm) < 0)
+			return -1;
+		memcpy(dst, &mv, 4);
+		memcpy(dst + 4, &mm, 4);
+		return 0;
+	}
+	case OT_STRING:
+		return parse_string(ctx, o, arg, dst);
+	default:
+		return ctx->ext->parse(ctx, data, o->id, arg, inv);
+	}
+}
+
+int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, const char *arg,
+		  bool inv, unsigned *seen)
+{
+	const char *ext = ctx->ext->name;
+
+	if (inv && !ext_opt_invertible(o))
+		return (o->flags & OF_NOINV_XT) ? xt_err_noinv(ctx->err, ext, o->name) :
+			err_param(ctx->err, "unexpected ! flag before --%s", o->name);
+	if ((*seen & (1u << o->id)) && !ext_opt_multi(o))
+		return err_param(ctx->err, "%s: option \"--%s\" can only be used once.\n", ext,
+				 o->name);
+	ctx->seen = *seen;
+	if (parse_value(ctx, data, o, arg, inv) < 0)
+		return -1;
+	if (o->inv_dst)
+		*((bool *)((char *)data + o->inv_dst - 1)) = inv;
+	*seen |= 1u << o->id;
+	return 0;
+}
+
+/* The first option of the table, in its order, with an id in bits. */
+static const struct ext_opt *first_of(const struct extension *ext, uint32_t bits)
+{
+	const struct ext_opt *o;
+
+	for (o = ext->opts; o->name; o++)
+		if (bits & (1u << o->id))
+			return o;
+	return NULL;
+}
+
+int ext_opt_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	const struct extension *ext = ctx->ext;
+	const struct ext_opt *o, *other;
+
+	for (o = ext->opts; o && o->name; o++) {
+		if ((o->flags & OF_MAND) && !(seen & (1u << o->id)))
+			return xt_err_mandatory(ctx->err, ext->name, o->name);
+		if (!(seen & (1u << o->id)))
+			continue;
+		other = first_of(ext, o->excl & seen);
+		if (other)
+			return xt_err_conflict(ctx->err, ext->name, o->name, other->name);
+		other = first_of(ext, o->also & ~seen);
+		if (other)
+			return err_param(ctx->err, "%s: option \"--%s\" also requires \"--%s\".\n",
+					 ext->name, o->name, other->name);
+	}
+	return ext->check ? ext->check(ctx, data, seen) : 0;
+}
