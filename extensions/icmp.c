@@ -13,19 +13,16 @@
 
 #include "ext.h"
 #include "expr.h"
+#include "icmpname.h"
 #include "num.h"
 #include "parse.h"
+#include "util.h"
 #include "xtopt.h"
 
 struct icmp_data {
 	uint8_t type;
 	uint8_t code_min, code_max;
 	bool inv;
-};
-
-struct icmp_name {
-	const char *name;
-	uint8_t type, code_min, code_max;
 };
 
 static const struct icmp_name icmp_names[] = {
@@ -75,7 +72,8 @@ static const struct icmp_name icmp_names[] = {
 enum { O_TYPE };
 
 static const struct ext_opt icmp_opts[] = {
-	{ .name = "icmp-type", .has_arg = true, .id = O_TYPE, .invertible = true },
+	{ .name = "icmp-type", .has_arg = true, .id = O_TYPE, .flags = OF_INV,
+	  .help_arg = "type[/code]", .help = "the ICMP type by name (listed below) or number" },
 	{ .name = NULL },
 };
 
@@ -297,6 +295,36 @@ static void icmp_save(struct strbuf *out, const void *data, const struct rule *r
 		sb_printf(out, "/%u", d->code_min);
 }
 
+static bool same_codes(const struct icmp_name *a, const struct icmp_name *b)
+{
+	return a->type == b->type && a->code_min == b->code_min && a->code_max == b->code_max;
+}
+
+void icmp_names_help(struct strbuf *out, const char *title, const struct icmp_name *names,
+		     size_t n)
+{
+	size_t i, j;
+
+	sb_printf(out, "%s\n", title);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && !same_codes(&names[j], &names[i]); j++)
+			;
+		if (j < i)
+			continue;	/* an alias, told with the first name */
+		sb_printf(out, "%s%s", names[i].code_min == names[i].code_max ? "   " : "",
+			  names[i].name);
+		for (j = i + 1; j < n; j++)
+			if (same_codes(&names[j], &names[i]))
+				sb_printf(out, " (%s)", names[j].name);
+		sb_add(out, "\n");
+	}
+}
+
+static void icmp_help(struct strbuf *out)
+{
+	icmp_names_help(out, "Valid ICMP Types:", icmp_names, ARRAY_SIZE(icmp_names));
+}
+
 const struct extension ext_icmp = {
 	.name = "icmp",
 	.kind = EXT_MATCH,
@@ -310,4 +338,5 @@ const struct extension ext_icmp = {
 	.delinearize = icmp_delinearize,
 	.print = icmp_print,
 	.save = icmp_save,
+	.help = icmp_help,
 };

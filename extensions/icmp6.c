@@ -19,7 +19,9 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "icmpname.h"
 #include "num.h"
+#include "util.h"
 #include "xtopt.h"
 
 #define IPPROTO_ICMPV6_NUM 58
@@ -32,10 +34,7 @@ struct icmp6_data {
 
 /* Names in the reference's order: a prefix is looked up in this order,
  * and -L prints the first name that fits. */
-static const struct icmp6_name {
-	const char *name;
-	uint8_t type, code_min, code_max;
-} icmp6_names[] = {
+static const struct icmp_name icmp6_names[] = {
 	{ "destination-unreachable", 1, 0, 0xff },
 	{ "no-route", 1, 0, 0 },
 	{ "communication-prohibited", 1, 1, 1 },
@@ -69,11 +68,12 @@ static const struct icmp6_name {
 enum { O_TYPE };
 
 static const struct ext_opt icmp6_opts[] = {
-	{ .name = "icmpv6-type", .has_arg = true, .id = O_TYPE, .invertible = true },
+	{ .name = "icmpv6-type", .has_arg = true, .id = O_TYPE, .flags = OF_INV,
+	  .help_arg = "type[/code]", .help = "the ICMPv6 type by name (listed below) or number" },
 	{ .name = NULL },
 };
 
-static void set_from(struct icmp6_data *d, const struct icmp6_name *n)
+static void set_from(struct icmp6_data *d, const struct icmp_name *n)
 {
 	d->type = n->type;
 	d->code_min = n->code_min;
@@ -84,7 +84,7 @@ static void set_from(struct icmp6_data *d, const struct icmp6_name *n)
  * found, 0 when no name fits, -1 (error set) when the prefix is ambiguous. */
 static int lookup_name(struct parse_ctx *ctx, struct icmp6_data *d, const char *arg)
 {
-	const struct icmp6_name *first = NULL;
+	const struct icmp_name *first = NULL;
 	size_t i, n = strlen(arg);
 
 	for (i = 0; i < ARRAY_SIZE(icmp6_names); i++) {
@@ -297,6 +297,11 @@ static void icmp6_save(struct strbuf *out, const void *data, const struct rule *
 		sb_printf(out, "/%u", d->code_min);
 }
 
+static void icmp6_help(struct strbuf *out)
+{
+	icmp_names_help(out, "Valid ICMPv6 Types:", icmp6_names, ARRAY_SIZE(icmp6_names));
+}
+
 const struct extension ext_icmp6 = {
 	.name = "icmp6",
 	.kind = EXT_MATCH,
@@ -310,4 +315,6 @@ const struct extension ext_icmp6 = {
 	.delinearize = icmp6_delinearize,
 	.print = icmp6_print,
 	.save = icmp6_save,
+	.help_title = "icmpv6",
+	.help = icmp6_help,
 };

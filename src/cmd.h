@@ -71,6 +71,7 @@ struct command {
 	uint64_t pkts, bytes;
 	struct rule **rules;	/* one per -s/-d combination */
 	unsigned nrules;
+	char *help;		/* -h: the extensions' sections */
 };
 
 /* Parse an iptables command line (argv[0] is the program). 0 or -1. */

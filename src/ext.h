@@ -130,6 +130,8 @@ enum print_fmt {
 	FMT_LINENUM = 1 << 3,
 };
 
+struct strbuf;
+
 struct extension {
 	const char *name;
 	enum ext_kind kind;
@@ -143,6 +145,11 @@ struct extension {
 	/* the reference reads two of these in a row, each with options, back
 	 * as one (tcp, udp: their fields are separate payload tests) */
 	bool merge_repeats;
+	/* Optional: -h names the extension so (the reference's name where
+	 * ours differs: icmp6 is "icmpv6"), and adds what help prints after
+	 * the options (the ICMP type names) */
+	const char *help_title;
+	void (*help)(struct strbuf *out);
 
 	/* Optional: the defaults of an instance the command line is about to
 	 * fill (data is zeroed ext->size bytes). Rules read from the kernel
@@ -214,6 +221,10 @@ int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, co
 int ext_opt_check(struct parse_ctx *ctx, void *data, unsigned seen);
 /* The option of ext called name, or NULL. */
 const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name);
+/* -h's section for the extension: a blank line, "NAME match options:"
+ * (or "target"), each option with its argument and what it does, then
+ * what ext->help adds. */
+void ext_help(struct strbuf *out, const struct extension *ext);
 
 /* The static table of all extensions (extensions/table.c). */
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ext.h"
+#include "util.h"
 #include "xtopt.h"
 
 bool ext_opt_has_arg(const struct ext_opt *o)
@@ -178,4 +179,29 @@ int ext_opt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 					 ext->name, o->name, other->name);
 	}
 	return ext->check ? ext->check(ctx, data, seen) : 0;
+}
+
+void ext_help(struct strbuf *out, const struct extension *ext)
+{
+	const struct ext_opt *o;
+
+	sb_printf(out, "\n%s %s options:\n", ext->help_title ? ext->help_title : ext->name,
+		  ext->kind == EXT_MATCH ? "match" : "target");
+	for (o = ext->opts; o && o->name; o++) {
+		const char *arg = o->help_arg ? o->help_arg : ext_opt_has_arg(o) ? "value" : "";
+		size_t start = out->len;
+
+		/* an option of an extension not yet converted to this table
+		 * says nothing of '!' here (its parser decides) */
+		sb_printf(out, "%s--%s%s%s%s", o->flags & OF_INV ? "[!] " : "    ", o->name,
+			  *arg ? " " : "", arg, ext_opt_two_args(o) ? " value" : "");
+		if (o->help) {
+			size_t col = out->len - start;
+
+			sb_printf(out, "%*s%s", col < 31 ? (int)(32 - col) : 1, "", o->help);
+		}
+		sb_add(out, "\n");
+	}
+	if (ext->help)
+		ext->help(out);
 }

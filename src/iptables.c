@@ -138,6 +138,7 @@ struct parser {
 	struct ext_seen target_seen;
 	bool wait_given, wait_interval_given;
 	bool other_family;	/* restore: -4 in ip6tables, -6 in iptables */
+	const char *proto_text;	/* -p as given */
 };
 
 static const char *cmd_letter(enum cmd_op op)
@@ -468,6 +469,46 @@ static int parse_wait_interval(struct parser *p, const char *w)
 	return 0;
 }
 
+/* The extension -p names for -h, as the reference finds it: by the name
+ * as given (ipv6-icmp and icmpv6 being icmp6's), or by a number's name
+ * as -L prints it. */
+static const struct extension *help_proto_ext(const struct parser *p)
+{
+	const char *name = p->proto_text;
+
+	if (!name)
+		return NULL;
+	if (isdigit((unsigned char)name[0])) {
+		name = proto_name((uint16_t)strtoul(name, NULL, 10), p->h->family);
+		if (!name)
+			return NULL;
+	} else if (p->h->family == NFPROTO_IPV6 &&
+		   (strcmp(name, "ipv6-icmp") == 0 || strcmp(name, "icmpv6") == 0)) {
+		name = "icmp6";
+	}
+	return ext_find(name, EXT_MATCH, p->h->family);
+}
+
+/* -h: the sections of the target and of the matches loaded so far, or
+ * of the protocol's match when there are none, after the general help. */
+static void help_sections(struct parser *p)
+{
+	const struct ext_inst *m;
+	const struct extension *pe;
+	struct strbuf sb;
+
+	sb_init(&sb);
+	sb_add(&sb, "");
+	if (p->rule->target)
+		ext_help(&sb, p->rule->target->ext);
+	for (m = p->rule->matches; m; m = m->next)
+		ext_help(&sb, m->ext);
+	if (!p->rule->matches && (pe = help_proto_ext(p)))
+		ext_help(&sb, pe);
+	free(p->cmd->help);
+	p->cmd->help = sb.buf;
+}
+
 /* In IPv6, -p names the header after the extension headers: one that
  * is itself an extension header never matches, and the reference says
  * so (in lower case, as it reads the name). */
@@ -573,11 +614,15 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 			return -1;
 		break;
 	case O_HELP:
+		/* the reference prints its help there and then: what follows
+		 * is not read */
 		c->op = OP_HELP;
+		help_sections(p);
 		break;
 	case O_PROTO:
 		if (set_option(p, OPT_PROTO, true) < 0)
 			return -1;
+		p->proto_text = arg;
 		if (parse_protocol(arg, &p->rule->proto, err) < 0)
 			return -1;
 		if (p->h->family == NFPROTO_IPV6 && !p->invert)
@@ -998,7 +1043,7 @@ static bool is_nat_drop(const struct parser *p)
 
 static int parse_argv(struct parser *p)
 {
-	while (p->idx < p->argc && !p->other_family) {
+	while (p->idx < p->argc && !p->other_family && p->cmd->op != OP_HELP) {
 		const char *a = p->argv[p->idx++];
 
 		if (strcmp(a, "!") == 0) {
@@ -1114,5 +1159,6 @@ void cmd_free(struct command *cmd)
 	free(cmd->table);
 	free(cmd->chain);
 	free(cmd->arg);
+	free(cmd->help);
 	memset(cmd, 0, sizeof(*cmd));
 }

@@ -15,7 +15,7 @@ static void print_version(const struct handle *h)
 	       PACKAGE_VERSION);
 }
 
-static void print_help(const struct handle *h)
+static void print_help(const struct handle *h, const struct command *cmd)
 {
 	printf("%s v%s (nf_tables) -- iptnft %s\n\n", h->prog, IPTABLES_COMPAT_VERSION,
 	       PACKAGE_VERSION);
@@ -67,6 +67,8 @@ static void print_help(const struct handle *h)
 	      "  --wait -w [s], --wait-interval -W us, --modprobe cmd\n"
 	      "                                accepted; iptnft needs no lock\n"
 	      "  --version -V                  print the version\n", stdout);
+	if (cmd->help)
+		fputs(cmd->help, stdout);
 }
 
 int iptables_main(uint8_t family, int argc, char **argv)
@@ -87,7 +89,7 @@ int iptables_main(uint8_t family, int argc, char **argv)
 	}
 	switch (cmd.op) {
 	case OP_HELP:
-		print_help(&h);
+		print_help(&h, &cmd);
 		break;
 	case OP_VERSION:
 		print_version(&h);

@@ -312,7 +312,6 @@ undecodable() {
 		assert_equal "$status" 1
 		assert_output "iptables: Incompatible with this kernel."
 	fi
-	fi
 }
 
 @test "targets the reference has and iptnft does not are refused as targets it cannot load" {
