@@ -95,7 +95,8 @@ static int parse_header(struct ipt_error *err, const char *tok, uint8_t *mask)
 			return 0;
 		}
 	}
-	return err_param(err, "unknown header `%s' specified", tok);
+	/* a name is told by its number, as the reference tells it */
+	return err_param(err, "unknown header `%u' specified", (unsigned)num);
 }
 
 static int ipv6header_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)

@@ -228,11 +228,12 @@ no_xt() {
 	assert_failure 2
 	run ipt6 -A INPUT -m hbh --hbh-len 7
 	assert_failure 2
-	# --fraglen has no effect in the kernel; it is accepted, not kept
+	# --fraglen has no effect in the kernel; it is kept in the rule's
+	# userdata and listed, as the reference lists it
 	run ipt6 -A INPUT -m frag --fragid 1 --fraglen 8
 	assert_success
 	run ipt6 -S INPUT
 	assert_output "-P INPUT ACCEPT
--A INPUT -m frag --fragid 1"
+-A INPUT -m frag --fragid 1 --fraglen 8"
 	no_xt
 }
