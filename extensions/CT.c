@@ -56,14 +56,22 @@ enum { O_NOTRACK, O_HELPER, O_TIMEOUT, O_CTEVENTS, O_EXPEVENTS, O_ZONE_ORIG, O_Z
        O_ZONE };
 
 static const struct ext_opt ct_opts[] = {
-	{ .name = "notrack", .id = O_NOTRACK, .invertible = true },
-	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true },
-	{ .name = "timeout", .has_arg = true, .id = O_TIMEOUT, .invertible = true },
-	{ .name = "ctevents", .has_arg = true, .id = O_CTEVENTS, .invertible = true },
-	{ .name = "expevents", .has_arg = true, .id = O_EXPEVENTS, .invertible = true },
-	{ .name = "zone-orig", .has_arg = true, .id = O_ZONE_ORIG, .invertible = true },
-	{ .name = "zone-reply", .has_arg = true, .id = O_ZONE_REPLY, .invertible = true },
-	{ .name = "zone", .has_arg = true, .id = O_ZONE, .invertible = true },
+	{ .name = "notrack", .id = O_NOTRACK, .invertible = true,
+	  .help = "leave the connection untracked" },
+	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true,
+	  .help_arg = "name", .help = "let this conntrack helper handle the connection" },
+	{ .name = "timeout", .has_arg = true, .id = O_TIMEOUT, .invertible = true,
+	  .help_arg = "name", .help = "timeout policy the connection follows" },
+	{ .name = "ctevents", .has_arg = true, .id = O_CTEVENTS, .invertible = true,
+	  .help_arg = "event[,event...]", .help = "which conntrack events get reported" },
+	{ .name = "expevents", .has_arg = true, .id = O_EXPEVENTS, .invertible = true,
+	  .help_arg = "event[,event...]", .help = "which expectation events get reported" },
+	{ .name = "zone-orig", .has_arg = true, .id = O_ZONE_ORIG, .invertible = true,
+	  .help_arg = "id|mark", .help = "like --zone, original direction only" },
+	{ .name = "zone-reply", .has_arg = true, .id = O_ZONE_REPLY, .invertible = true,
+	  .help_arg = "id|mark", .help = "like --zone, reply direction only" },
+	{ .name = "zone", .has_arg = true, .id = O_ZONE, .invertible = true,
+	  .help_arg = "id|mark", .help = "conntrack zone: a number, or the packet's mark" },
 	{ .name = NULL },
 };
 

@@ -28,11 +28,17 @@ struct dnat_data {
 enum { O_TO, O_RANDOM, O_PERSISTENT };
 
 static const struct ext_opt dnat_opts[] = {
-	{ .name = "to-destination", .has_arg = true, .id = O_TO, .invertible = true },
+	{ .name = "to-destination", .has_arg = true, .id = O_TO, .invertible = true,
+	  .help_arg = "address[-address][:port[-port]]",
+	  .help = "new destination address (range) and port (range)" },
 	/* the abbreviation the reference's getopt takes, which people use */
-	{ .name = "to", .has_arg = true, .id = O_TO, .invertible = true },
-	{ .name = "random", .id = O_RANDOM, .invertible = true },
-	{ .name = "persistent", .id = O_PERSISTENT, .invertible = true },
+	{ .name = "to", .has_arg = true, .id = O_TO, .invertible = true,
+	  .help_arg = "address[-address][:port[-port]]",
+	  .help = "new destination address (range) and port (range)" },
+	{ .name = "random", .id = O_RANDOM, .invertible = true,
+	  .help = "randomize the port mapping" },
+	{ .name = "persistent", .id = O_PERSISTENT, .invertible = true,
+	  .help = "give a client the same address each time" },
 	{ .name = NULL },
 };
 

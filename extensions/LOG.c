@@ -38,13 +38,20 @@ struct log_data {
 enum { O_LEVEL, O_PREFIX, O_TCPSEQ, O_TCPOPT, O_IPOPT, O_UID, O_MACDECODE };
 
 static const struct ext_opt log_opts[] = {
-	{ .name = "log-level", .has_arg = true, .id = O_LEVEL, .invertible = true },
-	{ .name = "log-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true },
-	{ .name = "log-tcp-sequence", .id = O_TCPSEQ, .invertible = true },
-	{ .name = "log-tcp-options", .id = O_TCPOPT, .invertible = true },
-	{ .name = "log-ip-options", .id = O_IPOPT, .invertible = true },
-	{ .name = "log-uid", .id = O_UID, .invertible = true },
-	{ .name = "log-macdecode", .id = O_MACDECODE, .invertible = true },
+	{ .name = "log-level", .has_arg = true, .id = O_LEVEL, .invertible = true,
+	  .help_arg = "level", .help = "syslog priority, by name or number" },
+	{ .name = "log-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true,
+	  .help_arg = "prefix", .help = "text at the start of each message (max 29 chars)" },
+	{ .name = "log-tcp-sequence", .id = O_TCPSEQ, .invertible = true,
+	  .help = "include TCP sequence numbers" },
+	{ .name = "log-tcp-options", .id = O_TCPOPT, .invertible = true,
+	  .help = "include the TCP header's options" },
+	{ .name = "log-ip-options", .id = O_IPOPT, .invertible = true,
+	  .help = "include the IP header's options" },
+	{ .name = "log-uid", .id = O_UID, .invertible = true,
+	  .help = "add the owning socket's user id" },
+	{ .name = "log-macdecode", .id = O_MACDECODE, .invertible = true,
+	  .help = "print the MAC header as its fields" },
 	{ .name = NULL },
 };
 

@@ -26,9 +26,12 @@ struct masq_data {
 enum { O_TO_PORTS, O_RANDOM, O_RANDOM_FULLY };
 
 static const struct ext_opt masq_opts[] = {
-	{ .name = "to-ports", .has_arg = true, .id = O_TO_PORTS, .invertible = true },
-	{ .name = "random", .id = O_RANDOM, .invertible = true },
-	{ .name = "random-fully", .id = O_RANDOM_FULLY, .invertible = true },
+	{ .name = "to-ports", .has_arg = true, .id = O_TO_PORTS, .invertible = true,
+	  .help_arg = "port[-port]", .help = "rewrite the source port into this range" },
+	{ .name = "random", .id = O_RANDOM, .invertible = true,
+	  .help = "randomize the port mapping" },
+	{ .name = "random-fully", .id = O_RANDOM_FULLY, .invertible = true,
+	  .help = "fully random port mapping" },
 	{ .name = NULL },
 };
 

@@ -32,11 +32,16 @@ struct nflog_data {
 enum { O_GROUP, O_PREFIX, O_RANGE, O_SIZE, O_THRESHOLD };
 
 static const struct ext_opt nflog_opts[] = {
-	{ .name = "nflog-group", .has_arg = true, .id = O_GROUP, .invertible = true },
-	{ .name = "nflog-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true },
-	{ .name = "nflog-range", .has_arg = true, .id = O_RANGE, .invertible = true },
-	{ .name = "nflog-size", .has_arg = true, .id = O_SIZE, .invertible = true },
-	{ .name = "nflog-threshold", .has_arg = true, .id = O_THRESHOLD, .invertible = true },
+	{ .name = "nflog-group", .has_arg = true, .id = O_GROUP, .invertible = true,
+	  .help_arg = "number", .help = "nflog group the packet is sent to" },
+	{ .name = "nflog-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true,
+	  .help_arg = "prefix", .help = "text passed along with each logged packet" },
+	{ .name = "nflog-range", .has_arg = true, .id = O_RANGE, .invertible = true,
+	  .help_arg = "number", .help = "old, has no effect: see --nflog-size" },
+	{ .name = "nflog-size", .has_arg = true, .id = O_SIZE, .invertible = true,
+	  .help_arg = "number", .help = "copy at most this many bytes of the packet" },
+	{ .name = "nflog-threshold", .has_arg = true, .id = O_THRESHOLD, .invertible = true,
+	  .help_arg = "number", .help = "packets queued in the kernel before sending" },
 	{ .name = NULL },
 };
 

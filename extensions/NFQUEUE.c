@@ -41,10 +41,14 @@ struct nfqueue_data {
 enum { O_NUM, O_BALANCE, O_BYPASS, O_FANOUT };
 
 static const struct ext_opt nfqueue_opts[] = {
-	{ .name = "queue-num", .has_arg = true, .id = O_NUM, .invertible = true },
-	{ .name = "queue-balance", .has_arg = true, .id = O_BALANCE, .invertible = true },
-	{ .name = "queue-bypass", .id = O_BYPASS, .invertible = true },
-	{ .name = "queue-cpu-fanout", .id = O_FANOUT, .invertible = true },
+	{ .name = "queue-num", .has_arg = true, .id = O_NUM, .invertible = true,
+	  .help_arg = "number", .help = "queue to hand the packet to (0-65535)" },
+	{ .name = "queue-balance", .has_arg = true, .id = O_BALANCE, .invertible = true,
+	  .help_arg = "first:last", .help = "spread flows over queues first to last" },
+	{ .name = "queue-bypass", .id = O_BYPASS, .invertible = true,
+	  .help = "accept the packet when no program listens" },
+	{ .name = "queue-cpu-fanout", .id = O_FANOUT, .invertible = true,
+	  .help = "with --queue-balance: choose queue by CPU" },
 	{ .name = NULL },
 };
 

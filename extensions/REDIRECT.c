@@ -26,8 +26,10 @@ struct redir_data {
 enum { O_TO_PORTS, O_RANDOM };
 
 static const struct ext_opt redir_opts[] = {
-	{ .name = "to-ports", .has_arg = true, .id = O_TO_PORTS, .invertible = true },
-	{ .name = "random", .id = O_RANDOM, .invertible = true },
+	{ .name = "to-ports", .has_arg = true, .id = O_TO_PORTS, .invertible = true,
+	  .help_arg = "port[-port]", .help = "deliver to this local port or port range" },
+	{ .name = "random", .id = O_RANDOM, .invertible = true,
+	  .help = "randomize the port mapping" },
 	{ .name = NULL },
 };
 

@@ -105,7 +105,8 @@ static const struct reject_type *type_by_with(uint8_t family, uint8_t with)
 enum { O_REJECT_WITH };
 
 static const struct ext_opt reject_opts[] = {
-	{ .name = "reject-with", .has_arg = true, .id = O_REJECT_WITH, .invertible = true },
+	{ .name = "reject-with", .has_arg = true, .id = O_REJECT_WITH, .invertible = true,
+	  .help_arg = "type", .help = "what to answer with: an ICMP error or a TCP reset" },
 	{ .name = NULL },
 };
 

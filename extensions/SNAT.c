@@ -27,12 +27,19 @@ struct snat_data {
 enum { O_TO, O_RANDOM, O_RANDOM_FULLY, O_PERSISTENT };
 
 static const struct ext_opt snat_opts[] = {
-	{ .name = "to-source", .has_arg = true, .id = O_TO, .invertible = true },
+	{ .name = "to-source", .has_arg = true, .id = O_TO, .invertible = true,
+	  .help_arg = "address[-address][:port[-port]]",
+	  .help = "new source address (range) and port (range)" },
 	/* the abbreviation the reference's getopt takes, which people use */
-	{ .name = "to", .has_arg = true, .id = O_TO, .invertible = true },
-	{ .name = "random", .id = O_RANDOM, .invertible = true },
-	{ .name = "random-fully", .id = O_RANDOM_FULLY, .invertible = true },
-	{ .name = "persistent", .id = O_PERSISTENT, .invertible = true },
+	{ .name = "to", .has_arg = true, .id = O_TO, .invertible = true,
+	  .help_arg = "address[-address][:port[-port]]",
+	  .help = "new source address (range) and port (range)" },
+	{ .name = "random", .id = O_RANDOM, .invertible = true,
+	  .help = "randomize the port mapping" },
+	{ .name = "random-fully", .id = O_RANDOM_FULLY, .invertible = true,
+	  .help = "fully random port mapping" },
+	{ .name = "persistent", .id = O_PERSISTENT, .invertible = true,
+	  .help = "give a client the same address each time" },
 	{ .name = NULL },
 };
 

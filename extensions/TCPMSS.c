@@ -33,8 +33,10 @@ struct tcpmss_data {
 enum { O_SET_MSS, O_CLAMP };
 
 static const struct ext_opt tcpmss_opts[] = {
-	{ .name = "set-mss", .has_arg = true, .id = O_SET_MSS, .invertible = true },
-	{ .name = "clamp-mss-to-pmtu", .id = O_CLAMP, .invertible = true },
+	{ .name = "set-mss", .has_arg = true, .id = O_SET_MSS, .invertible = true,
+	  .help_arg = "value", .help = "rewrite the MSS option to value" },
+	{ .name = "clamp-mss-to-pmtu", .id = O_CLAMP, .invertible = true,
+	  .help = "lower the MSS to fit the path MTU" },
 	{ .name = NULL },
 };
 

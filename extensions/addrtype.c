@@ -42,10 +42,16 @@ struct addrtype_data {
 enum { O_SRC, O_DST, O_LIMIT_IN, O_LIMIT_OUT };
 
 static const struct ext_opt addrtype_opts[] = {
-	{ .name = "src-type", .has_arg = true, .id = O_SRC, .invertible = true },
-	{ .name = "dst-type", .has_arg = true, .id = O_DST, .invertible = true },
-	{ .name = "limit-iface-in", .id = O_LIMIT_IN, .invertible = true },
-	{ .name = "limit-iface-out", .id = O_LIMIT_OUT, .invertible = true },
+	{ .name = "src-type", .has_arg = true, .id = O_SRC, .invertible = true,
+	  .flags = OF_INV, .help_arg = "type[,type...]",
+	  .help = "source address is of one of these kinds" },
+	{ .name = "dst-type", .has_arg = true, .id = O_DST, .invertible = true,
+	  .flags = OF_INV, .help_arg = "type[,type...]",
+	  .help = "destination address is of one of these kinds" },
+	{ .name = "limit-iface-in", .id = O_LIMIT_IN, .invertible = true,
+	  .help = "look the type up on the input interface only" },
+	{ .name = "limit-iface-out", .id = O_LIMIT_OUT, .invertible = true,
+	  .help = "look the type up on the output interface only" },
 	{ .name = NULL },
 };
 

@@ -26,7 +26,8 @@ struct classify_data {
 enum { O_SET_CLASS };
 
 static const struct ext_opt classify_opts[] = {
-	{ .name = "set-class", .has_arg = true, .id = O_SET_CLASS, .invertible = true },
+	{ .name = "set-class", .has_arg = true, .id = O_SET_CLASS, .invertible = true,
+	  .help_arg = "major:minor", .help = "traffic control class (hex) for the packet" },
 	{ .name = NULL },
 };
 

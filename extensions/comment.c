@@ -30,7 +30,8 @@ struct comment_data {
 enum { O_COMMENT };
 
 static const struct ext_opt comment_opts[] = {
-	{ .name = "comment", .has_arg = true, .id = O_COMMENT, .invertible = true },
+	{ .name = "comment", .has_arg = true, .id = O_COMMENT, .invertible = true,
+	  .help_arg = "text", .help = "a note kept with the rule, never matched on" },
 	{ .name = NULL },
 };
 

@@ -241,8 +241,11 @@ struct dscp_data {
 enum { O_DSCP, O_DSCP_CLASS };
 
 static const struct ext_opt dscp_opts[] = {
-	{ .name = "dscp", .has_arg = true, .id = O_DSCP, .invertible = true },
-	{ .name = "dscp-class", .has_arg = true, .id = O_DSCP_CLASS, .invertible = true },
+	{ .name = "dscp", .has_arg = true, .id = O_DSCP, .invertible = true,
+	  .flags = OF_INV, .help_arg = "value", .help = "DSCP field equals value (0 to 63)" },
+	{ .name = "dscp-class", .has_arg = true, .id = O_DSCP_CLASS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "class",
+	  .help = "DSCP of a DiffServ class (BE, EF, AFxx, CSx)" },
 	{ .name = NULL },
 };
 
@@ -373,7 +376,9 @@ struct tos_data {
 enum { O_TOS };
 
 static const struct ext_opt tos_opts[] = {
-	{ .name = "tos", .has_arg = true, .id = O_TOS, .invertible = true },
+	{ .name = "tos", .has_arg = true, .id = O_TOS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "value[/mask]",
+	  .help = "TOS ANDed with mask equals value (or a TOS name)" },
 	{ .name = NULL },
 };
 
@@ -475,8 +480,10 @@ struct dscp_target {
 enum { O_SET_DSCP, O_SET_DSCP_CLASS };
 
 static const struct ext_opt dscp_target_opts[] = {
-	{ .name = "set-dscp", .has_arg = true, .id = O_SET_DSCP, .invertible = true },
-	{ .name = "set-dscp-class", .has_arg = true, .id = O_SET_DSCP_CLASS, .invertible = true },
+	{ .name = "set-dscp", .has_arg = true, .id = O_SET_DSCP, .invertible = true,
+	  .help_arg = "value", .help = "write value (0 to 63) into the DSCP field" },
+	{ .name = "set-dscp-class", .has_arg = true, .id = O_SET_DSCP_CLASS, .invertible = true,
+	  .help_arg = "class", .help = "write the DSCP of a DiffServ class (EF, AF11, ...)" },
 	{ .name = NULL },
 };
 
@@ -595,10 +602,14 @@ struct tos_target {
 enum { O_SET_TOS, O_AND_TOS, O_OR_TOS, O_XOR_TOS };
 
 static const struct ext_opt tos_target_opts[] = {
-	{ .name = "set-tos", .has_arg = true, .id = O_SET_TOS, .invertible = true },
-	{ .name = "and-tos", .has_arg = true, .id = O_AND_TOS, .invertible = true },
-	{ .name = "or-tos", .has_arg = true, .id = O_OR_TOS, .invertible = true },
-	{ .name = "xor-tos", .has_arg = true, .id = O_XOR_TOS, .invertible = true },
+	{ .name = "set-tos", .has_arg = true, .id = O_SET_TOS, .invertible = true,
+	  .help_arg = "value[/mask]", .help = "TOS = (TOS & ~mask) ^ value, or a TOS name" },
+	{ .name = "and-tos", .has_arg = true, .id = O_AND_TOS, .invertible = true,
+	  .help_arg = "bits", .help = "TOS = TOS & bits" },
+	{ .name = "or-tos", .has_arg = true, .id = O_OR_TOS, .invertible = true,
+	  .help_arg = "bits", .help = "TOS = TOS | bits" },
+	{ .name = "xor-tos", .has_arg = true, .id = O_XOR_TOS, .invertible = true,
+	  .help_arg = "bits", .help = "TOS = TOS ^ bits" },
 	{ .name = NULL },
 };
 

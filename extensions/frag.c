@@ -41,12 +41,19 @@ struct frag_data {
 enum { O_ID, O_LEN, O_RES, O_FIRST, O_MORE, O_LAST };
 
 static const struct ext_opt frag_opts[] = {
-	{ .name = "fragid", .has_arg = true, .id = O_ID, .invertible = true },
-	{ .name = "fraglen", .has_arg = true, .id = O_LEN, .invertible = true },
-	{ .name = "fragres", .id = O_RES, .invertible = true },
-	{ .name = "fragfirst", .id = O_FIRST, .invertible = true },
-	{ .name = "fragmore", .id = O_MORE, .invertible = true },
-	{ .name = "fraglast", .id = O_LAST, .invertible = true },
+	{ .name = "fragid", .has_arg = true, .id = O_ID, .invertible = true,
+	  .flags = OF_INV, .help_arg = "id[:id]",
+	  .help = "fragment identification, or a range of them" },
+	{ .name = "fraglen", .has_arg = true, .id = O_LEN, .invertible = true,
+	  .flags = OF_INV, .help_arg = "length", .help = "length of the fragment header" },
+	{ .name = "fragres", .id = O_RES, .invertible = true,
+	  .help = "the header's reserved fields are zero" },
+	{ .name = "fragfirst", .id = O_FIRST, .invertible = true,
+	  .help = "the first fragment of a packet" },
+	{ .name = "fragmore", .id = O_MORE, .invertible = true,
+	  .help = "more fragments follow this one" },
+	{ .name = "fraglast", .id = O_LAST, .invertible = true,
+	  .help = "the last fragment of a packet" },
 	{ .name = NULL },
 };
 

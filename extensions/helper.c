@@ -30,7 +30,9 @@ struct helper_data {
 enum { O_HELPER };
 
 static const struct ext_opt helper_opts[] = {
-	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true },
+	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true,
+	  .flags = OF_INV, .help_arg = "name",
+	  .help = "connection handled by this conntrack helper" },
 	{ .name = NULL },
 };
 

@@ -37,9 +37,12 @@ struct hl_data {
 enum { O_EQ, O_LT, O_GT };
 
 static const struct ext_opt hl_opts[] = {
-	{ .name = "hl-eq", .has_arg = true, .id = O_EQ, .invertible = true },
-	{ .name = "hl-lt", .has_arg = true, .id = O_LT, .invertible = true },
-	{ .name = "hl-gt", .has_arg = true, .id = O_GT, .invertible = true },
+	{ .name = "hl-eq", .has_arg = true, .id = O_EQ, .invertible = true,
+	  .flags = OF_INV, .help_arg = "value", .help = "hop limit equal to value" },
+	{ .name = "hl-lt", .has_arg = true, .id = O_LT, .invertible = true,
+	  .help_arg = "value", .help = "hop limit below value" },
+	{ .name = "hl-gt", .has_arg = true, .id = O_GT, .invertible = true,
+	  .help_arg = "value", .help = "hop limit above value" },
 	{ .name = NULL },
 };
 
@@ -199,9 +202,12 @@ struct hl_target {
 enum { O_SET, O_DEC, O_INC };
 
 static const struct ext_opt hl_target_opts[] = {
-	{ .name = "hl-set", .has_arg = true, .id = O_SET, .invertible = true },
-	{ .name = "hl-dec", .has_arg = true, .id = O_DEC, .invertible = true },
-	{ .name = "hl-inc", .has_arg = true, .id = O_INC, .invertible = true },
+	{ .name = "hl-set", .has_arg = true, .id = O_SET, .invertible = true,
+	  .help_arg = "value", .help = "the hop limit becomes value" },
+	{ .name = "hl-dec", .has_arg = true, .id = O_DEC, .invertible = true,
+	  .help_arg = "value", .help = "subtract value from the hop limit" },
+	{ .name = "hl-inc", .has_arg = true, .id = O_INC, .invertible = true,
+	  .help_arg = "value", .help = "add value to the hop limit" },
 	{ .name = NULL },
 };
 

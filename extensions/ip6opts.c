@@ -45,14 +45,22 @@ struct opts_data {
 enum { O_LEN, O_OPTS };
 
 static const struct ext_opt hbh_opts[] = {
-	{ .name = "hbh-len", .has_arg = true, .id = O_LEN, .invertible = true },
-	{ .name = "hbh-opts", .has_arg = true, .id = O_OPTS, .invertible = true },
+	{ .name = "hbh-len", .has_arg = true, .id = O_LEN, .invertible = true,
+	  .flags = OF_INV, .help_arg = "length",
+	  .help = "length of the hop-by-hop options header" },
+	{ .name = "hbh-opts", .has_arg = true, .id = O_OPTS, .invertible = true,
+	  .help_arg = "type[:len][,type[:len]...]",
+	  .help = "carries these options (and lengths), 16 at most" },
 	{ .name = NULL },
 };
 
 static const struct ext_opt dst_opts[] = {
-	{ .name = "dst-len", .has_arg = true, .id = O_LEN, .invertible = true },
-	{ .name = "dst-opts", .has_arg = true, .id = O_OPTS, .invertible = true },
+	{ .name = "dst-len", .has_arg = true, .id = O_LEN, .invertible = true,
+	  .flags = OF_INV, .help_arg = "length",
+	  .help = "length of the destination options header" },
+	{ .name = "dst-opts", .has_arg = true, .id = O_OPTS, .invertible = true,
+	  .help_arg = "type[:len][,type[:len]...]",
+	  .help = "carries these options (and lengths), 16 at most" },
 	{ .name = NULL },
 };
 

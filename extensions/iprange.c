@@ -33,8 +33,12 @@ struct iprange_data {
 enum { O_SRC, O_DST };
 
 static const struct ext_opt iprange_opts[] = {
-	{ .name = "src-range", .has_arg = true, .id = O_SRC, .invertible = true },
-	{ .name = "dst-range", .has_arg = true, .id = O_DST, .invertible = true },
+	{ .name = "src-range", .has_arg = true, .id = O_SRC, .invertible = true,
+	  .flags = OF_INV, .help_arg = "address[-address]",
+	  .help = "source address lies in this range" },
+	{ .name = "dst-range", .has_arg = true, .id = O_DST, .invertible = true,
+	  .flags = OF_INV, .help_arg = "address[-address]",
+	  .help = "destination address lies in this range" },
 	{ .name = NULL },
 };
 

@@ -40,8 +40,11 @@ struct ipv6header_data {
 enum { O_HEADER, O_SOFT };
 
 static const struct ext_opt ipv6header_opts[] = {
-	{ .name = "header", .has_arg = true, .id = O_HEADER, .invertible = true },
-	{ .name = "soft", .id = O_SOFT, .invertible = true },
+	{ .name = "header", .has_arg = true, .id = O_HEADER, .invertible = true,
+	  .flags = OF_INV, .help_arg = "header[,header...]",
+	  .help = "has these extension headers, by name or number" },
+	{ .name = "soft", .id = O_SOFT, .invertible = true,
+	  .help = "listed headers present, others allowed too" },
 	{ .name = NULL },
 };
 

@@ -31,8 +31,11 @@ struct limit_data {
 enum { O_LIMIT, O_BURST };
 
 static const struct ext_opt limit_opts[] = {
-	{ .name = "limit", .has_arg = true, .id = O_LIMIT, .invertible = true },
-	{ .name = "limit-burst", .has_arg = true, .id = O_BURST, .invertible = true },
+	{ .name = "limit", .has_arg = true, .id = O_LIMIT, .invertible = true,
+	  .help_arg = "rate[/second|/minute|/hour|/day]",
+	  .help = "matches up to this average rate (default 3/hour)" },
+	{ .name = "limit-burst", .has_arg = true, .id = O_BURST, .invertible = true,
+	  .help_arg = "number", .help = "how many packets may pass back to back (default 5)" },
 	{ .name = NULL },
 };
 

@@ -25,7 +25,8 @@ struct mac_data {
 enum { O_SOURCE };
 
 static const struct ext_opt mac_opts[] = {
-	{ .name = "mac-source", .has_arg = true, .id = O_SOURCE, .invertible = true },
+	{ .name = "mac-source", .has_arg = true, .id = O_SOURCE, .invertible = true,
+	  .flags = OF_INV, .help_arg = "address", .help = "Ethernet source address of the packet" },
 	{ .name = NULL },
 };
 

@@ -24,7 +24,9 @@ struct mark_data {
 enum { O_MARK };
 
 static const struct ext_opt mark_opts[] = {
-	{ .name = "mark", .has_arg = true, .id = O_MARK, .invertible = true },
+	{ .name = "mark", .has_arg = true, .id = O_MARK, .invertible = true,
+	  .flags = OF_INV, .help_arg = "value[/mask]",
+	  .help = "mark ANDed with mask equals value" },
 	{ .name = NULL },
 };
 

@@ -38,11 +38,21 @@ struct multiport_data {
 enum { O_SPORTS, O_DPORTS, O_PORTS };
 
 static const struct ext_opt multiport_opts[] = {
-	{ .name = "source-ports", .has_arg = true, .id = O_SPORTS, .invertible = true },
-	{ .name = "sports", .has_arg = true, .id = O_SPORTS, .invertible = true },
-	{ .name = "destination-ports", .has_arg = true, .id = O_DPORTS, .invertible = true },
-	{ .name = "dports", .has_arg = true, .id = O_DPORTS, .invertible = true },
-	{ .name = "ports", .has_arg = true, .id = O_PORTS, .invertible = true },
+	{ .name = "source-ports", .has_arg = true, .id = O_SPORTS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port][,...]",
+	  .help = "source port in this list of ports and ranges" },
+	{ .name = "sports", .has_arg = true, .id = O_SPORTS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port][,...]",
+	  .help = "source port in this list of ports and ranges" },
+	{ .name = "destination-ports", .has_arg = true, .id = O_DPORTS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port][,...]",
+	  .help = "destination port in this list of ports and ranges" },
+	{ .name = "dports", .has_arg = true, .id = O_DPORTS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port][,...]",
+	  .help = "destination port in this list of ports and ranges" },
+	{ .name = "ports", .has_arg = true, .id = O_PORTS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port][,...]",
+	  .help = "source or destination port in the list" },
 	{ .name = NULL },
 };
 

@@ -39,10 +39,16 @@ struct owner_data {
 enum { O_UID, O_GID, O_SOCKET, O_SUPPL };
 
 static const struct ext_opt owner_opts[] = {
-	{ .name = "uid-owner", .has_arg = true, .id = O_UID, .invertible = true },
-	{ .name = "gid-owner", .has_arg = true, .id = O_GID, .invertible = true },
-	{ .name = "socket-exists", .id = O_SOCKET, .invertible = true },
-	{ .name = "suppl-groups", .id = O_SUPPL, .invertible = true },
+	{ .name = "uid-owner", .has_arg = true, .id = O_UID, .invertible = true,
+	  .flags = OF_INV, .help_arg = "user[-user]",
+	  .help = "local socket of this user (name, id or range)" },
+	{ .name = "gid-owner", .has_arg = true, .id = O_GID, .invertible = true,
+	  .flags = OF_INV, .help_arg = "group[-group]",
+	  .help = "local socket of this group (name, id or range)" },
+	{ .name = "socket-exists", .id = O_SOCKET, .invertible = true,
+	  .flags = OF_INV, .help = "the packet belongs to a local socket" },
+	{ .name = "suppl-groups", .id = O_SUPPL, .invertible = true,
+	  .help = "let --gid-owner count supplementary groups" },
 	{ .name = NULL },
 };
 

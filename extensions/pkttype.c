@@ -32,7 +32,9 @@ static const struct {
 enum { O_PKTTYPE };
 
 static const struct ext_opt pkttype_opts[] = {
-	{ .name = "pkt-type", .has_arg = true, .id = O_PKTTYPE, .invertible = true },
+	{ .name = "pkt-type", .has_arg = true, .id = O_PKTTYPE, .invertible = true,
+	  .flags = OF_INV, .help_arg = "type",
+	  .help = "class of link-layer destination, e.g. broadcast" },
 	{ .name = NULL },
 };
 

@@ -56,12 +56,19 @@ struct rt_data {
 enum { O_TYPE, O_SEGS, O_LEN, O_RES, O_ADDRS, O_NSTRICT };
 
 static const struct ext_opt rt_opts[] = {
-	{ .name = "rt-type", .has_arg = true, .id = O_TYPE, .invertible = true },
-	{ .name = "rt-segsleft", .has_arg = true, .id = O_SEGS, .invertible = true },
-	{ .name = "rt-len", .has_arg = true, .id = O_LEN, .invertible = true },
-	{ .name = "rt-0-res", .id = O_RES, .invertible = true },
-	{ .name = "rt-0-addrs", .has_arg = true, .id = O_ADDRS, .invertible = true },
-	{ .name = "rt-0-not-strict", .id = O_NSTRICT, .invertible = true },
+	{ .name = "rt-type", .has_arg = true, .id = O_TYPE, .invertible = true,
+	  .flags = OF_INV, .help_arg = "type", .help = "routing header type" },
+	{ .name = "rt-segsleft", .has_arg = true, .id = O_SEGS, .invertible = true,
+	  .flags = OF_INV, .help_arg = "num[:num]", .help = "segments left, or a range of it" },
+	{ .name = "rt-len", .has_arg = true, .id = O_LEN, .invertible = true,
+	  .flags = OF_INV, .help_arg = "length", .help = "length of the routing header" },
+	{ .name = "rt-0-res", .id = O_RES, .invertible = true,
+	  .help = "type 0: the reserved field is zero" },
+	{ .name = "rt-0-addrs", .has_arg = true, .id = O_ADDRS, .invertible = true,
+	  .help_arg = "address[,address...]",
+	  .help = "type 0: these addresses, in order (16 at most)" },
+	{ .name = "rt-0-not-strict", .id = O_NSTRICT, .invertible = true,
+	  .help = "with --rt-0-addrs: others may come between" },
 	{ .name = NULL },
 };
 

@@ -19,7 +19,9 @@ struct state_data {
 enum { O_STATE };
 
 static const struct ext_opt state_opts[] = {
-	{ .name = "state", .has_arg = true, .id = O_STATE, .invertible = true },
+	{ .name = "state", .has_arg = true, .id = O_STATE, .invertible = true,
+	  .flags = OF_INV, .help_arg = "state[,state...]",
+	  .help = "connection in any of the listed states" },
 	{ .name = NULL },
 };
 

@@ -40,10 +40,14 @@ struct statistic_data {
 enum { O_MODE, O_PROBABILITY, O_EVERY, O_PACKET };
 
 static const struct ext_opt statistic_opts[] = {
-	{ .name = "mode", .has_arg = true, .id = O_MODE, .invertible = true },
-	{ .name = "probability", .has_arg = true, .id = O_PROBABILITY, .invertible = true },
-	{ .name = "every", .has_arg = true, .id = O_EVERY, .invertible = true },
-	{ .name = "packet", .has_arg = true, .id = O_PACKET, .invertible = true },
+	{ .name = "mode", .has_arg = true, .id = O_MODE, .invertible = true,
+	  .help_arg = "random|nth", .help = "how packets are picked: by chance or by count" },
+	{ .name = "probability", .has_arg = true, .id = O_PROBABILITY, .invertible = true,
+	  .flags = OF_INV, .help_arg = "p", .help = "random mode: match with chance p (0 to 1)" },
+	{ .name = "every", .has_arg = true, .id = O_EVERY, .invertible = true,
+	  .flags = OF_INV, .help_arg = "n", .help = "nth mode: match one packet out of every n" },
+	{ .name = "packet", .has_arg = true, .id = O_PACKET, .invertible = true,
+	  .help_arg = "p", .help = "nth mode: where the counter starts, 0 to n-1" },
 	{ .name = NULL },
 };
 

@@ -29,13 +29,23 @@ struct tcp_data {
 enum { O_SPORT, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
 
 static const struct ext_opt tcp_opts[] = {
-	{ .name = "source-port", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true },
-	{ .name = "sport", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true },
-	{ .name = "destination-port", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true },
-	{ .name = "dport", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true },
-	{ .name = "syn", .own_repeat_check = true, .id = O_SYN, .invertible = true },
-	{ .name = "tcp-flags", .own_repeat_check = true, .has_arg = true, .id = O_FLAGS, .invertible = true, .two_args = true },
-	{ .name = "tcp-option", .own_repeat_check = true, .has_arg = true, .id = O_OPTION, .invertible = true },
+	{ .name = "source-port", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
+	{ .name = "sport", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
+	{ .name = "destination-port", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]",
+	  .help = "destination port, or a range of ports" },
+	{ .name = "dport", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]",
+	  .help = "destination port, or a range of ports" },
+	{ .name = "syn", .own_repeat_check = true, .id = O_SYN, .invertible = true,
+	  .flags = OF_INV, .help = "a connection's first packet (SYN, no ACK/RST/FIN)" },
+	{ .name = "tcp-flags", .own_repeat_check = true, .has_arg = true, .id = O_FLAGS, .invertible = true, .two_args = true,
+	  .flags = OF_INV, .help_arg = "mask comp",
+	  .help = "of the flags in mask, just those in comp are set" },
+	{ .name = "tcp-option", .own_repeat_check = true, .has_arg = true, .id = O_OPTION, .invertible = true,
+	  .flags = OF_INV, .help_arg = "number", .help = "the header carries TCP option number" },
 	{ .name = NULL },
 };
 

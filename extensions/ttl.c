@@ -37,9 +37,12 @@ struct ttl_data {
 enum { O_EQ, O_LT, O_GT };
 
 static const struct ext_opt ttl_opts[] = {
-	{ .name = "ttl-eq", .has_arg = true, .id = O_EQ, .invertible = true },
-	{ .name = "ttl-lt", .has_arg = true, .id = O_LT, .invertible = true },
-	{ .name = "ttl-gt", .has_arg = true, .id = O_GT, .invertible = true },
+	{ .name = "ttl-eq", .has_arg = true, .id = O_EQ, .invertible = true,
+	  .flags = OF_INV, .help_arg = "value", .help = "TTL equal to value" },
+	{ .name = "ttl-lt", .has_arg = true, .id = O_LT, .invertible = true,
+	  .help_arg = "value", .help = "TTL below value" },
+	{ .name = "ttl-gt", .has_arg = true, .id = O_GT, .invertible = true,
+	  .help_arg = "value", .help = "TTL above value" },
 	{ .name = NULL },
 };
 
@@ -200,9 +203,12 @@ struct ttl_target {
 enum { O_SET, O_DEC, O_INC };
 
 static const struct ext_opt ttl_target_opts[] = {
-	{ .name = "ttl-set", .has_arg = true, .id = O_SET, .invertible = true },
-	{ .name = "ttl-dec", .has_arg = true, .id = O_DEC, .invertible = true },
-	{ .name = "ttl-inc", .has_arg = true, .id = O_INC, .invertible = true },
+	{ .name = "ttl-set", .has_arg = true, .id = O_SET, .invertible = true,
+	  .help_arg = "value", .help = "the TTL becomes value" },
+	{ .name = "ttl-dec", .has_arg = true, .id = O_DEC, .invertible = true,
+	  .help_arg = "value", .help = "subtract value from the TTL" },
+	{ .name = "ttl-inc", .has_arg = true, .id = O_INC, .invertible = true,
+	  .help_arg = "value", .help = "add value to the TTL" },
 	{ .name = NULL },
 };
 

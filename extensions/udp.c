@@ -15,10 +15,16 @@ struct udp_data {
 enum { O_SPORT, O_DPORT };
 
 static const struct ext_opt udp_opts[] = {
-	{ .name = "source-port", .has_arg = true, .id = O_SPORT, .invertible = true },
-	{ .name = "sport", .has_arg = true, .id = O_SPORT, .invertible = true },
-	{ .name = "destination-port", .has_arg = true, .id = O_DPORT, .invertible = true },
-	{ .name = "dport", .has_arg = true, .id = O_DPORT, .invertible = true },
+	{ .name = "source-port", .has_arg = true, .id = O_SPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
+	{ .name = "sport", .has_arg = true, .id = O_SPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
+	{ .name = "destination-port", .has_arg = true, .id = O_DPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]",
+	  .help = "destination port, or a range of ports" },
+	{ .name = "dport", .has_arg = true, .id = O_DPORT, .invertible = true,
+	  .flags = OF_INV, .help_arg = "port[:port]",
+	  .help = "destination port, or a range of ports" },
 	{ .name = NULL },
 };
 

@@ -89,7 +89,8 @@ struct ext_opt {
 	uint32_t excl;		/* ids this option cannot be given with */
 	uint32_t also;		/* ids this option needs */
 	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (max) */
-	/* -h text: the argument's name ("value[/mask]") and what it does */
+	/* -h text: the argument's name ("value[/mask]"; both words of a
+	 * two-word option: "mask comp") and what it does, in a line */
 	const char *help_arg;
 	const char *help;
 	/* Not yet converted extensions say it themselves (OT_CUSTOM). */

@@ -191,14 +191,20 @@ void ext_help(struct strbuf *out, const struct extension *ext)
 		const char *arg = o->help_arg ? o->help_arg : ext_opt_has_arg(o) ? "value" : "";
 		size_t start = out->len;
 
-		/* an option of an extension not yet converted to this table
-		 * says nothing of '!' here (its parser decides) */
+		/* "[!] " for OF_INV only: a legacy option's .invertible leaves
+		 * '!' to its parser, so it says nothing of it here; help_arg
+		 * names both words of a two-word option */
 		sb_printf(out, "%s--%s%s%s%s", o->flags & OF_INV ? "[!] " : "    ", o->name,
-			  *arg ? " " : "", arg, ext_opt_two_args(o) ? " value" : "");
+			  *arg ? " " : "", arg,
+			  ext_opt_two_args(o) && !o->help_arg ? " value" : "");
 		if (o->help) {
 			size_t col = out->len - start;
 
-			sb_printf(out, "%*s%s", col < 31 ? (int)(32 - col) : 1, "", o->help);
+			/* in the column, or under it when the option is too wide */
+			if (col < 31)
+				sb_printf(out, "%*s%s", (int)(32 - col), "", o->help);
+			else
+				sb_printf(out, "\n%32s%s", "", o->help);
 		}
 		sb_add(out, "\n");
 	}
