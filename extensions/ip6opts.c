@@ -102,18 +102,24 @@ static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint
 static int parse_opt_list(struct ipt_error *err, const char *ext, const char *arg,
 			  struct opts_data *d)
 {
-	char *copy, *rest, *tok;
+	char *copy, *rest, *tok = NULL;
 	int ret = 0;
 
-	/* the reference reads up to IP6T_OPTS_OPTSNR options, then refuses
-	 * a list that filled them all: 15 at most */
+	/* as the reference reads the list: at most IP6T_OPTS_OPTSNR entries,
+	 * the last of which may not have a length ("too many ports"), and
+	 * nothing after them ("too many addresses") */
 	d->nopts = 0;
 	rest = copy = xstrdup(arg);
-	while (ret == 0 && d->nopts < IP6T_OPTS_OPTSNR && (tok = strsep(&rest, ",")))
-		ret = parse_one_opt(err, ext, tok, &d->opts[d->nopts++]);
+	while (ret == 0 && rest && d->nopts < IP6T_OPTS_OPTSNR) {
+		tok = strsep(&rest, ",");
+		if (strchr(tok, ':') && d->nopts == IP6T_OPTS_OPTSNR - 1)
+			ret = err_param(err, "too many ports specified");
+		else
+			ret = parse_one_opt(err, ext, tok, &d->opts[d->nopts++]);
+	}
+	if (ret == 0 && rest)
+		ret = err_param(err, "too many addresses specified");
 	free(copy);
-	if (ret == 0 && d->nopts == IP6T_OPTS_OPTSNR)
-		return err_param(err, "too many ports specified");
 	d->has_opts = true;
 	return ret;
 }
