@@ -71,9 +71,22 @@ bool num_service_port(const char *s, uint16_t *port)
 	return true;
 }
 
+/* Only digits: no service is named so (Debian's /etc/services has no
+ * such name or alias), so the name lookup, which reads the whole file
+ * each time, is left out. */
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
 bool num_port(const char *s, const char *proto, uint16_t *port)
 {
-	struct servent *se = getservbyname(s, proto);
+	struct servent *se = all_digits(s) ? NULL : getservbyname(s, proto);
 	uint64_t v;
 
 	if (se) {
