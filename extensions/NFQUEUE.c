@@ -6,25 +6,21 @@
  * native queue expression (nft_queue) would refuse every such rule; on
  * one, and only there, the rule falls back to the xt NFQUEUE target the
  * reference writes (revision 3), as --compat always does. Which kernel
- * this is, is asked once per process (kernel_has_queue).
+ * this is, is asked once per handle (src/kfeat.c).
  *
  * Read back: the native expression and the reference's blob (any
  * revision).
  */
 #include <stdio.h>
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
-#include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
-#include <libnftnl/rule.h>
-#include <libnftnl/table.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ext.h"
 #include "expr.h"
-#include "nlk.h"
+#include "kfeat.h"
 #include "tgutil.h"
 #include "util.h"
 #include "xtopt.h"
@@ -112,78 +108,6 @@ static int nfqueue_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	return 0;
 }
 
-/* ---- does the kernel have nft_queue? ---- */
-
-/* Ask the kernel to check (not commit) a batch that makes a throwaway
- * table and chain and puts a queue rule in it: a kernel without the
- * expression refuses that rule. 1 yes, 0 no, -1 no answer (not root,
- * say; the command itself will then fail on its own). */
-static int probe_queue(uint8_t family)
-{
-	static const char probe_table[] = "iptnft-probe";
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nftnl_chain *ch = nftnl_chain_alloc();
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nftnl_expr *e = nftnl_expr_alloc("queue");
-	struct nlmsghdr *nlh;
-	struct batch b;
-	struct nlk nl;
-	uint32_t genid;
-	int ret = -1, tag, err;
-
-	if (!t || !ch || !r || !e)
-		out_of_memory();
-	memset(&nl, 0, sizeof(nl));
-	if (nlk_open(&nl) < 0)
-		goto out;
-	if (nlk_genid(&nl, &genid) < 0) {
-		nlk_close(&nl);
-		goto out;
-	}
-	batch_init(&b, &nl);
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, probe_table);
-	nlh = batch_msg(&b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE, 0);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	batch_done(&b);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_TABLE, probe_table);
-	nftnl_chain_set_str(ch, NFTNL_CHAIN_NAME, "probe");
-	nlh = batch_msg(&b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE, 0);
-	nftnl_chain_nlmsg_build_payload(nlh, ch);
-	batch_done(&b);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, probe_table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, "probe");
-	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, 0);
-	nftnl_rule_add_expr(r, e);
-	e = NULL;
-	nlh = batch_msg(&b, NFT_MSG_NEWRULE, family, NLM_F_CREATE | NLM_F_APPEND, 1);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	batch_done(&b);
-	err = batch_check(&nl, &b, genid, &tag);
-	if (err == 0)
-		ret = 1;
-	else if (tag == 1 && (err == -ENOENT || err == -EOPNOTSUPP))
-		ret = 0;
-	batch_free(&b);
-	nlk_close(&nl);
-out:
-	if (e)
-		nftnl_expr_free(e);
-	nftnl_rule_free(r);
-	nftnl_chain_free(ch);
-	nftnl_table_free(t);
-	return ret;
-}
-
-/* The answer is a property of the running kernel: asked once. */
-static bool kernel_has_queue(uint8_t family)
-{
-	static int known = -2;
-
-	if (known == -2)
-		known = probe_queue(family);
-	return known != 0;
-}
-
 /* ---- writing and reading ---- */
 
 /* The reference's blob, target NFQUEUE revision 3 (xt_NFQUEUE.h), padded
@@ -204,7 +128,7 @@ static void nfqueue_linearize(struct lin_ctx *c, const void *data)
 	uint16_t blob[NFQ_BLOB_LEN / 2] = { d->num, (uint16_t)d->total, d->flags, 0 };
 	struct nftnl_expr *e;
 
-	if (!kernel_has_queue(c->family)) {
+	if (!kfeat_has(c->feat, KF_QUEUE, c->family)) {
 		lin_xt(c, true, "NFQUEUE", 3, blob, sizeof(blob));
 		return;
 	}

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "aset.h"
-#include "cmd.h"
+#include "op.h"
 #include "ext.h"
 #include "expr.h"
 #include "parse.h"

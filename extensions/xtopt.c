@@ -1,5 +1,5 @@
 #include "xtopt.h"
-#include "cmd.h"
+#include "op.h"
 #include "ext.h"
 #include "num.h"
 

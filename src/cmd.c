@@ -14,53 +14,13 @@
 #include <string.h>
 
 #include "cache.h"
+#include "commit.h"
 #include "ext.h"
 #include "list.h"
 #include "print.h"
 #include "table.h"
 #include "txn.h"
 #include "view.h"
-
-#define MAX_RETRIES 1000
-
-static int genid_error(struct handle *h, int err)
-{
-	return err_versioned(&h->err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
-			     err == -EPERM || err == -EACCES ?
-			     "Permission denied (you must be root)" : strerror(-err));
-}
-
-int handle_netlink(struct handle *h)
-{
-	uint32_t genid;
-	int ret;
-
-	if (h->nl_open)
-		return 0;
-	ret = nlk_open(&h->nl);
-	if (ret < 0)
-		return genid_error(h, ret);
-	h->nl_open = true;
-	if (h->debug_rcvbuf)
-		nlk_tiny_rcvbuf(&h->nl);
-	/* the reference asks for the generation first; an unprivileged
-	 * caller learns here that it must be root */
-	ret = nlk_genid(&h->nl, &genid);
-	if (ret < 0)
-		return genid_error(h, ret);
-	return 0;
-}
-
-const char *handle_index_dir(struct handle *h)
-{
-	if (!h->ri_ns_known && h->nl.sock) {
-		h->ri_ns_known = true;
-		h->ri_dir = rindex_dir();
-		if (h->ri_dir && rindex_ns_get(&h->ri_ns, mnl_socket_get_fd(h->nl.sock)) < 0)
-			h->ri_dir = NULL;
-	}
-	return h->ri_dir;
-}
 
 static int kernel_error(struct handle *h, int err)
 {
@@ -858,59 +818,59 @@ static const char *failed_chain(struct view *v, struct command *cmd, const struc
 	return cmd_failed_chain(v, b);
 }
 
+/* What run_modify's transaction needs, and what a refusal leaves. */
+struct modify {
+	struct command *cmd;
+	bool too_big;
+	char chain[NFT_CHAIN_MAXNAMELEN];	/* the refused chain, if known */
+	uint32_t fail_len;
+	uint8_t msg;
+};
+
+static int modify_build(struct view *v, void *arg, unsigned attempt, uint32_t genid)
+{
+	struct modify *m = arg;
+	struct handle *h = v->h;
+	const char *dir = handle_index_dir(h);
+
+	v->verbose = (m->cmd->fmt & FMT_VERBOSE) && attempt == 0;
+	if (dir && !h->compat)
+		v->ri = rindex_open(dir, &h->ri_ns, h->family, m->cmd->table, genid);
+	m->too_big = false;
+	if (cmd_build(v, m->cmd) < 0)
+		return -1;
+	if (v->too_big) {
+		m->too_big = true;
+		return cmd_no_space(h);
+	}
+	return 0;
+}
+
+static void modify_refused(struct view *v, const struct batch *b, int err, int tag, void *arg)
+{
+	struct modify *m = arg;
+	const char *failed = failed_chain(v, m->cmd, b);
+
+	(void)err;
+	(void)tag;
+	snprintf(m->chain, sizeof(m->chain), "%s", failed ? failed : "");
+	m->fail_len = b->fail_len;
+	m->msg = b->fail_type;
+}
+
 static int run_modify(struct handle *h, struct command *cmd)
 {
-	struct batch b;
-	struct view v;
-	int attempt, ret = 0, tag;
-	const char *chain = NULL;
-	char chain_buf[NFT_CHAIN_MAXNAMELEN];
-	uint32_t genid, fail_len = 0;
-	bool too_big;
-	uint8_t msg = 0;
+	static const struct commit_ops ops = { .build = modify_build, .refused = modify_refused };
+	struct modify m = { .cmd = cmd };
+	int kerr;
 
-	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
-		const char *dir;
-
-		ret = nlk_genid(&h->nl, &genid);
-		if (ret < 0)
-			return genid_error(h, ret);
-		batch_init(&b, &h->nl);
-		view_init(&v, h, &b, cmd->table);
-		v.verbose = (cmd->fmt & FMT_VERBOSE) && attempt == 0;
-		dir = handle_index_dir(h);
-		if (dir && !h->compat)
-			v.ri = rindex_open(dir, &h->ri_ns, h->family, cmd->table, genid);
-		too_big = false;
-		if (cmd_build(&v, cmd) < 0 || (too_big = v.too_big)) {
-			rindex_free(v.ri);
-			view_free(&v);
-			batch_free(&b);
-			return too_big ? cmd_no_space(h) : -1;
-		}
-		view_index_prepare(&v);
-		ret = batch_commit(&h->nl, &b, genid, &tag);
-		if (ret == 0 && batch_count(&b))
-			view_index_commit(&v, genid);
-		if (ret < 0 && ret != -ERESTART) {
-			const char *failed = failed_chain(&v, cmd, &b);
-
-			snprintf(chain_buf, sizeof(chain_buf), "%s", failed ? failed : "");
-			chain = chain_buf;
-			fail_len = b.fail_len;
-			msg = b.fail_type;
-		}
-		rindex_free(v.ri);
-		view_free(&v);
-		batch_free(&b);
-		if (ret != -ERESTART)
-			break;
-	}
-	if (ret < 0 && cmd_refusal_cut(fail_len))
+	if (commit_run(h, cmd->table, false, &ops, &m, &kerr) == 0)
+		return 0;
+	if (!kerr)
+		return -1;
+	if (cmd_refusal_cut(m.fail_len))
 		return cmd_no_space(h);
-	if (ret < 0)
-		return cmd_batch_error(h, cmd->op, msg, chain, ret);
-	return 0;
+	return cmd_batch_error(h, cmd->op, m.msg, kerr == -ERESTART ? NULL : m.chain, kerr);
 }
 
 static int check_table(struct handle *h, struct command *cmd)

@@ -6,57 +6,11 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "nlk.h"
-#include "rindex.h"
+#include "handle.h"
+#include "op.h"
 #include "rule.h"
 
-enum cmd_op {
-	OP_NONE,
-	OP_APPEND,
-	OP_INSERT,
-	OP_DELETE,
-	OP_DELETE_NUM,
-	OP_REPLACE,
-	OP_CHECK,
-	OP_LIST,
-	OP_LIST_RULES,
-	OP_FLUSH,
-	OP_ZERO,
-	OP_NEW_CHAIN,
-	OP_DELETE_CHAIN,
-	OP_RENAME_CHAIN,
-	OP_POLICY,
-	OP_VERSION,
-	OP_HELP,
-};
 
-/* The one handle passed down: family, program name, netlink, error. */
-struct handle {
-	uint8_t family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
-	const char *prog;	/* "iptables" or "ip6tables" */
-	struct nlk nl;
-	bool nl_open;
-	struct ipt_error err;
-	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
-	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */
-	bool debug_rcvbuf;	/* IPTNFT_DEBUG=rcvbuf: the smallest receive buffer */
-	const char *restore_prog;	/* set while parsing restore lines */
-	const char *restore_table;	/* the table of the restore block */
-	/* --compat or IPTNFT_COMPAT: write rules in the reference's own
-	 * layout (xt compat blobs where it uses them, no iptnft userdata)
-	 * so that an older iptables-nft can read them */
-	bool compat;
-	/* the rule index's directory (NULL: no index) and the namespace it
-	 * is kept for; looked up once the socket is open */
-	const char *ri_dir;
-	struct rindex_ns ri_ns;
-	bool ri_ns_known;
-};
-
-/* The directory of this namespace's rule indexes, or NULL. */
-const char *handle_index_dir(struct handle *h);
-
-/* IPTNFT_COMPAT set to anything but "" or "0". */
 bool compat_from_env(void);
 
 struct command {
@@ -106,8 +60,5 @@ struct batch;
 /* The chain a refused batch message made or deleted when its command
  * (or restore line) names none itself, or NULL. */
 const char *cmd_failed_chain(const struct view *v, const struct batch *b);
-
-/* Open netlink on demand; 0 or -1 with h->err set. */
-int handle_netlink(struct handle *h);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "op.h"
 
 static int err_set(struct ipt_error *e, enum err_style style, int code,
 		   const char *fmt, va_list ap)

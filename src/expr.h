@@ -29,6 +29,8 @@ struct nlmsghdr;
 
 struct extension;
 
+struct kfeat;
+
 struct lin_ctx {
 	const struct extension *ext;	/* whose expressions are being written */
 	struct nlmsghdr *nlh;	/* the expressions are written into it */
@@ -44,6 +46,7 @@ struct lin_ctx {
 	struct aset_list *sets;	/* anonymous sets the rule needs */
 	bool compat;		/* --compat: the reference's layout */
 	bool xt;		/* an xt compat match or target was written */
+	struct kfeat *feat;	/* what the kernel can do (NULL: assume all) */
 };
 
 enum cmp_op_kind {

@@ -18,8 +18,11 @@
 enum core_opt {
 	O_APPEND, O_CHECK, O_DELETE, O_INSERT, O_REPLACE, O_LIST, O_LIST_RULES,
 	O_FLUSH, O_ZERO, O_NEW, O_DELETE_CHAIN, O_RENAME, O_POLICY, O_VERSION,
-	O_HELP, O_PROTO, O_SOURCE, O_DEST, O_IN, O_OUT, O_JUMP, O_GOTO,
-	O_MATCH, O_NUMERIC, O_VERBOSE, O_EXACT, O_TABLE, O_COUNTERS, O_FRAG,
+	O_HELP,
+	/* the rule's own fields, target and matches */
+	O_PROTO, O_SOURCE, O_DEST, O_IN, O_OUT, O_FRAG, O_JUMP, O_GOTO, O_MATCH,
+	/* how the command runs or prints */
+	O_NUMERIC, O_VERBOSE, O_EXACT, O_TABLE, O_COUNTERS,
 	O_LINENUM, O_MODPROBE, O_WAIT, O_WAIT_INTERVAL, O_IPV4, O_IPV6, O_COMPAT,
 };
 
@@ -524,7 +527,38 @@ static void warn_ext_header_proto(const char *arg, uint16_t proto)
 	fputs(". use extension match instead.\n", stderr);
 }
 
-static int core_option(struct parser *p, const struct core_option *o, const char *arg)
+/* -j or -g: the verdict, or the target extension that writes it. */
+static int set_jump(struct parser *p, const char *arg, bool is_goto)
+{
+	struct ipt_error *err = &p->h->err;
+
+	if (set_option(p, OPT_JUMP, false) < 0)
+		return -1;
+	if (check_target_name(p, arg) < 0)
+		return -1;
+	p->jump = arg;
+	p->is_goto = is_goto;
+	/* QUEUE is a standard target name, but a target extension
+	 * writes it (extensions/QUEUE.c) */
+	if (!p->is_goto && (!is_standard_target(arg) || strcmp(arg, "QUEUE") == 0)) {
+		const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
+
+		if (ext) {
+			rule_set_target(p->rule, ext);
+			if (ext->init)
+				ext->init(p->rule->target->data, p->h->family);
+			p->target_seen.inst = p->rule->target;
+			p->target_seen.seen = 0;
+		} else if (is_missing_target(arg, p->h->family)) {
+			return err_param(err, "Couldn't load target `%s':No such file or directory\n",
+					 arg);
+		}
+	}
+	return 0;
+}
+
+/* The command options: what is done, to which chain. */
+static int command_option(struct parser *p, const struct core_option *o, const char *arg)
 {
 	struct command *c = p->cmd;
 	struct ipt_error *err = &p->h->err;
@@ -619,6 +653,18 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		c->op = OP_HELP;
 		help_sections(p);
 		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The rule's own fields, its target and its matches. */
+static int rule_option(struct parser *p, const struct core_option *o, const char *arg)
+{
+	struct ipt_error *err = &p->h->err;
+
+	switch (o->id) {
 	case O_PROTO:
 		if (set_option(p, OPT_PROTO, true) < 0)
 			return -1;
@@ -674,35 +720,27 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		break;
 	case O_JUMP:
 	case O_GOTO:
-		if (set_option(p, OPT_JUMP, false) < 0)
-			return -1;
-		if (check_target_name(p, arg) < 0)
-			return -1;
-		p->jump = arg;
-		p->is_goto = o->id == O_GOTO;
-		/* QUEUE is a standard target name, but a target extension
-		 * writes it (extensions/QUEUE.c) */
-		if (!p->is_goto && (!is_standard_target(arg) || strcmp(arg, "QUEUE") == 0)) {
-			const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
-
-			if (ext) {
-				rule_set_target(p->rule, ext);
-				if (ext->init)
-					ext->init(p->rule->target->data, p->h->family);
-				p->target_seen.inst = p->rule->target;
-				p->target_seen.seen = 0;
-			} else if (is_missing_target(arg, p->h->family)) {
-				return err_param(err, "Couldn't load target `%s':No such file or directory\n",
-						 arg);
-			}
-		}
-		break;
+		return set_jump(p, arg, o->id == O_GOTO);
 	case O_MATCH:
 		if (p->invert)
 			return err_param(err, "unexpected ! flag before --match");
 		if (load_match(p, arg) < 0)
 			return -1;
 		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* How the command runs or prints what it lists. */
+static int run_option(struct parser *p, const struct core_option *o, const char *arg)
+{
+	struct command *c = p->cmd;
+	struct ipt_error *err = &p->h->err;
+	const char *w;
+
+	switch (o->id) {
 	case O_NUMERIC:
 		if (set_option(p, OPT_NUMERIC, false) < 0)
 			return -1;
@@ -766,8 +804,19 @@ static int core_option(struct parser *p, const struct core_option *o, const char
 		}
 		return err_raw(err, EXIT_PARAM, "Try `%s -h' or '%s --help' for more information.\n",
 			       p->h->prog, p->h->prog);
+	default:
+		break;
 	}
 	return 0;
+}
+
+static int core_option(struct parser *p, const struct core_option *o, const char *arg)
+{
+	if (o->id < O_PROTO)
+		return command_option(p, o, arg);
+	if (o->id < O_NUMERIC)
+		return rule_option(p, o, arg);
+	return run_option(p, o, arg);
 }
 
 /* a: an argument after its "--"; name: its name, as given (before any

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "commit.h"
 #include "frontends.h"
 #include "list.h"
 #include "num.h"
@@ -21,7 +22,6 @@
 #include "txn.h"
 #include "view.h"
 
-#define MAX_RETRIES 1000
 /* The reference hands a line on in an argv of 255 entries, the last left
  * empty, that holds its own name and "-t TABLE" too (and "--set-counters
  * P B" for a counted line under -c); it copies each word into 1024 bytes. */
@@ -581,116 +581,136 @@ static bool block_appends_only(const struct restore *rs)
 	return true;
 }
 
+/* What run_block's transaction needs, and what a refusal leaves. */
+struct block_run {
+	struct restore *rs;
+	unsigned commit_line;
+	bool appends_only;
+	struct batch_err *errs;		/* the kernel's refusals, owned */
+	unsigned nerrs;
+	int tag;			/* the refused message's tag */
+	uint32_t fail_len;
+	char fail_chain[NFT_CHAIN_MAXNAMELEN];
+};
+
+static int block_genid_failed(void *arg, int err)
+{
+	struct block_run *br = arg;
+	struct restore *rs = br->rs;
+
+	if (rs->test && (err == -EPERM || err == -EACCES)) {
+		/* --test reads the whole input first, as the reference does,
+		 * and then finds it may not ask the kernel */
+		fprintf(stderr, "%s: line %u failed: Permission denied (you must be root).\n",
+			rs->prog, br->commit_line);
+		rs->h.err.code = EXIT_OTHER;
+		return -1;
+	}
+	return err_versioned(&rs->h.err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
+			     err_kernel_text(-err, OP_NONE));
+}
+
+/* The block's lines into v; the line a failure is reported at. */
+static int block_lines(struct block_run *br, struct view *v)
+{
+	struct restore *rs = br->rs;
+	int ret = 0, tag = -1, first;
+	unsigned i;
+
+	if (!rs->noflush)
+		ret = flush_table(rs, v);
+	for (i = 0; ret == 0 && i < rs->nlines; i++) {
+		struct block_line *l = &rs->lines[i];
+
+		v->tag = (int)l->lineno;
+		if (l->text[0] == ':')
+			ret = apply_chain_line(rs, v, l);
+		else
+			ret = apply_command_line(rs, v, l);
+		if (ret < 0)
+			tag = v->error_at_commit ? (int)br->commit_line : (int)l->lineno;
+	}
+	if (ret == 0 && !v->too_big)
+		return 0;
+	if (ret < 0) {
+		/* a line the reference refuses as it reads it comes before
+		 * what it finds when it applies the block */
+		first = first_parse_error(rs, i ? i - 1 : 0);
+		if (first >= 0)
+			tag = (int)rs->lines[first].lineno;
+	} else {
+		/* too big: the reference learns it at COMMIT, as below */
+		cmd_no_space(&rs->h);
+		tag = (int)rs->lines[rs->nlines - 1].lineno;
+	}
+	err_report_line(&rs->h.err, rs->prog, (unsigned)tag);
+	return -1;
+}
+
+static int block_build(struct view *v, void *arg, unsigned attempt, uint32_t genid)
+{
+	struct block_run *br = arg;
+	struct restore *rs = br->rs;
+
+	(void)attempt;
+	(void)genid;
+	br->fail_chain[0] = '\0';
+	v->forget_rules = br->appends_only;
+	v->track_rules = !br->appends_only;
+	/* a block that makes the table anew out of chains and appends
+	 * leaves behind the table's rule index, built as it goes */
+	if (!rs->noflush && !rs->test && br->appends_only && !rs->h.compat &&
+	    handle_index_dir(&rs->h)) {
+		v->ri = rindex_new(handle_index_dir(&rs->h), &rs->h.ri_ns, rs->h.family, rs->table);
+		v->ri_fresh = v->ri != NULL;
+		if (v->ri)
+			rindex_reserve(v->ri, rs->nlines);
+	}
+	return block_lines(br, v);
+}
+
+static void block_refused(struct view *v, const struct batch *b, int err, int tag, void *arg)
+{
+	struct block_run *br = arg;
+	const char *chain = cmd_failed_chain(v, b);
+
+	(void)err;
+	br->tag = tag;
+	if (b->nerrs) {
+		free(br->errs);
+		br->nerrs = b->nerrs;
+		br->errs = xmalloc(br->nerrs * sizeof(*br->errs));
+		memcpy(br->errs, b->errs, br->nerrs * sizeof(*br->errs));
+	}
+	br->fail_len = b->fail_len;
+	if (chain)
+		snprintf(br->fail_chain, sizeof(br->fail_chain), "%s", chain);
+}
+
 static int run_block(struct restore *rs, unsigned commit_line)
 {
-	bool appends_only = block_appends_only(rs);
-	struct batch_err *errs = NULL;
-	unsigned i, nerrs = 0;
-	struct batch b;
-	struct view v;
-	int attempt, ret = 0, tag = -1;
-	uint32_t genid, fail_len = 0;
-	char fail_chain[NFT_CHAIN_MAXNAMELEN] = "";
+	static const struct commit_ops ops = { .build = block_build, .refused = block_refused,
+					       .genid_failed = block_genid_failed };
+	struct block_run br = { .rs = rs, .commit_line = commit_line, .tag = -1,
+				.appends_only = block_appends_only(rs) };
+	struct batch_err one;
+	int kerr, ret;
 
-	for (attempt = 0; attempt < MAX_RETRIES; attempt++) {
-		fail_chain[0] = '\0';
-		ret = nlk_genid(&rs->h.nl, &genid);
-		if (ret < 0 && rs->test && (ret == -EPERM || ret == -EACCES)) {
-			/* --test reads the whole input first, as the reference
-			 * does, and then finds it may not ask the kernel */
-			fprintf(stderr, "%s: line %u failed: Permission denied (you must be root).\n",
-				rs->prog, commit_line);
-			rs->h.err.code = EXIT_OTHER;
-			return -1;
-		}
-		if (ret < 0)
-			return err_versioned(&rs->h.err, EXIT_RESOURCE,
-					     "Could not fetch rule set generation id: %s",
-					     err_kernel_text(-ret, OP_NONE));
-		batch_init(&b, &rs->h.nl);
-		view_init(&v, &rs->h, &b, rs->table);
-		v.forget_rules = appends_only;
-		v.track_rules = !appends_only;
-		/* a block that makes the table anew out of chains and appends
-		 * leaves behind the table's rule index, built as it goes */
-		if (!rs->noflush && !rs->test && appends_only && !rs->h.compat &&
-		    handle_index_dir(&rs->h)) {
-			v.ri = rindex_new(handle_index_dir(&rs->h), &rs->h.ri_ns, rs->h.family,
-					  rs->table);
-			v.ri_fresh = v.ri != NULL;
-			if (v.ri)
-				rindex_reserve(v.ri, rs->nlines);
-		}
-		ret = 0;
-		if (!rs->noflush)
-			ret = flush_table(rs, &v);
-		for (i = 0; ret == 0 && i < rs->nlines; i++) {
-			struct block_line *l = &rs->lines[i];
-
-			v.tag = (int)l->lineno;
-			if (l->text[0] == ':')
-				ret = apply_chain_line(rs, &v, l);
-			else
-				ret = apply_command_line(rs, &v, l);
-			if (ret < 0)
-				tag = v.error_at_commit ? (int)commit_line : (int)l->lineno;
-		}
-		if (ret < 0) {
-			/* a line the reference refuses as it reads it comes
-			 * before what it finds when it applies the block */
-			int first = first_parse_error(rs, i ? i - 1 : 0);
-
-			if (first >= 0)
-				tag = (int)rs->lines[first].lineno;
-		}
-		if (ret == 0 && v.too_big) {
-			/* the reference learns it at COMMIT, as below */
-			ret = cmd_no_space(&rs->h);
-			tag = (int)rs->lines[rs->nlines - 1].lineno;
-		}
-		if (ret < 0) {
-			rindex_free(v.ri);
-			view_free(&v);
-			batch_free(&b);
-			return err_report_line(&rs->h.err, rs->prog, (unsigned)tag) ? -1 : -1;
-		}
-		view_index_prepare(&v);
-		if (rs->test) {
-			ret = batch_check(&rs->h.nl, &b, genid, &tag);
-		} else {
-			ret = batch_commit(&rs->h.nl, &b, genid, &tag);
-			if (ret == 0 && batch_count(&b))
-				view_index_commit(&v, genid);
-		}
-		if (ret < 0 && ret != -ERESTART && b.nerrs) {
-			nerrs = b.nerrs;
-			errs = xmalloc(nerrs * sizeof(*errs));
-			memcpy(errs, b.errs, nerrs * sizeof(*errs));
-		}
-		fail_len = b.fail_len;
-		if (ret < 0 && cmd_failed_chain(&v, &b))
-			snprintf(fail_chain, sizeof(fail_chain), "%s", cmd_failed_chain(&v, &b));
-		rindex_free(v.ri);
-		view_free(&v);
-		batch_free(&b);
-		if (ret != -ERESTART)
-			break;
+	if (commit_run(&rs->h, rs->table, rs->test, &ops, &br, &kerr) == 0)
+		return 0;
+	if (!kerr)
+		return -1;
+	if (cmd_refusal_cut(br.fail_len) && rs->nlines) {
+		/* the reference then names the block's last line */
+		free(br.errs);
+		cmd_no_space(&rs->h);
+		err_report_line(&rs->h.err, rs->prog, rs->lines[rs->nlines - 1].lineno);
+		return -1;
 	}
-	if (ret < 0) {
-		struct batch_err one = { tag, ret, 0 };
-
-		if (cmd_refusal_cut(fail_len) && rs->nlines) {
-			/* the reference then names the block's last line */
-			free(errs);
-			cmd_no_space(&rs->h);
-			err_report_line(&rs->h.err, rs->prog, rs->lines[rs->nlines - 1].lineno);
-			return -1;
-		}
-		ret = report_refused(rs, errs ? errs : &one, errs ? nerrs : 1, fail_chain);
-		free(errs);
-		return ret;
-	}
-	return 0;
+	one = (struct batch_err){ br.tag, kerr, 0 };
+	ret = report_refused(rs, br.errs ? br.errs : &one, br.errs ? br.nerrs : 1, br.fail_chain);
+	free(br.errs);
+	return ret;
 }
 
 /* Parse only: every line of the block through the parsers run_block

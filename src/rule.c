@@ -756,7 +756,7 @@ int rule_linearize(const struct rule *r, struct nftnl_rule *nr)
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
-	ret = rule_linearize_msg(r, nlh, &sets, false, table, chain);
+	ret = rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, false, NULL });
 	if (ret >= 0 && nftnl_rule_nlmsg_parse(nlh, nr) < 0)
 		ret = -1;
 	free(buf);
@@ -794,10 +794,11 @@ struct rule *rule_canonical(const struct rule *r)
 #define RULE_TAIL_MAX 512
 
 int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
-		       bool compat, const char *table, const char *chain)
+		       const struct lin_where *w)
 {
 	struct lin_ctx c = { .nlh = nlh, .rule = r, .family = r->family, .sets = sets,
-			     .compat = compat, .table = table, .chain = chain,
+			     .compat = w->compat, .table = w->table, .chain = w->chain,
+			     .feat = w->feat,
 			     .limit = RULE_MSG_MAX - RULE_TAIL_MAX };
 	const struct ext_inst *m;
 	const char *comment = NULL;
@@ -836,7 +837,7 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
 	/* x_tables matches bound to a protocol (tcp, icmp6, ...) check it
 	 * against the one the rule declares; the reference declares it in
 	 * every rule */
-	if (compat || c.xt) {
+	if (c.compat || c.xt) {
 		struct nlattr *n = mnl_attr_nest_start(nlh, NFTA_RULE_COMPAT);
 
 		mnl_attr_put_u32(nlh, NFTA_RULE_COMPAT_PROTO, htonl(r->has_proto ? r->proto : 0));
@@ -845,7 +846,7 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
 		mnl_attr_nest_end(nlh, n);
 	}
 	/* the reference keeps no userdata of its own: its blobs say it all */
-	if (!compat)
+	if (!c.compat)
 		lin_udata(nlh, names.buf, comment);
 	return (int)c.nexprs;
 }

@@ -89,15 +89,22 @@ struct aset_list;
  * (NFT_RULE_MAXEXPRS, a kernel constant since 3.13). */
 #define RULE_MAX_EXPRS 128
 struct nlmsghdr;
+struct kfeat;
+/* Where a rule goes and how it is written: table and chain, for targets
+ * valid only in some (NULL: not known); compat: the reference's layout
+ * (--compat); feat: what the kernel can do (NULL: everything). */
+struct lin_where {
+	const char *table, *chain;
+	bool compat;
+	struct kfeat *feat;
+};
 /* The rule's NFTA_RULE_EXPRESSIONS and NFTA_RULE_USERDATA, appended to
  * nlh (which has room for RULE_MSG_MAX bytes); anonymous sets the rule
- * looks up go to sets, to be sent before the rule. table and chain say
- * where it goes, for targets valid only in some (NULL: not known).
- * compat: the reference's layout (--compat). Returns the number of
+ * looks up go to sets, to be sent before the rule. Returns the number of
  * expressions written, or -1 when they do not fit in RULE_MSG_MAX (nlh
  * is then incomplete, to be thrown away). */
 int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_list *sets,
-		       bool compat, const char *table, const char *chain);
+		       const struct lin_where *w);
 /* The same into nr (its table and chain, if set, say where the rule
  * goes), for a rule that needs no set (its sets are dropped). 0, or -1
  * when the rule does not fit in one message. */

@@ -625,7 +625,8 @@ static int linearize_fit(struct view *v, const struct rule *r, struct nlmsghdr *
 			 struct aset_list *sets, const char *chain, bool *theirs)
 {
 	uint32_t first_id = sets->next_id;
-	int n = rule_linearize_msg(r, tmp, sets, v->h->compat, v->table, chain);
+	struct lin_where w = { v->table, chain, v->h->compat, &v->h->feat };
+	int n = rule_linearize_msg(r, tmp, sets, &w);
 
 	*theirs = v->h->compat;
 	if (v->h->compat || (n >= 0 && n <= RULE_MAX_EXPRS))
@@ -637,7 +638,8 @@ static int linearize_fit(struct view *v, const struct rule *r, struct nlmsghdr *
 	*theirs = true;
 	/* past the kernel's limit in both layouts, the kernel refuses the
 	 * reference's own message, as it would the reference */
-	return rule_linearize_msg(r, tmp, sets, true, v->table, chain);
+	w.compat = true;
+	return rule_linearize_msg(r, tmp, sets, &w);
 }
 
 /* The digest of r, whose message is tmp: of the message of the rule as
@@ -647,6 +649,7 @@ static uint64_t rule_digest(struct view *v, const struct rule *r, const struct n
 			    const char *chain, int target)
 {
 	struct rule *canon = rule_canonical(r);
+	struct lin_where w = { v->table, chain, v->h->compat, &v->h->feat };
 	struct aset_list sets = { 0 };
 	struct nlmsghdr *nlh;
 	uint64_t digest = 0;
@@ -657,7 +660,7 @@ static uint64_t rule_digest(struct view *v, const struct rule *r, const struct n
 	buf = xzalloc(RULE_MSG_MAX);
 	nlh = mnl_nlmsg_put_header(buf);
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
-	if (rule_linearize_msg(canon, nlh, &sets, v->h->compat, v->table, chain) >= 0 &&
+	if (rule_linearize_msg(canon, nlh, &sets, &w) >= 0 &&
 	    !sets.n)
 		digest = rindex_digest(nlh, target);
 	aset_list_clear(&sets);

@@ -11,7 +11,7 @@
 #include "aset.h"
 #include "rindex.h"
 #include "cache.h"
-#include "cmd.h"
+#include "handle.h"
 #include "nlk.h"
 #include "rule.h"
 #include "table.h"

@@ -188,7 +188,7 @@ static void rule_bytes(const struct rule *r, const char *table, const char *chai
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
-	rule_linearize_msg(r, nlh, &sets, false, table, chain);
+	rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, false, NULL });
 	sb_reset(out);
 	sb_addn(out, buf, nlh->nlmsg_len);
 	aset_list_clear(&sets);

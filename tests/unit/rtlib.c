@@ -141,7 +141,7 @@ bool rt_fits(const struct rule *r, const char *table, const char *chain, bool co
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, r->family, 0, 1);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
-	n = rule_linearize_msg(r, nlh, &sets, compat, table, chain);
+	n = rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, compat, NULL });
 	aset_list_clear(&sets);
 	free(buf);
 	return n >= 0;
@@ -162,7 +162,7 @@ struct rule *rt_through_netlink(const struct rule *r, const char *table, const c
 	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, r->family, 0, 1);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
-	rule_linearize_msg(r, nlh, &sets, compat, table, chain);
+	rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, compat, NULL });
 	if (nftnl_rule_nlmsg_parse(kernel_echo(dump, nlh), nr) == 0) {
 		struct rule_sets rs = { .sets = &sets };
 

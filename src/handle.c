@@ -1,0 +1,44 @@
+#include "handle.h"
+
+#include <errno.h>
+#include <string.h>
+
+int handle_genid_error(struct handle *h, int err)
+{
+	return err_versioned(&h->err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
+			     err == -EPERM || err == -EACCES ?
+			     "Permission denied (you must be root)" : strerror(-err));
+}
+
+int handle_netlink(struct handle *h)
+{
+	uint32_t genid;
+	int ret;
+
+	if (h->nl_open)
+		return 0;
+	ret = nlk_open(&h->nl);
+	if (ret < 0)
+		return handle_genid_error(h, ret);
+	h->nl_open = true;
+	if (h->debug_rcvbuf)
+		nlk_tiny_rcvbuf(&h->nl);
+	/* the reference asks for the generation first; an unprivileged
+	 * caller learns here that it must be root */
+	ret = nlk_genid(&h->nl, &genid);
+	if (ret < 0)
+		return handle_genid_error(h, ret);
+	return 0;
+}
+
+const char *handle_index_dir(struct handle *h)
+{
+	if (!h->ri_ns_known && h->nl.sock) {
+		h->ri_ns_known = true;
+		h->ri_dir = rindex_dir();
+		if (h->ri_dir && rindex_ns_get(&h->ri_ns, mnl_socket_get_fd(h->nl.sock)) < 0)
+			h->ri_dir = NULL;
+	}
+	return h->ri_dir;
+}
+

@@ -1,0 +1,48 @@
+/* The one handle every command is run with: the family, the program's
+ * name, the netlink socket, the error being reported, and what was
+ * learnt of the kernel and the namespace on the way. */
+#ifndef IPTNFT_HANDLE_H
+#define IPTNFT_HANDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "kfeat.h"
+#include "nlk.h"
+#include "rindex.h"
+
+struct handle {
+	uint8_t family;		/* NFPROTO_IPV4 / NFPROTO_IPV6 */
+	const char *prog;	/* "iptables" or "ip6tables" */
+	struct nlk nl;
+	bool nl_open;
+	struct ipt_error err;
+	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
+	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */
+	bool debug_rcvbuf;	/* IPTNFT_DEBUG=rcvbuf: the smallest receive buffer */
+	const char *restore_prog;	/* set while parsing restore lines */
+	const char *restore_table;	/* the table of the restore block */
+	/* --compat or IPTNFT_COMPAT: write rules in the reference's own
+	 * layout (xt compat blobs where it uses them, no iptnft userdata)
+	 * so that an older iptables-nft can read them */
+	bool compat;
+	/* what the running kernel can do, asked once each when first needed */
+	struct kfeat feat;
+	/* the rule index's directory (NULL: no index) and the namespace it
+	 * is kept for; looked up once the socket is open */
+	const char *ri_dir;
+	struct rindex_ns ri_ns;
+	bool ri_ns_known;
+};
+
+/* Open netlink on demand and ask for the generation, as the reference
+ * does first; 0 or -1 with h->err set ("you must be root"). */
+int handle_netlink(struct handle *h);
+/* The reference's message for a failed generation query (err: -errno);
+ * returns -1. */
+int handle_genid_error(struct handle *h, int err);
+/* The directory of this namespace's rule indexes, or NULL. */
+const char *handle_index_dir(struct handle *h);
+
+#endif
