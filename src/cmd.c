@@ -831,11 +831,9 @@ static int modify_build(struct view *v, void *arg, unsigned attempt, uint32_t ge
 {
 	struct modify *m = arg;
 	struct handle *h = v->h;
-	const char *dir = handle_index_dir(h);
-
 	v->verbose = (m->cmd->fmt & FMT_VERBOSE) && attempt == 0;
-	if (dir && !h->compat)
-		v->ri = rindex_open(dir, &h->ri_ns, h->family, m->cmd->table, genid);
+	if (!h->compat)
+		v->ri = rindex_open(handle_index(h), h->family, m->cmd->table, genid);
 	m->too_big = false;
 	if (cmd_build(v, m->cmd) < 0)
 		return -1;

@@ -31,14 +31,19 @@ int handle_netlink(struct handle *h)
 	return 0;
 }
 
-const char *handle_index_dir(struct handle *h)
+const struct rindex_home *handle_index(struct handle *h)
 {
-	if (!h->ri_ns_known && h->nl.sock) {
-		h->ri_ns_known = true;
-		h->ri_dir = rindex_dir();
-		if (h->ri_dir && rindex_ns_get(&h->ri_ns, mnl_socket_get_fd(h->nl.sock)) < 0)
-			h->ri_dir = NULL;
-	}
-	return h->ri_dir;
+	if (!h->ri_home && h->nl.sock)
+		h->ri_home = rindex_home_new(mnl_socket_get_fd(h->nl.sock));
+	return rindex_home_usable(h->ri_home) ? h->ri_home : NULL;
+}
+
+void handle_close(struct handle *h)
+{
+	if (h->nl.sock)
+		nlk_close(&h->nl);
+	h->nl_open = false;
+	rindex_home_free(h->ri_home);
+	h->ri_home = NULL;
 }
 

@@ -29,11 +29,9 @@ struct handle {
 	bool compat;
 	/* what the running kernel can do, asked once each when first needed */
 	struct kfeat feat;
-	/* the rule index's directory (NULL: no index) and the namespace it
-	 * is kept for; looked up once the socket is open */
-	const char *ri_dir;
-	struct rindex_ns ri_ns;
-	bool ri_ns_known;
+	/* where the rule indexes of the socket's namespace are kept, and
+	 * which namespace that is: looked up when first needed */
+	struct rindex_home *ri_home;
 };
 
 /* Open netlink on demand and ask for the generation, as the reference
@@ -42,7 +40,9 @@ int handle_netlink(struct handle *h);
 /* The reference's message for a failed generation query (err: -errno);
  * returns -1. */
 int handle_genid_error(struct handle *h, int err);
-/* The directory of this namespace's rule indexes, or NULL. */
-const char *handle_index_dir(struct handle *h);
+/* Where this namespace's rule indexes are kept, or NULL (none). */
+const struct rindex_home *handle_index(struct handle *h);
+/* Close netlink and free what the handle holds. */
+void handle_close(struct handle *h);
 
 #endif

@@ -102,8 +102,7 @@ int iptables_main(uint8_t family, int argc, char **argv)
 out:
 	if (h.debug_netlink)
 		fprintf(stderr, "iptnft: netlink messages received: %lu\n", h.nl.rx_msgs);
-	if (h.nl_open)
-		nlk_close(&h.nl);
+	handle_close(&h);
 	cmd_free(&cmd);
 	return ret;
 }

@@ -659,13 +659,8 @@ static int block_build(struct view *v, void *arg, unsigned attempt, uint32_t gen
 	v->track_rules = !br->appends_only;
 	/* a block that makes the table anew out of chains and appends
 	 * leaves behind the table's rule index, built as it goes */
-	if (!rs->noflush && !rs->test && br->appends_only && !rs->h.compat &&
-	    handle_index_dir(&rs->h)) {
-		v->ri = rindex_new(handle_index_dir(&rs->h), &rs->h.ri_ns, rs->h.family, rs->table);
-		v->ri_fresh = v->ri != NULL;
-		if (v->ri)
-			rindex_reserve(v->ri, rs->nlines);
-	}
+	if (!rs->noflush && !rs->test && br->appends_only && !rs->h.compat)
+		v->ri = rindex_new(handle_index(&rs->h), rs->h.family, rs->table, rs->nlines);
 	return block_lines(br, v);
 }
 
@@ -980,11 +975,11 @@ int restore_main(uint8_t family, int argc, char **argv)
 			nlk_tiny_rcvbuf(&rs.h.nl);
 	} else if (handle_netlink(&rs.h) < 0) {
 		ret = err_report(&rs.h.err, rs.prog);
-		nlk_close(&rs.h.nl);
+		handle_close(&rs.h);
 		goto out;
 	}
 	ret = restore_stream(&rs, in);
-	nlk_close(&rs.h.nl);
+	handle_close(&rs.h);
 out:
 	if (in != stdin)
 		fclose(in);

@@ -1,844 +1,303 @@
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* dl_iterate_phdr */
-#endif
+/* The rule index of one transaction: the table's map (rimap.c) and what
+ * following the batch needs (the handles a fresh table gives out, the
+ * rule messages whose handles the kernel must echo). */
 #include "rindex.h"
 
-#include <dirent.h>
-#include <elf.h>
-#include <link.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
-#include <unistd.h>
 
-#include "rdir.h"
+#include "nlk.h"
 #include "util.h"
 
-#ifndef SO_NETNS_COOKIE
-#define SO_NETNS_COOKIE 71
-#endif
-
-#define RI_MAGIC "iptnftX2"
-#define RI_DUP 0x80000000u
-#define RI_CHAIN_MASK 0x7fffffffu
-#define RI_PARTIAL 1u		/* the chain holds rules the index lacks */
-#define RI_GONE 2u		/* the chain was deleted */
-
-/* The file: this header, chains[nchains], the names blob (NUL-ended
- * names, padded to 8 bytes), slots[nslots]. Host byte order: the file
- * never leaves the machine and dies with the boot. */
-struct ri_hdr {
-	char magic[8];
-	uint8_t boot[16];
-	uint8_t build[20];
-	uint32_t pad;
-	uint64_t cookie;
-	uint64_t ino;
-	uint32_t genid;
-	uint32_t family;
-	char table[32];
-	uint32_t nchains;
-	uint32_t names_len;
-	uint32_t nslots;
-	uint32_t nentries;
+struct rindex_home {
+	const char *dir;	/* IPTNFT_INDEX_DIR or /run/iptnft; NULL: unusable */
+	struct rimap_ns ns;
 };
 
-#define PAD8(x) (((x) + 7u) & ~7u)
-
-static void slots_rebuild(struct rindex *ri, uint32_t n,
-			  bool (*keep)(const struct ri_slot *, int), int arg);
-static void settle(struct rindex *ri);
-
-struct build_id {
-	uint8_t *out;
-	bool found;
+/* A rule message whose handle the kernel is to say. */
+struct ri_pending {
+	uint32_t seq;		/* the rule's message */
+	int chain;
+	uint64_t digest;
+	uint64_t handle;	/* foretold (fresh table) or 0 */
 };
 
-/* The GNU build id note of the main program (the first object). */
-static int build_id_cb(struct dl_phdr_info *info, size_t size, void *data)
+struct rindex {
+	struct rimap *m;
+	/* a table made anew by this batch: handles are foretold */
+	bool fresh;
+	uint64_t handles;	/* handles the fresh table has given out */
+	struct ri_pending *pend;
+	unsigned npend, cappend;
+	struct nlmsghdr *last_msg;	/* fresh: the last rule's message */
+	struct {
+		uint32_t type;
+		char *name;
+	} *objs;		/* fresh: the named objects this batch made */
+	unsigned nobjs, capobjs;
+};
+
+struct rindex_home *rindex_home_new(int fd)
 {
-	struct build_id *b = data;
-	int i;
+	struct rindex_home *home = xzalloc(sizeof(*home));
 
-	(void)size;
-	for (i = 0; i < info->dlpi_phnum && !b->found; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		const char *p = (const char *)(info->dlpi_addr + ph->p_vaddr);
-		const char *end = p + ph->p_memsz;
-
-		if (ph->p_type != PT_NOTE)
-			continue;
-		while (end - p >= (long)sizeof(ElfW(Nhdr))) {
-			const ElfW(Nhdr) *n = (const void *)p;
-			const char *name = p + sizeof(*n);
-			const char *desc = name + ((n->n_namesz + 3u) & ~3u);
-
-			if (desc + n->n_descsz > end)
-				break;
-			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 &&
-			    memcmp(name, "GNU", 4) == 0 && n->n_descsz >= 8) {
-				memcpy(b->out, desc, n->n_descsz < 20 ? n->n_descsz : 20);
-				b->found = true;
-				break;
-			}
-			p = desc + ((n->n_descsz + 3u) & ~3u);
-		}
-	}
-	return 1;	/* the main program only */
+	home->dir = rimap_dir();
+	if (home->dir && rimap_ns_get(&home->ns, fd) < 0)
+		home->dir = NULL;
+	return home;
 }
 
-int rindex_ns_get(struct rindex_ns *ns, int fd)
+bool rindex_home_usable(const struct rindex_home *home)
 {
-	struct build_id b;
-	socklen_t len = sizeof(ns->cookie);
-	struct stat st;
-	char buf[64];
-	unsigned i, j;
-	ssize_t n;
-	int bfd;
-
-	memset(ns, 0, sizeof(*ns));
-	b.out = ns->build;
-	b.found = false;
-	dl_iterate_phdr(build_id_cb, &b);
-	if (!b.found)
-		return -1;
-	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &ns->cookie, &len) < 0 ||
-	    len != sizeof(ns->cookie))
-		return -1;
-	if (stat("/proc/self/ns/net", &st) < 0)
-		return -1;
-	ns->ino = st.st_ino;
-	bfd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
-	if (bfd < 0)
-		return -1;
-	n = read(bfd, buf, sizeof(buf) - 1);
-	close(bfd);
-	if (n < 32)
-		return -1;
-	/* 36 characters of hex and dashes: keep the 16 bytes */
-	for (i = 0, j = 0; i < (unsigned)n && j < 32; i++) {
-		char c = buf[i];
-		unsigned v;
-
-		if (c >= '0' && c <= '9')
-			v = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v = (unsigned)(c - 'a' + 10);
-		else
-			continue;
-		ns->boot[j / 2] = (uint8_t)(ns->boot[j / 2] | (v << (j % 2 ? 0 : 4)));
-		j++;
-	}
-	return j == 32 ? 0 : -1;
+	return home && home->dir;
 }
 
-const char *rindex_dir(void)
+void rindex_home_free(struct rindex_home *home)
 {
-	const char *on = getenv("IPTNFT_INDEX"), *dir = getenv("IPTNFT_INDEX_DIR");
-
-	if (on && strcmp(on, "0") == 0)
-		return NULL;
-	return dir && *dir ? dir : "/run/iptnft";
+	free(home);
 }
 
-static struct rindex *ri_alloc(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			       const char *table)
+static struct rindex *ri_wrap(struct rimap *m, bool fresh)
 {
 	struct rindex *ri;
 
-	if (strlen(table) >= sizeof(ri->table))
+	if (!m)
 		return NULL;
 	ri = xzalloc(sizeof(*ri));
-	ri->dir = dir;
-	snprintf(ri->file, sizeof(ri->file), "%u-%s", family, table);
-	ri->family = family;
-	snprintf(ri->table, sizeof(ri->table), "%s", table);
-	ri->ns = *ns;
+	ri->m = m;
+	ri->fresh = fresh;
 	return ri;
 }
 
-struct rindex *rindex_new(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			  const char *table)
+struct rindex *rindex_open(const struct rindex_home *home, uint8_t family, const char *table,
+			   uint32_t genid)
 {
-	struct rindex *ri = ri_alloc(dir, ns, family, table);
-
-	if (!ri)
+	if (!rindex_home_usable(home))
 		return NULL;
-	ri->nslots = 64;
-	ri->slots = xzalloc(ri->nslots * sizeof(*ri->slots));
-	ri->own_chains = ri->own_names = ri->own_slots = true;
-	return ri;
+	return ri_wrap(rimap_open(home->dir, &home->ns, family, table, genid), false);
 }
 
-static bool hdr_matches(const struct ri_hdr *h, const struct rindex *ri)
+struct rindex *rindex_new(const struct rindex_home *home, uint8_t family, const char *table,
+			  uint32_t nrules)
 {
-	return memcmp(h->magic, RI_MAGIC, 8) == 0 && memcmp(h->boot, ri->ns.boot, 16) == 0 &&
-	       memcmp(h->build, ri->ns.build, 20) == 0 &&
-	       h->cookie == ri->ns.cookie && h->ino == ri->ns.ino && h->family == ri->family &&
-	       strncmp(h->table, ri->table, sizeof(h->table)) == 0;
-}
+	struct rindex *ri;
 
-struct rindex *rindex_open(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			   const char *table, uint32_t genid)
-{
-	struct rindex *ri = ri_alloc(dir, ns, family, table);
-	const struct ri_hdr *h;
-	struct stat st;
-	uint64_t need;
-	char *base;
-	uint32_t i;
-	int fd, dirfd;
-
-	if (!ri)
+	if (!rindex_home_usable(home))
 		return NULL;
-	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
-	if (dirfd < 0)
-		goto fail;
-	fd = rdir_open_file(dirfd, ri->file, O_RDONLY);
-	close(dirfd);
-	if (fd < 0)
-		goto fail;
-	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < sizeof(struct ri_hdr)) {
-		close(fd);
-		goto fail;
-	}
-	ri->maplen = (uint64_t)st.st_size;
-	ri->map = mmap(NULL, ri->maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (ri->map == MAP_FAILED) {
-		ri->map = NULL;
-		goto fail;
-	}
-	base = ri->map;
-	h = ri->map;
-	if (!hdr_matches(h, ri) || h->genid != genid || h->nslots == 0 ||
-	    (h->nslots & (h->nslots - 1)) != 0 || h->nentries >= h->nslots)
-		goto fail;
-	need = sizeof(*h) + (uint64_t)h->nchains * sizeof(struct ri_chain) +
-	       PAD8((uint64_t)h->names_len) + (uint64_t)h->nslots * sizeof(struct ri_slot);
-	if (need != ri->maplen)
-		goto fail;
-	ri->nchains = ri->capchains = h->nchains;
-	ri->chains = (struct ri_chain *)(base + sizeof(*h));
-	ri->names_len = ri->names_cap = h->names_len;
-	ri->names = base + sizeof(*h) + (uint64_t)h->nchains * sizeof(struct ri_chain);
-	ri->nslots = h->nslots;
-	ri->nentries = h->nentries;
-	ri->slots = (struct ri_slot *)(ri->names + PAD8(h->names_len));
-	/* names must lie inside the blob and end there */
-	if (ri->names_len && ri->names[ri->names_len - 1] != '\0')
-		goto fail;
-	for (i = 0; i < ri->nchains; i++)
-		if (ri->chains[i].off >= ri->names_len)
-			goto fail;
+	ri = ri_wrap(rimap_new(home->dir, &home->ns, family, table), true);
+	if (ri)
+		rimap_reserve(ri->m, nrules);
 	return ri;
-fail:
-	rindex_free(ri);
-	return NULL;
-}
-
-void rindex_reserve(struct rindex *ri, uint32_t n)
-{
-	uint32_t size = ri->nslots;
-
-	settle(ri);
-
-	while (size < (1u << 30) && (uint64_t)n * 10 > (uint64_t)size * 7)
-		size *= 2;
-	if (size != ri->nslots)
-		slots_rebuild(ri, size, NULL, 0);
 }
 
 void rindex_free(struct rindex *ri)
 {
+	unsigned i;
+
 	if (!ri)
 		return;
-	if (ri->own_chains)
-		free(ri->chains);
-	if (ri->own_names)
-		free(ri->names);
-	if (ri->own_slots)
-		free(ri->slots);
-	free(ri->chash);
-	if (ri->map)
-		munmap(ri->map, ri->maplen);
+	for (i = 0; i < ri->nobjs; i++)
+		free(ri->objs[i].name);
+	free(ri->objs);
+	free(ri->pend);
+	rimap_free(ri->m);
 	free(ri);
-}
-
-/* ---- chains ---- */
-
-/* Eight bytes at a time: a restore looks up the chain of every jump. */
-static uint32_t name_hash(const char *name, size_t len)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, name + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < len) {
-		w = 0;
-		memcpy(&w, name + i, len - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
-static void chash_put(struct rindex *ri, uint32_t id)
-{
-	const char *name = ri->names + ri->chains[id].off;
-	uint32_t i = name_hash(name, strlen(name)) & (ri->chash_size - 1);
-
-	while (ri->chash[i])
-		i = (i + 1) & (ri->chash_size - 1);
-	ri->chash[i] = id + 1;
-	ri->chash_used++;
-}
-
-/* A chain's name may change (-E); the table then holds its id under both
- * names, and a lookup checks the name the id has now. */
-static void chash_rebuild(struct rindex *ri)
-{
-	uint32_t i;
-
-	free(ri->chash);
-	ri->chash_size = 64;
-	while (ri->chash_size < ri->nchains * 2 + 2)
-		ri->chash_size *= 2;
-	ri->chash = xzalloc(ri->chash_size * sizeof(*ri->chash));
-	ri->chash_used = 0;
-	for (i = 0; i < ri->nchains; i++)
-		if (!(ri->chains[i].flags & RI_GONE))
-			chash_put(ri, i);
-}
-
-/* Is chain id + 1 (0: none) there and named name, len bytes with the
- * NUL? */
-static bool chain_is(const struct rindex *ri, uint32_t id1, const char *name, size_t len)
-{
-	const struct ri_chain *c;
-
-	if (!id1 || id1 > ri->nchains)
-		return false;
-	c = &ri->chains[id1 - 1];
-	return !(c->flags & RI_GONE) && ri->names_len - c->off >= len &&
-	       memcmp(ri->names + c->off, name, len) == 0;
-}
-
-static int chain_found(struct rindex *ri, uint32_t id)
-{
-	if (ri->last != id + 1) {
-		ri->last2 = ri->last;
-		ri->last = id + 1;
-	}
-	return (int)id;
 }
 
 int rindex_chain(struct rindex *ri, const char *name)
 {
-	size_t len = strlen(name) + 1;
-	uint32_t i;
+	return rimap_chain(ri->m, name);
+}
 
-	/* the chain a command is about, and the one its rules jump to */
-	if (chain_is(ri, ri->last, name, len))
-		return (int)ri->last - 1;
-	if (chain_is(ri, ri->last2, name, len))
-		return chain_found(ri, ri->last2 - 1);
-	if (!ri->chash && ri->lookups++ < 8) {
-		/* a command asks for a chain or two: a scan is cheaper than
-		 * hashing 100,000 names */
-		for (i = 0; i < ri->nchains; i++)
-			if (chain_is(ri, i + 1, name, len))
-				return chain_found(ri, i);
+/* ---- following the batch ---- */
+
+int rindex_chain_made(struct rindex *ri, const char *name, bool allocates)
+{
+	if (ri->fresh) {
+		ri->handles += allocates;
+	} else if (rimap_chain(ri->m, name) >= 0) {
+		/* the kernel had no such chain, the index says it had */
+		rimap_break(ri->m);
 		return -1;
 	}
-	if (!ri->chash)
-		chash_rebuild(ri);
-	for (i = name_hash(name, len - 1) & (ri->chash_size - 1); ri->chash[i];
-	     i = (i + 1) & (ri->chash_size - 1))
-		if (chain_is(ri, ri->chash[i], name, len))
-			return chain_found(ri, ri->chash[i] - 1);
-	return -1;
+	return rimap_chain_add(ri->m, name);
 }
 
-static void chash_add(struct rindex *ri, uint32_t id)
+void rindex_chain_deleted(struct rindex *ri, int id)
 {
-	if (!ri->chash)
-		return;		/* made when first needed */
-	if ((ri->chash_used + 1) * 2 > ri->chash_size)
-		chash_rebuild(ri);
-	else
-		chash_put(ri, id);
-}
-
-static uint32_t names_put(struct rindex *ri, const char *name)
-{
-	uint32_t len = (uint32_t)strlen(name) + 1, off;
-
-	if (!ri->own_names || ri->names_len + len > ri->names_cap) {
-		uint32_t cap = ri->names_cap * 2 + len + 4096;
-		char *n = xmalloc(cap);
-
-		if (ri->names_len)
-			memcpy(n, ri->names, ri->names_len);
-		if (ri->own_names)
-			free(ri->names);
-		ri->names = n;
-		ri->names_cap = cap;
-		ri->own_names = true;
-	}
-	off = ri->names_len;
-	memcpy(ri->names + off, name, len);
-	ri->names_len += len;
-	return off;
-}
-
-int rindex_chain_add(struct rindex *ri, const char *name)
-{
-	int id = rindex_chain(ri, name);
-
 	if (id >= 0)
-		return id;
-	if (ri->nchains >= RI_CHAIN_MASK) {
-		ri->broken = true;
-		return -1;
-	}
-	if (!ri->own_chains || ri->nchains == ri->capchains) {
-		uint32_t cap = ri->capchains * 2 + 64;
-		struct ri_chain *c = xmalloc(cap * sizeof(*c));
-
-		if (ri->nchains)
-			memcpy(c, ri->chains, ri->nchains * sizeof(*c));
-		if (ri->own_chains)
-			free(ri->chains);
-		ri->chains = c;
-		ri->capchains = cap;
-		ri->own_chains = true;
-	}
-	ri->chains[ri->nchains].off = names_put(ri, name);
-	ri->chains[ri->nchains].flags = 0;
-	ri->last2 = ri->last;
-	ri->last = ri->nchains + 1;
-	ri->nchains++;
-	chash_add(ri, ri->nchains - 1);
-	return (int)ri->nchains - 1;
+		rimap_chain_del(ri->m, id);
 }
 
-/* ---- slots: open addressing, linear probing ---- */
-
-static uint32_t slot_home(const struct rindex *ri, uint64_t digest, uint32_t chain)
+void rindex_chain_renamed(struct rindex *ri, int id, const char *name)
 {
-	uint64_t k = digest ^ ((uint64_t)chain * 0x9e3779b97f4a7c15ull);
-
-	k ^= k >> 31;
-	return (uint32_t)k & (ri->nslots - 1);
+	if (id >= 0)
+		rimap_chain_rename(ri->m, id, name);
 }
 
-static void slot_put(struct rindex *ri, const struct ri_slot *e)
+void rindex_chain_flushed(struct rindex *ri, int id)
 {
-	uint32_t i = slot_home(ri, e->digest, e->chain & RI_CHAIN_MASK);
-
-	while (ri->slots[i].digest)
-		i = (i + 1) & (ri->nslots - 1);
-	ri->slots[i] = *e;
-	ri->nentries++;
+	if (id >= 0)
+		rimap_chain_flush(ri->m, id);
 }
 
-/* Rebuild into n slots, keeping the entries keep() accepts. */
-static void slots_rebuild(struct rindex *ri, uint32_t n, bool (*keep)(const struct ri_slot *, int),
-			  int arg)
+void rindex_table_flushed(struct rindex *ri)
 {
-	struct ri_slot *old = ri->slots;
-	uint32_t oldn = ri->nslots, i;
-	bool owned = ri->own_slots;
-
-	ri->slots = xzalloc((size_t)n * sizeof(*ri->slots));
-	ri->nslots = n;
-	ri->nentries = 0;
-	ri->own_slots = true;
-	for (i = 0; i < oldn; i++)
-		if (old[i].digest && (!keep || keep(&old[i], arg)))
-			slot_put(ri, &old[i]);
-	if (owned)
-		free(old);
+	rimap_flush_all(ri->m);
 }
 
-static int slot_find(const struct rindex *ri, uint64_t digest, uint32_t chain)
+void rindex_table_deleted(struct rindex *ri)
 {
-	uint32_t i = slot_home(ri, digest, chain);
-
-	while (ri->slots[i].digest) {
-		if (ri->slots[i].digest == digest && (ri->slots[i].chain & RI_CHAIN_MASK) == chain)
-			return (int)i;
-		i = (i + 1) & (ri->nslots - 1);
-	}
-	return -1;
+	if (!ri->fresh)
+		rimap_break(ri->m);
 }
 
-/* Empty slot i and close the gap as linear probing needs. */
-static void slot_remove(struct rindex *ri, uint32_t i)
+void rindex_object_made(struct rindex *ri, uint32_t type, const char *name)
 {
-	uint32_t mask = ri->nslots - 1, j = i, k;
+	unsigned i;
 
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!ri->slots[j].digest)
-			break;
-		k = slot_home(ri, ri->slots[j].digest, ri->slots[j].chain & RI_CHAIN_MASK);
-		/* the entry at j may move to i unless its home lies
-		 * cyclically in (i, j] */
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		ri->slots[i] = ri->slots[j];
-		i = j;
-	}
-	memset(&ri->slots[i], 0, sizeof(ri->slots[i]));
-	ri->nentries--;
-}
-
-static bool other_chain(const struct ri_slot *s, int chain)
-{
-	return (s->chain & RI_CHAIN_MASK) != (uint32_t)chain;
-}
-
-void rindex_chain_flush(struct rindex *ri, int id)
-{
-	settle(ri);
-	if (id < 0 || (uint32_t)id >= ri->nchains) {
-		ri->broken = true;
+	/* the kernel numbers an object when the batch makes it, not when a
+	 * later rule of the batch names it again */
+	if (!ri->fresh)
 		return;
-	}
-	slots_rebuild(ri, ri->nslots, other_chain, id);
-	ri->chains[id].flags &= ~RI_PARTIAL;
-}
-
-void rindex_chain_del(struct rindex *ri, int id)
-{
-	rindex_chain_flush(ri, id);
-	if (ri->broken)
-		return;
-	ri->chains[id].flags = RI_GONE;
-	ri->last = ri->last2 = 0;
-}
-
-void rindex_chain_rename(struct rindex *ri, int id, const char *name)
-{
-	if (id < 0 || (uint32_t)id >= ri->nchains || rindex_chain(ri, name) >= 0) {
-		ri->broken = true;
-		return;
-	}
-	ri->chains[id].off = names_put(ri, name);
-	ri->last = ri->last2 = 0;
-	chash_add(ri, (uint32_t)id);
-}
-
-void rindex_flush_all(struct rindex *ri)
-{
-	uint32_t i;
-
-	settle(ri);
-
-	if (ri->own_slots)
-		free(ri->slots);
-	ri->nslots = 64;
-	ri->nentries = 0;
-	ri->slots = xzalloc(ri->nslots * sizeof(*ri->slots));
-	ri->own_slots = true;
-	for (i = 0; i < ri->nchains; i++)
-		ri->chains[i].flags &= ~RI_PARTIAL;
-}
-
-static void mark_partial(struct rindex *ri, int chain)
-{
-	ri->chains[chain].flags |= RI_PARTIAL;
-}
-
-static void slot_insert(struct rindex *ri, const struct ri_slot *e)
-{
-	int i = slot_find(ri, e->digest, e->chain);
-
-	if (i >= 0) {
-		/* a second rule of the same content: the index cannot
-		 * say which one -D takes, the kernel's order can */
-		ri->slots[i].chain |= RI_DUP;
-		return;
-	}
-	if ((uint64_t)(ri->nentries + 1) * 10 > (uint64_t)ri->nslots * 7) {
-		if (ri->nslots >= (1u << 30)) {
-			ri->broken = true;
+	for (i = 0; i < ri->nobjs; i++)
+		if (ri->objs[i].type == type && strcmp(ri->objs[i].name, name) == 0)
 			return;
-		}
-		slots_rebuild(ri, ri->nslots * 2, NULL, 0);
+	if (ri->nobjs == ri->capobjs) {
+		ri->capobjs = ri->capobjs ? ri->capobjs * 2 : 4;
+		ri->objs = xrealloc(ri->objs, ri->capobjs * sizeof(*ri->objs));
 	}
-	slot_put(ri, e);
+	ri->objs[ri->nobjs].type = type;
+	ri->objs[ri->nobjs++].name = xstrdup(name);
+	ri->handles++;
 }
 
-static void settle(struct rindex *ri)
+void rindex_sets_made(struct rindex *ri, unsigned n)
 {
-	if (ri->has_staged) {
-		ri->has_staged = false;
-		slot_insert(ri, &ri->staged);
+	if (ri->fresh)
+		ri->handles += n;
+}
+
+static void pend_add(struct rindex *ri, uint32_t seq, int chain, uint64_t digest,
+		     uint64_t handle)
+{
+	struct ri_pending *p;
+
+	if (ri->npend == ri->cappend) {
+		ri->cappend = ri->cappend ? ri->cappend * 2 : 4;
+		ri->pend = xrealloc(ri->pend, ri->cappend * sizeof(*ri->pend));
+	}
+	p = &ri->pend[ri->npend++];
+	p->seq = seq;
+	p->chain = chain;
+	p->digest = digest;
+	p->handle = handle;
+}
+
+void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest, uint64_t replace,
+			struct nlmsghdr *nlh)
+{
+	uint64_t handle;
+
+	if (chain < 0) {
+		/* a fresh table numbers every rule: one the index cannot
+		 * place would leave its count wrong */
+		if (ri->fresh && !replace)
+			rimap_break(ri->m);
+		return;
+	}
+	if (replace) {
+		/* the rule keeps its handle */
+		rimap_del(ri->m, chain, replace);
+		rimap_add(ri->m, chain, digest, replace);
+		return;
+	}
+	if (!ri->fresh) {
+		nlh->nlmsg_flags |= NLM_F_ECHO;
+		rimap_add(ri->m, chain, digest, 0);
+		if (digest)
+			pend_add(ri, nlh->nlmsg_seq, chain, digest, 0);
+		return;
+	}
+	handle = ++ri->handles;
+	rimap_add(ri->m, chain, digest, handle);
+	/* the first rule and the last are echoed: the kernel's handles
+	 * must be the ones foretold */
+	if (!ri->npend) {
+		nlh->nlmsg_flags |= NLM_F_ECHO;
+		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
+	} else if (ri->npend == 1) {
+		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
+	} else {
+		ri->pend[1].seq = nlh->nlmsg_seq;
+		ri->pend[1].chain = chain;
+		ri->pend[1].digest = digest;
+		ri->pend[1].handle = handle;
 	}
 }
 
-void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last)
 {
-	if (chain < 0 || (uint32_t)chain >= ri->nchains || handle > UINT32_MAX) {
-		ri->broken = true;
-		return;
-	}
-	if (!digest) {
-		mark_partial(ri, chain);
-		return;
-	}
-	settle(ri);
-	ri->staged.digest = digest;
-	ri->staged.handle = (uint32_t)handle;
-	ri->staged.chain = (uint32_t)chain;
-	ri->has_staged = true;
-	__builtin_prefetch(&ri->slots[slot_home(ri, digest, (uint32_t)chain)], 1);
+	if (ri->fresh)
+		ri->last_msg = last;
 }
 
-void rindex_del(struct rindex *ri, int chain, uint64_t handle)
+void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle)
 {
-	uint32_t i;
-
-	settle(ri);
-
-	if (chain < 0 || (uint32_t)chain >= ri->nchains) {
-		ri->broken = true;
+	if (chain < 0)
 		return;
-	}
-	if (ri->chains[chain].flags & RI_PARTIAL)
-		return;
-	for (i = 0; i < ri->nslots; i++) {
-		const struct ri_slot *s = &ri->slots[i];
-
-		if (!s->digest || (s->chain & RI_CHAIN_MASK) != (uint32_t)chain ||
-		    s->handle != handle)
-			continue;
-		if (s->chain & RI_DUP)
-			break;	/* the others of its content stay */
-		slot_remove(ri, i);
-		return;
-	}
-	/* a rule the index does not hold by that handle (one of several of
-	 * the same content): the chain can no longer be answered for */
-	mark_partial(ri, chain);
+	if (handle)
+		rimap_del(ri->m, chain, handle);
+	else
+		rimap_break(ri->m);	/* which of this batch's? */
 }
 
-void rindex_set_handle(struct rindex *ri, int chain, uint64_t digest, uint64_t handle)
+void rindex_give_up(struct rindex *ri)
 {
-	int i;
-
-	settle(ri);
-
-	if (chain < 0 || !digest || (ri->chains[chain].flags & RI_PARTIAL))
-		return;
-	i = slot_find(ri, digest, (uint32_t)chain);
-	if (i < 0 || handle > UINT32_MAX) {
-		ri->broken = true;
-		return;
-	}
-	ri->slots[i].handle = (uint32_t)handle;
+	rimap_break(ri->m);
 }
 
 enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle)
 {
-	int i;
-
-	settle(ri);
-
-	if (chain < 0 || (uint32_t)chain >= ri->nchains || !digest ||
-	    (ri->chains[chain].flags & (RI_PARTIAL | RI_GONE)))
-		return RI_UNKNOWN;
-	i = slot_find(ri, digest, (uint32_t)chain);
-	if (i < 0)
-		return RI_ABSENT;
-	if (ri->slots[i].chain & RI_DUP || !ri->slots[i].handle)
-		return RI_UNKNOWN;
-	*handle = ri->slots[i].handle;
-	return RI_ONE;
+	return rimap_find(ri->m, chain, digest, handle);
 }
 
-/* ---- files ---- */
+/* ---- the commit ---- */
 
-static bool write_all(int fd, struct iovec *iov, int n)
+void rindex_prepare(struct rindex *ri, struct batch *b)
 {
-	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
+	if (ri->fresh && ri->npend == 2 && ri->last_msg)
+		batch_set_echo(b, ri->last_msg);
+}
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return false;
+void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
+		      uint8_t family, const char *table, uint32_t base, uint32_t now)
+{
+	uint32_t next = base + 1 ? base + 1 : 1;
+	unsigned i;
+
+	if (!rindex_home_usable(home) || now != next)
+		return;
+	if (ri && !rimap_broken(ri->m)) {
+		bool ok = true;
+
+		for (i = 0; i < ri->npend && ok; i++) {
+			const struct ri_pending *p = &ri->pend[i];
+			uint64_t h = batch_echo_handle(b, p->seq);
+
+			if (!h || (p->handle && h != p->handle))
+				ok = false;
+			else if (!p->handle)
+				rimap_set_handle(ri->m, p->chain, p->digest, h);
 		}
-		while (n > 0 && (size_t)w >= iov->iov_len) {
-			w -= (ssize_t)iov->iov_len;
-			iov++;
-			n--;
-		}
-		if (n > 0) {
-			iov->iov_base = (char *)iov->iov_base + w;
-			iov->iov_len -= (size_t)w;
-		}
+		if (ok)
+			rimap_store(ri->m, now);
 	}
-	return true;
-}
-
-/* A new file name in dirfd, open for writing: an fd, or -1. A file of
- * that name was left by a killed process whose pid this one has now. */
-static int create_temp(int dirfd, const char *name)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-
-	if (fd < 0 && errno == EEXIST && unlinkat(dirfd, name, 0) == 0)
-		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	return fd;
-}
-
-int rindex_store(struct rindex *ri, uint32_t genid)
-{
-	static const char zero[8];
-	struct ri_hdr h;
-	struct iovec iov[5];
-	char tmp[sizeof(ri->file) + 24];
-	bool ok, made;
-	int fd, dirfd;
-
-	settle(ri);
-
-	if (ri->broken)
-		return -1;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, RI_MAGIC, 8);
-	memcpy(h.boot, ri->ns.boot, 16);
-	memcpy(h.build, ri->ns.build, 20);
-	h.cookie = ri->ns.cookie;
-	h.ino = ri->ns.ino;
-	h.genid = genid;
-	h.family = ri->family;
-	memcpy(h.table, ri->table, sizeof(h.table));
-	h.nchains = ri->nchains;
-	h.names_len = ri->names_len;
-	h.nslots = ri->nslots;
-	h.nentries = ri->nentries;
-	dirfd = rdir_open_ns(ri->dir, ri->ns.ino, true, &made);
-	if (dirfd < 0)
-		return -1;
-	snprintf(tmp, sizeof(tmp), "%s.%ld", ri->file, (long)getpid());
-	fd = create_temp(dirfd, tmp);
-	if (fd < 0) {
-		close(dirfd);
-		return -1;
-	}
-	iov[0] = (struct iovec){ &h, sizeof(h) };
-	iov[1] = (struct iovec){ ri->chains, ri->nchains * sizeof(*ri->chains) };
-	iov[2] = (struct iovec){ ri->names, ri->names_len };
-	iov[3] = (struct iovec){ (void *)zero, PAD8(ri->names_len) - ri->names_len };
-	iov[4] = (struct iovec){ ri->slots, (size_t)ri->nslots * sizeof(*ri->slots) };
-	ok = write_all(fd, iov, 5);
-	if (close(fd) < 0)
-		ok = false;
-	if (!ok || renameat(dirfd, tmp, dirfd, ri->file) < 0) {
-		unlinkat(dirfd, tmp, 0);
-		close(dirfd);
-		return -1;
-	}
-	close(dirfd);
-	/* a namespace seen for the first time: the time to look for those
-	 * gone since */
-	if (made)
-		rdir_clean(ri->dir, ri->ns.ino);
-	return 0;
-}
-
-/* The family and table a file's name stands for ("2-filter"). */
-static bool parse_file_name(const char *name, uint32_t *family, char *table, size_t size)
-{
-	char *end;
-	unsigned long f = strtoul(name, &end, 10);
-
-	if (end == name || *end != '-' || f > 255 || strlen(end + 1) >= size || !end[1])
-		return false;
-	*family = (uint32_t)f;
-	snprintf(table, size, "%s", end + 1);
-	return true;
-}
-
-/* Carry one file's stamp from base to next, if it is an index of this
- * namespace stamped base, of the family and table its name says. A file
- * of another namespace (one that is gone and whose inode number this one
- * has now) or boot is removed. */
-static void restamp_file(int dirfd, const char *name, const struct rindex_ns *ns,
-			 uint32_t base, uint32_t next)
-{
-	char table[sizeof(((struct ri_hdr *)0)->table)];
-	struct ri_hdr h;
-	uint32_t family;
-	int fd;
-
-	if (!parse_file_name(name, &family, table, sizeof(table)))
-		return;
-	fd = rdir_open_file(dirfd, name, O_RDWR);
-	if (fd < 0)
-		return;
-	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    memcmp(h.magic, RI_MAGIC, 8) != 0) {
-		close(fd);
-		return;
-	}
-	if (memcmp(h.boot, ns->boot, 16) != 0 || h.cookie != ns->cookie || h.ino != ns->ino) {
-		unlinkat(dirfd, name, 0);
-	} else if (memcmp(h.build, ns->build, 20) == 0 && h.family == family &&
-		   strncmp(h.table, table, sizeof(h.table)) == 0 && h.genid == base) {
-		h.genid = next;
-		if (pwrite(fd, &h.genid, sizeof(h.genid), offsetof(struct ri_hdr, genid)) !=
-		    (ssize_t)sizeof(h.genid))
-			unlinkat(dirfd, name, 0);
-	}
-	close(fd);
-}
-
-void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, uint32_t next,
-		    uint8_t family, const char *table)
-{
-	char self[64];
-	struct dirent *de;
-	int dirfd, fd;
-	DIR *d;
-
-	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
-	if (dirfd < 0)
-		return;
-	fd = dup(dirfd);
-	d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		close(dirfd);
-		return;
-	}
-	snprintf(self, sizeof(self), "%u-%s", family, table);
-	while ((de = readdir(d)))
-		if (de->d_name[0] != '.' && !strchr(de->d_name, '.') && strcmp(de->d_name, self) != 0)
-			restamp_file(dirfd, de->d_name, ns, base, next);
-	closedir(d);
-	rdir_clean_temps(dirfd);
-	close(dirfd);
+	rimap_restamp(home->dir, &home->ns, base, now, family, table);
 }
 
 /* ---- digest ---- */

@@ -28,110 +28,83 @@
  * temporary name and renamed over, so readers never see half of one;
  * found only through directories no other user can change (rdir.h),
  * and used only if its header names the family, table and namespace its
- * name and place say. */
+ * name and place say.
+ *
+ * The interface: a transaction opens the table's index (or starts one for
+ * a table it makes anew), tells it each change as it queues the change
+ * (it then marks the rule messages whose handles it must learn for an
+ * echo), asks it for rules, and hands it the committed batch, whose
+ * echoes complete it before it is stored. The map and its file are
+ * rimap.c's. */
 #ifndef IPTNFT_RINDEX_H
 #define IPTNFT_RINDEX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "rimap.h"
+
+struct batch;
 struct nlmsghdr;
 
-/* Which network namespace, in which boot: the index of one never
- * answers for another, even when the kernel reuses the inode number. */
-struct rindex_ns {
-	uint64_t ino;		/* of /proc/self/ns/net */
-	uint64_t cookie;	/* SO_NETNS_COOKIE: never reused in a boot */
-	uint8_t boot[16];	/* /proc/sys/kernel/random/boot_id */
-	/* and which iptnft: the ELF build id of this program. Another
-	 * build may write a rule in other bytes, and its digests would
-	 * then call a rule absent that is there. */
-	uint8_t build[20];
-};
+#ifdef IPTNFT_RULE_INDEX
 
-struct ri_chain {
-	uint32_t off;		/* name's offset in the names blob */
-	uint32_t flags;		/* RI_PARTIAL, RI_GONE */
-};
+/* Where the namespace's indexes are kept, and which namespace and build
+ * this is: looked up once per handle through its netlink socket fd.
+ * Unusable when there is to be no index (IPTNFT_INDEX=0) or the
+ * namespace cannot be told. */
+struct rindex_home *rindex_home_new(int fd);
+bool rindex_home_usable(const struct rindex_home *home);
+void rindex_home_free(struct rindex_home *home);
 
-struct ri_slot {
-	uint64_t digest;	/* 0: empty slot */
-	uint32_t handle;
-	uint32_t chain;		/* chain id, RI_DUP in the top bit */
-};
-
-struct rindex {
-	const char *dir;	/* the indexes' directory (not owned) */
-	char file[48];		/* the file's name in the namespace's */
-	uint8_t family;
-	char table[32];
-	struct rindex_ns ns;
-	struct ri_chain *chains;
-	uint32_t nchains, capchains;
-	char *names;
-	uint32_t names_len, names_cap;
-	struct ri_slot *slots;
-	uint32_t nslots, nentries;
-	void *map;		/* the file, mapped private, when read */
-	uint64_t maplen;
-	bool own_chains, own_names, own_slots;
-	bool broken;		/* a change it could not follow: never store */
-	uint32_t last, last2;	/* chain id + 1 found last, and before */
-	/* an added rule whose slot is being fetched into the cache while
-	 * the caller works on the next one (a restore adds 100,000) */
-	struct ri_slot staged;
-	bool has_staged;
-	uint32_t *chash;	/* chain id + 1 by name hash, in memory only */
-	uint32_t chash_size, chash_used;
-	uint32_t lookups;	/* chains looked up without chash */
-};
-
-enum ri_answer {
-	RI_ABSENT,		/* no rule of the chain has that content */
-	RI_ONE,			/* exactly one rule might: *handle */
-	RI_UNKNOWN,		/* ask the kernel */
-};
-
-/* The namespace's identity through the netlink socket fd, and this
- * build's; -1 when either cannot be told (then there is no index). */
-int rindex_ns_get(struct rindex_ns *ns, int fd);
-/* The directory to keep indexes in: IPTNFT_INDEX_DIR or /run/iptnft;
- * NULL when IPTNFT_INDEX is "0" (no index at all). */
-const char *rindex_dir(void);
-
-/* The table's index if it is valid at genid, else NULL. */
-struct rindex *rindex_open(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			   const char *table, uint32_t genid);
-/* An empty index of a table made anew. */
-struct rindex *rindex_new(const char *dir, const struct rindex_ns *ns, uint8_t family,
-			  const char *table);
+/* The table's index if the file is valid at genid, else NULL. */
+struct rindex *rindex_open(const struct rindex_home *home, uint8_t family, const char *table,
+			   uint32_t genid);
+/* The index of a table the batch makes anew, out of chains and about
+ * nrules appended rules: the kernel's handles are then known in advance
+ * (it numbers chains, sets, objects and rules 1, 2, 3... in the batch's
+ * order), and the first and last rule are echoed to prove it. */
+struct rindex *rindex_new(const struct rindex_home *home, uint8_t family, const char *table,
+			  uint32_t nrules);
 void rindex_free(struct rindex *ri);
-/* Room for n rules without growing (a restore knows its line count). */
-void rindex_reserve(struct rindex *ri, uint32_t n);
 
 /* The chain's id, or -1 if the index does not know it. */
 int rindex_chain(struct rindex *ri, const char *name);
-/* Chain changes, as the transaction makes them. */
-int rindex_chain_add(struct rindex *ri, const char *name);
-void rindex_chain_del(struct rindex *ri, int id);
-void rindex_chain_rename(struct rindex *ri, int id, const char *name);
-void rindex_chain_flush(struct rindex *ri, int id);
-void rindex_flush_all(struct rindex *ri);
-/* Rule changes. digest 0: a rule the index cannot describe. */
-void rindex_add(struct rindex *ri, int chain, uint64_t digest, uint64_t handle);
-void rindex_del(struct rindex *ri, int chain, uint64_t handle);
-/* The handle of a rule added with handle 0, once the kernel said it. */
-void rindex_set_handle(struct rindex *ri, int chain, uint64_t digest, uint64_t handle);
 
+/* The batch, as it is built. */
+int rindex_chain_made(struct rindex *ri, const char *name, bool allocates);
+void rindex_chain_deleted(struct rindex *ri, int id);
+void rindex_chain_renamed(struct rindex *ri, int id, const char *name);
+void rindex_chain_flushed(struct rindex *ri, int id);
+void rindex_table_flushed(struct rindex *ri);
+void rindex_table_deleted(struct rindex *ri);
+/* A named object (type NFT_OBJECT_*) or n anonymous sets the batch
+ * makes: they take handles too. */
+void rindex_object_made(struct rindex *ri, uint32_t type, const char *name);
+void rindex_sets_made(struct rindex *ri, unsigned n);
+/* A rule message of chain (-1: one the index does not know), of content
+ * digest (0: none it can describe), replacing the rule of handle replace
+ * (0: added): nlh is still open, and gets NLM_F_ECHO where the kernel
+ * must say the handle. Then, once batch_done closed it, as last. */
+void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest, uint64_t replace,
+			struct nlmsghdr *nlh);
+void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last);
+/* A rule deleted by handle (0: one of this batch, which has none yet). */
+void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle);
+/* A change the index cannot follow: it is not stored. */
+void rindex_give_up(struct rindex *ri);
+
+/* Which rule of chain has content digest. */
 enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle);
 
-/* Write the index, stamped genid; 0 or -1 (the old file then stays). */
-int rindex_store(struct rindex *ri, uint32_t genid);
-/* After a commit of ours took the ruleset from base to next and touched
- * only (family, table): every other index of the namespace stamped base
- * is still true at next. */
-void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, uint32_t next,
-		    uint8_t family, const char *table);
+/* Before the batch is sent: the echoes it still needs. */
+void rindex_prepare(struct rindex *ri, struct batch *b);
+/* After our commit took the ruleset from generation base to now: ri
+ * (NULL: none was kept) learns its handles from b's echoes and is stored
+ * if it followed the batch (and now is base + 1); the namespace's other
+ * indexes stamped base are carried to now. */
+void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
+		      uint8_t family, const char *table, uint32_t base, uint32_t now);
 
 /* The digest of a rule message's expressions, counters left out (their
  * values are state, not content) and userdata left out (what it holds
@@ -141,5 +114,51 @@ void rindex_restamp(const char *dir, const struct rindex_ns *ns, uint32_t base, 
  * chain's renaming; target is -1 for a rule that names no chain. Never 0
  * but when target is given and the message names no chain. */
 uint64_t rindex_digest(const struct nlmsghdr *nlh, int target);
+
+#else /* built without the rule index: there is never one to follow */
+
+static inline struct rindex_home *rindex_home_new(int fd) { (void)fd; return 0; }
+static inline bool rindex_home_usable(const struct rindex_home *home) { (void)home; return 0; }
+static inline void rindex_home_free(struct rindex_home *home) { (void)home; }
+static inline struct rindex *rindex_open(const struct rindex_home *home, uint8_t family,
+					 const char *table, uint32_t genid)
+{ (void)home; (void)family; (void)table; (void)genid; return 0; }
+static inline struct rindex *rindex_new(const struct rindex_home *home, uint8_t family,
+					const char *table, uint32_t nrules)
+{ (void)home; (void)family; (void)table; (void)nrules; return 0; }
+static inline void rindex_free(struct rindex *ri) { (void)ri; }
+static inline int rindex_chain(struct rindex *ri, const char *name)
+{ (void)ri; (void)name; return -1; }
+static inline int rindex_chain_made(struct rindex *ri, const char *name, bool allocates)
+{ (void)ri; (void)name; (void)allocates; return -1; }
+static inline void rindex_chain_deleted(struct rindex *ri, int id) { (void)ri; (void)id; }
+static inline void rindex_chain_renamed(struct rindex *ri, int id, const char *name)
+{ (void)ri; (void)id; (void)name; }
+static inline void rindex_chain_flushed(struct rindex *ri, int id) { (void)ri; (void)id; }
+static inline void rindex_table_flushed(struct rindex *ri) { (void)ri; }
+static inline void rindex_table_deleted(struct rindex *ri) { (void)ri; }
+static inline void rindex_object_made(struct rindex *ri, uint32_t type, const char *name)
+{ (void)ri; (void)type; (void)name; }
+static inline void rindex_sets_made(struct rindex *ri, unsigned n) { (void)ri; (void)n; }
+static inline void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest,
+				      uint64_t replace, struct nlmsghdr *nlh)
+{ (void)ri; (void)chain; (void)digest; (void)replace; (void)nlh; }
+static inline void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last)
+{ (void)ri; (void)last; }
+static inline void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle)
+{ (void)ri; (void)chain; (void)handle; }
+static inline void rindex_give_up(struct rindex *ri) { (void)ri; }
+static inline enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest,
+					 uint64_t *handle)
+{ (void)ri; (void)chain; (void)digest; (void)handle; return RI_UNKNOWN; }
+static inline void rindex_prepare(struct rindex *ri, struct batch *b) { (void)ri; (void)b; }
+static inline void rindex_committed(struct rindex *ri, const struct rindex_home *home,
+				    const struct batch *b, uint8_t family, const char *table,
+				    uint32_t base, uint32_t now)
+{ (void)ri; (void)home; (void)b; (void)family; (void)table; (void)base; (void)now; }
+static inline uint64_t rindex_digest(const struct nlmsghdr *nlh, int target)
+{ (void)nlh; (void)target; return 0; }
+
+#endif
 
 #endif

@@ -194,13 +194,13 @@ int save_main(uint8_t family, int argc, char **argv)
 	}
 	if (handle_netlink(&h) < 0) {
 		ret = err_report(&h.err, prog);
-		nlk_close(&h.nl);
+		handle_close(&h);
 		return ret;
 	}
 	if (table) {
 		if (!table_find(table)) {
 			fprintf(stderr, "Table `%s' does not exist\n", table);
-			nlk_close(&h.nl);
+			handle_close(&h);
 			return 1;
 		} else {
 			/* a table asked for by name prints even if never used */
@@ -216,6 +216,6 @@ int save_main(uint8_t family, int argc, char **argv)
 	else if (ret < 0)
 		ret = err_versioned(&h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE)),
 		ret = err_report(&h.err, prog);
-	nlk_close(&h.nl);
+	handle_close(&h);
 	return ret;
 }

@@ -46,10 +46,6 @@ void view_free(struct view *v)
 {
 	unsigned i;
 
-	for (i = 0; i < v->ri_nobjs; i++)
-		free(v->ri_objs[i].name);
-	free(v->ri_objs);
-	free(v->ri_pend);
 	free(v->dels);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
@@ -350,36 +346,24 @@ void view_ensure_table(struct view *v)
 
 /* ---- keeping the rule index in step ---- */
 
-/* The chain's id in the rule index, or -1; asked once per chain. */
-static int ri_chain_id(struct view *v, struct vchain *c)
+/* The chain's id in the rule index, or -1. */
+static int ri_chain_id(struct view *v, const struct vchain *c)
 {
-	if (!v->ri)
-		return -1;
-	if (!c->ri_id)
-		c->ri_id = rindex_chain(v->ri, c->ci.name) + 2;
-	return c->ri_id - 2;
+	return v->ri ? rindex_chain(v->ri, c->ci.name) : -1;
 }
 
-static void ri_chain_made(struct view *v, struct vchain *c, bool allocates)
+static void ri_chain_made(struct view *v, const struct vchain *c, bool allocates)
 {
-	if (!v->ri)
-		return;
-	if (v->ri_fresh) {
-		v->ri_handles += allocates;
-	} else if (rindex_chain(v->ri, c->ci.name) >= 0) {
-		/* the kernel had no such chain, the index says it had */
-		v->ri->broken = true;
-		return;
-	}
-	c->ri_id = rindex_chain_add(v->ri, c->ci.name) + 2;
+	if (v->ri)
+		rindex_chain_made(v->ri, c->ci.name, allocates);
 }
 
 void view_delete_table(struct view *v)
 {
 	unsigned i;
 
-	if (v->ri && !v->ri_fresh)
-		v->ri->broken = true;
+	if (v->ri)
+		rindex_table_deleted(v->ri);
 	txn_del_table(v->b, v->family, v->table, v->tag);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
@@ -460,8 +444,8 @@ void view_delete_chain(struct view *v, struct vchain *c)
 	v->dels[v->ndels].seq = v->b->next_seq;
 	v->dels[v->ndels++].name = c->ci.name;
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (ri_chain_id(v, c) >= 0)
-		rindex_chain_del(v->ri, ri_chain_id(v, c));
+	if (v->ri)
+		rindex_chain_deleted(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->exists = false;
 	c->rules_known = false;
@@ -482,8 +466,8 @@ const char *view_deleted_chain(const struct view *v, uint32_t seq)
 void view_flush_chain(struct view *v, struct vchain *c)
 {
 	txn_flush(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (ri_chain_id(v, c) >= 0)
-		rindex_chain_flush(v->ri, ri_chain_id(v, c));
+	if (v->ri)
+		rindex_chain_flushed(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->rules_known = true;
 	c->fresh = true;
@@ -494,7 +478,7 @@ void view_flush_table(struct view *v)
 {
 	txn_flush(v->b, v->family, v->table, NULL, v->tag);
 	if (v->ri)
-		rindex_flush_all(v->ri);
+		rindex_table_flushed(v->ri);
 }
 
 void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
@@ -511,8 +495,8 @@ void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
 	nftnl_chain_nlmsg_build_payload(nlh, nc);
 	batch_done(v->b);
 	nftnl_chain_free(nc);
-	if (ri_chain_id(v, c) >= 0)
-		rindex_chain_rename(v->ri, ri_chain_id(v, c), newname);
+	if (v->ri)
+		rindex_chain_renamed(v->ri, ri_chain_id(v, c), newname);
 	/* the old name is gone; the rules move with the chain */
 	c->exists = false;
 	c->rules = NULL;
@@ -550,22 +534,6 @@ static void put_position(struct nlmsghdr *nlh, const struct vrule *ref)
 		mnl_attr_put_u32(nlh, NFTA_RULE_POSITION_ID, htonl(ref->id));
 }
 
-static void ri_object_made(struct view *v, uint32_t type, const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < v->ri_nobjs; i++)
-		if (v->ri_objs[i].type == type && strcmp(v->ri_objs[i].name, name) == 0)
-			return;
-	if (v->ri_nobjs == v->ri_capobjs) {
-		v->ri_capobjs = v->ri_capobjs ? v->ri_capobjs * 2 : 4;
-		v->ri_objs = xrealloc(v->ri_objs, v->ri_capobjs * sizeof(*v->ri_objs));
-	}
-	v->ri_objs[v->ri_nobjs].type = type;
-	v->ri_objs[v->ri_nobjs++].name = xstrdup(name);
-	v->ri_handles++;
-}
-
 /* Objects the rule's extensions refer to by name (a CT target's ct
  * helper) go into the batch just before the rule, so that the kernel
  * finds them when it adds the rule. */
@@ -579,11 +547,9 @@ static void queue_object(struct view *v, const struct rule *r, const struct ext_
 	if (!inst->ext->object || !(o = inst->ext->object(inst->data, r)))
 		return;
 	txn_add_obj(v->b, v->family, v->table, o, v->tag);
-	/* the kernel numbers an object when the batch makes it, not when a
-	 * later rule of the batch names it again */
-	if (v->ri && v->ri_fresh)
-		ri_object_made(v, nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE),
-			       nftnl_obj_get_str(o, NFTNL_OBJ_NAME));
+	if (v->ri)
+		rindex_object_made(v->ri, nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE),
+				   nftnl_obj_get_str(o, NFTNL_OBJ_NAME));
 	nftnl_obj_free(o);
 }
 
@@ -669,57 +635,6 @@ static uint64_t rule_digest(struct view *v, const struct rule *r, const struct n
 	return digest;
 }
 
-static void ri_pend_add(struct view *v, uint32_t seq, int chain, uint64_t digest,
-			uint64_t handle)
-{
-	struct ri_pending *p;
-
-	if (v->ri_npend == v->ri_cappend) {
-		v->ri_cappend = v->ri_cappend ? v->ri_cappend * 2 : 4;
-		v->ri_pend = xrealloc(v->ri_pend, v->ri_cappend * sizeof(*v->ri_pend));
-	}
-	p = &v->ri_pend[v->ri_npend++];
-	p->seq = seq;
-	p->chain = chain;
-	p->digest = digest;
-	p->handle = handle;
-}
-
-/* A rule message of chain's is in the batch: the index learns it. */
-static void ri_rule_queued(struct view *v, struct nlmsghdr *nlh, int chain, uint64_t digest,
-			   uint64_t replace)
-{
-	uint64_t handle;
-
-	if (replace) {
-		/* the rule keeps its handle */
-		rindex_del(v->ri, chain, replace);
-		rindex_add(v->ri, chain, digest, replace);
-		return;
-	}
-	if (!v->ri_fresh) {
-		rindex_add(v->ri, chain, digest, 0);
-		if (digest)
-			ri_pend_add(v, nlh->nlmsg_seq, chain, digest, 0);
-		return;
-	}
-	handle = ++v->ri_handles;
-	rindex_add(v->ri, chain, digest, handle);
-	/* the first rule and the last are echoed: the kernel's handles
-	 * must be the ones foretold */
-	if (!v->ri_npend) {
-		nlh->nlmsg_flags |= NLM_F_ECHO;
-		ri_pend_add(v, nlh->nlmsg_seq, chain, digest, handle);
-	} else if (v->ri_npend == 1) {
-		ri_pend_add(v, nlh->nlmsg_seq, chain, digest, handle);
-	} else {
-		v->ri_pend[1].seq = nlh->nlmsg_seq;
-		v->ri_pend[1].chain = chain;
-		v->ri_pend[1].digest = digest;
-		v->ri_pend[1].handle = handle;
-	}
-}
-
 /* The rule index's id of the chain r jumps or goes to: -1 if it jumps
  * nowhere, -2 if the index does not know the chain. That chain was
  * found just before the rule's own (check_jump_target, need_chain), so
@@ -773,15 +688,9 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 
 		digest = target == -2 ? 0 : rule_digest(v, r, tmp, c->ci.name, target);
 	}
-	if (v->ri_fresh)
-		v->ri_handles += sets.n;
+	if (v->ri)
+		rindex_sets_made(v->ri, sets.n);
 	aset_list_clear(&sets);
-	if (chain >= 0 && !replace && !v->ri_fresh)
-		flags |= NLM_F_ECHO;
-	/* a fresh table numbers every rule: one the index cannot place
-	 * would leave its count wrong */
-	if (v->ri_fresh && chain < 0 && !replace)
-		v->ri->broken = true;
 
 	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
@@ -799,11 +708,11 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
 	nlh->nlmsg_len += len;
 	scratch_clear(v, tmp);
-	if (chain >= 0)
-		ri_rule_queued(v, nlh, chain, digest, replace);
+	if (v->ri)
+		rindex_rule_queued(v->ri, chain, digest, replace, nlh);
 	batch_done(v->b);
-	if (chain >= 0 && v->ri_fresh && !replace)
-		v->ri_last_msg = v->b->last;
+	if (v->ri && chain >= 0 && !replace)
+		rindex_rule_closed(v->ri, v->b->last);
 }
 
 void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
@@ -848,7 +757,7 @@ void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const str
 	/* a rule of this batch has no handle yet: add the new one before
 	 * it, then delete it */
 	if (v->ri)
-		v->ri->broken = true;
+		rindex_give_up(v->ri);
 	{
 		struct vrule vr = { 0 };
 
@@ -872,12 +781,8 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
 	else
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
-	if (v->ri && ri_chain_id(v, c) >= 0) {
-		if (vr->handle)
-			rindex_del(v->ri, ri_chain_id(v, c), vr->handle);
-		else
-			v->ri->broken = true;	/* which of this batch's? */
-	}
+	if (v->ri)
+		rindex_rule_deleted(v->ri, ri_chain_id(v, c), vr->handle);
 	nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	batch_done(v->b);
@@ -895,8 +800,8 @@ void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
 	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
 	batch_done(v->b);
-	if (ri_chain_id(v, c) >= 0)
-		rindex_del(v->ri, ri_chain_id(v, c), handle);
+	if (v->ri && handle)
+		rindex_rule_deleted(v->ri, ri_chain_id(v, c), handle);
 	/* the view's copy of the chain, if it has one, no longer holds */
 	vchain_clear_rules(c);
 	c->rules_known = false;
@@ -958,32 +863,15 @@ struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
 
 void view_index_prepare(struct view *v)
 {
-	if (v->ri && v->ri_fresh && v->ri_npend == 2 && v->ri_last_msg)
-		batch_set_echo(v->b, v->ri_last_msg);
+	if (v->ri)
+		rindex_prepare(v->ri, v->b);
 }
 
 void view_index_commit(struct view *v, uint32_t base)
 {
-	const char *dir = handle_index_dir(v->h);
-	uint32_t now, next = base + 1 ? base + 1 : 1;
-	bool ok;
-	unsigned i;
+	const struct rindex_home *home = handle_index(v->h);
+	uint32_t now;
 
-	if (!dir || nlk_genid(&v->h->nl, &now) < 0 || now != next)
-		return;
-	if (v->ri && !v->ri->broken) {
-		ok = true;
-		for (i = 0; i < v->ri_npend && ok; i++) {
-			const struct ri_pending *p = &v->ri_pend[i];
-			uint64_t h = batch_echo_handle(v->b, p->seq);
-
-			if (!h || (p->handle && h != p->handle))
-				ok = false;
-			else if (!p->handle)
-				rindex_set_handle(v->ri, p->chain, p->digest, h);
-		}
-		if (ok)
-			rindex_store(v->ri, now);
-	}
-	rindex_restamp(dir, &v->h->ri_ns, base, now, v->family, v->table);
+	if (home && nlk_genid(&v->h->nl, &now) == 0)
+		rindex_committed(v->ri, home, v->b, v->family, v->table, base, now);
 }

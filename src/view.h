@@ -38,7 +38,6 @@ struct vchain_info {
 
 struct vchain {
 	struct vchain_info ci;
-	int ri_id;		/* the rule index's id + 2; 1: not in it; 0: not asked */
 	bool exists;
 	bool rules_known;	/* rules[] mirrors the chain */
 	bool fresh;		/* created in this batch: no kernel rules */
@@ -104,26 +103,8 @@ struct view {
 	unsigned nnames;
 	size_t names_used;	/* in the last chunk */
 	/* The table's rule index, kept in step with the batch (NULL: none;
-	 * owned by whoever set it). In a table made anew by this batch the
-	 * kernel's handles are known in advance: it numbers chains, sets and
-	 * rules 1, 2, 3... in the batch's order; the first and last rule are
-	 * echoed to prove it. Otherwise every added rule is echoed. */
+	 * freed by the transaction, commit.c) */
 	struct rindex *ri;
-	bool ri_fresh;
-	uint64_t ri_handles;	/* handles a fresh table has given out */
-	struct ri_pending {
-		uint32_t seq;	/* the rule's message */
-		int chain;
-		uint64_t digest;
-		uint64_t handle;	/* predicted (fresh) or 0 */
-	} *ri_pend;
-	unsigned ri_npend, ri_cappend;
-	struct nlmsghdr *ri_last_msg;	/* fresh: the last rule's message */
-	struct {
-		uint32_t type;
-		char *name;
-	} *ri_objs;		/* fresh: the objects this batch made */
-	unsigned ri_nobjs, ri_capobjs;
 };
 
 void view_init(struct view *v, struct handle *h, struct batch *b, const char *table);
