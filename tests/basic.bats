@@ -4,11 +4,6 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-}
-
 @test "-V prints the compatibility version" {
 	run ipt -V
 	assert_success

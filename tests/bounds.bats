@@ -10,15 +10,6 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-}
-
-teardown() {
-	iptnft_teardown
-}
-
 REF6=${REF_DIR}/ip6tables-nft
 ref6() { _ref_ns && ip netns exec "$NS_REF" "$REF6" "$@"; }
 ref6_save() { _ref_ns && ip netns exec "$NS_REF" "${REF_DIR}/ip6tables-nft-save" -c; }

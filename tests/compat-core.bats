@@ -9,12 +9,7 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-	_ref_ns
-}
+setup() { ref_setup; }
 
 # the reference run in our namespace, reading what iptnft wrote
 theirs_ours() { ip netns exec "$NS" "$REF_DIR/${FAM:-iptables}-nft" "$@"; }
@@ -22,6 +17,15 @@ theirs_ours() { ip netns exec "$NS" "$REF_DIR/${FAM:-iptables}-nft" "$@"; }
 theirs() { ip netns exec "$NS_REF" "$REF_DIR/${FAM:-iptables}-nft" "$@"; }
 # iptnft in our namespace
 ours() { ip netns exec "$NS" "$IPT_BIN/${FAM:-iptables}" "$@"; }
+
+# same TABLE: the reference lists iptnft's rules (-S, -L -n -v, -L) as
+# it lists its own, iptnft lists them alike, and the kernel holds the
+# same expressions in both namespaces
+same() {
+	lists_agree theirs theirs_ours "$1" "-S" "-L -n -v" "-L"
+	lists_agree theirs ours "$1" "-S" "-L -n -v" "-L"
+	same_layout
+}
 
 # both RULE...: iptnft --compat writes each rule (a string of arguments)
 # in our namespace, the reference in its own
@@ -31,34 +35,6 @@ both() {
 		eval "ours --compat $r" || fail "iptnft --compat refused: $r"
 		eval "theirs $r" || fail "reference refused: $r"
 	done
-}
-
-# netlink NS: the ruleset's expressions, rule handles left out
-netlink() {
-	ip netns exec "$1" nft --debug=netlink list ruleset 2>&1 |
-		sed -E 's/^(ip6? [a-z]+ [^ ]+)( [0-9]+)+$/\1/'
-}
-
-# same TABLE: the reference lists iptnft's rules (-S, -L -n -v, -L) as
-# it lists its own, iptnft lists them alike, and the kernel holds the
-# same expressions in both namespaces
-same() {
-	local a want
-	for a in "-S" "-L -n -v" "-L"; do
-		run theirs -t "$1" $a
-		assert_success
-		want=$output
-		run theirs_ours -t "$1" $a
-		assert_success
-		assert_output "$want"
-		run ours -t "$1" $a
-		assert_success
-		assert_output "$want"
-	done
-	want=$(netlink "$NS_REF")
-	run netlink "$NS"
-	assert_success
-	assert_output "$want"
 }
 
 @test "compat: base fields in the reference's order and layout" {
@@ -143,7 +119,7 @@ same() {
 		"-A INPUT -m state ! --state INVALID,UNTRACKED" \
 		"-A INPUT -m conntrack --ctstate NEW -m state --state NEW"
 	same filter
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ match name conntrack rev 3 ]"
 }
 
@@ -177,7 +153,7 @@ same() {
 		"-A INPUT -m limit" \
 		"-A INPUT -m limit --limit 1000000/day --limit-burst 10000"
 	same filter
-	run netlink "$NS"
+	run nft_layout "$NS"
 	refute_output --partial "[ match name"
 }
 

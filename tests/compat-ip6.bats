@@ -13,12 +13,7 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-	_ref_ns
-}
+setup() { ref_setup; }
 
 REF6=$REF_DIR/ip6tables-nft
 REF6_SAVE=$REF_DIR/ip6tables-nft-save
@@ -40,46 +35,14 @@ both() {
 	done
 }
 
-# layout NS: the kernel's expressions, handles and positions left out
-layout() {
-	ip netns exec "$1" nft --debug=netlink list ruleset 2>&1 |
-		sed -E 's/^(ip6? [a-z]+ [^ ]+)( [0-9]+)+$/\1/'
-}
-
 # same_as_ref TABLE: in $NS the reference lists iptnft's rules (-S, -L -n
 # -v, -L, -L -n -x -v --line-numbers) as it lists its own in $NS_REF, and
 # so does iptnft; and the kernel holds the same expressions in both
 same_as_ref() {
-	local args want
-	for args in "-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers"; do
-		# shellcheck disable=SC2086 # args is a list of words
-		run ref6 -t "$1" $args
-		assert_success
-		want=$output
-		# shellcheck disable=SC2086
-		run theirs6 -t "$1" $args
-		assert_success
-		if [ "$output" != "$want" ]; then
-			echo "the reference's ip6tables -t $1 $args of iptnft's rules differs"
-			diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-			return 1
-		fi
-		# shellcheck disable=SC2086
-		run ipt6 -t "$1" $args
-		assert_success
-		if [ "$output" != "$want" ]; then
-			echo "iptnft's ip6tables -t $1 $args differs"
-			diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-			return 1
-		fi
-	done
-	want=$(layout "$NS_REF")
-	run layout "$NS"
-	if [ "$output" != "$want" ]; then
-		echo "kernel layout differs"
-		diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-		return 1
-	fi
+	local lists=("-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers")
+	lists_agree ref6 theirs6 "$1" "${lists[@]}"
+	lists_agree ref6 ipt6 "$1" "${lists[@]}"
+	same_layout
 }
 
 # blob NAME: the kernel holds an xt match or target NAME of revision 0

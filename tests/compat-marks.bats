@@ -10,12 +10,7 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-	_ref_ns
-}
+setup() { ref_setup; }
 
 # both [-6] TABLE RULE...: each RULE (a string of arguments, evaluated)
 # is written by the reference in $NS_REF and by iptnft --compat in $NS
@@ -39,42 +34,15 @@ both() {
 # the same in $NS (iptnft's rules) as in $NS_REF (its own); iptnft lists
 # its rules the same way too
 same_as_ref() {
-	local fam=iptables args want
+	local fam=iptables
 	if [ "$1" = -6 ]; then
 		fam=ip6tables
 		shift
 	fi
-	for args in "-S" "-L -n -v"; do
-		# shellcheck disable=SC2086 # args is a list of words
-		run ip netns exec "$NS_REF" "$REF_DIR/$fam-nft" -t "$1" $args
-		assert_success
-		want=$output
-		# shellcheck disable=SC2086
-		run ip netns exec "$NS" "$REF_DIR/$fam-nft" -t "$1" $args
-		assert_success
-		assert_output "$want"
-		# shellcheck disable=SC2086
-		run ip netns exec "$NS" "$IPT_BIN/$fam" -t "$1" $args
-		assert_success
-		assert_output "$want"
-	done
-}
-
-# netlink NETNS: the kernel's rules as nft --debug=netlink shows them,
-# without handles (and without its warning about xt expressions, on
-# stderr)
-netlink() {
-	ip netns exec "$1" nft --debug=netlink list ruleset 2>/dev/null |
-		sed -E 's/^(ip6? [a-z]+ [^ ]+)( [0-9]+)+$/\1/'
-}
-
-# same_layout: the same expressions in both namespaces
-same_layout() {
-	local want
-	want=$(netlink "$NS_REF")
-	run netlink "$NS"
-	assert_success
-	assert_output "$want"
+	lists_agree "ip netns exec $NS_REF $REF_DIR/$fam-nft" \
+		"ip netns exec $NS $REF_DIR/$fam-nft" "$1" "-S" "-L -n -v"
+	lists_agree "ip netns exec $NS_REF $REF_DIR/$fam-nft" \
+		"ip netns exec $NS $IPT_BIN/$fam" "$1" "-S" "-L -n -v"
 }
 
 @test "compat: comment is an xt comment match" {

@@ -9,12 +9,7 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-	_ref_ns
-}
+setup() { ref_setup; }
 
 # FAM=ip6tables selects the family of the helpers below.
 # cipt ARGS...: iptnft --compat in $NS
@@ -46,45 +41,18 @@ both() {
 	done
 }
 
-# netlink NETNS: the kernel's expressions, rule handles left out
-netlink() {
-	ip netns exec "$1" nft --debug=netlink list ruleset |
-		sed -E 's/^(ip6? [a-z]+ [^ ]+)( [0-9]+)+$/\1/'
-}
-
 # same TABLE...: in each TABLE, the reference's -S, -L -n -v and -L -n
 # -v -x --line-numbers of iptnft's rules equal those of its own, and
 # iptnft's -S and -L -n -v of its rules too; the whole ruleset holds the
 # same expressions on both sides
 same() {
-	local t args want
+	local t
 	for t in "$@"; do
-		for args in "-S" "-L -n -v" "-L -n -v -x --line-numbers"; do
-			# shellcheck disable=SC2086 # args is a list of words
-			run theirs "$NS_REF" -t "$t" $args
-			assert_success
-			want=$output
-			# shellcheck disable=SC2086
-			run theirs "$NS" -t "$t" $args
-			assert_success
-			if [ "$output" != "$want" ]; then
-				echo "the reference's -t $t $args of iptnft --compat's rules differs"
-				diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-				return 1
-			fi
-			[ "$args" = "-L -n -v -x --line-numbers" ] && continue
-			# shellcheck disable=SC2086
-			run nipt -t "$t" $args
-			assert_success
-			if [ "$output" != "$want" ]; then
-				echo "iptnft's -t $t $args of its --compat rules differs"
-				diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-				return 1
-			fi
-		done
+		lists_agree "theirs $NS_REF" "theirs $NS" "$t" "-S" "-L -n -v" \
+			"-L -n -v -x --line-numbers"
+		lists_agree "theirs $NS_REF" nipt "$t" "-S" "-L -n -v"
 	done
-	run diff -u <(netlink "$NS_REF") <(netlink "$NS")
-	assert_success
+	same_layout
 }
 
 # cttimeout NETNS NAME: a cttimeout policy NAME for UDP over IPv4 in NETNS,
@@ -121,7 +89,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT ! -p tcp -j REJECT --reject-with tcp-reset"
 	both mangle "-A INPUT -j REJECT"
 	same filter mangle
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name REJECT rev 0 ]"
 }
 
@@ -152,7 +120,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A INPUT -j NFLOG" \
 		"-A FORWARD -s 192.0.2.0/24 -p tcp --dport 25 -j NFLOG --nflog-group 3 --nflog-prefix 'smtp x' --nflog-size 128 --nflog-threshold 4"
 	same filter
-	run netlink "$NS"
+	run nft_layout "$NS"
 	refute_output --partial "[ target name"
 }
 
@@ -165,7 +133,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A FORWARD -j NFQUEUE --queue-balance 4:8 --queue-cpu-fanout" \
 		"-I FORWARD -j NFQUEUE --queue-balance 0:1 --queue-bypass"
 	same filter
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name NFQUEUE rev 3 ]"
 	FAM=ip6tables both mangle "-A PREROUTING -p tcp -j NFQUEUE --queue-num 65535"
 	FAM=ip6tables same mangle
@@ -191,14 +159,14 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A INPUT -j SNAT --to-source 192.0.2.9" \
 		"-A PREROUTING -j SNAT --to-source 192.0.2.9"
 	same nat
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name SNAT rev 0 ]"
 	FAM=ip6tables both nat \
 		"-A POSTROUTING -j SNAT --to-source 2001:db8::1" \
 		"-A POSTROUTING -p tcp -j SNAT --to-source [2001:db8::1-2001:db8::5]:100-200 --random-fully" \
 		"-A POSTROUTING -p tcp -j SNAT --to-source [2001:db8::1]:80-90/5"
 	FAM=ip6tables same nat
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name SNAT rev 1 ]"
 }
 
@@ -213,7 +181,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT -p udp -j DNAT --to-destination :5353" \
 		"-A POSTROUTING -j DNAT --to-destination 192.0.2.1"
 	same nat
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name DNAT rev 2 ]"
 	run cipt -t nat -C PREROUTING -p tcp -j DNAT --to-destination 192.0.2.1:1000-2000/100
 	assert_success
@@ -238,7 +206,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT -p tcp -d 192.0.2.1 -j REDIRECT --to-ports 8080 --random" \
 		"-A POSTROUTING -p tcp -j REDIRECT --to-ports 8080"
 	same nat
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name MASQUERADE rev 0 ]"
 	assert_output --partial "[ target name REDIRECT rev 0 ]"
 	FAM=ip6tables both nat \
@@ -262,7 +230,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT -j CT"
 	both filter "-A INPUT -j CT --zone 1"
 	same raw filter
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name CT rev 2 ]"
 	refute_output --partial "ct helper"
 }
@@ -307,7 +275,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A FORWARD -j TCPMSS --set-mss 1400" \
 		"-A FORWARD ! -p tcp -j TCPMSS --set-mss 1400"
 	same mangle
-	run netlink "$NS"
+	run nft_layout "$NS"
 	assert_output --partial "[ target name TCPMSS rev 0 ]"
 	FAM=ip6tables both mangle "-A FORWARD -p tcp -j TCPMSS --set-mss 1220"
 	FAM=ip6tables same mangle

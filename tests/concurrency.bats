@@ -4,11 +4,6 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-}
-
 # start_workers N FUNC: run FUNC 1..N in the background (stderr of worker i
 # in $BATS_TEST_TMPDIR/err.i), as close to simultaneously as bash allows
 start_workers() {

@@ -5,11 +5,6 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-}
-
 @test "help: a section per match and target named before -h, the target's first" {
 	run ipt -p tcp -m limit -j DNAT --help
 	assert_success

@@ -15,7 +15,18 @@
 #                        ipt6, ipt6_save, ipt6_restore)
 #   ref ARGS...          iptables-nft in $NS_REF (also ref_save, ref_restore)
 #   need_ref             skip the test unless iptables-nft is installed
-#   need_iptnft          fail the test unless our binary exists
+#   need_iptnft          fail the test unless our binary exists (the
+#                        default setup(), iptnft_setup, checks it)
+#   ref_setup            setup() of a suite comparing with the reference:
+#                        iptnft_setup, need_ref, and $NS_REF made
+#   lists_agree WANT GOT TABLE ARGS...   GOT -t TABLE ARGS prints what
+#                        WANT prints, for each ARGS (a string of words)
+#   nft_layout NETNS, same_layout        the kernel's expressions, and that
+#                        $NS holds those of $NS_REF
+#   native_layout        no xt compat expression in $NS
+#   same_listing [-6] TABLE, same_save [-6]   -S, -L (three ways) and
+#                        iptables-save of $NS_REF by both agree
+#   show_diff WANT GOT   a unified diff of two texts
 #   veth_setup           connect $NS (10.99.0.1/24, veth0) with a new peer
 #                        namespace $NS_PEER (10.99.0.2/24, veth1); lo up in both
 #   peer CMD...          run CMD in $NS_PEER
@@ -27,8 +38,8 @@
 #   new_netns NAME       create a namespace (lo up) that teardown deletes
 #
 # For suites that send real packets (traffic-*.bats):
-#   traffic_setup [4|6|router|none]   setup() of such a suite: iptnft_setup,
-#                        need_iptnft, and veth_setup (4, the default),
+#   traffic_setup [4|6|router|none]   setup() of such a suite: iptnft_setup
+#                        and veth_setup (4, the default),
 #                        veth6_setup (6), router_setup, or no link yet
 #                        (none; the test calls one of them). Sets A and B,
 #                        the addresses of $NS and $NS_PEER (IPv6 with 6),
@@ -40,7 +51,9 @@
 #   ping_in_ok, ping_in_blocked [PING-OPTIONS]    the peer pings A
 #   ping_out_ok, ping_out_blocked [PING-OPTIONS]  A pings the peer
 #   replies N            how many of N pings (0.2 s apart) from the peer A
-#                        answers
+#                        answers; three_of_eight: 3 of 8 pass rule 1 of
+#                        INPUT, rule 2 counts the other 5
+#   wait_line FILE LINE  until FILE holds LINE (5 s at most)
 #   wait_sock t|u PORT [NSNAME]   until a TCP (t) or UDP (u) socket is
 #                        bound to PORT in NSNAME (default $NS)
 #   tcp_listen PORT...   netcat listeners on A:PORT, accepting forever
@@ -86,6 +99,7 @@ new_netns() {
 
 iptnft_setup() {
 	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+	need_iptnft
 	IPT_BIN=$BATS_TEST_TMPDIR/bin
 	make_bin "$IPT_BIN"
 	NS=iptnft-$$-$BATS_TEST_NUMBER
@@ -107,6 +121,96 @@ iptnft_teardown() {
 
 setup() { iptnft_setup; }
 teardown() { iptnft_teardown; }
+
+# ref_setup: iptnft_setup, and the reference's own namespace $NS_REF
+ref_setup() {
+	iptnft_setup
+	need_ref
+	_ref_ns
+}
+
+# show_diff WANT GOT: a unified diff of two texts, for a failing test
+show_diff() {
+	diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$2") || true
+}
+
+# lists_agree WANT GOT TABLE ARGS...: for each ARGS (a string of words),
+# GOT -t TABLE ARGS succeeds and prints exactly what WANT -t TABLE ARGS
+# prints; WANT and GOT are commands (a function, or words to split)
+lists_agree() {
+	local want_cmd=$1 got_cmd=$2 t=$3 args want
+	shift 3
+	for args in "$@"; do
+		# shellcheck disable=SC2086 # commands and args are word lists
+		run $want_cmd -t "$t" $args
+		assert_success
+		want=$output
+		# shellcheck disable=SC2086
+		run $got_cmd -t "$t" $args
+		assert_success
+		if [ "$output" != "$want" ]; then
+			echo "$got_cmd -t $t $args differs from $want_cmd"
+			show_diff "$want" "$output"
+			return 1
+		fi
+	done
+}
+
+# nft_layout NETNS: the kernel's rules as nft --debug=netlink shows them,
+# rule handles left out (nft's warnings, on stderr, too)
+nft_layout() {
+	ip netns exec "$1" nft --debug=netlink list ruleset 2>/dev/null |
+		sed -E 's/^(ip6? [a-z]+ [^ ]+)( [0-9]+)+$/\1/'
+}
+
+# same_layout: $NS and $NS_REF hold the same expressions
+same_layout() {
+	local want
+	want=$(nft_layout "$NS_REF")
+	run nft_layout "$NS"
+	assert_success
+	if [ "$output" != "$want" ]; then
+		echo "the kernel's expressions differ from the reference's"
+		show_diff "$want" "$output"
+		return 1
+	fi
+}
+
+# native_layout: nothing in $NS is an xt compat match or target
+native_layout() {
+	run ns nft --debug=netlink list ruleset
+	assert_success
+	refute_output --partial "[ match name"
+	refute_output --partial "[ target name"
+}
+
+# same_listing [-6] TABLE: -S, -L -n -v, -L and -L -n -x -v --line-numbers
+# of TABLE in $NS_REF by the reference and by iptnft agree (ip6tables with
+# -6 or FAM=ip6tables)
+same_listing() {
+	local fam=${FAM:-iptables}
+	if [ "$1" = -6 ]; then
+		fam=ip6tables
+		shift
+	fi
+	lists_agree "ip netns exec $NS_REF $REF_DIR/$fam-nft" "ip netns exec $NS_REF $IPT_BIN/$fam" \
+		"$1" "-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers"
+}
+
+# same_save [-6]: iptables-save in $NS_REF by the reference and by iptnft
+# agree, the header comments aside
+same_save() {
+	local fam=iptables want
+	if [ "$1" = -6 ]; then
+		fam=ip6tables
+	fi
+	run ip netns exec "$NS_REF" "$REF_DIR/$fam-nft-save"
+	assert_success
+	want=$(printf '%s\n' "$output" | grep -v '^#')
+	run ip netns exec "$NS_REF" "$IPT_BIN/$fam-save"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
+}
 
 need_ref() {
 	[ -x "$REF_IPTABLES" ] || skip "reference iptables-nft not installed"
@@ -169,7 +273,6 @@ client() { ip netns exec "$NS_CLIENT" "$@"; }
 
 traffic_setup() {
 	iptnft_setup
-	need_iptnft
 	: > "$BATS_TEST_TMPDIR/.pids"
 	TRAFFIC_FAMILY=4
 	A=10.99.0.1 B=10.99.0.2 C=10.98.0.2
@@ -200,21 +303,44 @@ traffic_teardown() {
 
 track_pid() { echo "$1" >> "$BATS_TEST_TMPDIR/.pids"; }
 
-ping_in_ok() {
-	run peer ping -c 1 -W 2 "$@" "$A"
-	assert_success
+# ping_expect ok|blocked FROM ADDR [PING-OPTIONS]: one ping, run by FROM
+# (peer or ns), answered or not
+ping_expect() {
+	local want=$1 from=$2 addr=$3
+	shift 3
+	if [ "$want" = ok ]; then
+		run "$from" ping -c 1 -W 2 "$@" "$addr"
+		assert_success
+	else
+		run "$from" ping -c 1 -W 1 "$@" "$addr"
+		assert_failure
+	fi
 }
-ping_in_blocked() {
-	run peer ping -c 1 -W 1 "$@" "$A"
-	assert_failure
+ping_in_ok() { ping_expect ok peer "$A" "$@"; }
+ping_in_blocked() { ping_expect blocked peer "$A" "$@"; }
+ping_out_ok() { ping_expect ok ns "$B" "$@"; }
+ping_out_blocked() { ping_expect blocked ns "$B" "$@"; }
+
+# wait_line FILE LINE: until FILE holds LINE (5 s at most)
+wait_line() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -qx "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "$2 never arrived in $1" >&2
+	return 1
 }
-ping_out_ok() {
-	run ns ping -c 1 -W 2 "$@" "$B"
-	assert_success
-}
-ping_out_blocked() {
-	run ns ping -c 1 -W 1 "$@" "$B"
-	assert_failure
+
+# three_of_eight: of 8 pings from the peer, rule 1 of INPUT accepts
+# exactly 3 (a burst of 3) and rule 2 counts the 5 others
+three_of_eight() {
+	run replies 8
+	assert_output 3
+	run rule_counts INPUT 1
+	assert_output "3 252"
+	run rule_counts INPUT 2
+	assert_output "5 420"
 }
 
 replies() {

@@ -9,7 +9,6 @@ load helpers
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	T=$BATS_TEST_TMPDIR
 	chmod 755 "$T"
 	RULES="*filter

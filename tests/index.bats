@@ -12,7 +12,6 @@ BIG_RULES=2000
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	export IPTNFT_INDEX_DIR=$BATS_TEST_TMPDIR/index
 	{
 		echo "*filter"

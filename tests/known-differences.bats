@@ -9,24 +9,18 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-}
-
-teardown() {
-	iptnft_teardown
-}
-
-# refused CMD...: our iptables refuses with exit 2, the message names the
-# reason, and the ruleset is as before
-refused() {
-	local before
+# refused_by PROG CMD...: PROG (ipt or ipt6) refuses with exit 2, the
+# message names the reason, and the ruleset is as before
+refused_by() {
+	local prog=$1 before
+	shift
 	before=$(ns nft list ruleset)
-	run ipt "$@"
+	run "$prog" "$@"
 	assert_equal "$status" 2
 	[ "$(ns nft list ruleset)" = "$before" ]
 }
+refused() { refused_by ipt "$@"; }
+refused6() { refused_by ipt6 "$@"; }
 
 @test "a comment longer than fits in rule userdata is refused (the reference truncates at 255)" {
 	local long
@@ -52,15 +46,6 @@ refused() {
 	# the full-mask forms are native and work
 	run ipt -t mangle -A PREROUTING -j CONNMARK --restore-mark
 	assert_success
-}
-
-# refused6 CMD...: the same for our ip6tables
-refused6() {
-	local before
-	before=$(ns nft list ruleset)
-	run ipt6 "$@"
-	assert_equal "$status" 2
-	[ "$(ns nft list ruleset)" = "$before" ]
 }
 
 @test "TTL --ttl-inc/--ttl-dec are refused (no arithmetic in nf_tables); --ttl-set works" {

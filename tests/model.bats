@@ -13,7 +13,6 @@ load helpers
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	command -v python3 > /dev/null || skip "python3 not installed"
 	command -v nft > /dev/null || skip "nft not installed"
 }

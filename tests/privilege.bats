@@ -10,7 +10,6 @@ MSG="v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission deni
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	# $BATS_TEST_TMPDIR is private to root: the unprivileged caller gets
 	# its own world-readable directory with the personality links
 	PRIV=$(mktemp -d "${TMPDIR:-/tmp}/iptnft-priv.XXXXXX")

@@ -11,7 +11,6 @@ load helpers
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	export IPTNFT_INDEX_DIR=$BATS_TEST_TMPDIR/index
 	# 10,000 sources
 	SOURCES=$(for ((i = 0; i < 10000; i++)); do

@@ -16,7 +16,6 @@ PLUGINS=/usr/share/netfilter-persistent/plugins.d
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	command -v python3 > /dev/null || skip "python3 not installed"
 	D=$BATS_TEST_TMPDIR
 }

@@ -11,7 +11,6 @@ OTHER_RULES=5000
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	{
 		echo "*filter"
 		echo ":BIG - [0:0]"

@@ -14,12 +14,7 @@ teardown() { traffic_teardown; }
 	run ipt -A INPUT -p icmp -m limit --limit 1/min --limit-burst 3 -j ACCEPT
 	assert_success
 	ipt -A INPUT -p icmp -j DROP
-	run replies 8
-	assert_output 3
-	run rule_counts INPUT 1
-	assert_output "3 252"
-	run rule_counts INPUT 2
-	assert_output "5 420"
+	three_of_eight
 }
 
 @test "traffic: -m limit default burst is 5" {

@@ -11,7 +11,6 @@ load helpers
 
 setup() {
 	iptnft_setup
-	need_iptnft
 }
 
 # one datagram to 127.0.0.1 (or ::1), port 9 (nobody listens)

@@ -76,12 +76,7 @@ teardown() { traffic_teardown; }
 		--hashlimit-mode srcip --hashlimit-name ping -j ACCEPT
 	assert_success
 	ipt -A INPUT -p icmp -j DROP
-	run replies 8
-	assert_output 3
-	run rule_counts INPUT 1
-	assert_output "3 252"
-	run rule_counts INPUT 2
-	assert_output "5 420"
+	three_of_eight
 	# the kernel's table for the name lists the peer
 	run ns cat /proc/net/ipt_hashlimit/ping
 	assert_success

@@ -22,15 +22,7 @@ listen() {
 }
 
 # received PORT WORD: until WORD has arrived at the listener on PORT
-received() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -qx "$2" "$BATS_TEST_TMPDIR/in.$1" && return 0
-		sleep 0.05
-	done
-	echo "$2 never arrived on port $1" >&2
-	return 1
-}
+received() { wait_line "$BATS_TEST_TMPDIR/in.$1" "$2"; }
 
 # send NSNAME ADDR PORT WORD: one TCP connection carrying WORD
 send() {

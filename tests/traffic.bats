@@ -24,18 +24,10 @@ udp_send() {
 	peer bash -c "echo $2 > /dev/udp/$A/$1"
 }
 
-# udp_wait PORT WORD: until WORD has arrived on PORT
-udp_wait() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -qx "$2" "$BATS_TEST_TMPDIR/udp.$1" && return 0
-		sleep 0.05
-	done
-	echo "datagram $2 never arrived on port $1" >&2
-	return 1
-}
-
 # ---------------------------------------------------------------- ICMP
+
+# udp_wait PORT WORD: until WORD has arrived on PORT
+udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 
 @test "traffic: -p icmp -j DROP blocks ping; -D INPUT 1 lets it through" {
 	ping_in_ok

@@ -6,15 +6,7 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-}
-
-teardown() {
-	iptnft_teardown
-}
+setup() { ref_setup; }
 
 ours() { ip netns exec "$NS_REF" "$IPT_BIN/iptables" "$@"; }
 

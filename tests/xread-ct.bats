@@ -7,14 +7,8 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-	_ref_ns
-}
+setup() { ref_setup; }
 
-ours_ref() { ip netns exec "$NS_REF" "$IPT_BIN/${FAM:-iptables}" "$@"; }
 theirs() { ip netns exec "$NS_REF" "$REF_DIR/${FAM:-iptables}-nft" "$@"; }
 
 # ref_rules TABLE RULE...: the reference appends each rule (a string of
@@ -27,20 +21,6 @@ ref_rules() {
 	done
 }
 
-# same_listing TABLE: -S, -L -n -v, -L and -L -v -x -n --line-numbers of
-# TABLE read by iptnft are the reference's, byte for byte
-same_listing() {
-	local a
-	for a in "-S" "-L -n -v" "-L" "-L -v -x -n --line-numbers"; do
-		run theirs -t "$1" $a
-		assert_success
-		local want=$output
-		run ours_ref -t "$1" $a
-		assert_success
-		assert_output "$want"
-	done
-}
-
 # native_only RULE...: iptnft writes each rule (in table filter or the
 # one -t names) and nft shows no xt compat expression
 native_only() {
@@ -48,10 +28,7 @@ native_only() {
 	for r in "$@"; do
 		eval "ipt${FAM6:-} $r" || fail "iptnft refused: $r"
 	done
-	run ns nft --debug=netlink list ruleset
-	assert_success
-	refute_output --partial "[ match name"
-	refute_output --partial "[ target name"
+	native_layout
 }
 
 @test "xread: conntrack" {

@@ -7,57 +7,13 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-}
+setup() { ref_setup; }
 
 REF6=$REF_DIR/ip6tables-nft
-REF6_SAVE=$REF_DIR/ip6tables-nft-save
 
 # ref6 ARGS...: the reference's ip6tables in $NS_REF; ours6: ours there
 ref6() { _ref_ns && ip netns exec "$NS_REF" "$REF6" "$@"; }
 ours6() { ip netns exec "$NS_REF" "$IPT_BIN/ip6tables" "$@"; }
-
-# same_listing TABLE: -S, -L -n -v, -L and -L -n -x -v --line-numbers by
-# the reference and by iptnft agree on TABLE
-same_listing() {
-	local args want
-	for args in "-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers"; do
-		# shellcheck disable=SC2086 # args is a list of words
-		run ip netns exec "$NS_REF" "$REF6" -t "$1" $args
-		assert_success
-		want=$output
-		# shellcheck disable=SC2086
-		run ours6 -t "$1" $args
-		assert_success
-		if [ "$output" != "$want" ]; then
-			echo "ip6tables -t $1 $args differs"
-			diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-			return 1
-		fi
-	done
-}
-
-# same_save: ip6tables-save of both sides agrees (header lines aside)
-same_save() {
-	local want
-	run ip netns exec "$NS_REF" "$REF6_SAVE"
-	assert_success
-	want=$(printf '%s\n' "$output" | grep -v '^#')
-	run ip netns exec "$NS_REF" "$IPT_BIN/ip6tables-save"
-	assert_success
-	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
-}
-
-# no_xt: what our ip6tables wrote in $NS holds no xt compat expression
-no_xt() {
-	run ns nft --debug=netlink list ruleset
-	assert_success
-	refute_output --partial '[ match name'
-	refute_output --partial '[ target name'
-}
 
 @test "xread-ip6: addresses, masks, interfaces, protocols, tcp, udp" {
 	ref6 -A INPUT -s 2001:db8::1 -d 2001:db8::/32 -j ACCEPT
@@ -67,8 +23,8 @@ no_xt() {
 	ref6 -A OUTPUT -d 2001:db8:1234:5678:9abc:def0:1234:5678/127 -p sctp
 	ref6 -N ICMP6
 	ref6 -A INPUT -p ipv6-icmp -g ICMP6
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: icmp6 written by the reference" {
@@ -79,8 +35,8 @@ no_xt() {
 	ref6 -A INPUT -p icmpv6 --icmpv6-type 200/7
 	ref6 -A INPUT -p icmpv6 ! --icmpv6-type 200
 	ref6 -A INPUT -p icmpv6 --icmpv6-type ttl-zero-during-reassembly
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: hl and HL written by the reference" {
@@ -91,9 +47,9 @@ no_xt() {
 	ref6 -t mangle -A PREROUTING -j HL --hl-set 64
 	ref6 -t mangle -A FORWARD -i eth0 -j HL --hl-dec 1
 	ref6 -t mangle -A POSTROUTING -j HL --hl-inc 5
-	same_listing filter
-	same_listing mangle
-	same_save
+	same_listing -6 filter
+	same_listing -6 mangle
+	same_save -6
 }
 
 @test "xread-ip6: frag written by the reference" {
@@ -103,8 +59,8 @@ no_xt() {
 	ref6 -A INPUT -m frag --fraglast
 	ref6 -A INPUT -m frag ! --fragid 0:4294967295
 	ref6 -A INPUT -m frag
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: hbh and dst written by the reference" {
@@ -115,8 +71,8 @@ no_xt() {
 	ref6 -A INPUT -m dst --dst-len 7 --dst-opts 1:2 -j DROP
 	ref6 -A INPUT -m dst ! --dst-len 16
 	ref6 -A INPUT -m hbh -m dst
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: rt written by the reference" {
@@ -127,8 +83,8 @@ no_xt() {
 	ref6 -A INPUT -m rt ! --rt-segsleft 0:4294967295
 	ref6 -A INPUT -m rt --rt-type 256 -j DROP
 	ref6 -A INPUT -m rt
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: ipv6header and eui64 written by the reference" {
@@ -138,8 +94,8 @@ no_xt() {
 	ref6 -A INPUT -m ipv6header --header prot
 	ref6 -A INPUT -m eui64
 	ref6 -A INPUT -s 2001:db8::/64 -m eui64 -m hbh -j DROP
-	same_listing filter
-	same_save
+	same_listing -6 filter
+	same_save -6
 }
 
 @test "xread-ip6: iptnft writes icmp6, hl, HL natively" {
@@ -152,7 +108,7 @@ no_xt() {
 	ipt6 -A INPUT -m hl --hl-lt 5
 	ipt6 -A INPUT -m hl --hl-gt 5
 	ipt6 -t mangle -A PREROUTING -j HL --hl-set 64
-	no_xt
+	native_layout
 	run ns nft list ruleset
 	assert_output --partial 'icmpv6 type echo-request'
 	assert_output --partial 'ip6 hoplimit < 5'
@@ -170,7 +126,7 @@ no_xt() {
 	ipt6 -A INPUT -m rt --rt-type 0 --rt-0-res --rt-0-addrs 2001:db8::1,2001:db8::2
 	ipt6 -A INPUT -m ipv6header --header frag --soft
 	ipt6 -A INPUT -m ipv6header --header hop,dst,prot
-	no_xt
+	native_layout
 	run ns nft list ruleset
 	assert_output --partial 'frag id != 5-10 frag reserved 0 frag reserved2 0 frag frag-off 0 frag more-fragments 0'
 	assert_output --partial 'frag more-fragments 1'
@@ -235,5 +191,5 @@ no_xt() {
 	run ipt6 -S INPUT
 	assert_output "-P INPUT ACCEPT
 -A INPUT -m frag --fragid 1 --fraglen 8"
-	no_xt
+	native_layout
 }

@@ -7,51 +7,10 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-}
+setup() { ref_setup; }
 
 # ours ARGS...: our iptables in the reference's namespace
 ours() { ip netns exec "$NS_REF" "$IPT_BIN/iptables" "$@"; }
-ours6() { ip netns exec "$NS_REF" "$IPT_BIN/ip6tables" "$@"; }
-
-# same_listing [-6] TABLE: -S, -L -n -v, -L and -L -n -x --line-numbers
-# by the reference and by iptnft agree on TABLE
-same_listing() {
-	local ref_prog=$REF_IPTABLES our=ours args
-	if [ "$1" = -6 ]; then
-		ref_prog=$REF_DIR/ip6tables-nft
-		our=ours6
-		shift
-	fi
-	for args in "-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers"; do
-		# shellcheck disable=SC2086 # args is a list of words
-		run ip netns exec "$NS_REF" "$ref_prog" -t "$1" $args
-		assert_success
-		local want=$output
-		# shellcheck disable=SC2086
-		run "$our" -t "$1" $args
-		assert_success
-		if [ "$output" != "$want" ]; then
-			echo "iptables -t $1 $args differs"
-			diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-			return 1
-		fi
-	done
-}
-
-# same_save: iptables-save of both sides agrees (header lines aside)
-same_save() {
-	run ip netns exec "$NS_REF" "$REF_SAVE"
-	assert_success
-	local want
-	want=$(printf '%s\n' "$output" | grep -v '^#')
-	run ip netns exec "$NS_REF" "$IPT_BIN/iptables-save"
-	assert_success
-	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
-}
 
 @test "xread: comment written by the reference" {
 	ref -A INPUT -m comment --comment hello -j ACCEPT

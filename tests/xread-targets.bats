@@ -8,60 +8,11 @@
 
 load helpers
 
-setup() {
-	iptnft_setup
-	need_iptnft
-	need_ref
-}
+setup() { ref_setup; }
 
 # ours ARGS...: our iptables in the reference's namespace
 ours() { ip netns exec "$NS_REF" "$IPT_BIN/iptables" "$@"; }
-ours6() { ip netns exec "$NS_REF" "$IPT_BIN/ip6tables" "$@"; }
 ref6() { _ref_ns && ip netns exec "$NS_REF" "$REF_DIR/ip6tables-nft" "$@"; }
-
-# same_listing [-6] TABLE: -S, -L -n -v, -L and -L -n -x -v --line-numbers
-# by the reference and by iptnft agree on TABLE
-same_listing() {
-	local ref_prog=$REF_IPTABLES our=ours args
-	if [ "$1" = -6 ]; then
-		ref_prog=$REF_DIR/ip6tables-nft
-		our=ours6
-		shift
-	fi
-	for args in "-S" "-L -n -v" "-L" "-L -n -x -v --line-numbers"; do
-		# shellcheck disable=SC2086 # args is a list of words
-		run ip netns exec "$NS_REF" "$ref_prog" -t "$1" $args
-		assert_success
-		local want=$output
-		# shellcheck disable=SC2086
-		run "$our" -t "$1" $args
-		assert_success
-		if [ "$output" != "$want" ]; then
-			echo "iptables -t $1 $args differs"
-			diff -u <(printf '%s\n' "$want") <(printf '%s\n' "$output") || true
-			return 1
-		fi
-	done
-}
-
-# same_save: iptables-save of both sides agrees (header lines aside)
-same_save() {
-	run ip netns exec "$NS_REF" "$REF_SAVE"
-	assert_success
-	local want
-	want=$(printf '%s\n' "$output" | grep -v '^#')
-	run ip netns exec "$NS_REF" "$IPT_BIN/iptables-save"
-	assert_success
-	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
-}
-
-# our_rules_native: nothing iptnft wrote in $NS is an xt compat blob
-our_rules_native() {
-	run ns nft --debug=netlink list ruleset
-	assert_success
-	refute_output --partial "[ match name"
-	refute_output --partial "[ target name"
-}
 
 # kernel_has_queue: can a native queue rule be added here?
 kernel_has_queue() {
@@ -97,7 +48,7 @@ kernel_has_queue() {
 	ipt -A INPUT -j REJECT
 	ipt -A INPUT -p tcp -j REJECT --reject-with tcp-reset
 	ipt -A OUTPUT -j REJECT --reject-with icmp-admin-prohibited
-	our_rules_native
+	native_layout
 	run ns nft list chain ip filter INPUT
 	assert_output --partial "reject with tcp reset"
 }
@@ -122,7 +73,7 @@ kernel_has_queue() {
 	ipt -A INPUT -j LOG --log-prefix "in: " --log-level 7 --log-uid
 	ipt -t nat -A POSTROUTING -j LOG
 	ipt6 -A INPUT -j LOG --log-macdecode
-	our_rules_native
+	native_layout
 	run ns nft list chain ip filter INPUT
 	assert_output --partial 'log prefix "in: " level debug flags skuid'
 }
@@ -143,7 +94,7 @@ kernel_has_queue() {
 
 @test "native: NFLOG written by iptnft, and read by the reference" {
 	ipt -A INPUT -j NFLOG --nflog-group 5 --nflog-prefix "a b" --nflog-size 64 --nflog-threshold 2
-	our_rules_native
+	native_layout
 	run ns nft list chain ip filter INPUT
 	assert_output --partial 'log prefix "a b" group 5 snaplen 64 queue-threshold 2'
 	# the reference writes NFLOG natively too, in the same layout
@@ -174,7 +125,7 @@ kernel_has_queue() {
 -A INPUT -j NFQUEUE --queue-balance 2:5 --queue-bypass
 -A INPUT -j NFQUEUE --queue-num 3"
 	if kernel_has_queue; then
-		our_rules_native
+		native_layout
 		run ns nft list chain ip filter INPUT
 		assert_output --partial "queue num 2-5 bypass"
 	else
@@ -232,7 +183,7 @@ kernel_has_queue() {
 	ipt -t nat -A POSTROUTING -p tcp -j SNAT --to-source 192.0.2.1-192.0.2.10:1000-2000 --persistent
 	ipt -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.0.2.1:80
 	ipt -t nat -A OUTPUT -p tcp -j REDIRECT --to-ports 3128 --random
-	our_rules_native
+	native_layout
 	run ns nft list table ip nat
 	assert_output --partial "oifname \"eth0\" counter packets 0 bytes 0 masquerade"
 	assert_output --partial "masquerade to :1000-2000 fully-random"
@@ -265,7 +216,7 @@ kernel_has_queue() {
 	ipt -t raw -A PREROUTING -j CT --zone mark
 	ipt -t raw -A OUTPUT -j NOTRACK
 	ipt -t raw -A OUTPUT -j CT --notrack
-	our_rules_native
+	native_layout
 	run ns nft list table ip raw
 	assert_output --partial 'ct helper ftp-tcp {'
 	assert_output --partial 'type "ftp" protocol tcp'
@@ -296,7 +247,7 @@ kernel_has_queue() {
 @test "native: TCPMSS written by iptnft" {
 	ipt -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
 	ipt -t mangle -A POSTROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1400
-	our_rules_native
+	native_layout
 	run ns nft list table ip mangle
 	assert_output --partial "tcp option maxseg size set rt mtu"
 	assert_output --partial "tcp option maxseg size set 1400"

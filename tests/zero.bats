@@ -9,7 +9,6 @@ load helpers
 
 setup() {
 	iptnft_setup
-	need_iptnft
 	ip -n "$NS" link set lo up
 	# every rule counts and lets the packet go on to the next
 	ipt -A INPUT -p udp -m multiport --dports 7,9 -m comment --comment "two ports"
