@@ -88,15 +88,7 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_RT_KEY, NFT_RT_TCPMSS);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_RT_DREG, NFT_REG_1);
 		lin_add(c, e);
-		e = nftnl_expr_alloc("byteorder");
-		if (!e)
-			out_of_memory();
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 2);
-		nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 2);
-		lin_add(c, e);
+		lin_hton(c, 2);
 	} else {
 		uint16_t mss = htons(d->mss);
 
@@ -124,20 +116,6 @@ static bool is_mss_write(const struct item *it)
 	       nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE) == TCPOPT_MAXSEG &&
 	       nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OFFSET) == 2 &&
 	       nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_LEN) == 2;
-}
-
-static bool is_hton16(const struct item *it)
-{
-	const struct nftnl_expr *e;
-
-	if (!tg_stmt(it, "byteorder"))
-		return false;
-	e = it->expr;
-	return nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE) == 2 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN) == 2 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG) ==
-		       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG);
 }
 
 static bool is_rt_tcpmss(const struct regval *v)
@@ -176,7 +154,7 @@ static bool tcpmss_delinearize(struct delin_ctx *c, void *data)
 		c->pos++;
 		return true;
 	}
-	if (is_hton16(it)) {
+	if (item_is_hton(it, 2)) {
 		swapped = true;
 		c->pos++;
 		it = delin_peek(c);

@@ -34,20 +34,6 @@ static const struct ext_opt length_opts[] = {
 	{ .name = NULL },
 };
 
-static void lin_hton32(struct lin_ctx *c)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("byteorder");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
-	lin_add(c, e);
-}
-
 static void length_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct length_data *d = data;
@@ -62,21 +48,9 @@ static void length_linearize(struct lin_ctx *c, const void *data)
 	{
 		uint32_t lo = htonl(d->min), hi = htonl(d->max);
 
-		lin_hton32(c);
+		lin_hton(c, 4);
 		lin_range(c, d->inv, &lo, &hi, 4);
 	}
-}
-
-static bool is_hton32(const struct item *it)
-{
-	const struct nftnl_expr *e = it ? it->expr : NULL;
-
-	return e && it->kind == ITEM_STMT && strcmp(it->name, "byteorder") == 0 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN) == 4 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE) == 4 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG) == NFT_REG_1 &&
-	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG) == NFT_REG_1;
 }
 
 /*
@@ -126,7 +100,7 @@ static bool length_delinearize(struct delin_ctx *c, void *data)
 		c->pos++;
 		return true;
 	}
-	if (is_hton32(it) && c->pos + 1 < c->items->n) {
+	if (item_is_hton(it, 4) && c->pos + 1 < c->items->n) {
 		struct item *r = &c->items->v[c->pos + 1];
 		uint32_t lo, hi;
 

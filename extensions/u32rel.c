@@ -8,20 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void lin_hton(struct lin_ctx *c)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("byteorder");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, 4);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, 4);
-	lin_add(c, e);
-}
-
 void u32_lin_eq(struct lin_ctx *c, uint32_t v, bool inv)
 {
 	lin_cmp(c, inv ? REL_NEQ : REL_EQ, &v, 4);
@@ -31,7 +17,7 @@ void u32_lin_range(struct lin_ctx *c, uint32_t lo, uint32_t hi, bool inv)
 {
 	uint32_t blo = htonl(lo), bhi = htonl(hi);
 
-	lin_hton(c);
+	lin_hton(c, 4);
 	lin_range(c, inv, &blo, &bhi, 4);
 }
 
@@ -39,7 +25,7 @@ void u32_lin_order(struct lin_ctx *c, enum cmp_op_kind op, uint32_t v)
 {
 	uint32_t be = htonl(v);
 
-	lin_hton(c);
+	lin_hton(c, 4);
 	lin_cmp(c, op, &be, 4);
 }
 

@@ -266,30 +266,42 @@ static void canonical_rules(struct command *cmd)
 	}
 }
 
-static int op_delete(struct view *v, struct command *cmd)
+/* -C and -D: find the command's rules, through the rule index or in
+ * the chain read from the kernel. 1: the index found the one rule
+ * (*handle, in *c); 0: *c is the chain read, to be searched; -1: error
+ * set (the reference's "Bad rule" when the rule is surely absent). */
+static int rule_lookup(struct view *v, struct command *cmd, struct vchain **c, uint64_t *handle)
 {
-	struct vchain *c = NULL;
-	uint64_t handle;
-	unsigned i;
-	int idx;
-
 	/* the reference looks for the jump's chain before the rule's */
 	if (check_targets(v, cmd) < 0)
 		return -1;
 	canonical_rules(cmd);
-	switch (index_lookup(v, cmd, &c, &handle)) {
+	switch (index_lookup(v, cmd, c, handle)) {
 	case 1:
-		view_delete_handle(v, c, handle);
-		return 0;
+		return 1;
 	case 0:
 		return bad_rule(v->h);
 	case -2:
 		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
 	}
-	c = cmd->nrules == 1 ? need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
-			       need_chain_rules(v, cmd->chain);
-	if (!c)
+	*c = cmd->nrules == 1 ? need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
+				need_chain_rules(v, cmd->chain);
+	if (!*c)
 		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
+	return 0;
+}
+
+static int op_delete(struct view *v, struct command *cmd)
+{
+	struct vchain *c = NULL;
+	uint64_t handle;
+	unsigned i;
+	int idx, ret = rule_lookup(v, cmd, &c, &handle);
+
+	if (ret == 1)
+		view_delete_handle(v, c, handle);
+	if (ret != 0)
+		return ret < 0 ? -1 : 0;
 	for (i = 0; i < cmd->nrules; i++) {
 		idx = find_rule(c, cmd->rules[i]);
 		if (idx < 0)
@@ -333,22 +345,10 @@ static int op_check(struct view *v, struct command *cmd)
 	struct vchain *c = NULL;
 	uint64_t handle;
 	unsigned i;
+	int ret = rule_lookup(v, cmd, &c, &handle);
 
-	if (check_targets(v, cmd) < 0)
-		return -1;
-	canonical_rules(cmd);
-	switch (index_lookup(v, cmd, &c, &handle)) {
-	case 1:
-		return 0;
-	case 0:
-		return bad_rule(v->h);
-	case -2:
-		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
-	}
-	c = cmd->nrules == 1 ? need_chain_rules_until(v, cmd->chain, 0, cmd->rules[0]) :
-			       need_chain_rules(v, cmd->chain);
-	if (!c)
-		return v->h->err.code == EXIT_OTHER ? bad_rule(v->h) : -1;
+	if (ret != 0)
+		return ret < 0 ? -1 : 0;
 	for (i = 0; i < cmd->nrules; i++)
 		if (find_rule(c, cmd->rules[i]) < 0)
 			return bad_rule(v->h);

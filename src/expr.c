@@ -269,6 +269,19 @@ void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t 
 	lin_bitwise_to(c, NFT_REG_1, mask, xor, len);
 }
 
+void lin_hton(struct lin_ctx *c, uint32_t size)
+{
+	struct nlattr *data, *elem = expr_begin(c, "byteorder", &data);
+
+	put_be32(c, NFTA_BYTEORDER_SREG, NFT_REG_1);
+	put_be32(c, NFTA_BYTEORDER_DREG, NFT_REG_1);
+	put_be32(c, NFTA_BYTEORDER_OP, NFT_BYTEORDER_HTON);
+	put_be32(c, NFTA_BYTEORDER_LEN, size);
+	put_be32(c, NFTA_BYTEORDER_SIZE, size);
+	expr_end(c, elem, data);
+	c->items++;	/* a statement, read back as an item */
+}
+
 static uint32_t nft_cmp_op(enum cmp_op_kind op)
 {
 	switch (op) {
@@ -812,6 +825,18 @@ bool item_is_payload(const struct item *it, uint32_t base, uint32_t off, uint32_
 {
 	return it && it->kind == ITEM_REL && it->sel.kind == SEL_PAYLOAD &&
 	       it->sel.base == base && it->sel.offset == off && it->sel.len == len;
+}
+
+bool item_is_hton(const struct item *it, uint32_t size)
+{
+	const struct nftnl_expr *e = it ? it->expr : NULL;
+
+	return e && it->kind == ITEM_STMT && it->name && strcmp(it->name, "byteorder") == 0 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_LEN) == size &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SIZE) == size &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_SREG) == NFT_REG_1 &&
+	       nftnl_expr_get_u32(e, NFTNL_EXPR_BYTEORDER_DREG) == NFT_REG_1;
 }
 
 bool item_is_meta(const struct item *it, uint32_t key)

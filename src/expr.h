@@ -73,6 +73,9 @@ void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const voi
 		 uint32_t len);
 void lin_exthdr_tcpopt_present(struct lin_ctx *c, uint8_t type);
 void lin_bitwise(struct lin_ctx *c, const void *mask, const void *xor, uint32_t len);
+/* byteorder reg 1 = hton(reg 1, size, size): a value of size bytes (2
+ * or 4) in register 1 turned to network order in place. */
+void lin_hton(struct lin_ctx *c, uint32_t size);
 void lin_cmp(struct lin_ctx *c, enum cmp_op_kind op, const void *data, uint32_t len);
 void lin_range(struct lin_ctx *c, bool inv, const void *lo, const void *hi, uint32_t len);
 void lin_counter(struct lin_ctx *c, uint64_t pkts, uint64_t bytes);
@@ -195,6 +198,8 @@ struct item *delin_peek(struct delin_ctx *c);
 /* Does item describe payload [base, off, len] compared without mask? */
 bool item_is_payload(const struct item *it, uint32_t base, uint32_t off, uint32_t len);
 bool item_is_meta(const struct item *it, uint32_t key);
+/* Is the statement at it lin_hton(size)? */
+bool item_is_hton(const struct item *it, uint32_t size);
 bool item_is_ct(const struct item *it, uint32_t key);
 /* For a statement item: what register reg (NFT_REG_* or NFT_REG32_*)
  * held when the statement ran, or NULL if nothing was loaded there. */
