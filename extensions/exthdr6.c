@@ -6,7 +6,10 @@
 #include <linux/netfilter/nf_tables.h>
 #include <stdlib.h>
 
+#include "ext.h"
 #include "xtopt.h"
+
+#define OFF_HDRLEN 1
 
 static struct nftnl_expr *exthdr_new(uint8_t type, uint32_t off, uint32_t len)
 {
@@ -77,6 +80,61 @@ bool exthdr6_len_field(uint32_t bytes, uint8_t *field)
 uint32_t exthdr6_len_bytes(uint8_t field)
 {
 	return ((uint32_t)field + 1) * 8;
+}
+
+int exthdr6_len_check(struct parse_ctx *ctx, const char *opt, const struct exthdr6_len *l)
+{
+	uint8_t field;
+
+	if (l->given && !exthdr6_len_field(l->bytes, &field))
+		return err_param(ctx->err, "%s: --%s %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
+				 ctx->ext->name, opt, l->bytes);
+	return 0;
+}
+
+bool lin_exthdr6_len(struct lin_ctx *c, uint8_t type, const struct exthdr6_len *l)
+{
+	uint8_t field;
+
+	if (!l->given || !exthdr6_len_field(l->bytes, &field))
+		return false;
+	lin_exthdr6(c, type, OFF_HDRLEN, 1);
+	lin_cmp(c, l->inv ? REL_NEQ : REL_EQ, &field, 1);
+	return true;
+}
+
+bool delin_exthdr6_len(struct delin_ctx *c, uint8_t type, struct exthdr6_len *l)
+{
+	const struct item *it = delin_peek(c);
+
+	if (!item_is_exthdr6(it, type, OFF_HDRLEN, 1) || it->masked ||
+	    (it->op != REL_EQ && it->op != REL_NEQ))
+		return false;
+	l->given = true;
+	l->inv = it->op == REL_NEQ;
+	l->bytes = exthdr6_len_bytes(it->val[0]);
+	c->pos++;
+	return true;
+}
+
+void exthdr6_len_print(struct strbuf *out, const struct exthdr6_len *l)
+{
+	if (l->given)
+		sb_printf(out, " length:%s%u", l->inv ? "!" : "", l->bytes);
+}
+
+void exthdr6_len_save(struct strbuf *out, const char *opt, const struct exthdr6_len *l)
+{
+	if (l->given)
+		sb_printf(out, "%s --%s %u", l->inv ? " !" : "", opt, l->bytes);
+}
+
+bool item_exthdr6_exists(const struct item *it, uint8_t type)
+{
+	uint8_t t;
+	bool present;
+
+	return item_exthdr6_present(it, &t, &present) && t == type && present;
 }
 
 int exthdr6_parse_range(struct ipt_error *err, const char *ext, const char *opt,

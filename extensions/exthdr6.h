@@ -41,6 +41,34 @@ bool item_exthdr6_present(const struct item *it, uint8_t *type, bool *present);
 bool exthdr6_len_field(uint32_t bytes, uint8_t *field);
 uint32_t exthdr6_len_bytes(uint8_t field);
 
+/* The "--X-len N" of hbh, dst and rt: the length of the whole header in
+ * bytes, as the reference's blobs hold it. Only multiples of 8 from 8 to
+ * 2048 are lengths a packet can have: the others are refused (unless the
+ * rule is written as the reference's blob), so only those are written as
+ *   exthdr T +1 (1 byte, "hdrlength"); cmp eq|neq N/8-1 */
+struct exthdr6_len {
+	uint32_t bytes;
+	bool given, inv;
+};
+
+struct parse_ctx;
+struct strbuf;
+
+/* "EXT: --OPT N: no header is that long ..." for a length no packet has. */
+int exthdr6_len_check(struct parse_ctx *ctx, const char *opt, const struct exthdr6_len *l);
+/* Write the test of header type's length, if l is given and can be;
+ * whether it did. */
+bool lin_exthdr6_len(struct lin_ctx *c, uint8_t type, const struct exthdr6_len *l);
+/* Read such a test at the cursor into l, and step over it; whether there
+ * was one. */
+bool delin_exthdr6_len(struct delin_ctx *c, uint8_t type, struct exthdr6_len *l);
+/* -L's " length:[!]N" and -S's " [!] --OPT N", if given. */
+void exthdr6_len_print(struct strbuf *out, const struct exthdr6_len *l);
+void exthdr6_len_save(struct strbuf *out, const char *opt, const struct exthdr6_len *l);
+
+/* Is it "exthdr TYPE exists", what a match with no option writes? */
+bool item_exthdr6_exists(const struct item *it, uint8_t type);
+
 /* "a", "a:b", ":b", "a:", "" as the reference reads a range of 32-bit
  * numbers (an empty bound is 0 or 4294967295; one number is both bounds).
  * Errors name ext and option opt in the reference's words. */

@@ -1,29 +1,358 @@
-/* -m icmp --icmp-type: the ICMP type byte, or type and code.
+/* -m icmp --icmp-type and -m icmp6 --icmpv6-type: the ICMP or ICMPv6 type
+ * byte, or type and code; one implementation with a description for each.
+ * icmp6 is loaded by itself after -p ipv6-icmp (or icmpv6, or 58) in
+ * ip6tables, icmp after -p icmp in iptables.
  *
  *   type        payload th+0 (1 byte); cmp eq|neq
  *   type/code   payload th+0 (2 bytes); cmp eq|neq
- *   any         payload th+0 (1 byte); range 0-255
+ *   code range  payload th+0 (2 bytes); range eq|neq (read only: the
+ *               command line gives one code or all of them)
+ *   icmp any    payload th+0 (1 byte); range 0-255
+ *
+ * The reference writes an xt icmp or icmp6 blob: read below as well, and
+ * written by --compat.
  */
 #include <stdio.h>
-#include <arpa/inet.h>
+#include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <string.h>
 #include <strings.h>
 
-#include "ext.h"
 #include "expr.h"
-#include "icmpname.h"
+#include "ext.h"
 #include "num.h"
-#include "parse.h"
 #include "util.h"
 #include "xtopt.h"
+
+/* A name for a type and a range of its codes (0-255: every code). */
+struct icmp_name {
+	const char *name;
+	uint8_t type, code_min, code_max;
+};
+
+/* What tells icmp and icmp6 apart. */
+struct icmp_desc {
+	uint8_t proto;		/* the -p the match needs */
+	const char *what;	/* "ICMP", "ICMPv6" in messages */
+	const char *list_name;	/* -L: "icmp", "ipv6-icmp" */
+	const char *opts_name;	/* the option, for -S */
+	bool has_any;		/* type 255, all codes, is "any" (IPv4) */
+	/* in the reference's order: a prefix is looked up in this order, and
+	 * -L prints the first name that fits */
+	const struct icmp_name *names;
+	size_t nnames;
+};
+
+static const struct icmp_desc *desc_of(const struct extension *ext)
+{
+	return ext->desc;
+}
+
+static const struct icmp_desc icmp_desc, icmp6_desc;
+
+/* print and save know the rule, not the extension: icmp is the IPv4 twin */
+static const struct icmp_desc *family_desc(const struct rule *r)
+{
+	return r->family == NFPROTO_IPV6 ? &icmp6_desc : &icmp_desc;
+}
 
 struct icmp_data {
 	uint8_t type;
 	uint8_t code_min, code_max;
 	bool inv;
 };
+
+static bool is_any(const struct icmp_desc *desc, const struct icmp_data *d)
+{
+	return desc->has_any && d->type == 0xff && d->code_min == 0 && d->code_max == 0xff;
+}
+
+static void set_from(struct icmp_data *d, const struct icmp_name *n)
+{
+	d->type = n->type;
+	d->code_min = n->code_min;
+	d->code_max = n->code_max;
+}
+
+/* A name, or a unique case-insensitive prefix of one. Returns 1 when
+ * found, 0 when no name fits, -1 (error set) when the prefix is ambiguous. */
+static int lookup_name(struct parse_ctx *ctx, struct icmp_data *d, const char *arg)
+{
+	const struct icmp_desc *desc = desc_of(ctx->ext);
+	const struct icmp_name *first = NULL;
+	size_t i, n = strlen(arg);
+
+	for (i = 0; i < desc->nnames; i++) {
+		if (strcasecmp(desc->names[i].name, arg) == 0) {
+			set_from(d, &desc->names[i]);
+			return 1;
+		}
+	}
+	for (i = 0; i < desc->nnames; i++) {
+		if (strncasecmp(desc->names[i].name, arg, n) != 0)
+			continue;
+		if (first)
+			return err_param(ctx->err, "Ambiguous %s type `%s': `%s' or `%s'?",
+					 desc->what, arg, first->name, desc->names[i].name);
+		first = &desc->names[i];
+	}
+	if (!first)
+		return 0;
+	set_from(d, first);
+	return 1;
+}
+
+/* A number as the reference's integer options read it, at most 255. */
+static bool read_byte(const char *s, uint8_t *out, const char **end)
+{
+	uint64_t v;
+
+	if (!num_uint_prefix(s, 0, UINT8_MAX, &v, end))
+		return false;
+	*out = (uint8_t)v;
+	return true;
+}
+
+/* "NAME" or "TYPE[/CODE]"; the walker keeps the '!' */
+static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
+{
+	struct icmp_data *d = data;
+	const char *what = desc_of(ctx->ext)->what;
+	const char *end;
+	int found;
+
+	(void)id;
+	(void)inv;
+	found = lookup_name(ctx, d, arg);
+	if (found)
+		return found < 0 ? -1 : 0;
+	if (!read_byte(arg, &d->type, &end))
+		return err_param(ctx->err, "Unknown %s type `%s'", what, arg);
+	d->code_min = 0;
+	d->code_max = 0xff;
+	if (*end == '/') {
+		if (!read_byte(end + 1, &d->code_min, &end))
+			return err_param(ctx->err, "Unknown %s code `%s'", what, arg);
+		d->code_max = d->code_min;
+	}
+	if (*end)
+		return err_param(ctx->err, "unknown character %c", *end);
+	return 0;
+}
+
+static bool proto_is(const struct rule *r, uint8_t proto)
+{
+	return r->has_proto && r->proto == proto && !(r->inv & INV_PROTO);
+}
+
+static int icmp_check(struct parse_ctx *ctx, void *data, unsigned seen)
+{
+	(void)data;
+	(void)seen;
+	/* the kernel refuses the reference's match on any other protocol;
+	 * say what the reference then says */
+	if (!proto_is(ctx->rule, desc_of(ctx->ext)->proto))
+		return xt_err_table(ctx, ctx->chain);
+	return 0;
+}
+
+static void icmp_linearize(struct lin_ctx *c, const void *data)
+{
+	const struct icmp_data *d = data;
+	uint8_t lo[2] = { d->type, d->code_min }, hi[2] = { d->type, d->code_max };
+
+	/* any: the type byte in 0-255, which lo[1] and hi[1] are */
+	if (is_any(desc_of(c->ext), d)) {
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		lin_range(c, d->inv, &lo[1], &hi[1], 1);
+		return;
+	}
+	if (d->code_min == 0 && d->code_max == 0xff) {
+		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
+		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->type, 1);
+		return;
+	}
+	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
+	if (d->code_min == d->code_max)
+		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, lo, 2);
+	else
+		lin_range(c, d->inv, lo, hi, 2);
+}
+
+/*
+ * The reference's blob, struct ipt_icmp or struct ip6t_icmp, revision 0:
+ *
+ *   0      1          2          3          4
+ *   +------+----------+----------+----------+
+ *   | type | code min | code max | invflags |   invflags 0x01: '!'
+ *   +------+----------+----------+----------+
+ */
+struct icmp_blob {
+	uint8_t type, code[2], invflags;
+};
+
+static enum compat_res icmp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
+{
+	const struct icmp_data *d = data;
+	struct icmp_blob b = {
+		.type = d->type,
+		.code = { d->code_min, d->code_max },
+		.invflags = d->inv ? 0x01 : 0,
+	};
+
+	(void)c;
+	out->rev = 0;
+	out->len = XT_ALIGN(sizeof(b));
+	memcpy(out->info, &b, sizeof(b));
+	return COMPAT_XT;
+}
+
+static bool icmp_from_blob(struct delin_ctx *c, struct icmp_data *d, const struct item *it)
+{
+	const void *p = xt_blob(it, false, c->ext->name, 0, sizeof(struct icmp_blob));
+	struct icmp_blob b;
+
+	if (!p)
+		return false;
+	memcpy(&b, p, sizeof(b));
+	/* the kernel refuses other flags */
+	if (b.invflags & ~0x01)
+		return false;
+	d->type = b.type;
+	d->code_min = b.code[0];
+	d->code_max = b.code[1];
+	d->inv = b.invflags & 0x01;
+	c->pos++;
+	return true;
+}
+
+/* Our native forms at it, or the reference's nft ones. */
+static bool icmp_from_payload(struct delin_ctx *c, struct icmp_data *d, const struct item *it)
+{
+	bool eq = it->op == REL_EQ || it->op == REL_NEQ;
+	bool range = it->op == REL_RANGE || it->op == REL_NRANGE;
+
+	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1) && it->len == 1 && eq) {
+		d->type = it->val[0];
+		d->code_min = 0;
+		d->code_max = 0xff;
+	} else if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1) && it->len == 1 &&
+		   range && desc_of(c->ext)->has_any && it->val[0] == 0 && it->hi[0] == 0xff) {
+		d->type = 0xff;
+		d->code_min = 0;
+		d->code_max = 0xff;
+	} else if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2) && it->len == 2 && eq) {
+		d->type = it->val[0];
+		d->code_min = d->code_max = it->val[1];
+	} else if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2) && it->len == 2 &&
+		   range && it->val[0] == it->hi[0]) {
+		d->type = it->val[0];
+		d->code_min = it->val[1];
+		d->code_max = it->hi[1];
+	} else {
+		return false;
+	}
+	d->inv = it->op == REL_NEQ || it->op == REL_NRANGE;
+	c->pos++;
+	return true;
+}
+
+static bool icmp_delinearize(struct delin_ctx *c, void *data)
+{
+	struct icmp_data *d = data;
+	struct item *it = delin_peek(c);
+
+	if (!proto_is(c->rule, desc_of(c->ext)->proto) || !it)
+		return false;
+	if (icmp_from_blob(c, d, it))
+		return true;
+	return !it->masked && icmp_from_payload(c, d, it);
+}
+
+static const char *name_of(const struct icmp_desc *desc, const struct icmp_data *d)
+{
+	size_t i;
+
+	for (i = 0; i < desc->nnames; i++)
+		if (desc->names[i].type == d->type && desc->names[i].code_min == d->code_min &&
+		    desc->names[i].code_max == d->code_max)
+			return desc->names[i].name;
+	return NULL;
+}
+
+static void icmp_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
+{
+	const struct icmp_desc *desc = family_desc(r);
+	const struct icmp_data *d = data;
+	const char *name = fmt & FMT_NUMERIC ? NULL : name_of(desc, d);
+
+	if (name) {
+		sb_printf(out, " %s %s%s", desc->list_name, d->inv ? "!" : "", name);
+		return;
+	}
+	sb_printf(out, " %s%stype %u", desc->list_name, d->inv ? " !" : "", d->type);
+	if (d->code_min == d->code_max)
+		sb_printf(out, " code %u", d->code_min);
+	else if (d->code_min != 0 || d->code_max != 0xff)
+		sb_printf(out, " codes %u-%u", d->code_min, d->code_max);
+}
+
+static void icmp_save(struct strbuf *out, const void *data, const struct rule *r)
+{
+	const struct icmp_desc *desc = family_desc(r);
+	const struct icmp_data *d = data;
+
+	sb_printf(out, "%s --%s", d->inv ? " !" : "", desc->opts_name);
+	if (is_any(desc, d)) {
+		sb_add(out, " any");
+		return;
+	}
+	sb_printf(out, " %u", d->type);
+	if (d->code_min != 0 || d->code_max != 0xff)
+		sb_printf(out, "/%u", d->code_min);
+}
+
+static bool same_codes(const struct icmp_name *a, const struct icmp_name *b)
+{
+	return a->type == b->type && a->code_min == b->code_min && a->code_max == b->code_max;
+}
+
+/* The list -h ends with, in the reference's layout: the title line, then
+ * one type per line in the table's order, a name for one code indented
+ * by three blanks, and the later names for the same type and codes
+ * after it in parentheses. */
+static void names_help(struct strbuf *out, const struct icmp_desc *desc)
+{
+	const struct icmp_name *names = desc->names;
+	size_t i, j, n = desc->nnames;
+
+	sb_printf(out, "Valid %s Types:\n", desc->what);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && !same_codes(&names[j], &names[i]); j++)
+			;
+		if (j < i)
+			continue;	/* an alias, told with the first name */
+		sb_printf(out, "%s%s", names[i].code_min == names[i].code_max ? "   " : "",
+			  names[i].name);
+		for (j = i + 1; j < n; j++)
+			if (same_codes(&names[j], &names[i]))
+				sb_printf(out, " (%s)", names[j].name);
+		sb_add(out, "\n");
+	}
+}
+
+static void icmp_help(struct strbuf *out)
+{
+	names_help(out, &icmp_desc);
+}
+
+static void icmp6_help(struct strbuf *out)
+{
+	names_help(out, &icmp6_desc);
+}
+
+/* ---- the two descriptions ---- */
 
 static const struct icmp_name icmp_names[] = {
 	{ "any", 0xff, 0, 0xff },
@@ -69,274 +398,85 @@ static const struct icmp_name icmp_names[] = {
 	{ "ttl-exceeded", 11, 0, 0xff },
 };
 
+static const struct icmp_name icmp6_names[] = {
+	{ "destination-unreachable", 1, 0, 0xff },
+	{ "no-route", 1, 0, 0 },
+	{ "communication-prohibited", 1, 1, 1 },
+	{ "beyond-scope", 1, 2, 2 },
+	{ "address-unreachable", 1, 3, 3 },
+	{ "port-unreachable", 1, 4, 4 },
+	{ "failed-policy", 1, 5, 5 },
+	{ "reject-route", 1, 6, 6 },
+	{ "packet-too-big", 2, 0, 0xff },
+	{ "time-exceeded", 3, 0, 0xff },
+	{ "ttl-exceeded", 3, 0, 0xff },
+	{ "ttl-zero-during-transit", 3, 0, 0 },
+	{ "ttl-zero-during-reassembly", 3, 1, 1 },
+	{ "parameter-problem", 4, 0, 0xff },
+	{ "bad-header", 4, 0, 0 },
+	{ "unknown-header-type", 4, 1, 1 },
+	{ "unknown-option", 4, 2, 2 },
+	{ "echo-request", 128, 0, 0xff },
+	{ "ping", 128, 0, 0xff },
+	{ "echo-reply", 129, 0, 0xff },
+	{ "pong", 129, 0, 0xff },
+	{ "router-solicitation", 133, 0, 0xff },
+	{ "router-advertisement", 134, 0, 0xff },
+	{ "neighbour-solicitation", 135, 0, 0xff },
+	{ "neighbor-solicitation", 135, 0, 0xff },
+	{ "neighbour-advertisement", 136, 0, 0xff },
+	{ "neighbor-advertisement", 136, 0, 0xff },
+	{ "redirect", 137, 0, 0xff },
+};
+
+static const struct icmp_desc icmp_desc = {
+	.proto = 1,
+	.what = "ICMP",
+	.list_name = "icmp",
+	.opts_name = "icmp-type",
+	.has_any = true,
+	.names = icmp_names,
+	.nnames = ARRAY_SIZE(icmp_names),
+};
+
+static const struct icmp_desc icmp6_desc = {
+	.proto = 58,
+	.what = "ICMPv6",
+	.list_name = "ipv6-icmp",
+	.opts_name = "icmpv6-type",
+	.names = icmp6_names,
+	.nnames = ARRAY_SIZE(icmp6_names),
+};
+
 enum { O_TYPE };
 
 static const struct ext_opt icmp_opts[] = {
-	{ .name = "icmp-type", .has_arg = true, .id = O_TYPE, .flags = OF_INV,
+	{ .name = "icmp-type", .id = O_TYPE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct icmp_data, inv),
 	  .help_arg = "type[/code]", .help = "the ICMP type by name (listed below) or number" },
 	{ .name = NULL },
 };
 
-/* A name or a prefix of one (any case); 1 if found, 0 if none, -1 if
- * the prefix names more than one type. */
-static int lookup_name(struct parse_ctx *ctx, struct icmp_data *d, const char *arg)
-{
-	size_t i, j, n = strlen(arg);
+static const struct ext_opt icmp6_opts[] = {
+	{ .name = "icmpv6-type", .id = O_TYPE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct icmp_data, inv),
+	  .help_arg = "type[/code]", .help = "the ICMPv6 type by name (listed below) or number" },
+	{ .name = NULL },
+};
 
-	for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
-		if (strncasecmp(icmp_names[i].name, arg, n) != 0)
-			continue;
-		/* a prefix must name one type only */
-		for (j = i + 1; j < ARRAY_SIZE(icmp_names); j++)
-			if (strncasecmp(icmp_names[j].name, arg, n) == 0 &&
-			    strlen(icmp_names[i].name) != n &&
-			    (icmp_names[j].type != icmp_names[i].type ||
-			     icmp_names[j].code_min != icmp_names[i].code_min))
-				return err_param(ctx->err, "Ambiguous ICMP type `%s': `%s' or `%s'?",
-						 arg, icmp_names[i].name, icmp_names[j].name);
-		d->type = icmp_names[i].type;
-		d->code_min = icmp_names[i].code_min;
-		d->code_max = icmp_names[i].code_max;
-		return 1;
-	}
-	return 0;
-}
-
-static int icmp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct icmp_data *d = data;
-	const char *end;
-	uint64_t t, c;
-	int found;
-
-	(void)id;
-	d->inv = inv;
-	found = lookup_name(ctx, d, arg);
-	if (found)
-		return found < 0 ? -1 : 0;
-	/* "TYPE[/CODE]", numbers as the reference's integer options read them */
-	if (!num_uint_prefix(arg, 0, UINT8_MAX, &t, &end))
-		return err_param(ctx->err, "Unknown ICMP type `%s'", arg);
-	d->type = (uint8_t)t;
-	d->code_min = 0;
-	d->code_max = 0xff;
-	if (*end == '/') {
-		if (!num_uint_prefix(end + 1, 0, UINT8_MAX, &c, &end))
-			return err_param(ctx->err, "Unknown ICMP code `%s'", arg);
-		d->code_min = d->code_max = (uint8_t)c;
-	}
-	if (*end)
-		return err_param(ctx->err, "unknown character %c", *end);
-	return 0;
-}
-
-static int icmp_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	if (!seen)
-		return err_param(ctx->err, "icmp: option \"--icmp-type\" must be specified\n");
-	if (!ctx->rule->has_proto || ctx->rule->proto != 1)
-		return err_param(ctx->err, "ICMP match requires '-p icmp'");
-	return 0;
-}
-
-static void icmp_linearize(struct lin_ctx *c, const void *data)
-{
-	const struct icmp_data *d = data;
-
-	if (d->type == 0xff && d->code_min == 0 && d->code_max == 0xff) {
-		uint8_t lo = 0, hi = 0xff;
-
-		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-		lin_range(c, d->inv, &lo, &hi, 1);
-		return;
-	}
-	if (d->code_min == 0 && d->code_max == 0xff) {
-		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1);
-		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->type, 1);
-		return;
-	}
-	if (d->code_min == d->code_max) {
-		uint8_t v[2] = { d->type, d->code_min };
-
-		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
-		lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, v, 2);
-		return;
-	}
-	{
-		uint8_t lo[2] = { d->type, d->code_min }, hi[2] = { d->type, d->code_max };
-
-		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2);
-		lin_range(c, d->inv, lo, hi, 2);
-	}
-}
-
-/* The reference's xt blob, struct ipt_icmp (4 bytes):
- *
- *   +--------+----------+----------+----------+
- *   | type   | code min | code max | invflags |  invflags & 1: '!'
- *   +--------+----------+----------+----------+
- */
-static bool icmp_from_blob(struct delin_ctx *c, struct icmp_data *d, const struct item *it)
-{
-	const uint8_t *b = xt_blob(it, false, "icmp", 0, 4);
-
-	if (!b)
-		return false;
-	d->type = b[0];
-	d->code_min = b[1];
-	d->code_max = b[2];
-	d->inv = b[3] & 1;
-	c->pos++;
-	return true;
-}
-
-/* --compat: the reference always writes the blob. */
-static enum compat_res icmp_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
-{
-	const struct icmp_data *d = data;
-	const uint8_t b[4] = { d->type, d->code_min, d->code_max, d->inv ? 1 : 0 };
-
-	(void)c;
-	out->rev = 0;
-	out->len = XT_ALIGN(sizeof(b));
-	memcpy(out->info, b, sizeof(b));
-	return COMPAT_XT;
-}
-
-static bool icmp_delinearize(struct delin_ctx *c, void *data)
-{
-	struct icmp_data *d = data;
-	struct item *it = delin_peek(c);
-
-	if (it && it->kind == ITEM_STMT)
-		return icmp_from_blob(c, d, it);
-
-	if (!c->rule->has_proto || c->rule->proto != 1 || !it || it->masked)
-		return false;
-	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 1)) {
-		if (it->op == REL_RANGE || it->op == REL_NRANGE) {
-			if (it->val[0] != 0 || it->hi[0] != 0xff)
-				return false;
-			d->type = 0xff;
-			d->code_min = 0;
-			d->code_max = 0xff;
-			d->inv = it->op == REL_NRANGE;
-		} else if (it->op == REL_EQ || it->op == REL_NEQ) {
-			d->type = it->val[0];
-			d->code_min = 0;
-			d->code_max = 0xff;
-			d->inv = it->op == REL_NEQ;
-		} else {
-			return false;
-		}
-		c->pos++;
-		return true;
-	}
-	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2)) {
-		if (it->op == REL_EQ || it->op == REL_NEQ) {
-			d->type = it->val[0];
-			d->code_min = d->code_max = it->val[1];
-			d->inv = it->op == REL_NEQ;
-		} else if ((it->op == REL_RANGE || it->op == REL_NRANGE) &&
-			   it->val[0] == it->hi[0]) {
-			d->type = it->val[0];
-			d->code_min = it->val[1];
-			d->code_max = it->hi[1];
-			d->inv = it->op == REL_NRANGE;
-		} else {
-			return false;
-		}
-		c->pos++;
-		return true;
-	}
-	return false;
-}
-
-static void icmp_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
-{
-	const struct icmp_data *d = data;
-	size_t i;
-
-	(void)r;
-	sb_add(out, " icmp");
-	if (!(fmt & FMT_NUMERIC)) {
-		for (i = 0; i < ARRAY_SIZE(icmp_names); i++) {
-			if (icmp_names[i].type == d->type &&
-			    icmp_names[i].code_min == d->code_min &&
-			    icmp_names[i].code_max == d->code_max) {
-				sb_printf(out, " %s%s", d->inv ? "!" : "", icmp_names[i].name);
-				return;
-			}
-		}
-	}
-	if (d->inv)
-		sb_add(out, " !");
-	sb_printf(out, "type %u", d->type);
-	if (d->code_min == d->code_max)
-		sb_printf(out, " code %u", d->code_min);
-	else if (d->code_min != 0 || d->code_max != 0xff)
-		sb_printf(out, " codes %u-%u", d->code_min, d->code_max);
-}
-
-static void icmp_save(struct strbuf *out, const void *data, const struct rule *r)
-{
-	const struct icmp_data *d = data;
-
-	(void)r;
-	if (d->inv)
-		sb_add(out, " !");
-	if (d->type == 0xff && d->code_min == 0 && d->code_max == 0xff) {
-		sb_add(out, " --icmp-type any");
-		return;
-	}
-	sb_printf(out, " --icmp-type %u", d->type);
-	if (d->code_min != 0 || d->code_max != 0xff)
-		sb_printf(out, "/%u", d->code_min);
-}
-
-static bool same_codes(const struct icmp_name *a, const struct icmp_name *b)
-{
-	return a->type == b->type && a->code_min == b->code_min && a->code_max == b->code_max;
-}
-
-void icmp_names_help(struct strbuf *out, const char *title, const struct icmp_name *names,
-		     size_t n)
-{
-	size_t i, j;
-
-	sb_printf(out, "%s\n", title);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i && !same_codes(&names[j], &names[i]); j++)
-			;
-		if (j < i)
-			continue;	/* an alias, told with the first name */
-		sb_printf(out, "%s%s", names[i].code_min == names[i].code_max ? "   " : "",
-			  names[i].name);
-		for (j = i + 1; j < n; j++)
-			if (same_codes(&names[j], &names[i]))
-				sb_printf(out, " (%s)", names[j].name);
-		sb_add(out, "\n");
-	}
-}
-
-static void icmp_help(struct strbuf *out)
-{
-	icmp_names_help(out, "Valid ICMP Types:", icmp_names, ARRAY_SIZE(icmp_names));
-}
+#define ICMP_MATCH(name_, family, opts_, desc_)                                               \
+	.name = name_, .kind = EXT_MATCH, .families = family, .size = sizeof(struct icmp_data), \
+	.opts = opts_, .desc = desc_, .parse = icmp_parse, .check = icmp_check,                \
+	.linearize = icmp_linearize, .compat = icmp_compat, .delinearize = icmp_delinearize,   \
+	.print = icmp_print, .save = icmp_save
 
 const struct extension ext_icmp = {
-	.name = "icmp",
-	.kind = EXT_MATCH,
-	.families = EXT_IPV4,
-	.size = sizeof(struct icmp_data),
-	.opts = icmp_opts,
-	.parse = icmp_parse,
-	.check = icmp_check,
-	.linearize = icmp_linearize,
-	.compat = icmp_compat,
-	.delinearize = icmp_delinearize,
-	.print = icmp_print,
-	.save = icmp_save,
+	ICMP_MATCH("icmp", EXT_IPV4, icmp_opts, &icmp_desc),
 	.help = icmp_help,
+};
+
+const struct extension ext_icmp6 = {
+	ICMP_MATCH("icmp6", EXT_IPV6, icmp6_opts, &icmp6_desc),
+	.help_title = "icmpv6",
+	.help = icmp6_help,
 };

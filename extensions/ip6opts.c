@@ -1,7 +1,9 @@
 /* -m hbh and -m dst: the hop-by-hop (next header 0) and destination
- * options (60) headers. A packet without the header never matches.
+ * options (60) headers, one implementation with a description for each.
+ * A packet without the header never matches.
  *
  *   --hbh-len N        exthdr T +1 (1 byte, "hdrlength"); cmp eq|neq N/8-1
+ *                      (exthdr6.h)
  *   --hbh-opts LIST    the options in order from byte 2 of the header:
  *                      TYPE:LEN  exthdr T +p (2 bytes); cmp eq TYPE LEN
  *                      TYPE      exthdr T +p (1 byte); cmp eq TYPE
@@ -34,9 +36,18 @@
 #define OFF_HDRLEN 1
 #define OFF_FIRST_OPT 2
 
+/* What tells hbh and dst apart. */
+struct opts_desc {
+	uint8_t type;		/* the header's next-header number */
+};
+
+static const struct opts_desc *desc_of(const struct extension *ext)
+{
+	return ext->desc;
+}
+
 struct opts_data {
-	bool has_len, inv_len;
-	uint32_t len;
+	struct exthdr6_len len;
 	bool has_opts;
 	uint8_t nopts;
 	uint16_t opts[IP6T_OPTS_OPTSNR];	/* type << 8 | length */
@@ -44,25 +55,17 @@ struct opts_data {
 
 enum { O_LEN, O_OPTS };
 
-static const struct ext_opt hbh_opts[] = {
-	{ .name = "hbh-len", .has_arg = true, .id = O_LEN, .invertible = true,
-	  .flags = OF_INV, .help_arg = "length",
-	  .help = "length of the hop-by-hop options header" },
-	{ .name = "hbh-opts", .has_arg = true, .id = O_OPTS, .invertible = true,
-	  .help_arg = "type[:len][,type[:len]...]",
-	  .help = "carries these options (and lengths), 16 at most" },
-	{ .name = NULL },
-};
+#define OPTS_OPTS(prefix, what)                                                                \
+	{ .name = prefix "-len", .id = O_LEN, .type = OT_UINT, .flags = OF_INV,                 \
+	  OPT_DST(struct opts_data, len.bytes), OPT_INVDST(struct opts_data, len.inv),          \
+	  .help_arg = "length", .help = "length of the " what " header" },                      \
+	{ .name = prefix "-opts", .id = O_OPTS, .type = OT_CUSTOM, .has_arg = true,             \
+	  .flags = OF_NOINV_XT, .help_arg = "type[:len][,type[:len]...]",                       \
+	  .help = "carries these options (and lengths), 16 at most" },                          \
+	{ .name = NULL }
 
-static const struct ext_opt dst_opts[] = {
-	{ .name = "dst-len", .has_arg = true, .id = O_LEN, .invertible = true,
-	  .flags = OF_INV, .help_arg = "length",
-	  .help = "length of the destination options header" },
-	{ .name = "dst-opts", .has_arg = true, .id = O_OPTS, .invertible = true,
-	  .help_arg = "type[:len][,type[:len]...]",
-	  .help = "carries these options (and lengths), 16 at most" },
-	{ .name = NULL },
-};
+static const struct ext_opt hbh_opts[] = { OPTS_OPTS("hbh", "hop-by-hop options") };
+static const struct ext_opt dst_opts[] = { OPTS_OPTS("dst", "destination options") };
 
 /* One "TYPE[:LEN]" of --hbh-opts, numbers as strtoul reads them. */
 static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint16_t *out)
@@ -99,12 +102,16 @@ static int parse_one_opt(struct ipt_error *err, const char *ext, char *tok, uint
 	return 0;
 }
 
-static int parse_opt_list(struct ipt_error *err, const char *ext, const char *arg,
-			  struct opts_data *d)
+/* --hbh-opts LIST; the walker reads --hbh-len */
+static int opts_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
+	struct opts_data *d = data;
+	const char *ext = ctx->ext->name;
 	char *copy, *rest, *tok = NULL;
 	int ret = 0;
 
+	(void)id;
+	(void)inv;
 	/* as the reference reads the list: at most IP6T_OPTS_OPTSNR entries,
 	 * the last of which may not have a length ("too many ports"), and
 	 * nothing after them ("too many addresses") */
@@ -113,47 +120,15 @@ static int parse_opt_list(struct ipt_error *err, const char *ext, const char *ar
 	while (ret == 0 && rest && d->nopts < IP6T_OPTS_OPTSNR) {
 		tok = strsep(&rest, ",");
 		if (strchr(tok, ':') && d->nopts == IP6T_OPTS_OPTSNR - 1)
-			ret = err_param(err, "too many ports specified");
+			ret = err_param(ctx->err, "too many ports specified");
 		else
-			ret = parse_one_opt(err, ext, tok, &d->opts[d->nopts++]);
+			ret = parse_one_opt(ctx->err, ext, tok, &d->opts[d->nopts++]);
 	}
 	if (ret == 0 && rest)
-		ret = err_param(err, "too many addresses specified");
+		ret = err_param(ctx->err, "too many addresses specified");
 	free(copy);
 	d->has_opts = true;
 	return ret;
-}
-
-static int opts_parse_for(const char *ext, struct parse_ctx *ctx, void *data, int id,
-			  const char *arg, bool inv, const struct ext_opt *opts)
-{
-	struct opts_data *d = data;
-	uint64_t v;
-
-	switch (id) {
-	case O_LEN:
-		if (xt_parse_uint(ctx->err, ext, opts[O_LEN].name, arg, 0, UINT32_MAX, &v) < 0)
-			return -1;
-		d->has_len = true;
-		d->inv_len = inv;
-		d->len = (uint32_t)v;
-		return 0;
-	case O_OPTS:
-		if (inv)
-			return xt_err_noinv(ctx->err, ext, opts[O_OPTS].name);
-		return parse_opt_list(ctx->err, ext, arg, d);
-	}
-	return 0;
-}
-
-static int hbh_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	return opts_parse_for("hbh", ctx, data, id, arg, inv, hbh_opts);
-}
-
-static int dst_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	return opts_parse_for("dst", ctx, data, id, arg, inv, dst_opts);
 }
 
 static uint8_t opt_type(uint16_t o)
@@ -198,54 +173,41 @@ static enum layout opt_layout(const struct opts_data *d, uint32_t pos[], uint8_t
 	return LAYOUT_OK;
 }
 
-static int opts_check_for(const char *ext, const struct ext_opt *opts, struct parse_ctx *ctx,
-			  void *data)
+static int opts_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	const struct opts_data *d = data;
+	struct opts_data *d = data;
+	const struct ext_opt *opts = ctx->ext->opts;
 	uint32_t pos[IP6T_OPTS_OPTSNR];
 	uint8_t field;
 
+	d->len.given = seen & (1u << O_LEN);
 	/* the blob says them all */
 	if (ctx->compat)
 		return 0;
-	if (d->has_len && !exthdr6_len_field(d->len, &field))
-		return err_param(ctx->err, "%s: --%s %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
-				 ext, opts[O_LEN].name, d->len);
+	if (exthdr6_len_check(ctx, opts[O_LEN].name, &d->len) < 0)
+		return -1;
 	switch (d->has_opts ? opt_layout(d, pos, &field) : LAYOUT_OK) {
 	case LAYOUT_OK:
 		break;
 	case LAYOUT_UNKNOWN_PLACE:
 		return err_param(ctx->err, "%s: --%s: only the last option may omit its length (nf_tables tests options at fixed places)",
-				 ext, opts[O_OPTS].name);
+				 ctx->ext->name, opts[O_OPTS].name);
 	case LAYOUT_TOO_LONG:
 		return err_param(ctx->err, "%s: --%s: the options reach beyond the longest possible header",
-				 ext, opts[O_OPTS].name);
+				 ctx->ext->name, opts[O_OPTS].name);
 	}
 	return 0;
 }
 
-static int hbh_check(struct parse_ctx *ctx, void *data, unsigned seen)
+static void opts_linearize(struct lin_ctx *c, const void *data)
 {
-	(void)seen;
-	return opts_check_for("hbh", hbh_opts, ctx, data);
-}
-
-static int dst_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)seen;
-	return opts_check_for("dst", dst_opts, ctx, data);
-}
-
-static void opts_linearize_for(struct lin_ctx *c, const struct opts_data *d, uint8_t type)
-{
+	const struct opts_data *d = data;
+	uint8_t type = desc_of(c->ext)->type;
 	uint32_t pos[IP6T_OPTS_OPTSNR];
-	uint8_t field, bound;
+	uint8_t bound;
 	unsigned i;
 
-	if (d->has_len && exthdr6_len_field(d->len, &field)) {
-		lin_exthdr6(c, type, OFF_HDRLEN, 1);
-		lin_cmp(c, d->inv_len ? REL_NEQ : REL_EQ, &field, 1);
-	}
+	lin_exthdr6_len(c, type, &d->len);
 	if (d->has_opts && opt_layout(d, pos, &bound) == LAYOUT_OK) {
 		if (bound) {
 			lin_exthdr6(c, type, OFF_HDRLEN, 1);
@@ -259,42 +221,23 @@ static void opts_linearize_for(struct lin_ctx *c, const struct opts_data *d, uin
 			lin_cmp(c, REL_EQ, v, n);
 		}
 	}
-	if (!d->has_len && !d->has_opts)
+	if (!d->len.given && !d->has_opts)
 		lin_exthdr6_present(c, type, true);
 }
 
-static void hbh_linearize(struct lin_ctx *c, const void *data)
-{
-	opts_linearize_for(c, data, EH_HOPOPTS);
-}
-
-static void dst_linearize(struct lin_ctx *c, const void *data)
-{
-	opts_linearize_for(c, data, EH_DSTOPTS);
-}
-
-/* Read back what opts_linearize_for wrote, in its order. */
+/* Read back what opts_linearize wrote, in its order. */
 static bool opts_from_items(struct delin_ctx *c, struct opts_data *d, uint8_t type)
 {
 	struct item *it = delin_peek(c);
 	uint32_t pos[IP6T_OPTS_OPTSNR], p = OFF_FIRST_OPT;
-	uint8_t t, bound = 0, want;
-	bool present;
+	uint8_t bound = 0, want;
 
-	if (item_exthdr6_present(it, &t, &present)) {
-		if (t != type || !present)
-			return false;
+	if (item_exthdr6_exists(it, type)) {
 		c->pos++;
 		return true;
 	}
-	if (item_is_exthdr6(it, type, OFF_HDRLEN, 1) && !it->masked &&
-	    (it->op == REL_EQ || it->op == REL_NEQ)) {
-		d->has_len = true;
-		d->inv_len = it->op == REL_NEQ;
-		d->len = exthdr6_len_bytes(it->val[0]);
-		c->pos++;
+	if (delin_exthdr6_len(c, type, &d->len))
 		it = delin_peek(c);
-	}
 	if (item_is_exthdr6(it, type, OFF_HDRLEN, 1) && !it->masked && it->op == REL_GTE) {
 		bound = it->val[0];
 		c->pos++;
@@ -321,7 +264,7 @@ static bool opts_from_items(struct delin_ctx *c, struct opts_data *d, uint8_t ty
 	} else if (bound) {
 		return false;
 	}
-	return d->has_len || d->has_opts;
+	return d->len.given || d->has_opts;
 }
 
 /*
@@ -347,9 +290,9 @@ static bool opts_from_blob(const struct item *it, const char *name, struct opts_
 	if ((b.invflags & ~IP6T_OPTS_INV_MASK) || b.optsnr > IP6T_OPTS_OPTSNR ||
 	    (b.flags & IP6T_OPTS_NSTRICT))
 		return false;
-	d->has_len = b.flags & IP6T_OPTS_LEN;
-	d->inv_len = b.invflags & IP6T_OPTS_INV_LEN;
-	d->len = b.hdrlen;
+	d->len.given = b.flags & IP6T_OPTS_LEN;
+	d->len.inv = b.invflags & IP6T_OPTS_INV_LEN;
+	d->len.bytes = b.hdrlen;
 	d->has_opts = b.flags & IP6T_OPTS_OPTS;
 	d->nopts = b.optsnr;
 	memcpy(d->opts, b.opts, sizeof(d->opts));
@@ -363,9 +306,9 @@ static enum compat_res opts_compat(struct lin_ctx *c, const void *data, struct x
 
 	(void)c;
 	memset(&b, 0, sizeof(b));
-	b.hdrlen = d->has_len ? d->len : 0;
-	b.flags = (d->has_len ? IP6T_OPTS_LEN : 0) | (d->has_opts ? IP6T_OPTS_OPTS : 0);
-	b.invflags = d->inv_len ? IP6T_OPTS_INV_LEN : 0;
+	b.hdrlen = d->len.given ? d->len.bytes : 0;
+	b.flags = (d->len.given ? IP6T_OPTS_LEN : 0) | (d->has_opts ? IP6T_OPTS_OPTS : 0);
+	b.invflags = d->len.inv ? IP6T_OPTS_INV_LEN : 0;
 	if (d->has_opts) {
 		memcpy(b.opts, d->opts, d->nopts * sizeof(d->opts[0]));
 		b.optsnr = d->nopts;
@@ -376,30 +319,20 @@ static enum compat_res opts_compat(struct lin_ctx *c, const void *data, struct x
 	return COMPAT_XT;
 }
 
-static bool opts_delinearize_for(struct delin_ctx *c, struct opts_data *d, const char *name,
-				 uint8_t type)
+static bool opts_delinearize(struct delin_ctx *c, void *data)
 {
+	struct opts_data *d = data;
 	unsigned start = c->pos;
 
-	if (opts_from_blob(delin_peek(c), name, d)) {
+	if (opts_from_blob(delin_peek(c), c->ext->name, d)) {
 		c->pos++;
 		return true;
 	}
-	if (opts_from_items(c, d, type))
+	if (opts_from_items(c, d, desc_of(c->ext)->type))
 		return true;
 	c->pos = start;
 	memset(d, 0, sizeof(*d));
 	return false;
-}
-
-static bool hbh_delinearize(struct delin_ctx *c, void *data)
-{
-	return opts_delinearize_for(c, data, "hbh", EH_HOPOPTS);
-}
-
-static bool dst_delinearize(struct delin_ctx *c, void *data)
-{
-	return opts_delinearize_for(c, data, "dst", EH_DSTOPTS);
 }
 
 static void opt_list(struct strbuf *out, const struct opts_data *d)
@@ -413,23 +346,24 @@ static void opt_list(struct strbuf *out, const struct opts_data *d)
 	}
 }
 
+/* print and save know neither the extension nor (both being IPv6) its
+ * twin: the wrappers below name it */
 static void opts_print_for(struct strbuf *out, const struct opts_data *d, const char *name)
 {
 	sb_printf(out, " %s", name);
-	if (d->has_len)
-		sb_printf(out, " length:%s%u", d->inv_len ? "!" : "", d->len);
+	exthdr6_len_print(out, &d->len);
 	if (d->has_opts) {
 		sb_add(out, " opts ");
 		opt_list(out, d);
 	}
 }
 
-static void opts_save_for(struct strbuf *out, const struct opts_data *d, const char *name)
+static void opts_save_for(struct strbuf *out, const struct opts_data *d,
+			  const struct ext_opt *opts)
 {
-	if (d->has_len)
-		sb_printf(out, "%s --%s-len %u", d->inv_len ? " !" : "", name, d->len);
+	exthdr6_len_save(out, opts[O_LEN].name, &d->len);
 	if (d->has_opts) {
-		sb_printf(out, " --%s-opts ", name);
+		sb_printf(out, " --%s ", opts[O_OPTS].name);
 		opt_list(out, d);
 	}
 }
@@ -451,41 +385,32 @@ static void dst_print(struct strbuf *out, const void *data, const struct rule *r
 static void hbh_save(struct strbuf *out, const void *data, const struct rule *r)
 {
 	(void)r;
-	opts_save_for(out, data, "hbh");
+	opts_save_for(out, data, hbh_opts);
 }
 
 static void dst_save(struct strbuf *out, const void *data, const struct rule *r)
 {
 	(void)r;
-	opts_save_for(out, data, "dst");
+	opts_save_for(out, data, dst_opts);
 }
 
+static const struct opts_desc hbh_desc = { .type = EH_HOPOPTS };
+static const struct opts_desc dst_desc = { .type = EH_DSTOPTS };
+
+#define OPTS_MATCH(name_, opts_, desc_)                                                        \
+	.name = name_, .kind = EXT_MATCH, .families = EXT_IPV6,                                \
+	.size = sizeof(struct opts_data), .opts = opts_, .desc = desc_, .parse = opts_parse,   \
+	.check = opts_check, .linearize = opts_linearize, .compat = opts_compat,               \
+	.delinearize = opts_delinearize
+
 const struct extension ext_hbh = {
-	.name = "hbh",
-	.kind = EXT_MATCH,
-	.families = EXT_IPV6,
-	.size = sizeof(struct opts_data),
-	.opts = hbh_opts,
-	.parse = hbh_parse,
-	.check = hbh_check,
-	.linearize = hbh_linearize,
-	.compat = opts_compat,
-	.delinearize = hbh_delinearize,
+	OPTS_MATCH("hbh", hbh_opts, &hbh_desc),
 	.print = hbh_print,
 	.save = hbh_save,
 };
 
 const struct extension ext_dst = {
-	.name = "dst",
-	.kind = EXT_MATCH,
-	.families = EXT_IPV6,
-	.size = sizeof(struct opts_data),
-	.opts = dst_opts,
-	.parse = dst_parse,
-	.check = dst_check,
-	.linearize = dst_linearize,
-	.compat = opts_compat,
-	.delinearize = dst_delinearize,
+	OPTS_MATCH("dst", dst_opts, &dst_desc),
 	.print = dst_print,
 	.save = dst_save,
 };

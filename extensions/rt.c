@@ -5,6 +5,7 @@
  *   --rt-segsleft a[:b]  exthdr rt +3 (1 byte); cmp eq|neq, range, or
  *                        cmp gte|lt a when b is past 255 ("a:")
  *   --rt-len N           exthdr rt +1 (1 byte, "hdrlength"); cmp eq|neq N/8-1
+ *                        (exthdr6.h, shared with hbh and dst)
  *   --rt-0-res           exthdr rt +4 (4 bytes); cmp eq 0
  *   --rt-0-addrs A,...   exthdr rt +8+16i (16 bytes); cmp eq Ai, and
  *                        exthdr rt +1; range 2n..2n+1 (exactly n addresses,
@@ -45,8 +46,7 @@ struct rt_data {
 	uint32_t type;
 	bool has_segs, inv_segs;	/* has_segs: given, even as "0:" */
 	uint32_t seg_lo, seg_hi;
-	bool has_len, inv_len;
-	uint32_t len;
+	struct exthdr6_len len;
 	bool res;
 	bool has_addrs, not_strict;
 	uint8_t naddrs;
@@ -55,19 +55,23 @@ struct rt_data {
 
 enum { O_TYPE, O_SEGS, O_LEN, O_RES, O_ADDRS, O_NSTRICT };
 
+/* the type 0 options are parse's: each needs one given before it */
 static const struct ext_opt rt_opts[] = {
-	{ .name = "rt-type", .has_arg = true, .id = O_TYPE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "type", .help = "routing header type" },
-	{ .name = "rt-segsleft", .has_arg = true, .id = O_SEGS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "num[:num]", .help = "segments left, or a range of it" },
-	{ .name = "rt-len", .has_arg = true, .id = O_LEN, .invertible = true,
-	  .flags = OF_INV, .help_arg = "length", .help = "length of the routing header" },
-	{ .name = "rt-0-res", .id = O_RES, .invertible = true,
+	{ .name = "rt-type", .id = O_TYPE, .type = OT_UINT, .flags = OF_INV,
+	  OPT_DST(struct rt_data, type), OPT_INVDST(struct rt_data, inv_type),
+	  .help_arg = "type", .help = "routing header type" },
+	{ .name = "rt-segsleft", .id = O_SEGS, .type = OT_UINT_RANGE, .flags = OF_INV,
+	  OPT_DST(struct rt_data, seg_lo), OPT_INVDST(struct rt_data, inv_segs),
+	  .help_arg = "num[:num]", .help = "segments left, or a range of it" },
+	{ .name = "rt-len", .id = O_LEN, .type = OT_UINT, .flags = OF_INV,
+	  OPT_DST(struct rt_data, len.bytes), OPT_INVDST(struct rt_data, len.inv),
+	  .help_arg = "length", .help = "length of the routing header" },
+	{ .name = "rt-0-res", .id = O_RES, .type = OT_CUSTOM, .flags = OF_NOINV_XT,
 	  .help = "type 0: the reserved field is zero" },
-	{ .name = "rt-0-addrs", .has_arg = true, .id = O_ADDRS, .invertible = true,
-	  .help_arg = "address[,address...]",
+	{ .name = "rt-0-addrs", .id = O_ADDRS, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "address[,address...]",
 	  .help = "type 0: these addresses, in order (16 at most)" },
-	{ .name = "rt-0-not-strict", .id = O_NSTRICT, .invertible = true,
+	{ .name = "rt-0-not-strict", .id = O_NSTRICT, .type = OT_CUSTOM, .flags = OF_NOINV_XT,
 	  .help = "with --rt-0-addrs: others may come between" },
 	{ .name = NULL },
 };
@@ -92,45 +96,25 @@ static int parse_addrs(struct ipt_error *err, const char *arg, struct rt_data *d
 	return ret;
 }
 
-static bool type0_given(const struct rt_data *d)
+/* --rt-type 0 given before the option being parsed */
+static bool type0_given(const struct parse_ctx *ctx, const struct rt_data *d)
 {
-	return d->has_type && d->type == 0 && !d->inv_type;
+	return (ctx->seen & (1u << O_TYPE)) && d->type == 0 && !d->inv_type;
 }
 
 static int rt_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct rt_data *d = data;
-	uint64_t v;
 
-	if (inv && (id == O_RES || id == O_ADDRS || id == O_NSTRICT))
-		return xt_err_noinv(ctx->err, "rt", rt_opts[id].name);
+	(void)inv;
 	switch (id) {
-	case O_TYPE:
-		if (xt_parse_uint(ctx->err, "rt", "rt-type", arg, 0, UINT32_MAX, &v) < 0)
-			return -1;
-		d->has_type = true;
-		d->inv_type = inv;
-		d->type = (uint32_t)v;
-		return 0;
-	case O_SEGS:
-		d->has_segs = true;
-		d->inv_segs = inv;
-		return exthdr6_parse_range(ctx->err, "rt", "rt-segsleft", arg, &d->seg_lo,
-					   &d->seg_hi);
-	case O_LEN:
-		if (xt_parse_uint(ctx->err, "rt", "rt-len", arg, 0, UINT32_MAX, &v) < 0)
-			return -1;
-		d->has_len = true;
-		d->inv_len = inv;
-		d->len = (uint32_t)v;
-		return 0;
 	case O_RES:
-		if (!type0_given(d))
+		if (!type0_given(ctx, d))
 			return err_param(ctx->err, "`--rt-type 0' required before `--rt-0-res'");
 		d->res = true;
 		return 0;
 	case O_ADDRS:
-		if (!type0_given(d))
+		if (!type0_given(ctx, d))
 			return err_param(ctx->err, "`--rt-type 0' required before `--rt-0-addrs'");
 		return parse_addrs(ctx->err, arg, d);
 	case O_NSTRICT:
@@ -174,9 +158,11 @@ static void rt_udata_load(void *data, const char *text)
 static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct rt_data *d = data;
-	uint8_t field;
 
-	if (!(seen & (1u << O_SEGS))) {
+	d->has_type = seen & (1u << O_TYPE);
+	d->has_segs = seen & (1u << O_SEGS);
+	d->len.given = seen & (1u << O_LEN);
+	if (!d->has_segs) {
 		d->seg_lo = 0;
 		d->seg_hi = UINT32_MAX;
 	}
@@ -189,9 +175,8 @@ static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	if (d->seg_lo > 255)
 		return err_param(ctx->err, "rt: --rt-segsleft %u: segments left is one byte (0-255)",
 				 d->seg_lo);
-	if (d->has_len && !exthdr6_len_field(d->len, &field))
-		return err_param(ctx->err, "rt: --rt-len %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
-				 d->len);
+	if (exthdr6_len_check(ctx, "rt-len", &d->len) < 0)
+		return -1;
 	if (d->not_strict)
 		return err_param(ctx->err, "rt: --rt-0-not-strict has no native nf_tables form");
 	return 0;
@@ -201,7 +186,6 @@ static void rt_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct rt_data *d = data;
 	bool tested = false;
-	uint8_t field;
 	unsigned i;
 
 	if (d->has_type) {
@@ -223,11 +207,8 @@ static void rt_linearize(struct lin_ctx *c, const void *data)
 			lin_range(c, d->inv_segs, &lo, &hi, 1);
 		tested = true;
 	}
-	if (d->has_len && exthdr6_len_field(d->len, &field)) {
-		lin_exthdr6(c, EH_ROUTING, OFF_HDRLEN, 1);
-		lin_cmp(c, d->inv_len ? REL_NEQ : REL_EQ, &field, 1);
+	if (lin_exthdr6_len(c, EH_ROUTING, &d->len))
 		tested = true;
-	}
 	if (d->res) {
 		const uint8_t zero[4] = { 0 };
 
@@ -254,12 +235,8 @@ static void rt_linearize(struct lin_ctx *c, const void *data)
 static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 {
 	struct item *it = delin_peek(c);
-	uint8_t t;
-	bool present;
 
-	if (item_exthdr6_present(it, &t, &present)) {
-		if (t != EH_ROUTING || !present)
-			return false;
+	if (item_exthdr6_exists(it, EH_ROUTING)) {
 		c->pos++;
 		return true;
 	}
@@ -293,14 +270,8 @@ static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 		c->pos++;
 		it = delin_peek(c);
 	}
-	if (item_is_exthdr6(it, EH_ROUTING, OFF_HDRLEN, 1) && !it->masked &&
-	    (it->op == REL_EQ || it->op == REL_NEQ)) {
-		d->has_len = true;
-		d->inv_len = it->op == REL_NEQ;
-		d->len = exthdr6_len_bytes(it->val[0]);
-		c->pos++;
+	if (delin_exthdr6_len(c, EH_ROUTING, &d->len))
 		it = delin_peek(c);
-	}
 	if (item_is_exthdr6(it, EH_ROUTING, OFF_RES, 4) && !it->masked && it->op == REL_EQ &&
 	    !memcmp(it->val, "\0\0\0\0", 4)) {
 		d->res = true;
@@ -325,7 +296,7 @@ static bool rt_from_items(struct delin_ctx *c, struct rt_data *d)
 		d->naddrs = (uint8_t)n;
 		c->pos += 1 + n;
 	}
-	return d->has_type || d->has_segs || d->has_len || d->res || d->has_addrs;
+	return d->has_type || d->has_segs || d->len.given || d->res || d->has_addrs;
 }
 
 /*
@@ -361,9 +332,9 @@ static bool rt_from_blob(const struct item *it, struct rt_data *d)
 	d->seg_hi = b.segsleft[1];
 	d->has_segs = b.flags & IP6T_RT_SGS;
 	d->inv_segs = b.invflags & IP6T_RT_INV_SGS;
-	d->has_len = b.flags & IP6T_RT_LEN;
-	d->inv_len = b.invflags & IP6T_RT_INV_LEN;
-	d->len = b.hdrlen;
+	d->len.given = b.flags & IP6T_RT_LEN;
+	d->len.inv = b.invflags & IP6T_RT_INV_LEN;
+	d->len.bytes = b.hdrlen;
 	d->res = b.flags & IP6T_RT_RES;
 	d->has_addrs = b.flags & IP6T_RT_FST;
 	d->not_strict = b.flags & IP6T_RT_FST_NSTRICT;
@@ -382,12 +353,12 @@ static enum compat_res rt_compat(struct lin_ctx *c, const void *data, struct xt_
 	b.rt_type = d->has_type ? d->type : 0;
 	b.segsleft[0] = d->seg_lo;
 	b.segsleft[1] = d->seg_hi;
-	b.hdrlen = d->has_len ? d->len : 0;
+	b.hdrlen = d->len.given ? d->len.bytes : 0;
 	b.flags = (d->has_type ? IP6T_RT_TYP : 0) | (d->has_segs ? IP6T_RT_SGS : 0) |
-		  (d->has_len ? IP6T_RT_LEN : 0) | (d->res ? IP6T_RT_RES : 0) |
+		  (d->len.given ? IP6T_RT_LEN : 0) | (d->res ? IP6T_RT_RES : 0) |
 		  (d->has_addrs ? IP6T_RT_FST : 0) | (d->not_strict ? IP6T_RT_FST_NSTRICT : 0);
 	b.invflags = (d->inv_type ? IP6T_RT_INV_TYP : 0) | (d->inv_segs ? IP6T_RT_INV_SGS : 0) |
-		     (d->inv_len ? IP6T_RT_INV_LEN : 0);
+		     (d->len.inv ? IP6T_RT_INV_LEN : 0);
 	if (d->has_addrs) {
 		memcpy(b.addrs, d->addrs, d->naddrs * sizeof(d->addrs[0]));
 		b.addrnr = d->naddrs;
@@ -438,8 +409,7 @@ static void rt_print(struct strbuf *out, const void *data, const struct rule *r,
 		sb_printf(out, " segsleft:%s%u", d->inv_segs ? "!" : "", d->seg_lo);
 	else if (!segs_default(d) || d->inv_segs)
 		sb_printf(out, " segslefts:%s%u:%u", d->inv_segs ? "!" : "", d->seg_lo, d->seg_hi);
-	if (d->has_len)
-		sb_printf(out, " length:%s%u", d->inv_len ? "!" : "", d->len);
+	exthdr6_len_print(out, &d->len);
 	if (d->res)
 		sb_add(out, " reserved");
 	if (d->has_addrs) {
@@ -462,8 +432,7 @@ static void rt_save(struct strbuf *out, const void *data, const struct rule *r)
 		if (d->seg_lo != d->seg_hi)
 			sb_printf(out, ":%u", d->seg_hi);
 	}
-	if (d->has_len)
-		sb_printf(out, "%s --rt-len %u", d->inv_len ? " !" : "", d->len);
+	exthdr6_len_save(out, "rt-len", &d->len);
 	if (d->res)
 		sb_add(out, " --rt-0-res");
 	if (d->has_addrs) {

@@ -66,7 +66,8 @@ enum opt_flags {
 				 * parse decides) */
 	OF_TWO_ARGS = 1 << 3,	/* takes the next word too (ctx->arg2) */
 	OF_NOINV_XT = 1 << 4,	/* a '!' before it gets "cannot be inverted"
-				 * rather than "unexpected ! flag" */
+				 * rather than "unexpected ! flag", and
+				 * only once a repeat is ruled out */
 	OF_NOEMPTY = 1 << 5,	/* OT_STRING: an empty string is refused */
 };
 

@@ -134,12 +134,14 @@ int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, co
 {
 	const char *ext = ctx->ext->name;
 
-	if (inv && !ext_opt_invertible(o))
-		return (o->flags & OF_NOINV_XT) ? xt_err_noinv(ctx->err, ext, o->name) :
-			err_param(ctx->err, "unexpected ! flag before --%s", o->name);
+	if (inv && !ext_opt_invertible(o) && !(o->flags & OF_NOINV_XT))
+		return err_param(ctx->err, "unexpected ! flag before --%s", o->name);
+	/* the reference's option parser tells a repeat before a '!' it refuses */
 	if ((*seen & (1u << o->id)) && !ext_opt_multi(o))
 		return err_param(ctx->err, "%s: option \"--%s\" can only be used once.\n", ext,
 				 o->name);
+	if (inv && !ext_opt_invertible(o))
+		return xt_err_noinv(ctx->err, ext, o->name);
 	ctx->seen = *seen;
 	if (parse_value(ctx, data, o, arg, inv) < 0)
 		return -1;
