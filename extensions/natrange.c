@@ -230,40 +230,6 @@ bool nat_read(const struct item *it, const struct nat_attrs *a, uint32_t flags, 
 	return true;
 }
 
-static const struct nat_attrs nat_regs = {
-	NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX,
-	NFTNL_EXPR_NAT_REG_PROTO_MIN, NFTNL_EXPR_NAT_REG_PROTO_MAX,
-};
-
-void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("nat");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, c->family);
-	nat_lin_load(c, r, e, &nat_regs);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, r->flags);
-	lin_add(c, e);
-}
-
-bool nat_read_expr(const struct item *it, uint32_t type, uint8_t family, struct nat_range *r)
-{
-	const struct nftnl_expr *e;
-	uint32_t flags = 0;
-
-	if (!tg_stmt(it, "nat"))
-		return false;
-	e = it->expr;
-	if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != type ||
-	    nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) != family)
-		return false;
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FLAGS))
-		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FLAGS);
-	return nat_read(it, &nat_regs, flags, family, r);
-}
-
 /* ---- the reference's blobs ---- */
 
 /* nf_nat_ipv4_multi_range_compat (nf_nat.h), one range; numbers in host

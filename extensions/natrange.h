@@ -52,11 +52,6 @@ void nat_lin_load(struct lin_ctx *c, const struct nat_range *r, struct nftnl_exp
 bool nat_read(const struct item *it, const struct nat_attrs *a, uint32_t flags, uint8_t family,
 	      struct nat_range *r);
 
-/* The whole nat statement of SNAT (type NFT_NAT_SNAT) or DNAT: loads,
- * then nat TYPE ip with r's registers and flags. */
-void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r);
-bool nat_read_expr(const struct item *it, uint32_t type, uint8_t family, struct nat_range *r);
-
 /* The reference's blobs: 'compat' (revision 0 of all four targets),
  * 'range' (revision 1) and 'range2' (revision 2). */
 bool nat_from_compat(const void *blob, struct nat_range *r);
