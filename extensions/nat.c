@@ -228,11 +228,8 @@ static bool nat_delinearize(struct delin_ctx *c, void *data)
 		c->pos++;
 		return true;
 	}
-	/* revision 0 is IPv4's compat layout, 1 and 2 the range layouts */
 	for (rev = 0; rev <= nd->last_rev && !b; rev++)
-		b = tg_xt_blob(it, c->ext->name, rev,
-			       rev == 0 && c->family == NFPROTO_IPV4 ? NAT_COMPAT_LEN :
-			       rev == 2 ? NAT_RANGE2_LEN : NAT_RANGE_LEN);
+		b = tg_xt_blob(it, c->ext->name, rev, nat_blob_len(rev, c->family));
 	if (!b || !nat_from_blob(b, rev - 1, c->family, data))
 		return false;
 	c->pos++;
