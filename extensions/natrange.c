@@ -230,73 +230,19 @@ bool nat_read(const struct item *it, const struct nat_attrs *a, uint32_t flags, 
 	return true;
 }
 
-static const struct nat_attrs nat_regs = {
-	NFTNL_EXPR_NAT_REG_ADDR_MIN, NFTNL_EXPR_NAT_REG_ADDR_MAX,
-	NFTNL_EXPR_NAT_REG_PROTO_MIN, NFTNL_EXPR_NAT_REG_PROTO_MAX,
-};
-
-void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("nat");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, c->family);
-	nat_lin_load(c, r, e, &nat_regs);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FLAGS, r->flags);
-	lin_add(c, e);
-}
-
-bool nat_read_expr(const struct item *it, uint32_t type, uint8_t family, struct nat_range *r)
-{
-	const struct nftnl_expr *e;
-	uint32_t flags = 0;
-
-	if (!tg_stmt(it, "nat"))
-		return false;
-	e = it->expr;
-	if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != type ||
-	    nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FAMILY) != family)
-		return false;
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_NAT_FLAGS))
-		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_FLAGS);
-	return nat_read(it, &nat_regs, flags, family, r);
-}
-
 /* ---- the reference's blobs ---- */
 
-/* nf_nat_ipv4_multi_range_compat (nf_nat.h), one range; numbers in host
- * order, addresses and ports in network order:
+/* The three layouts, numbers in host order, addresses and ports in
+ * network order. 'compat' is nf_nat_ipv4_multi_range_compat (nf_nat.h)
+ * with one range:
  *
  *   0           4       8        12       16      18      20
  *   +-----------+-------+--------+--------+-------+-------+
  *   | rangesize | flags | min_ip | max_ip | min   | max   |
  *   +-----------+-------+--------+--------+-------+-------+
- */
-bool nat_from_compat(const void *blob, struct nat_range *r)
-{
-	const uint8_t *b = blob;
-	uint32_t n, flags;
-	uint16_t lo, hi;
-
-	memcpy(&n, b, 4);
-	memcpy(&flags, b + 4, 4);
-	if (n != 1 || (flags & ~(uint32_t)NATF_KNOWN))
-		return false;
-	memset(r, 0, sizeof(*r));
-	r->flags = flags;
-	memcpy(r->min_addr, b + 8, 4);
-	memcpy(r->max_addr, b + 12, 4);
-	memcpy(&lo, b + 16, 2);
-	memcpy(&hi, b + 18, 2);
-	r->min_port = ntohs(lo);
-	r->max_port = ntohs(hi);
-	return true;
-}
-
-/* nf_nat_range and nf_nat_range2 (nf_nat.h); addresses are 16-byte
- * nf_inet_addr of which IPv4 uses the first 4:
+ *
+ * 'range' and 'range2' are nf_nat_range and nf_nat_range2; addresses are
+ * 16-byte nf_inet_addr of which IPv4 uses the first 4:
  *
  *   0       4            20           36    38    40     42   44
  *   +-------+------------+------------+-----+-----+------+----+
@@ -304,62 +250,71 @@ bool nat_from_compat(const void *blob, struct nat_range *r)
  *   +-------+------------+------------+-----+-----+------+----+
  *                                                 (range2 only)
  */
-bool nat_from_range(const void *blob, bool with_base, struct nat_range *r)
-{
-	const uint8_t *b = blob;
-	uint32_t flags;
-	uint16_t lo, hi, base = 0;
+#define NAT_COMPAT_LEN 20
+#define NAT_RANGE_LEN 40
+#define NAT_RANGE2_LEN 44
 
-	memcpy(&flags, b, 4);
-	if (flags & ~(uint32_t)NATF_KNOWN)
-		return false;
-	memset(r, 0, sizeof(*r));
-	r->flags = flags;
-	memcpy(r->min_addr, b + 4, 16);
-	memcpy(r->max_addr, b + 20, 16);
-	memcpy(&lo, b + 36, 2);
-	memcpy(&hi, b + 38, 2);
-	if (with_base)
-		memcpy(&base, b + 40, 2);
-	r->min_port = ntohs(lo);
-	r->max_port = ntohs(hi);
-	r->base = ntohs(base);
-	return true;
+struct blob_layout {
+	uint8_t flags, addrs, addr_size, ports;	/* offsets, and size of one address */
+	uint8_t nports;				/* min, max (and base) */
+	uint8_t len;
+};
+
+static const struct blob_layout *blob_layout(uint32_t rev, uint8_t family)
+{
+	static const struct blob_layout compat = { 4, 8, 4, 16, 2, NAT_COMPAT_LEN },
+		range = { 0, 4, 16, 36, 2, NAT_RANGE_LEN },
+		range2 = { 0, 4, 16, 36, 3, NAT_RANGE2_LEN };
+
+	if (rev == 0 && family == NFPROTO_IPV4)
+		return &compat;
+	return rev == 2 ? &range2 : &range;
+}
+
+uint32_t nat_blob_len(uint32_t rev, uint8_t family)
+{
+	return blob_layout(rev, family)->len;
 }
 
 bool nat_from_blob(const void *blob, uint32_t rev, uint8_t family, struct nat_range *r)
 {
-	if (rev == 0 && family == NFPROTO_IPV4)
-		return nat_from_compat(blob, r);
-	return nat_from_range(blob, rev == 2, r);
+	const struct blob_layout *l = blob_layout(rev, family);
+	const uint8_t *b = blob;
+	uint16_t port[3] = { 0, 0, 0 };
+	uint32_t n = 1, flags;
+
+	if (l->flags)
+		memcpy(&n, b, 4);	/* compat's rangesize */
+	memcpy(&flags, b + l->flags, 4);
+	if (n != 1 || (flags & ~(uint32_t)NATF_KNOWN))
+		return false;
+	memset(r, 0, sizeof(*r));
+	r->flags = flags;
+	memcpy(r->min_addr, b + l->addrs, l->addr_size);
+	memcpy(r->max_addr, b + l->addrs + l->addr_size, l->addr_size);
+	memcpy(port, b + l->ports, 2u * l->nports);
+	r->min_port = ntohs(port[0]);
+	r->max_port = ntohs(port[1]);
+	r->base = ntohs(port[2]);
+	return true;
 }
 
 enum compat_res nat_compat_blob(struct xt_out *out, uint32_t rev, uint8_t family,
 				const struct nat_range *r)
 {
-	uint16_t lo = htons(r->min_port), hi = htons(r->max_port), base = htons(r->base);
+	const struct blob_layout *l = blob_layout(rev, family);
+	uint16_t port[3] = { htons(r->min_port), htons(r->max_port), htons(r->base) };
 	unsigned alen = addr_len(family);
 	uint8_t b[NAT_RANGE2_LEN] = { 0 };
 	uint32_t one = 1;
 
-	if (rev == 0 && family == NFPROTO_IPV4) {
+	if (l->flags)
 		memcpy(b, &one, 4);
-		memcpy(b + 4, &r->flags, 4);
-		memcpy(b + 8, r->min_addr, 4);
-		memcpy(b + 12, r->max_addr, 4);
-		memcpy(b + 16, &lo, 2);
-		memcpy(b + 18, &hi, 2);
-		return tg_compat_blob(out, rev, b, NAT_COMPAT_LEN);
-	}
-	memcpy(b, &r->flags, 4);
-	memcpy(b + 4, r->min_addr, alen);
-	memcpy(b + 20, r->max_addr, alen);
-	memcpy(b + 36, &lo, 2);
-	memcpy(b + 38, &hi, 2);
-	if (rev != 2)
-		return tg_compat_blob(out, rev, b, NAT_RANGE_LEN);
-	memcpy(b + 40, &base, 2);
-	return tg_compat_blob(out, rev, b, NAT_RANGE2_LEN);
+	memcpy(b + l->flags, &r->flags, 4);
+	memcpy(b + l->addrs, r->min_addr, alen);
+	memcpy(b + l->addrs + l->addr_size, r->max_addr, alen);
+	memcpy(b + l->ports, port, 2u * l->nports);
+	return tg_compat_blob(out, rev, b, l->len);
 }
 
 /* ---- text ---- */

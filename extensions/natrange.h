@@ -52,20 +52,12 @@ void nat_lin_load(struct lin_ctx *c, const struct nat_range *r, struct nftnl_exp
 bool nat_read(const struct item *it, const struct nat_attrs *a, uint32_t flags, uint8_t family,
 	      struct nat_range *r);
 
-/* The whole nat statement of SNAT (type NFT_NAT_SNAT) or DNAT: loads,
- * then nat TYPE ip with r's registers and flags. */
-void nat_lin_expr(struct lin_ctx *c, uint32_t type, const struct nat_range *r);
-bool nat_read_expr(const struct item *it, uint32_t type, uint8_t family, struct nat_range *r);
-
-/* The reference's blobs: 'compat' (revision 0 of all four targets),
- * 'range' (revision 1) and 'range2' (revision 2). */
-bool nat_from_compat(const void *blob, struct nat_range *r);
-bool nat_from_range(const void *blob, bool with_base, struct nat_range *r);
-/* The blob an xt NAT target of this revision holds in this family. */
+/* The reference's blobs: 'compat' (revision 0 of all four targets in
+ * IPv4), 'range' (revision 1, and 0 in IPv6) and 'range2' (revision 2).
+ * The blob an xt NAT target of this revision holds in this family: */
 bool nat_from_blob(const void *blob, uint32_t rev, uint8_t family, struct nat_range *r);
-#define NAT_COMPAT_LEN 20
-#define NAT_RANGE_LEN 40
-#define NAT_RANGE2_LEN 44
+/* Its length in bytes. */
+uint32_t nat_blob_len(uint32_t rev, uint8_t family);
 /* --compat: r as that blob, the mirror image of nat_from_blob. */
 enum compat_res nat_compat_blob(struct xt_out *out, uint32_t rev, uint8_t family,
 				const struct nat_range *r);

@@ -50,7 +50,8 @@ enum ext_family {
  */
 enum opt_type {
 	OT_CUSTOM,	/* ext->parse reads it (has_arg: it takes a word) */
-	OT_FLAG,	/* no argument: the destination, if any, is set to 1 */
+	OT_FLAG,	/* no argument: the destination, if any, is set to 1,
+			 * or gains the bits of max if max is not 0 */
 	OT_UINT,	/* an unsigned number as strtoul base 0 reads it (010 is
 			 * octal, 0x10 hex) in [min, max]; max 0: what fits */
 	OT_UINT_RANGE,	/* N, N:M, N: or :M: two numbers of size bytes each,
@@ -66,8 +67,9 @@ enum opt_flags {
 				 * parse decides) */
 	OF_TWO_ARGS = 1 << 3,	/* takes the next word too (ctx->arg2) */
 	OF_NOINV_XT = 1 << 4,	/* a '!' before it gets "cannot be inverted"
-				 * rather than "unexpected ! flag", and
-				 * only once a repeat is ruled out */
+				 * rather than "unexpected ! flag", and only
+				 * once a repeat has been refused, as the
+				 * reference's xt options do */
 	OF_NOEMPTY = 1 << 5,	/* OT_STRING: an empty string is refused */
 };
 
@@ -81,7 +83,8 @@ enum opt_flags {
 /* One long option an extension accepts. */
 struct ext_opt {
 	const char *name;
-	uint8_t id;		/* bit of 'seen'; aliases share one */
+	uint8_t id;		/* bit of 'seen'; aliases share one, and the
+				 * walker's messages name the first of them */
 	uint8_t type;		/* enum opt_type */
 	uint8_t flags;		/* enum opt_flags */
 	uint8_t size;		/* bytes of the destination (of each half) */
@@ -89,7 +92,8 @@ struct ext_opt {
 	uint16_t inv_dst;	/* offset + 1 of a bool set by '!', 0: none */
 	uint32_t excl;		/* ids this option cannot be given with */
 	uint32_t also;		/* ids this option needs */
-	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (max) */
+	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (max),
+				 * OT_FLAG (max: the bits it sets) */
 	/* -h text: the argument's name ("value[/mask]"; both words of a
 	 * two-word option: "mask comp") and what it does, in a line */
 	const char *help_arg;

@@ -62,6 +62,20 @@ static void store_uint(void *dst, unsigned size, uint64_t v)
 	}
 }
 
+static uint64_t load_uint(const void *src, unsigned size)
+{
+	uint16_t x16;
+	uint32_t x32;
+	uint64_t x64;
+
+	switch (size) {
+	case 1: return *(const uint8_t *)src;
+	case 2: memcpy(&x16, src, 2); return x16;
+	case 4: memcpy(&x32, src, 4); return x32;
+	default: memcpy(&x64, src, 8); return x64;
+	}
+}
+
 /* "lo[:hi]" as the reference's numbers (xt_parse_uint_range). */
 static int parse_range(struct parse_ctx *ctx, const struct ext_opt *o, const char *arg,
 		       char *dst)
@@ -102,7 +116,7 @@ static int parse_value(struct parse_ctx *ctx, void *data, const struct ext_opt *
 	switch (o->type) {
 	case OT_FLAG:
 		if (dst)
-			store_uint(dst, o->size, 1);
+			store_uint(dst, o->size, o->max ? load_uint(dst, o->size) | o->max : 1);
 		return 0;
 	case OT_UINT:
 		if (xt_parse_uint(ctx->err, ctx->ext->name, o->name, arg, o->min, opt_max(o),
@@ -129,28 +143,6 @@ static int parse_value(struct parse_ctx *ctx, void *data, const struct ext_opt *
 	}
 }
 
-int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, const char *arg,
-		  bool inv, unsigned *seen)
-{
-	const char *ext = ctx->ext->name;
-
-	if (inv && !ext_opt_invertible(o) && !(o->flags & OF_NOINV_XT))
-		return err_param(ctx->err, "unexpected ! flag before --%s", o->name);
-	/* the reference's option parser tells a repeat before a '!' it refuses */
-	if ((*seen & (1u << o->id)) && !ext_opt_multi(o))
-		return err_param(ctx->err, "%s: option \"--%s\" can only be used once.\n", ext,
-				 o->name);
-	if (inv && !ext_opt_invertible(o))
-		return xt_err_noinv(ctx->err, ext, o->name);
-	ctx->seen = *seen;
-	if (parse_value(ctx, data, o, arg, inv) < 0)
-		return -1;
-	if (o->inv_dst)
-		*((bool *)((char *)data + o->inv_dst - 1)) = inv;
-	*seen |= 1u << o->id;
-	return 0;
-}
-
 /* The first option of the table, in its order, with an id in bits. */
 static const struct ext_opt *first_of(const struct extension *ext, uint32_t bits)
 {
@@ -160,6 +152,28 @@ static const struct ext_opt *first_of(const struct extension *ext, uint32_t bits
 		if (bits & (1u << o->id))
 			return o;
 	return NULL;
+}
+
+int ext_opt_parse(struct parse_ctx *ctx, void *data, const struct ext_opt *o, const char *arg,
+		  bool inv, unsigned *seen)
+{
+	const char *ext = ctx->ext->name, *name = first_of(ctx->ext, 1u << o->id)->name;
+	bool bad_inv = inv && !ext_opt_invertible(o), xt = o->flags & OF_NOINV_XT;
+
+	if (bad_inv && !xt)
+		return err_param(ctx->err, "unexpected ! flag before --%s", o->name);
+	if ((*seen & (1u << o->id)) && !ext_opt_multi(o))
+		return err_param(ctx->err, "%s: option \"--%s\" can only be used once.\n", ext,
+				 name);
+	if (bad_inv)
+		return xt_err_noinv(ctx->err, ext, name);
+	ctx->seen = *seen;
+	if (parse_value(ctx, data, o, arg, inv) < 0)
+		return -1;
+	if (o->inv_dst)
+		*((bool *)((char *)data + o->inv_dst - 1)) = inv;
+	*seen |= 1u << o->id;
+	return 0;
 }
 
 int ext_opt_check(struct parse_ctx *ctx, void *data, unsigned seen)
