@@ -314,26 +314,8 @@ void rimap_free(struct rimap *ri)
 
 /* ---- chains ---- */
 
-/* Eight bytes at a time: a restore looks up the chain of every jump. */
-static uint32_t name_hash(const char *name, size_t len)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, name + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < len) {
-		w = 0;
-		memcpy(&w, name + i, len - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	return (uint32_t)h;
-}
-
+/* The chains by name, hashed (name_hash): a restore looks up the chain
+ * of every jump. */
 static void chash_put(struct rimap *ri, uint32_t id)
 {
 	const char *name = ri->names + ri->chains[id].off;

@@ -37,6 +37,9 @@ char *xstrdup(const char *s);
 /* The first len bytes of src (fewer if it ends sooner), cut to fit size
  * bytes with the NUL: snprintf("%.*s") without the formatting cost. */
 void str_copy(char *dst, size_t size, const char *src, size_t len);
+/* A hash of len bytes of name, eight at a time: chain names run to 28
+ * characters, and kube-proxy's share long prefixes. */
+uint32_t name_hash(const char *name, size_t len);
 
 /* Parse an unsigned number in [min,max], decimal or 0x-hex; false if not. */
 bool parse_uint(const char *s, uint64_t max, uint64_t *out);

@@ -63,30 +63,9 @@ void view_free(struct view *v)
 
 /* ---- chain index ---- */
 
-/* Eight bytes at a time: chain names run to 28 characters and kube-proxy's
- * share long prefixes. */
-static unsigned name_hash(const char *s)
-{
-	size_t len = strlen(s), i;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	if (i < len) {
-		w = 0;
-		memcpy(&w, s + i, len - i);
-		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-	}
-	h ^= h >> 29;
-	return (unsigned)h;
-}
-
 static void hash_insert(struct view *v, unsigned idx)
 {
-	unsigned mask = v->hashsize - 1, h = name_hash(v->chains[idx].ci.name), i = h & mask;
+	unsigned mask = v->hashsize - 1, h = name_hash(v->chains[idx].ci.name, strlen(v->chains[idx].ci.name)), i = h & mask;
 
 	while (v->hash[i].idx)
 		i = (i + 1) & mask;
@@ -114,7 +93,7 @@ static struct vchain *hash_find(struct view *v, const char *name)
 	if (v->last && strcmp(v->chains[v->last - 1].ci.name, name) == 0)
 		return &v->chains[v->last - 1];
 	mask = v->hashsize - 1;
-	h = name_hash(name);
+	h = name_hash(name, strlen(name));
 	/* the full hash in the slot spares a string compare (and a cache
 	 * miss on the chain) for every other name probed */
 	for (i = h & mask; v->hash[i].idx; i = (i + 1) & mask) {
