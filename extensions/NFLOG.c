@@ -57,12 +57,7 @@ static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 
 	(void)id;
 	(void)inv;
-	if (!*arg)
-		return err_param(ctx->err, "Argument must have a minimum length of 1 characters\n");
-	if (strchr(arg, '\n'))
-		return err_param(ctx->err, "Newlines not allowed in --log-prefix");
-	snprintf(d->prefix, sizeof(d->prefix), "%s", arg);
-	return 0;
+	return tg_parse_log_prefix(ctx->err, arg, d->prefix, NFLOG_PREFIX_MAX);
 }
 
 /* The reference warns of --nflog-range once all options are read, and
