@@ -108,7 +108,8 @@ static const struct ext_opt reject_opts[] = {
 	/* a name of the family's list, abbreviations in any case: parse's
 	 * (no enum type in the table yet) */
 	{ .name = "reject-with", .id = O_REJECT_WITH, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_NOINV_XT, .help_arg = "type", .help = "what to answer with: an ICMP error or a TCP reset" },
+	  .flags = OF_NOINV_XT, .help_arg = "type",
+	  .help = "what to answer with: an ICMP error or a TCP reset" },
 	{ .name = NULL },
 };
 

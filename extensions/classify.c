@@ -27,7 +27,8 @@ enum { O_SET_CLASS };
 
 static const struct ext_opt classify_opts[] = {
 	{ .name = "set-class", .id = O_SET_CLASS, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_MAND | OF_NOINV_XT, .help_arg = "major:minor", .help = "traffic control class (hex) for the packet" },
+	  .flags = OF_MAND | OF_NOINV_XT, .help_arg = "major:minor",
+	  .help = "traffic control class (hex) for the packet" },
 	{ .name = NULL },
 };
 
