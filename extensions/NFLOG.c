@@ -70,7 +70,7 @@ static int nflog_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	if (seen & (1u << O_RANGE))
 		fprintf(stderr, "warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
 	if ((seen & (1u << O_RANGE)) && (seen & (1u << O_SIZE)))
-		return tg_err_conflict(ctx->err, "NFLOG", "nflog-range", "nflog-size");
+		return xt_err_conflict(ctx->err, "NFLOG", "nflog-range", "nflog-size");
 	d->has_size = seen & (1u << O_SIZE);
 	return 0;
 }

@@ -88,22 +88,6 @@ int tg_parse_log_prefix(struct ipt_error *err, const char *arg, char *dst, size_
 	return 0;
 }
 
-int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt)
-{
-	return err_param(err, "%s: option \"--%s\" cannot be inverted.\n", ext, opt);
-}
-
-int tg_err_conflict(struct ipt_error *err, const char *ext, const char *a, const char *b)
-{
-	return err_param(err, "%s: option \"--%s\" cannot be used together with \"--%s\".\n",
-			 ext, a, b);
-}
-
-int tg_err_mandatory(struct ipt_error *err, const char *ext, const char *opt)
-{
-	return err_param(err, "%s: option \"--%s\" must be specified\n", ext, opt);
-}
-
 const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, uint32_t len)
 {
 	const char *n;
