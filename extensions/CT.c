@@ -55,23 +55,24 @@ struct ct_data {
 enum { O_NOTRACK, O_HELPER, O_TIMEOUT, O_CTEVENTS, O_EXPEVENTS, O_ZONE_ORIG, O_ZONE_REPLY,
        O_ZONE };
 
+#define CT_OPT(opt, id_, arg, what)                                                          \
+	{ .name = opt, .id = id_, .type = OT_CUSTOM, .has_arg = true, .flags = OF_NOINV_XT,   \
+	  .help_arg = arg, .help = what }
+
+/* The names are cut to what fits, silently (OT_STRING refuses them), the
+ * events are lists and a zone is a number or "mark": parse's. */
 static const struct ext_opt ct_opts[] = {
-	{ .name = "notrack", .id = O_NOTRACK, .invertible = true,
+	{ .name = "notrack", .id = O_NOTRACK, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct ct_data, flags), .max = CTF_NOTRACK,
 	  .help = "leave the connection untracked" },
-	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true,
-	  .help_arg = "name", .help = "let this conntrack helper handle the connection" },
-	{ .name = "timeout", .has_arg = true, .id = O_TIMEOUT, .invertible = true,
-	  .help_arg = "name", .help = "timeout policy the connection follows" },
-	{ .name = "ctevents", .has_arg = true, .id = O_CTEVENTS, .invertible = true,
-	  .help_arg = "event[,event...]", .help = "which conntrack events get reported" },
-	{ .name = "expevents", .has_arg = true, .id = O_EXPEVENTS, .invertible = true,
-	  .help_arg = "event[,event...]", .help = "which expectation events get reported" },
-	{ .name = "zone-orig", .has_arg = true, .id = O_ZONE_ORIG, .invertible = true,
-	  .help_arg = "id|mark", .help = "like --zone, original direction only" },
-	{ .name = "zone-reply", .has_arg = true, .id = O_ZONE_REPLY, .invertible = true,
-	  .help_arg = "id|mark", .help = "like --zone, reply direction only" },
-	{ .name = "zone", .has_arg = true, .id = O_ZONE, .invertible = true,
-	  .help_arg = "id|mark", .help = "conntrack zone: a number, or the packet's mark" },
+	CT_OPT("helper", O_HELPER, "name", "let this conntrack helper handle the connection"),
+	CT_OPT("timeout", O_TIMEOUT, "name", "timeout policy the connection follows"),
+	CT_OPT("ctevents", O_CTEVENTS, "event[,event...]", "which conntrack events get reported"),
+	CT_OPT("expevents", O_EXPEVENTS, "event[,event...]",
+	       "which expectation events get reported"),
+	CT_OPT("zone-orig", O_ZONE_ORIG, "id|mark", "like --zone, original direction only"),
+	CT_OPT("zone-reply", O_ZONE_REPLY, "id|mark", "like --zone, reply direction only"),
+	CT_OPT("zone", O_ZONE, "id|mark", "conntrack zone: a number, or the packet's mark"),
 	{ .name = NULL },
 };
 
@@ -127,12 +128,8 @@ static int ct_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 {
 	struct ct_data *d = data;
 
-	if (inv)
-		return tg_err_noinv(ctx->err, "CT", ct_opts[id].name);
+	(void)inv;
 	switch (id) {
-	case O_NOTRACK:
-		d->flags |= CTF_NOTRACK;
-		return 0;
 	case O_HELPER:
 		snprintf(d->helper, sizeof(d->helper), "%s", arg);
 		return 0;

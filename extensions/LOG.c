@@ -37,21 +37,24 @@ struct log_data {
 
 enum { O_LEVEL, O_PREFIX, O_TCPSEQ, O_TCPOPT, O_IPOPT, O_UID, O_MACDECODE };
 
+#define LOG_FLAG_OPT(opt, id_, bit, what)                                                    \
+	{ .name = opt, .id = id_, .type = OT_FLAG, .flags = OF_NOINV_XT,                      \
+	  OPT_DST(struct log_data, flags), .max = bit, .help = what }
+
 static const struct ext_opt log_opts[] = {
-	{ .name = "log-level", .has_arg = true, .id = O_LEVEL, .invertible = true,
-	  .help_arg = "level", .help = "syslog priority, by name or number" },
-	{ .name = "log-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true,
-	  .help_arg = "prefix", .help = "text at the start of each message (max 29 chars)" },
-	{ .name = "log-tcp-sequence", .id = O_TCPSEQ, .invertible = true,
-	  .help = "include TCP sequence numbers" },
-	{ .name = "log-tcp-options", .id = O_TCPOPT, .invertible = true,
-	  .help = "include the TCP header's options" },
-	{ .name = "log-ip-options", .id = O_IPOPT, .invertible = true,
-	  .help = "include the IP header's options" },
-	{ .name = "log-uid", .id = O_UID, .invertible = true,
-	  .help = "add the owning socket's user id" },
-	{ .name = "log-macdecode", .id = O_MACDECODE, .invertible = true,
-	  .help = "print the MAC header as its fields" },
+	/* a name or a number: parse's */
+	{ .name = "log-level", .id = O_LEVEL, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "level", .help = "syslog priority, by name or number" },
+	/* its own messages, and a long one cut short: parse's */
+	{ .name = "log-prefix", .id = O_PREFIX, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "prefix",
+	  .help = "text at the start of each message (max 29 chars)" },
+	LOG_FLAG_OPT("log-tcp-sequence", O_TCPSEQ, LOGF_TCPSEQ, "include TCP sequence numbers"),
+	LOG_FLAG_OPT("log-tcp-options", O_TCPOPT, LOGF_TCPOPT, "include the TCP header's options"),
+	LOG_FLAG_OPT("log-ip-options", O_IPOPT, LOGF_IPOPT, "include the IP header's options"),
+	LOG_FLAG_OPT("log-uid", O_UID, LOGF_UID, "add the owning socket's user id"),
+	LOG_FLAG_OPT("log-macdecode", O_MACDECODE, LOGF_MACDECODE,
+		     "print the MAC header as its fields"),
 	{ .name = NULL },
 };
 
@@ -100,36 +103,10 @@ static int log_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 {
 	struct log_data *d = data;
 
-	if (inv)
-		return tg_err_noinv(ctx->err, "LOG", log_opts[id].name);
-	switch (id) {
-	case O_LEVEL:
+	(void)inv;
+	if (id == O_LEVEL)
 		return parse_level(ctx, arg, &d->level);
-	case O_PREFIX:
-		if (!*arg)
-			return err_param(ctx->err,
-					 "Argument must have a minimum length of 1 characters\n");
-		if (strchr(arg, '\n'))
-			return err_param(ctx->err, "Newlines not allowed in --log-prefix");
-		snprintf(d->prefix, LOG_PREFIX_MAX + 1, "%s", arg);
-		return 0;
-	case O_TCPSEQ:
-		d->flags |= LOGF_TCPSEQ;
-		return 0;
-	case O_TCPOPT:
-		d->flags |= LOGF_TCPOPT;
-		return 0;
-	case O_IPOPT:
-		d->flags |= LOGF_IPOPT;
-		return 0;
-	case O_UID:
-		d->flags |= LOGF_UID;
-		return 0;
-	case O_MACDECODE:
-		d->flags |= LOGF_MACDECODE;
-		return 0;
-	}
-	return 0;
+	return tg_parse_log_prefix(ctx->err, arg, d->prefix, LOG_PREFIX_MAX);
 }
 
 static int log_check(struct parse_ctx *ctx, void *data, unsigned seen)

@@ -31,66 +31,47 @@ struct nflog_data {
 
 enum { O_GROUP, O_PREFIX, O_RANGE, O_SIZE, O_THRESHOLD };
 
+#define NFLOG_NUM_OPT(opt, id_, field, what)                                                \
+	{ .name = opt, .id = id_, .type = OT_UINT, .flags = OF_NOINV_XT,                      \
+	  OPT_DST(struct nflog_data, field), .help_arg = "number", .help = what }
+
 static const struct ext_opt nflog_opts[] = {
-	{ .name = "nflog-group", .has_arg = true, .id = O_GROUP, .invertible = true,
-	  .help_arg = "number", .help = "nflog group the packet is sent to" },
-	{ .name = "nflog-prefix", .has_arg = true, .id = O_PREFIX, .invertible = true,
-	  .help_arg = "prefix", .help = "text passed along with each logged packet" },
-	{ .name = "nflog-range", .has_arg = true, .id = O_RANGE, .invertible = true,
-	  .help_arg = "number", .help = "old, has no effect: see --nflog-size" },
-	{ .name = "nflog-size", .has_arg = true, .id = O_SIZE, .invertible = true,
-	  .help_arg = "number", .help = "copy at most this many bytes of the packet" },
-	{ .name = "nflog-threshold", .has_arg = true, .id = O_THRESHOLD, .invertible = true,
-	  .help_arg = "number", .help = "packets queued in the kernel before sending" },
+	NFLOG_NUM_OPT("nflog-group", O_GROUP, group, "nflog group the packet is sent to"),
+	/* its own messages for an empty or multi-line prefix, and a long
+	 * one cut short: parse's */
+	{ .name = "nflog-prefix", .id = O_PREFIX, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "prefix",
+	  .help = "text passed along with each logged packet" },
+	/* read and forgotten */
+	{ .name = "nflog-range", .id = O_RANGE, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  .max = UINT32_MAX, .help_arg = "number", .help = "old, has no effect: see --nflog-size" },
+	NFLOG_NUM_OPT("nflog-size", O_SIZE, size, "copy at most this many bytes of the packet"),
+	NFLOG_NUM_OPT("nflog-threshold", O_THRESHOLD, threshold,
+		      "packets queued in the kernel before sending"),
 	{ .name = NULL },
 };
 
 static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct nflog_data *d = data;
-	const char *name = nflog_opts[id].name;
-	uint64_t n;
 
-	if (inv)
-		return tg_err_noinv(ctx->err, "NFLOG", name);
-	switch (id) {
-	case O_GROUP:
-	case O_THRESHOLD:
-		if (xt_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT16_MAX, &n) < 0)
-			return -1;
-		if (id == O_GROUP)
-			d->group = (uint16_t)n;
-		else
-			d->threshold = (uint16_t)n;
-		return 0;
-	case O_RANGE:
-	case O_SIZE:
-		if (xt_parse_uint(ctx->err, "NFLOG", name, arg, 0, UINT32_MAX, &n) < 0)
-			return -1;
-		if (id == O_RANGE) {
-			fprintf(stderr, "warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
-			return 0;
-		}
-		d->has_size = true;
-		d->size = (uint32_t)n;
-		return 0;
-	case O_PREFIX:
-		if (!*arg)
-			return err_param(ctx->err,
-					 "Argument must have a minimum length of 1 characters\n");
-		if (strchr(arg, '\n'))
-			return err_param(ctx->err, "Newlines not allowed in --log-prefix");
-		snprintf(d->prefix, sizeof(d->prefix), "%s", arg);
-		return 0;
-	}
-	return 0;
+	(void)id;
+	(void)inv;
+	return tg_parse_log_prefix(ctx->err, arg, d->prefix, NFLOG_PREFIX_MAX);
 }
 
+/* The reference warns of --nflog-range once all options are read, and
+ * only then refuses it with --nflog-size: the walker's conflict check
+ * would come before the warning. */
 static int nflog_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	(void)data;
+	struct nflog_data *d = data;
+
+	if (seen & (1u << O_RANGE))
+		fprintf(stderr, "warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
 	if ((seen & (1u << O_RANGE)) && (seen & (1u << O_SIZE)))
-		return tg_err_conflict(ctx->err, "NFLOG", "nflog-range", "nflog-size");
+		return xt_err_conflict(ctx->err, "NFLOG", "nflog-range", "nflog-size");
+	d->has_size = seen & (1u << O_SIZE);
 	return 0;
 }
 

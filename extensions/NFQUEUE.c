@@ -37,13 +37,18 @@ struct nfqueue_data {
 enum { O_NUM, O_BALANCE, O_BYPASS, O_FANOUT };
 
 static const struct ext_opt nfqueue_opts[] = {
-	{ .name = "queue-num", .has_arg = true, .id = O_NUM, .invertible = true,
-	  .help_arg = "number", .help = "queue to hand the packet to (0-65535)" },
-	{ .name = "queue-balance", .has_arg = true, .id = O_BALANCE, .invertible = true,
-	  .help_arg = "first:last", .help = "spread flows over queues first to last" },
-	{ .name = "queue-bypass", .id = O_BYPASS, .invertible = true,
+	{ .name = "queue-num", .id = O_NUM, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct nfqueue_data, num), .excl = 1 << O_BALANCE, .help_arg = "number",
+	  .help = "queue to hand the packet to (0-65535)" },
+	/* a range of two numbers, the first below the second: parse's */
+	{ .name = "queue-balance", .id = O_BALANCE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "first:last",
+	  .help = "spread flows over queues first to last" },
+	{ .name = "queue-bypass", .id = O_BYPASS, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct nfqueue_data, flags), .max = QF_BYPASS,
 	  .help = "accept the packet when no program listens" },
-	{ .name = "queue-cpu-fanout", .id = O_FANOUT, .invertible = true,
+	{ .name = "queue-cpu-fanout", .id = O_FANOUT, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct nfqueue_data, flags), .max = QF_FANOUT, .also = 1 << O_BALANCE,
 	  .help = "with --queue-balance: choose queue by CPU" },
 	{ .name = NULL },
 };
@@ -70,39 +75,18 @@ static int parse_balance(struct parse_ctx *ctx, const char *arg, struct nfqueue_
 
 static int nfqueue_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
-	struct nfqueue_data *d = data;
-	uint64_t n;
-
-	if (inv)
-		return tg_err_noinv(ctx->err, "NFQUEUE", nfqueue_opts[id].name);
-	switch (id) {
-	case O_NUM:
-		if (xt_parse_uint(ctx->err, "NFQUEUE", "queue-num", arg, 0, UINT16_MAX, &n) < 0)
-			return -1;
-		d->num = (uint16_t)n;
-		d->total = 1;
-		return 0;
-	case O_BALANCE:
-		return parse_balance(ctx, arg, d);
-	case O_BYPASS:
-		d->flags |= QF_BYPASS;
-		return 0;
-	case O_FANOUT:
-		d->flags |= QF_FANOUT;
-		return 0;
-	}
-	return 0;
+	(void)id;
+	(void)inv;
+	return parse_balance(ctx, arg, data);
 }
 
+/* One queue unless --queue-balance said how many. */
 static int nfqueue_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct nfqueue_data *d = data;
 
-	if ((seen & (1u << O_NUM)) && (seen & (1u << O_BALANCE)))
-		return tg_err_conflict(ctx->err, "NFQUEUE", "queue-num", "queue-balance");
-	if ((seen & (1u << O_FANOUT)) && !(seen & (1u << O_BALANCE)))
-		return err_param(ctx->err,
-				 "NFQUEUE: option \"--queue-cpu-fanout\" also requires \"--queue-balance\".\n");
+	(void)ctx;
+	(void)seen;
 	if (!d->total)
 		d->total = 1;
 	return 0;

@@ -105,8 +105,11 @@ static const struct reject_type *type_by_with(uint8_t family, uint8_t with)
 enum { O_REJECT_WITH };
 
 static const struct ext_opt reject_opts[] = {
-	{ .name = "reject-with", .has_arg = true, .id = O_REJECT_WITH, .invertible = true,
-	  .help_arg = "type", .help = "what to answer with: an ICMP error or a TCP reset" },
+	/* a name of the family's list, abbreviations in any case: parse's
+	 * (no enum type in the table yet) */
+	{ .name = "reject-with", .id = O_REJECT_WITH, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "type",
+	  .help = "what to answer with: an ICMP error or a TCP reset" },
 	{ .name = NULL },
 };
 
@@ -123,8 +126,7 @@ static int reject_parse(struct parse_ctx *ctx, void *data, int id, const char *a
 	size_t i, n;
 
 	(void)id;
-	if (inv)
-		return tg_err_noinv(ctx->err, "REJECT", "reject-with");
+	(void)inv;
 	types = family_types(ctx->rule->family, &n);
 	for (i = 0; i < n; i++) {
 		if (abbrev_of(arg, types[i].name) || abbrev_of(arg, types[i].alias)) {

@@ -33,9 +33,12 @@ struct tcpmss_data {
 enum { O_SET_MSS, O_CLAMP };
 
 static const struct ext_opt tcpmss_opts[] = {
-	{ .name = "set-mss", .has_arg = true, .id = O_SET_MSS, .invertible = true,
-	  .help_arg = "value", .help = "rewrite the MSS option to value" },
-	{ .name = "clamp-mss-to-pmtu", .id = O_CLAMP, .invertible = true,
+	/* the largest MSS depends on the family: parse's */
+	{ .name = "set-mss", .id = O_SET_MSS, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_NOINV_XT, .help_arg = "value", .help = "rewrite the MSS option to value" },
+	/* all bits set: MSS_CLAMP; the later of the two wins */
+	{ .name = "clamp-mss-to-pmtu", .id = O_CLAMP, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct tcpmss_data, mss), .max = MSS_CLAMP,
 	  .help = "lower the MSS to fit the path MTU" },
 	{ .name = NULL },
 };
@@ -45,13 +48,8 @@ static int tcpmss_parse(struct parse_ctx *ctx, void *data, int id, const char *a
 	struct tcpmss_data *d = data;
 	uint64_t n;
 
-	if (inv)
-		return tg_err_noinv(ctx->err, "TCPMSS", tcpmss_opts[id].name);
-	/* the later of the two wins */
-	if (id == O_CLAMP) {
-		d->mss = MSS_CLAMP;
-		return 0;
-	}
+	(void)id;
+	(void)inv;
 	/* an MSS fits a packet of 65535 bytes with the IP header's and 20
 	 * bytes of TCP header, and IPv4's 20 bytes or IPv6's 40 */
 	if (xt_parse_uint(ctx->err, "TCPMSS", "set-mss", arg, 0,

@@ -26,8 +26,9 @@ struct classify_data {
 enum { O_SET_CLASS };
 
 static const struct ext_opt classify_opts[] = {
-	{ .name = "set-class", .has_arg = true, .id = O_SET_CLASS, .invertible = true,
-	  .help_arg = "major:minor", .help = "traffic control class (hex) for the packet" },
+	{ .name = "set-class", .id = O_SET_CLASS, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_MAND | OF_NOINV_XT, .help_arg = "major:minor",
+	  .help = "traffic control class (hex) for the packet" },
 	{ .name = NULL },
 };
 
@@ -50,8 +51,7 @@ static int classify_parse(struct parse_ctx *ctx, void *data, int id, const char 
 	char *end;
 
 	(void)id;
-	if (inv)
-		return xt_err_noinv(ctx->err, "CLASSIFY", "set-class");
+	(void)inv;
 	/* what follows the minor number is ignored, as the reference does */
 	if (!read_hex(arg, &major, &end) || *end != ':' || !read_hex(end + 1, &minor, &end))
 		return err_param(ctx->err, "Bad class value \"%s\"", arg);
@@ -62,8 +62,7 @@ static int classify_parse(struct parse_ctx *ctx, void *data, int id, const char 
 static int classify_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
-	if (!seen)
-		return xt_err_mandatory(ctx->err, "CLASSIFY", "set-class");
+	(void)seen;
 	if (ctx->chain && (strcmp(ctx->chain, "PREROUTING") == 0 || strcmp(ctx->chain, "INPUT") == 0))
 		return xt_err_table(ctx, ctx->chain);
 	return 0;

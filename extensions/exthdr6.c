@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "ext.h"
-#include "xtopt.h"
 
 #define OFF_HDRLEN 1
 
@@ -135,16 +134,4 @@ bool item_exthdr6_exists(const struct item *it, uint8_t type)
 	bool present;
 
 	return item_exthdr6_present(it, &t, &present) && t == type && present;
-}
-
-int exthdr6_parse_range(struct ipt_error *err, const char *ext, const char *opt,
-			const char *arg, uint32_t *lo, uint32_t *hi)
-{
-	uint64_t l, h;
-
-	if (xt_parse_uint_range(err, ext, opt, arg, UINT32_MAX, &l, &h, NULL) < 0)
-		return -1;
-	*lo = (uint32_t)l;
-	*hi = (uint32_t)h;
-	return 0;
 }

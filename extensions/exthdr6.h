@@ -69,10 +69,4 @@ void exthdr6_len_save(struct strbuf *out, const char *opt, const struct exthdr6_
 /* Is it "exthdr TYPE exists", what a match with no option writes? */
 bool item_exthdr6_exists(const struct item *it, uint8_t type);
 
-/* "a", "a:b", ":b", "a:", "" as the reference reads a range of 32-bit
- * numbers (an empty bound is 0 or 4294967295; one number is both bounds).
- * Errors name ext and option opt in the reference's words. */
-int exthdr6_parse_range(struct ipt_error *err, const char *ext, const char *opt,
-			const char *arg, uint32_t *lo, uint32_t *hi);
-
 #endif

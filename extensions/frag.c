@@ -40,65 +40,37 @@ struct frag_data {
 
 enum { O_ID, O_LEN, O_RES, O_FIRST, O_MORE, O_LAST };
 
+#define FRAG_BIT(opt, id_, field, excl_, what)                                               \
+	{ .name = opt, .id = id_, .type = OT_FLAG, .flags = OF_NOINV_XT,                      \
+	  OPT_DST(struct frag_data, field), .excl = excl_, .help = what }
+
 static const struct ext_opt frag_opts[] = {
-	{ .name = "fragid", .has_arg = true, .id = O_ID, .invertible = true,
-	  .flags = OF_INV, .help_arg = "id[:id]",
-	  .help = "fragment identification, or a range of them" },
-	{ .name = "fraglen", .has_arg = true, .id = O_LEN, .invertible = true,
-	  .flags = OF_INV, .help_arg = "length", .help = "length of the fragment header" },
-	{ .name = "fragres", .id = O_RES, .invertible = true,
-	  .help = "the header's reserved fields are zero" },
-	{ .name = "fragfirst", .id = O_FIRST, .invertible = true,
-	  .help = "the first fragment of a packet" },
-	{ .name = "fragmore", .id = O_MORE, .invertible = true,
-	  .help = "more fragments follow this one" },
-	{ .name = "fraglast", .id = O_LAST, .invertible = true,
-	  .help = "the last fragment of a packet" },
+	{ .name = "fragid", .id = O_ID, .type = OT_UINT_RANGE, .flags = OF_INV,
+	  OPT_DST(struct frag_data, id_lo), OPT_INVDST(struct frag_data, inv_ids),
+	  .help_arg = "id[:id]", .help = "fragment identification, or a range of them" },
+	{ .name = "fraglen", .id = O_LEN, .type = OT_UINT, .flags = OF_INV,
+	  OPT_DST(struct frag_data, len), OPT_INVDST(struct frag_data, inv_len),
+	  .help_arg = "length", .help = "length of the fragment header" },
+	FRAG_BIT("fragres", O_RES, res, 0, "the header's reserved fields are zero"),
+	FRAG_BIT("fragfirst", O_FIRST, first, 0, "the first fragment of a packet"),
+	FRAG_BIT("fragmore", O_MORE, more, 1 << O_LAST, "more fragments follow this one"),
+	FRAG_BIT("fraglast", O_LAST, last, 1 << O_MORE, "the last fragment of a packet"),
 	{ .name = NULL },
 };
-
-static const struct xt_excl frag_excl[] = {
-	{ O_MORE, "fragmore", 1 << O_LAST },
-	{ O_LAST, "fraglast", 1 << O_MORE },
-};
-
-static int frag_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct frag_data *d = data;
-	uint64_t v;
-
-	if (inv && id != O_ID && id != O_LEN)
-		return xt_err_noinv(ctx->err, "frag", frag_opts[id].name);
-	switch (id) {
-	case O_ID:
-		d->has_ids = true;
-		d->inv_ids = inv;
-		return exthdr6_parse_range(ctx->err, "frag", "fragid", arg, &d->id_lo, &d->id_hi);
-	case O_LEN:
-		if (xt_parse_uint(ctx->err, "frag", "fraglen", arg, 0, UINT32_MAX, &v) < 0)
-			return -1;
-		d->has_len = true;
-		d->inv_len = inv;
-		d->len = (uint32_t)v;
-		return 0;
-	case O_RES: d->res = true; return 0;
-	case O_FIRST: d->first = true; return 0;
-	case O_MORE: d->more = true; return 0;
-	case O_LAST: d->last = true; return 0;
-	}
-	return 0;
-}
 
 static int frag_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct frag_data *d = data;
 
-	if (!(seen & (1u << O_ID))) {
+	(void)ctx;
+	d->has_ids = seen & (1u << O_ID);
+	d->has_len = seen & (1u << O_LEN);
+	if (!d->has_ids) {
 		/* no --fragid: every id */
 		d->id_lo = 0;
 		d->id_hi = UINT32_MAX;
 	}
-	return xt_check_excl(ctx->err, "frag", frag_excl, ARRAY_SIZE(frag_excl), seen);
+	return 0;
 }
 
 static bool ids_default(const struct frag_data *d)
@@ -382,7 +354,6 @@ const struct extension ext_frag = {
 	.families = EXT_IPV6,
 	.size = sizeof(struct frag_data),
 	.opts = frag_opts,
-	.parse = frag_parse,
 	.check = frag_check,
 	.linearize = frag_linearize,
 	.compat = frag_compat,

@@ -40,10 +40,13 @@ struct ipv6header_data {
 enum { O_HEADER, O_SOFT };
 
 static const struct ext_opt ipv6header_opts[] = {
-	{ .name = "header", .has_arg = true, .id = O_HEADER, .invertible = true,
-	  .flags = OF_INV, .help_arg = "header[,header...]",
+	/* a list of names and numbers: parse's */
+	{ .name = "header", .id = O_HEADER, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct ipv6header_data, inv),
+	  .help_arg = "header[,header...]",
 	  .help = "has these extension headers, by name or number" },
-	{ .name = "soft", .id = O_SOFT, .invertible = true,
+	{ .name = "soft", .id = O_SOFT, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct ipv6header_data, soft),
 	  .help = "listed headers present, others allowed too" },
 	{ .name = NULL },
 };
@@ -108,13 +111,8 @@ static int ipv6header_parse(struct parse_ctx *ctx, void *data, int id, const cha
 	char *copy, *tok, *save = NULL;
 	int ret = 0;
 
-	if (id == O_SOFT) {
-		if (inv)
-			return xt_err_noinv(ctx->err, "ipv6header", "soft");
-		d->soft = true;
-		return 0;
-	}
-	d->inv = inv;
+	(void)id;
+	(void)inv;
 	d->flags = 0;
 	copy = xstrdup(arg);
 	for (tok = strtok_r(copy, ",", &save); tok && ret == 0; tok = strtok_r(NULL, ",", &save))
@@ -146,8 +144,7 @@ static int ipv6header_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	const char *why;
 
-	if (!(seen & (1u << O_HEADER)))
-		return xt_err_mandatory(ctx->err, "ipv6header", "header");
+	(void)seen;
 	why = ctx->compat ? NULL : ipv6header_unsayable(data);
 	if (why)
 		return err_param(ctx->err, "ipv6header: no native nf_tables form: %s", why);

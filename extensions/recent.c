@@ -54,31 +54,45 @@ enum {
 	O_NAME, O_RSOURCE, O_RDEST, O_MASK,
 };
 
+/* The commands: each excludes the ones after it, in the reference's
+ * order; '!' before one inverts the match. */
+#define RECENT_CMD(opt, id_, bit, excl_, what)                                               \
+	{ .name = opt, .id = id_, .type = OT_FLAG, .flags = OF_INV,                           \
+	  OPT_DST(struct recent_data, info.check_set), .max = bit,                             \
+	  OPT_INVDST(struct recent_data, info.invert), .excl = excl_, .help = what }
+#define RECENT_BIT(opt, id_, bit, what)                                                      \
+	{ .name = opt, .id = id_, .type = OT_FLAG, .flags = OF_NOINV_XT,                      \
+	  OPT_DST(struct recent_data, info.check_set), .max = bit, .help = what }
+#define RECENT_CUSTOM(opt, id_, has_arg_, arg, what)                                         \
+	{ .name = opt, .id = id_, .type = OT_CUSTOM, .has_arg = has_arg_,                     \
+	  .flags = OF_NOINV_XT, .help_arg = arg, .help = what }
+
 static const struct ext_opt recent_opts[] = {
-	{ .name = "set", .id = O_SET, .invertible = true,
-	  .flags = OF_INV, .help = "record the address in the list; always matches" },
-	{ .name = "rcheck", .id = O_RCHECK, .invertible = true,
-	  .flags = OF_INV, .help = "matches when the address is listed" },
-	{ .name = "update", .id = O_UPDATE, .invertible = true,
-	  .flags = OF_INV, .help = "matches when listed; refreshes its time" },
-	{ .name = "remove", .id = O_REMOVE, .invertible = true,
-	  .flags = OF_INV, .help = "matches when listed; takes it out" },
-	{ .name = "seconds", .has_arg = true, .id = O_SECONDS, .invertible = true,
-	  .help_arg = "seconds", .help = "rcheck/update: seen within the last seconds" },
-	{ .name = "reap", .id = O_REAP, .invertible = true,
-	  .help = "with --seconds: drop entries older than that" },
-	{ .name = "hitcount", .has_arg = true, .id = O_HITCOUNT, .invertible = true,
-	  .help_arg = "hits", .help = "rcheck/update: seen at least hits times" },
-	{ .name = "rttl", .id = O_RTTL, .invertible = true,
-	  .help = "rcheck/update: the TTL must equal the recorded one" },
-	{ .name = "name", .has_arg = true, .id = O_NAME, .invertible = true,
-	  .help_arg = "name", .help = "which list to use (default DEFAULT)" },
-	{ .name = "rsource", .id = O_RSOURCE, .invertible = true,
-	  .help = "record and check source addresses (default)" },
-	{ .name = "rdest", .id = O_RDEST, .invertible = true,
-	  .help = "record and check destination addresses" },
-	{ .name = "mask", .has_arg = true, .id = O_MASK, .invertible = true,
-	  .help_arg = "netmask", .help = "apply this netmask to addresses before use" },
+	RECENT_CMD("set", O_SET, XT_RECENT_SET, 1u << O_RCHECK | 1u << O_UPDATE | 1u << O_REMOVE,
+		   "record the address in the list; always matches"),
+	RECENT_CMD("rcheck", O_RCHECK, XT_RECENT_CHECK, 1u << O_UPDATE | 1u << O_REMOVE,
+		   "matches when the address is listed"),
+	RECENT_CMD("update", O_UPDATE, XT_RECENT_UPDATE, 1u << O_REMOVE,
+		   "matches when listed; refreshes its time"),
+	RECENT_CMD("remove", O_REMOVE, XT_RECENT_REMOVE, 0, "matches when listed; takes it out"),
+	{ .name = "seconds", .id = O_SECONDS, .type = OT_UINT, .flags = OF_NOINV_XT, .min = 1,
+	  OPT_DST(struct recent_data, info.seconds), .help_arg = "seconds",
+	  .help = "rcheck/update: seen within the last seconds" },
+	RECENT_BIT("reap", O_REAP, XT_RECENT_REAP, "with --seconds: drop entries older than that"),
+	{ .name = "hitcount", .id = O_HITCOUNT, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct recent_data, info.hit_count), .help_arg = "hits",
+	  .help = "rcheck/update: seen at least hits times" },
+	RECENT_BIT("rttl", O_RTTL, XT_RECENT_TTL,
+		   "rcheck/update: the TTL must equal the recorded one"),
+	/* the reference's name bytes (see above), cut silently: parse's */
+	RECENT_CUSTOM("name", O_NAME, true, "name", "which list to use (default DEFAULT)"),
+	/* the later of the two wins, and --rsource writes 0: parse's */
+	RECENT_CUSTOM("rsource", O_RSOURCE, false, NULL,
+		      "record and check source addresses (default)"),
+	RECENT_CUSTOM("rdest", O_RDEST, false, NULL, "record and check destination addresses"),
+	/* read by the resolver: parse's */
+	RECENT_CUSTOM("mask", O_MASK, true, "netmask",
+		      "apply this netmask to addresses before use"),
 	{ .name = NULL },
 };
 
@@ -114,40 +128,10 @@ static int parse_mask(struct parse_ctx *ctx, const char *arg, union nf_inet_addr
 static int recent_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct xt_recent_mtinfo_v1 *info = &((struct recent_data *)data)->info;
-	static const uint8_t cmd_bit[] = {
-		[O_SET] = XT_RECENT_SET, [O_RCHECK] = XT_RECENT_CHECK,
-		[O_UPDATE] = XT_RECENT_UPDATE, [O_REMOVE] = XT_RECENT_REMOVE,
-	};
-	uint64_t n;
 	size_t len;
 
-	if (inv && id > O_REMOVE)
-		return xt_err_noinv(ctx->err, "recent", recent_opts[id].name);
+	(void)inv;
 	switch (id) {
-	case O_SET:
-	case O_RCHECK:
-	case O_UPDATE:
-	case O_REMOVE:
-		info->check_set |= cmd_bit[id];
-		if (inv)
-			info->invert = 1;
-		return 0;
-	case O_SECONDS:
-		if (xt_parse_uint(ctx->err, "recent", "seconds", arg, 1, UINT32_MAX, &n) < 0)
-			return -1;
-		info->seconds = (uint32_t)n;
-		return 0;
-	case O_REAP:
-		info->check_set |= XT_RECENT_REAP;
-		return 0;
-	case O_HITCOUNT:
-		if (xt_parse_uint(ctx->err, "recent", "hitcount", arg, 0, UINT32_MAX, &n) < 0)
-			return -1;
-		info->hit_count = (uint32_t)n;
-		return 0;
-	case O_RTTL:
-		info->check_set |= XT_RECENT_TTL;
-		return 0;
 	case O_NAME:
 		set_default_name(info);
 		len = strlen(arg);
@@ -168,42 +152,24 @@ static int recent_parse(struct parse_ctx *ctx, void *data, int id, const char *a
 	return 0;
 }
 
-/* The reference's checks in its option order: each command excludes
- * the ones after it, --reap needs --seconds, --rttl makes no sense with
- * --set or --remove. The kernel refuses the rest (--seconds or
- * --hitcount with --set, too high a hit count, a bad name). */
-static const struct {
-	uint8_t id;
-	unsigned excl;
-	unsigned also;
-} recent_rules[] = {
-	{ O_SET, 1u << O_RCHECK | 1u << O_UPDATE | 1u << O_REMOVE, 0 },
-	{ O_RCHECK, 1u << O_UPDATE | 1u << O_REMOVE, 0 },
-	{ O_UPDATE, 1u << O_REMOVE, 0 },
-	{ O_REAP, 0, 1u << O_SECONDS },
-	{ O_RTTL, 1u << O_SET | 1u << O_REMOVE, 0 },
-};
-
+/* The reference's checks after the commands' conflicts (the walker's),
+ * in its order: a command at all, --reap's need of --seconds, --rttl's
+ * conflicts. The last two stay here: the walker would report them
+ * before the missing command, and --rttl's before --reap's. The kernel
+ * refuses the rest (--seconds or --hitcount with --set, too high a hit
+ * count, a bad name). */
 static int recent_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct xt_recent_mtinfo_v1 *info = &((struct recent_data *)data)->info;
-	size_t i;
-	unsigned j;
 
 	if (!(info->check_set & CMD_BITS))
 		return err_param(ctx->err, "recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
-	for (i = 0; i < ARRAY_SIZE(recent_rules); i++) {
-		const char *name = recent_opts[recent_rules[i].id].name;
-
-		if (!(seen & (1u << recent_rules[i].id)))
-			continue;
-		for (j = 0; j < O_MASK + 1; j++)
-			if ((recent_rules[i].excl & seen) & (1u << j))
-				return xt_err_conflict(ctx->err, "recent", name, recent_opts[j].name);
-		if (recent_rules[i].also & ~seen)
-			return err_param(ctx->err, "recent: option \"--%s\" also requires \"--seconds\".\n",
-					 name);
-	}
+	if ((seen & (1u << O_REAP)) && !(seen & (1u << O_SECONDS)))
+		return err_param(ctx->err,
+				 "recent: option \"--reap\" also requires \"--seconds\".\n");
+	if ((seen & (1u << O_RTTL)) && (seen & (1u << O_SET | 1u << O_REMOVE)))
+		return xt_err_conflict(ctx->err, "recent", "rttl",
+				       seen & (1u << O_SET) ? "set" : "remove");
 	if (!(seen & (1u << O_NAME)))
 		set_default_name(info);
 	if (!(seen & (1u << O_MASK)))

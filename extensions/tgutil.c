@@ -78,20 +78,14 @@ void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
 	lin_imm(c, reg, data, len);
 }
 
-int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt)
+int tg_parse_log_prefix(struct ipt_error *err, const char *arg, char *dst, size_t keep)
 {
-	return err_param(err, "%s: option \"--%s\" cannot be inverted.\n", ext, opt);
-}
-
-int tg_err_conflict(struct ipt_error *err, const char *ext, const char *a, const char *b)
-{
-	return err_param(err, "%s: option \"--%s\" cannot be used together with \"--%s\".\n",
-			 ext, a, b);
-}
-
-int tg_err_mandatory(struct ipt_error *err, const char *ext, const char *opt)
-{
-	return err_param(err, "%s: option \"--%s\" must be specified\n", ext, opt);
+	if (!*arg)
+		return err_param(err, "Argument must have a minimum length of 1 characters\n");
+	if (strchr(arg, '\n'))
+		return err_param(err, "Newlines not allowed in --log-prefix");
+	snprintf(dst, keep + 1, "%s", arg);
+	return 0;
 }
 
 const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, uint32_t len)

@@ -1,6 +1,7 @@
 /* What the target extensions (REJECT, LOG, NAT, CT, ...) share: where a
- * target may stand, how the reference quotes strings in its output, and
- * small readers for the statements a target leaves in a rule. */
+ * target may stand, how the reference quotes strings in its output, the
+ * log prefix, and small readers for the statements a target leaves in a
+ * rule. */
 #ifndef IPTNFT_EXT_TGUTIL_H
 #define IPTNFT_EXT_TGUTIL_H
 
@@ -40,19 +41,16 @@ void tg_lin_refuse(struct lin_ctx *c);
  * it otherwise, with a backslash before '"', '\\' and '\''. */
 void tg_save_string(struct strbuf *out, const char *s);
 
+/* The prefix of LOG and NFLOG as the reference takes it: at least one
+ * character, no newline; at most keep of them are stored in dst (which
+ * holds keep + 1 bytes), the rest silently dropped. */
+int tg_parse_log_prefix(struct ipt_error *err, const char *arg, char *dst, size_t keep);
+
 /* Is it the statement named name (an ITEM_STMT of that expression)? */
 bool tg_stmt(const struct item *it, const char *name);
 /* The value of immediate data a statement read from the register named
  * by attribute attr, as len bytes; false if the register held none. */
 bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len);
-
-/* The reference's words for misused options (exit 2):
- * "EXT: option "--OPT" cannot be inverted." */
-int tg_err_noinv(struct ipt_error *err, const char *ext, const char *opt);
-/* "EXT: option "--A" cannot be used together with "--B"." */
-int tg_err_conflict(struct ipt_error *err, const char *ext, const char *a, const char *b);
-/* "EXT: option "--OPT" must be specified" */
-int tg_err_mandatory(struct ipt_error *err, const char *ext, const char *opt);
 
 /* The info blob of the reference's xt compat target name at item it, if
  * its revision is rev and it holds at least len bytes; NULL otherwise. */
