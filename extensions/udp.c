@@ -14,16 +14,11 @@ struct udp_data {
 
 enum { O_SPORT, O_DPORT };
 
-/* Port names and the reference's normalisation of ranges: parse's. */
-#define UDP_PORT_OPT(name_, id_, text)                                           \
-	{ .name = name_, .id = id_, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV, \
-	  .help_arg = "port[:port]", .help = text }
-
 static const struct ext_opt udp_opts[] = {
-	UDP_PORT_OPT("source-port", O_SPORT, "source port, or a range of ports"),
-	UDP_PORT_OPT("sport", O_SPORT, "source port, or a range of ports"),
-	UDP_PORT_OPT("destination-port", O_DPORT, "destination port, or a range of ports"),
-	UDP_PORT_OPT("dport", O_DPORT, "destination port, or a range of ports"),
+	PORT_OPT("source-port", O_SPORT, 0, "source port, or a range of ports"),
+	PORT_OPT("sport", O_SPORT, 0, "source port, or a range of ports"),
+	PORT_OPT("destination-port", O_DPORT, 0, "destination port, or a range of ports"),
+	PORT_OPT("dport", O_DPORT, 0, "destination port, or a range of ports"),
 	{ .name = NULL },
 };
 
