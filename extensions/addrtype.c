@@ -42,15 +42,19 @@ struct addrtype_data {
 enum { O_SRC, O_DST, O_LIMIT_IN, O_LIMIT_OUT };
 
 static const struct ext_opt addrtype_opts[] = {
-	{ .name = "src-type", .has_arg = true, .id = O_SRC, .invertible = true,
-	  .flags = OF_INV, .help_arg = "type[,type...]",
+	{ .name = "src-type", .id = O_SRC, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct addrtype_data, inv_src), .help_arg = "type[,type...]",
 	  .help = "source address is of one of these kinds" },
-	{ .name = "dst-type", .has_arg = true, .id = O_DST, .invertible = true,
-	  .flags = OF_INV, .help_arg = "type[,type...]",
+	{ .name = "dst-type", .id = O_DST, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct addrtype_data, inv_dst), .help_arg = "type[,type...]",
 	  .help = "destination address is of one of these kinds" },
-	{ .name = "limit-iface-in", .id = O_LIMIT_IN, .invertible = true,
+	/* their conflict is check's: the reference reports it only after
+	 * a missing --src-type or --dst-type */
+	{ .name = "limit-iface-in", .id = O_LIMIT_IN, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct addrtype_data, limit_in),
 	  .help = "look the type up on the input interface only" },
-	{ .name = "limit-iface-out", .id = O_LIMIT_OUT, .invertible = true,
+	{ .name = "limit-iface-out", .id = O_LIMIT_OUT, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct addrtype_data, limit_out),
 	  .help = "look the type up on the output interface only" },
 	{ .name = NULL },
 };
@@ -87,25 +91,8 @@ static int addrtype_parse(struct parse_ctx *ctx, void *data, int id, const char 
 {
 	struct addrtype_data *d = data;
 
-	switch (id) {
-	case O_SRC:
-		d->inv_src = inv;
-		return parse_types(ctx, arg, &d->src);
-	case O_DST:
-		d->inv_dst = inv;
-		return parse_types(ctx, arg, &d->dst);
-	case O_LIMIT_IN:
-		if (inv)
-			return xt_err_noinv(ctx->err, "addrtype", "limit-iface-in");
-		d->limit_in = true;
-		return 0;
-	case O_LIMIT_OUT:
-		if (inv)
-			return xt_err_noinv(ctx->err, "addrtype", "limit-iface-out");
-		d->limit_out = true;
-		return 0;
-	}
-	return 0;
+	(void)inv;
+	return parse_types(ctx, arg, id == O_SRC ? &d->src : &d->dst);
 }
 
 static bool chain_is(const char *chain, const char *a, const char *b)

@@ -30,7 +30,10 @@ struct comment_data {
 enum { O_COMMENT };
 
 static const struct ext_opt comment_opts[] = {
-	{ .name = "comment", .has_arg = true, .id = O_COMMENT, .invertible = true,
+	{ .name = "comment", .id = O_COMMENT, .type = OT_STRING,
+	  .flags = OF_NOINV_XT | OF_MAND | OF_TRUNC, .max = COMMENT_MAX,
+	  /* 256 bytes do not fit .size: max says how much it takes */
+	  .dst = offsetof(struct comment_data, text) + 1,
 	  .help_arg = "text", .help = "a note kept with the rule, never matched on" },
 	{ .name = NULL },
 };
@@ -40,15 +43,6 @@ extern const struct extension ext_comment;
 static void set_text(struct comment_data *d, const char *s)
 {
 	snprintf(d->text, sizeof(d->text), "%s", s);
-}
-
-static int comment_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	(void)id;
-	if (inv)
-		return xt_err_noinv(ctx->err, "comment", "comment");
-	set_text(data, arg);
-	return 0;
 }
 
 /* What the core's list of matches may take in userdata: each name with
@@ -77,8 +71,7 @@ static int comment_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	size_t room;
 	unsigned count = 0;
 
-	if (!seen)
-		return xt_err_mandatory(ctx->err, "comment", "comment");
+	(void)seen;
 	if (ctx->compat)
 		return 0;
 	for (m = ctx->rule->matches; m; m = m->next)
@@ -179,7 +172,6 @@ const struct extension ext_comment = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct comment_data),
 	.opts = comment_opts,
-	.parse = comment_parse,
 	.check = comment_check,
 	.compat = comment_compat,
 	.delinearize = comment_delinearize,

@@ -30,30 +30,11 @@ struct helper_data {
 enum { O_HELPER };
 
 static const struct ext_opt helper_opts[] = {
-	{ .name = "helper", .has_arg = true, .id = O_HELPER, .invertible = true,
-	  .flags = OF_INV, .help_arg = "name",
-	  .help = "connection handled by this conntrack helper" },
+	{ .name = "helper", .id = O_HELPER, .type = OT_STRING, .flags = OF_INV | OF_MAND | OF_TRUNC,
+	  OPT_DST(struct helper_data, name), OPT_INVDST(struct helper_data, inv),
+	  .help_arg = "name", .help = "connection handled by this conntrack helper" },
 	{ .name = NULL },
 };
-
-static int helper_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct helper_data *d = data;
-
-	(void)ctx;
-	(void)id;
-	snprintf(d->name, sizeof(d->name), "%s", arg);
-	d->inv = inv;
-	return 0;
-}
-
-static int helper_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	if (!seen)
-		return xt_err_mandatory(ctx->err, "helper", "helper");
-	return 0;
-}
 
 static void helper_linearize(struct lin_ctx *c, const void *data)
 {
@@ -165,8 +146,6 @@ const struct extension ext_helper = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct helper_data),
 	.opts = helper_opts,
-	.parse = helper_parse,
-	.check = helper_check,
 	.linearize = helper_linearize,
 	.compat = helper_compat,
 	.delinearize = helper_delinearize,

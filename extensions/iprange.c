@@ -33,11 +33,11 @@ struct iprange_data {
 enum { O_SRC, O_DST };
 
 static const struct ext_opt iprange_opts[] = {
-	{ .name = "src-range", .has_arg = true, .id = O_SRC, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[-address]",
+	{ .name = "src-range", .id = O_SRC, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct iprange_data, src.inv), .help_arg = "address[-address]",
 	  .help = "source address lies in this range" },
-	{ .name = "dst-range", .has_arg = true, .id = O_DST, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[-address]",
+	{ .name = "dst-range", .id = O_DST, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct iprange_data, dst.inv), .help_arg = "address[-address]",
 	  .help = "destination address lies in this range" },
 	{ .name = NULL },
 };
@@ -104,7 +104,7 @@ static int iprange_parse(struct parse_ctx *ctx, void *data, int id, const char *
 	struct iprange_data *d = data;
 	struct addr_range *r = id == O_SRC ? &d->src : &d->dst;
 
-	r->inv = inv;
+	(void)inv;
 	return parse_range(ctx, id == O_SRC ? "src-range" : "dst-range", arg, r);
 }
 

@@ -31,10 +31,11 @@ struct limit_data {
 enum { O_LIMIT, O_BURST };
 
 static const struct ext_opt limit_opts[] = {
-	{ .name = "limit", .has_arg = true, .id = O_LIMIT, .invertible = true,
+	{ .name = "limit", .id = O_LIMIT, .type = OT_CUSTOM, .has_arg = true, .flags = OF_NOINV_XT,
 	  .help_arg = "rate[/second|/minute|/hour|/day]",
 	  .help = "matches up to this average rate (default 3/hour)" },
-	{ .name = "limit-burst", .has_arg = true, .id = O_BURST, .invertible = true,
+	{ .name = "limit-burst", .id = O_BURST, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct limit_data, burst), .max = 10000,
 	  .help_arg = "number", .help = "how many packets may pass back to back (default 5)" },
 	{ .name = NULL },
 };
@@ -78,19 +79,14 @@ static int parse_rate(struct parse_ctx *ctx, const char *arg, uint32_t *period)
 	return 0;
 }
 
+/* Only --limit is OT_CUSTOM: the rate and its unit. */
 static int limit_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct limit_data *d = data;
-	uint64_t n;
 
-	if (inv)
-		return xt_err_noinv(ctx->err, "limit", id == O_LIMIT ? "limit" : "limit-burst");
-	if (id == O_LIMIT)
-		return parse_rate(ctx, arg, &d->period);
-	if (xt_parse_uint(ctx->err, "limit", "limit-burst", arg, 0, 10000, &n) < 0)
-		return -1;
-	d->burst = (uint32_t)n;
-	return 0;
+	(void)id;
+	(void)inv;
+	return parse_rate(ctx, arg, &d->period);
 }
 
 static int limit_check(struct parse_ctx *ctx, void *data, unsigned seen)

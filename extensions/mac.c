@@ -25,8 +25,9 @@ struct mac_data {
 enum { O_SOURCE };
 
 static const struct ext_opt mac_opts[] = {
-	{ .name = "mac-source", .has_arg = true, .id = O_SOURCE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address", .help = "Ethernet source address of the packet" },
+	{ .name = "mac-source", .id = O_SOURCE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct mac_data, inv), .help_arg = "address",
+	  .help = "Ethernet source address of the packet" },
 	{ .name = NULL },
 };
 
@@ -60,9 +61,9 @@ static int mac_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	struct mac_data *d = data;
 
 	(void)id;
+	(void)inv;
 	if (!parse_mac(arg, d->addr))
 		return err_param(ctx->err, "Invalid MAC address specified.");
-	d->inv = inv;
 	return 0;
 }
 
@@ -72,8 +73,7 @@ static int mac_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	const char *chain = ctx->chain;
 
 	(void)data;
-	if (!seen)
-		return xt_err_mandatory(ctx->err, "mac", "mac-source");
+	(void)seen;
 	if (chain && (strcmp(chain, "OUTPUT") == 0 || strcmp(chain, "POSTROUTING") == 0))
 		return xt_err_table(ctx, chain);
 	return 0;

@@ -24,41 +24,11 @@ struct mark_data {
 enum { O_MARK };
 
 static const struct ext_opt mark_opts[] = {
-	{ .name = "mark", .has_arg = true, .id = O_MARK, .invertible = true,
-	  .flags = OF_INV, .help_arg = "value[/mask]",
-	  .help = "mark ANDed with mask equals value" },
+	{ .name = "mark", .id = O_MARK, .type = OT_MARKMASK, .flags = OF_INV | OF_MAND,
+	  OPT_DST(struct mark_data, value), OPT_INVDST(struct mark_data, inv),
+	  .help_arg = "value[/mask]", .help = "mark ANDed with mask equals value" },
 	{ .name = NULL },
 };
-
-static int mark_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct mark_data *d = data;
-
-	(void)id;
-	d->inv = inv;
-	return xt_parse_markmask(ctx->err, "mark", "mark", arg, &d->value, &d->mask);
-}
-
-static int connmark_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct mark_data *d = data;
-
-	(void)id;
-	d->inv = inv;
-	return xt_parse_markmask(ctx->err, "connmark", "mark", arg, &d->value, &d->mask);
-}
-
-static int mark_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "mark", "mark");
-}
-
-static int connmark_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "connmark", "mark");
-}
 
 /* ---- kernel form ---- */
 
@@ -207,8 +177,6 @@ const struct extension ext_mark = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct mark_data),
 	.opts = mark_opts,
-	.parse = mark_parse,
-	.check = mark_check,
 	.linearize = mark_linearize,
 	.delinearize = mark_delinearize,
 	.print = mark_print,
@@ -221,8 +189,6 @@ const struct extension ext_connmark = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct mark_data),
 	.opts = mark_opts,
-	.parse = connmark_parse,
-	.check = connmark_check,
 	.linearize = connmark_linearize,
 	.compat = connmark_compat,
 	.delinearize = connmark_delinearize,

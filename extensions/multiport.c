@@ -37,22 +37,19 @@ struct multiport_data {
 
 enum { O_SPORTS, O_DPORTS, O_PORTS };
 
+/* The lists are parse's: port names, ranges, the protocol checked as
+ * each option is read and the options' conflict in its own words. */
+#define PORTS_OPT(name_, id_, text)                                              \
+	{ .name = name_, .id = id_, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV, \
+	  OPT_INVDST(struct multiport_data, inv), .help_arg = "port[:port][,...]",     \
+	  .help = text }
+
 static const struct ext_opt multiport_opts[] = {
-	{ .name = "source-ports", .has_arg = true, .id = O_SPORTS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port][,...]",
-	  .help = "source port in this list of ports and ranges" },
-	{ .name = "sports", .has_arg = true, .id = O_SPORTS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port][,...]",
-	  .help = "source port in this list of ports and ranges" },
-	{ .name = "destination-ports", .has_arg = true, .id = O_DPORTS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port][,...]",
-	  .help = "destination port in this list of ports and ranges" },
-	{ .name = "dports", .has_arg = true, .id = O_DPORTS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port][,...]",
-	  .help = "destination port in this list of ports and ranges" },
-	{ .name = "ports", .has_arg = true, .id = O_PORTS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port][,...]",
-	  .help = "source or destination port in the list" },
+	PORTS_OPT("source-ports", O_SPORTS, "source port in this list of ports and ranges"),
+	PORTS_OPT("sports", O_SPORTS, "source port in this list of ports and ranges"),
+	PORTS_OPT("destination-ports", O_DPORTS, "destination port in this list of ports and ranges"),
+	PORTS_OPT("dports", O_DPORTS, "destination port in this list of ports and ranges"),
+	PORTS_OPT("ports", O_PORTS, "source or destination port in the list"),
 	{ .name = NULL },
 };
 
@@ -124,7 +121,7 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 				 d->dest ? "destination-ports" : "source-ports");
 	d->either = id == O_PORTS;
 	d->dest = id == O_DPORTS;
-	d->inv = inv;
+	(void)inv;
 	copy = xstrdup(arg);
 	ret = parse_list(ctx, d, copy, proto);
 	free(copy);

@@ -39,15 +39,17 @@ struct owner_data {
 enum { O_UID, O_GID, O_SOCKET, O_SUPPL };
 
 static const struct ext_opt owner_opts[] = {
-	{ .name = "uid-owner", .has_arg = true, .id = O_UID, .invertible = true,
-	  .flags = OF_INV, .help_arg = "user[-user]",
+	{ .name = "uid-owner", .id = O_UID, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct owner_data, uid.inv), .help_arg = "user[-user]",
 	  .help = "local socket of this user (name, id or range)" },
-	{ .name = "gid-owner", .has_arg = true, .id = O_GID, .invertible = true,
-	  .flags = OF_INV, .help_arg = "group[-group]",
+	{ .name = "gid-owner", .id = O_GID, .type = OT_CUSTOM, .has_arg = true, .flags = OF_INV,
+	  OPT_INVDST(struct owner_data, gid.inv), .help_arg = "group[-group]",
 	  .help = "local socket of this group (name, id or range)" },
-	{ .name = "socket-exists", .id = O_SOCKET, .invertible = true,
-	  .flags = OF_INV, .help = "the packet belongs to a local socket" },
-	{ .name = "suppl-groups", .id = O_SUPPL, .invertible = true,
+	{ .name = "socket-exists", .id = O_SOCKET, .type = OT_FLAG, .flags = OF_INV,
+	  OPT_DST(struct owner_data, socket), OPT_INVDST(struct owner_data, inv_socket),
+	  .help = "the packet belongs to a local socket" },
+	/* custom: it needs --gid-owner before it, in its own words */
+	{ .name = "suppl-groups", .id = O_SUPPL, .type = OT_CUSTOM, .flags = OF_NOINV_XT,
 	  .help = "let --gid-owner count supplementary groups" },
 	{ .name = NULL },
 };
@@ -89,20 +91,13 @@ static int owner_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 {
 	struct owner_data *d = data;
 
+	(void)inv;
 	switch (id) {
 	case O_UID:
-		d->uid.inv = inv;
 		return parse_ids(ctx, "uid-owner", arg, true, &d->uid);
 	case O_GID:
-		d->gid.inv = inv;
 		return parse_ids(ctx, "gid-owner", arg, false, &d->gid);
-	case O_SOCKET:
-		d->socket = true;
-		d->inv_socket = inv;
-		return 0;
 	case O_SUPPL:
-		if (inv)
-			return xt_err_noinv(ctx->err, "owner", "suppl-groups");
 		if (!d->gid.set)
 			return err_param(ctx->err, "owner: Bad value for \"--suppl-groups\" option: \"you need to use --gid-owner first\"");
 		d->suppl = true;

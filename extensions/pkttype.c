@@ -32,8 +32,8 @@ static const struct {
 enum { O_PKTTYPE };
 
 static const struct ext_opt pkttype_opts[] = {
-	{ .name = "pkt-type", .has_arg = true, .id = O_PKTTYPE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "type",
+	{ .name = "pkt-type", .id = O_PKTTYPE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct pkttype_data, inv), .help_arg = "type",
 	  .help = "class of link-layer destination, e.g. broadcast" },
 	{ .name = NULL },
 };
@@ -44,20 +44,14 @@ static int pkttype_parse(struct parse_ctx *ctx, void *data, int id, const char *
 	size_t i;
 
 	(void)id;
+	(void)inv;
 	for (i = 0; i < ARRAY_SIZE(pkttype_names); i++) {
 		if (strcasecmp(arg, pkttype_names[i].name) == 0) {
 			d->type = pkttype_names[i].type;
-			d->inv = inv;
 			return 0;
 		}
 	}
 	return err_param(ctx->err, "Bad packet type '%s'", arg);
-}
-
-static int pkttype_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "pkttype", "pkt-type");
 }
 
 static void pkttype_linearize(struct lin_ctx *c, const void *data)
@@ -160,7 +154,6 @@ const struct extension ext_pkttype = {
 	.size = sizeof(struct pkttype_data),
 	.opts = pkttype_opts,
 	.parse = pkttype_parse,
-	.check = pkttype_check,
 	.linearize = pkttype_linearize,
 	.compat = pkttype_compat,
 	.delinearize = pkttype_delinearize,

@@ -21,6 +21,13 @@ struct port_range {
 	bool open_lo, open_hi;
 };
 
+/* The table entry of a tcp or udp port option (struct ext_opt): parse
+ * reads the port names and ranges and calls ports_set; flags_ adds to
+ * OF_INV (tcp: OF_MULTI, its parse refuses a repeat in its own words). */
+#define PORT_OPT(name_, id_, flags_, text)                                               \
+	{ .name = name_, .id = id_, .type = OT_CUSTOM, .has_arg = true,                  \
+	  .flags = OF_INV | (flags_), .help_arg = "port[:port]", .help = text }
+
 /* Set pr to [lo, hi] the way the reference normalises a range: a full
  * range tests nothing and is dropped, and a negated range from 0 becomes
  * the positive range above it. */

@@ -19,8 +19,9 @@ struct state_data {
 enum { O_STATE };
 
 static const struct ext_opt state_opts[] = {
-	{ .name = "state", .has_arg = true, .id = O_STATE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "state[,state...]",
+	{ .name = "state", .id = O_STATE, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct state_data, inv),
+	  .help_arg = "state[,state...]",
 	  .help = "connection in any of the listed states" },
 	{ .name = NULL },
 };
@@ -30,16 +31,8 @@ static int state_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 	struct state_data *d = data;
 
 	(void)id;
-	d->inv = inv;
+	(void)inv;
 	return ctstate_parse(arg, false, &d->bits, ctx->err, "state");
-}
-
-static int state_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	if (!seen)
-		return err_param(ctx->err, "state: option \"--state\" must be specified\n");
-	return 0;
 }
 
 static void state_linearize(struct lin_ctx *c, const void *data)
@@ -113,7 +106,6 @@ const struct extension ext_state = {
 	.size = sizeof(struct state_data),
 	.opts = state_opts,
 	.parse = state_parse,
-	.check = state_check,
 	.linearize = state_linearize,
 	.compat = state_compat,
 	.delinearize = state_delinearize,

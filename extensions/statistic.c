@@ -40,13 +40,14 @@ struct statistic_data {
 enum { O_MODE, O_PROBABILITY, O_EVERY, O_PACKET };
 
 static const struct ext_opt statistic_opts[] = {
-	{ .name = "mode", .has_arg = true, .id = O_MODE, .invertible = true,
+	{ .name = "mode", .id = O_MODE, .type = OT_CUSTOM, .has_arg = true, .flags = OF_NOINV_XT,
 	  .help_arg = "random|nth", .help = "how packets are picked: by chance or by count" },
-	{ .name = "probability", .has_arg = true, .id = O_PROBABILITY, .invertible = true,
+	{ .name = "probability", .id = O_PROBABILITY, .type = OT_CUSTOM, .has_arg = true,
 	  .flags = OF_INV, .help_arg = "p", .help = "random mode: match with chance p (0 to 1)" },
-	{ .name = "every", .has_arg = true, .id = O_EVERY, .invertible = true,
+	{ .name = "every", .id = O_EVERY, .type = OT_CUSTOM, .has_arg = true,
 	  .flags = OF_INV, .help_arg = "n", .help = "nth mode: match one packet out of every n" },
-	{ .name = "packet", .has_arg = true, .id = O_PACKET, .invertible = true,
+	{ .name = "packet", .id = O_PACKET, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct statistic_data, packet),
 	  .help_arg = "p", .help = "nth mode: where the counter starts, 0 to n-1" },
 	{ .name = NULL },
 };
@@ -64,6 +65,9 @@ static int parse_probability(struct parse_ctx *ctx, const char *arg, uint32_t *o
 	return 0;
 }
 
+/* --packet is OT_UINT; the others are read here. The reference checks
+ * its modes before its generic rules (mandatory --mode, exclusions,
+ * requirements), so check below does both rather than the table. */
 static int statistic_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct statistic_data *d = data;
@@ -71,8 +75,6 @@ static int statistic_parse(struct parse_ctx *ctx, void *data, int id, const char
 
 	switch (id) {
 	case O_MODE:
-		if (inv)
-			return xt_err_noinv(ctx->err, "statistic", "mode");
 		if (strcmp(arg, "random") == 0)
 			d->mode = XT_STATISTIC_MODE_RANDOM;
 		else if (strcmp(arg, "nth") == 0)
@@ -88,13 +90,6 @@ static int statistic_parse(struct parse_ctx *ctx, void *data, int id, const char
 			return -1;
 		d->inv |= inv;
 		d->word = (uint32_t)n - 1;
-		return 0;
-	case O_PACKET:
-		if (inv)
-			return xt_err_noinv(ctx->err, "statistic", "packet");
-		if (xt_parse_uint(ctx->err, "statistic", "packet", arg, 0, UINT32_MAX, &n) < 0)
-			return -1;
-		d->packet = (uint32_t)n;
 		return 0;
 	}
 	return 0;

@@ -28,24 +28,23 @@ struct tcp_data {
 
 enum { O_SPORT, O_DPORT, O_SYN, O_FLAGS, O_OPTION };
 
+/* All OT_CUSTOM and OF_MULTI: parse refuses a repeat in the reference's
+ * older words ("Only one ... allowed"), and reads ports, flags and option
+ * numbers its own way. */
 static const struct ext_opt tcp_opts[] = {
-	{ .name = "source-port", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
-	{ .name = "sport", .own_repeat_check = true, .has_arg = true, .id = O_SPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
-	{ .name = "destination-port", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]",
-	  .help = "destination port, or a range of ports" },
-	{ .name = "dport", .own_repeat_check = true, .has_arg = true, .id = O_DPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]",
-	  .help = "destination port, or a range of ports" },
-	{ .name = "syn", .own_repeat_check = true, .id = O_SYN, .invertible = true,
-	  .flags = OF_INV, .help = "a connection's first packet (SYN, no ACK/RST/FIN)" },
-	{ .name = "tcp-flags", .own_repeat_check = true, .has_arg = true, .id = O_FLAGS, .invertible = true, .two_args = true,
-	  .flags = OF_INV, .help_arg = "mask comp",
-	  .help = "of the flags in mask, just those in comp are set" },
-	{ .name = "tcp-option", .own_repeat_check = true, .has_arg = true, .id = O_OPTION, .invertible = true,
-	  .flags = OF_INV, .help_arg = "number", .help = "the header carries TCP option number" },
+	PORT_OPT("source-port", O_SPORT, OF_MULTI, "source port, or a range of ports"),
+	PORT_OPT("sport", O_SPORT, OF_MULTI, "source port, or a range of ports"),
+	PORT_OPT("destination-port", O_DPORT, OF_MULTI, "destination port, or a range of ports"),
+	PORT_OPT("dport", O_DPORT, OF_MULTI, "destination port, or a range of ports"),
+	{ .name = "syn", .id = O_SYN, .type = OT_CUSTOM, .flags = OF_INV | OF_MULTI,
+	  OPT_INVDST(struct tcp_data, inv_flags),
+	  .help = "a connection's first packet (SYN, no ACK/RST/FIN)" },
+	{ .name = "tcp-flags", .id = O_FLAGS, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MULTI | OF_TWO_ARGS, OPT_INVDST(struct tcp_data, inv_flags),
+	  .help_arg = "mask comp", .help = "of the flags in mask, just those in comp are set" },
+	{ .name = "tcp-option", .id = O_OPTION, .type = OT_CUSTOM, .has_arg = true,
+	  .flags = OF_INV | OF_MULTI, OPT_INVDST(struct tcp_data, inv_option),
+	  .help_arg = "number", .help = "the header carries TCP option number" },
 	{ .name = NULL },
 };
 
@@ -104,7 +103,6 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 		if (ctx->seen & (1u << O_SYN | 1u << O_FLAGS))
 			return err_param(ctx->err, "Only one of `--syn' or `--tcp-flags'  allowed");
 		d->has_flags = true;
-		d->inv_flags = inv;
 		d->flg_mask = 0x17;
 		d->flg_cmp = 0x02;
 		return 0;
@@ -116,7 +114,6 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 			return -1;
 		/* an empty mask tests nothing: the reference keeps no trace */
 		d->has_flags = d->flg_mask != 0 || inv;
-		d->inv_flags = inv;
 		return 0;
 	case O_OPTION:
 		if (d->has_option)
@@ -124,7 +121,6 @@ static int tcp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 		if (!num_uint(arg, 1, UINT8_MAX, &n))
 			return err_param(ctx->err, "Bad TCP option \"%s\"", arg);
 		d->has_option = true;
-		d->inv_option = inv;
 		d->option = (uint8_t)n;
 		return 0;
 	}

@@ -15,16 +15,10 @@ struct udp_data {
 enum { O_SPORT, O_DPORT };
 
 static const struct ext_opt udp_opts[] = {
-	{ .name = "source-port", .has_arg = true, .id = O_SPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
-	{ .name = "sport", .has_arg = true, .id = O_SPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, or a range of ports" },
-	{ .name = "destination-port", .has_arg = true, .id = O_DPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]",
-	  .help = "destination port, or a range of ports" },
-	{ .name = "dport", .has_arg = true, .id = O_DPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]",
-	  .help = "destination port, or a range of ports" },
+	PORT_OPT("source-port", O_SPORT, 0, "source port, or a range of ports"),
+	PORT_OPT("sport", O_SPORT, 0, "source port, or a range of ports"),
+	PORT_OPT("destination-port", O_DPORT, 0, "destination port, or a range of ports"),
+	PORT_OPT("dport", O_DPORT, 0, "destination port, or a range of ports"),
 	{ .name = NULL },
 };
 

@@ -71,6 +71,8 @@ enum opt_flags {
 				 * once a repeat has been refused, as the
 				 * reference's xt options do */
 	OF_NOEMPTY = 1 << 5,	/* OT_STRING: an empty string is refused */
+	OF_TRUNC = 1 << 6,	/* OT_STRING: a longer string is cut to max
+				 * characters rather than refused */
 };
 
 /* The byte offset + 1 of a field in an extension's data (0: none), and

@@ -98,7 +98,9 @@ static int parse_string(struct parse_ctx *ctx, const struct ext_opt *o, const ch
 	if ((o->flags & OF_NOEMPTY) && len == 0)
 		return err_param(ctx->err, "%s: Empty string for option \"--%s\".\n",
 				 ctx->ext->name, o->name);
-	if (len > max)
+	if (len > max && (o->flags & OF_TRUNC))
+		len = max;
+	else if (len > max)
 		return err_param(ctx->err, "%s: option \"--%s\" is too long (max %zu).\n",
 				 ctx->ext->name, o->name, max);
 	memcpy(dst, arg, len);
