@@ -171,3 +171,16 @@ pkts() {
 	sent=$(printf '%s\n' "$output" | awk '/Sent/ {print $4; exit}')
 	[ "$sent" -ge 2 ]
 }
+
+@test "traffic: -m cpu counts the packets a process pinned to CPU 0 sends" {
+	command -v taskset > /dev/null || skip "taskset not installed"
+	ipt -A OUTPUT -p icmp -m cpu --cpu 0
+	ipt -A OUTPUT -p icmp -m cpu ! --cpu 0
+	# OUTPUT runs on the sending process's CPU
+	run ns taskset -c 0 ping -c 3 -i 0.2 -W 2 "$B"
+	assert_success
+	run rule_counts OUTPUT 1
+	assert_output "3 252"
+	run rule_counts OUTPUT 2
+	assert_output "0 0"
+}
