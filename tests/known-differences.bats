@@ -300,18 +300,18 @@ undecodable() {
 }
 
 @test "targets the reference has and iptnft does not are refused as targets it cannot load" {
-	refused -t nat -A POSTROUTING -j NETMAP --to 192.0.2.0/24
-	assert_output --partial "Couldn't load target \`NETMAP':No such file or directory"
-	refused -A INPUT -j TPROXY
-	assert_output --partial "Couldn't load target \`TPROXY'"
+	refused -t mangle -A PREROUTING -j HMARK --hmark-mod 2
+	assert_output --partial "Couldn't load target \`HMARK':No such file or directory"
+	refused -A INPUT -j RATEEST
+	assert_output --partial "Couldn't load target \`RATEEST'"
 	# such a name is still no chain's; a jump to an unknown name still is
-	refused -N NETMAP
+	refused -N HMARK
 	assert_output --partial "chain name may not clash with target name"
 	run ipt -A INPUT -j NOSUCH --to 1
 	assert_equal "$status" 2
 	assert_output --partial 'unknown option "--to"'
 	if command -v iptables-nft >/dev/null; then
-		run ref -t nat -A POSTROUTING -j NETMAP --to 192.0.2.0/24
+		run ref -t mangle -A PREROUTING -j HMARK --hmark-mod 2 --hmark-rnd 1 --hmark-tuple src
 		assert_success
 	fi
 }
