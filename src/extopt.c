@@ -226,6 +226,8 @@ void ext_help(struct strbuf *out, const struct extension *ext)
 		}
 		sb_add(out, "\n");
 	}
+	if ((!ext->opts || !ext->opts->name) && !ext->help)
+		sb_add(out, "    (none)\n");
 	if (ext->help)
 		ext->help(out);
 }

@@ -24,6 +24,10 @@ limit match options:"
 	run ipt -h -m limit --bogus
 	assert_success
 	refute_line --partial "options:"
+	# an extension without options says so
+	run ipt -j TRACE --help
+	assert_output --partial "TRACE target options:
+    (none)"
 	run ipt -m comment -m comment --help
 	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -c '^comment match options:$')" 2
 	if [ -x "$REF_IPTABLES" ]; then

@@ -217,3 +217,29 @@ rule_pkts() {
 	[ "${mss#mss:}" -le 1000 ]
 	[ "$(rule_pkts mangle POSTROUTING 1)" = 1 ]
 }
+
+@test "traffic: -j TRACE marks the ping for nft monitor trace, which shows the rule" {
+	veth_setup
+	run ipt -t raw -A PREROUTING -p icmp -j TRACE
+	assert_success
+	# the monitor must not hold bats' fd 3, or bats waits for it
+	ns nft monitor trace > "$BATS_TEST_TMPDIR/trace" 2>&1 3>&- &
+	track_pid $!
+	sleep 0.5
+	ping_in_ok
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q "meta nftrace set 1" "$BATS_TEST_TMPDIR/trace" && break
+		sleep 0.05
+	done
+	run cat "$BATS_TEST_TMPDIR/trace"
+	assert_output --partial "ip raw PREROUTING"
+	assert_output --partial "meta nftrace set 1"
+	# and without the rule, no trace
+	ipt -t raw -F PREROUTING
+	: > "$BATS_TEST_TMPDIR/trace"
+	ping_in_ok
+	sleep 0.3
+	run cat "$BATS_TEST_TMPDIR/trace"
+	refute_output --partial "ip raw PREROUTING"
+}
