@@ -243,3 +243,46 @@ rule_pkts() {
 	run cat "$BATS_TEST_TMPDIR/trace"
 	refute_output --partial "ip raw PREROUTING"
 }
+
+# udp_csum: on the peer, the first UDP datagram to port 6868 that veth1
+# sees, and whether its checksum is complete ("good") or the partial one
+# a device with checksum offload is left to finish ("bad")
+udp_csum() {
+	peer python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind(("veth1", 0))
+s.settimeout(5)
+while True:
+    pkt = s.recv(65535)
+    ihl = (pkt[0] & 15) * 4
+    udp = pkt[ihl:]
+    if pkt[9] != 17 or struct.unpack(">H", udp[2:4])[0] != 6868:
+        continue
+    ulen = struct.unpack(">H", udp[4:6])[0]
+    data = pkt[12:20] + struct.pack(">BBH", 0, 17, ulen) + udp[:ulen]
+    data += b"\0" * (len(data) % 2)
+    tot = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while tot >> 16:
+        tot = (tot & 0xffff) + (tot >> 16)
+    print("good" if tot == 0xffff else "bad")
+    break
+' > "$BATS_TEST_TMPDIR/csum" 3>&- &
+	local pid=$!
+	sleep 0.5
+	echo hi | ns nc -u -w1 10.99.0.2 6868
+	wait "$pid"
+	cat "$BATS_TEST_TMPDIR/csum"
+}
+
+@test "traffic: CHECKSUM --checksum-fill completes the UDP checksum veth leaves to offload" {
+	veth_setup
+	# without the rule the peer sees the partial checksum
+	run udp_csum
+	assert_output bad
+	run ipt -t mangle -A POSTROUTING -p udp --dport 6868 -j CHECKSUM --checksum-fill
+	assert_success
+	run udp_csum
+	assert_output good
+	[ "$(rule_pkts mangle POSTROUTING 1)" = 1 ]
+}
