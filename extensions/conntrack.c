@@ -131,111 +131,15 @@ static const struct {
 
 #define STATUS_BITS 0xfu
 
-static unsigned addr_len(uint8_t family)
-{
-	return family == NFPROTO_IPV6 ? 16 : 4;
-}
-
 /* ---- parsing ---- */
 
-/* A prefix length as the reference reads it: strtoul in any base, no
- * sign; for IPv4 anything above 32 (up to 2^32-1) means the whole
- * address (returned as 33), for IPv6 above 128 is an error. */
-static bool parse_plen(const char *s, uint8_t family, unsigned *plen)
-{
-	unsigned long long v;
-	char *end;
-
-	if (strchr(s, '-'))
-		return false;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (end == s || *end || errno || v > UINT32_MAX)
-		return false;
-	if (family == NFPROTO_IPV6 && v > 128)
-		return false;
-	*plen = v > addr_len(family) * 8 ? addr_len(family) * 8 + 1 : (unsigned)v;
-	return true;
-}
-
-/* The whole address as the reference's blob holds it when no usable
- * prefix was given: all 16 bytes of the mask set, whatever the family
- * (an explicit /32 sets only the four of IPv4). Tests read the first
- * addr_len bytes only. */
-static void whole_mask(uint8_t *mask)
-{
-	memset(mask, 0xff, 16);
-}
-
-static void prefix_mask(uint8_t *mask, unsigned plen)
-{
-	unsigned i;
-
-	memset(mask, 0, 16);
-	for (i = 0; i < plen; i++)
-		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-}
-
-/* "/M": a prefix length, or a mask in address form; a mask that is not
- * a prefix stands for the whole address, as with the reference. */
-static int parse_mask(struct parse_ctx *ctx, const char *opt, const char *m, uint8_t *mask)
-{
-	uint8_t family = ctx->rule->family;
-	unsigned alen = addr_len(family), plen;
-	uint8_t a[16] = { 0 };
-	int n;
-
-	if (strchr(m, family == NFPROTO_IPV6 ? ':' : '.')) {
-		if (family == NFPROTO_IPV6 ? inet_pton(AF_INET6, m, a) != 1
-					   : inet_aton(m, (struct in_addr *)a) == 0)
-			goto bad;
-		n = mask_prefix_len(a, alen);
-		if (n < 0)
-			whole_mask(mask);
-		else
-			prefix_mask(mask, (unsigned)n);
-		return 0;
-	}
-	if (!parse_plen(m, family, &plen))
-		goto bad;
-	if (plen > alen * 8)
-		whole_mask(mask);
-	else
-		prefix_mask(mask, plen);
-	return 0;
-bad:
-	return err_param(ctx->err, "conntrack: bad value for option \"--%s\", neither a valid network mask nor valid CIDR (0-%u).\n",
-			 opt, alen * 8);
-}
-
-/* "host[/mask]"; the host goes through getaddrinfo, the address is kept
- * as given, not masked. */
+/* "host[/mask]" of a tuple address. */
 static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg,
 			 struct ct_addr *a)
 {
-	uint8_t family = ctx->rule->family;
-	struct addrinfo hints = { 0 }, *res;
-	const char *slash = strchr(arg, '/');
-	char host[1024];
-	int rc;
-
-	snprintf(host, sizeof(host), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
-	hints.ai_family = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	rc = getaddrinfo(host, NULL, &hints, &res);
-	if (rc)
-		return err_param(ctx->err, "getaddrinfo: %s\n", gai_strerror(rc));
-	memset(a->addr, 0, sizeof(a->addr));
-	if (family == NFPROTO_IPV6)
-		memcpy(a->addr, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
-	else
-		memcpy(a->addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
-	freeaddrinfo(res);
-	if (slash) {
-		if (parse_mask(ctx, opt, slash + 1, a->mask) < 0)
-			return -1;
-	} else {
-		whole_mask(a->mask);
-	}
+	if (xt_parse_hostmask(ctx->err, "conntrack", opt, arg, ctx->rule->family, a->addr,
+			      a->mask) < 0)
+		return -1;
 	a->set = true;
 	return 0;
 }
@@ -377,7 +281,7 @@ static int tuple_dir(unsigned tuple)
 
 static void lin_addr(struct lin_ctx *c, unsigned tuple, const struct ct_addr *a)
 {
-	unsigned alen = addr_len(c->family), i;
+	unsigned alen = family_addr_len(c->family), i;
 	int plen = mask_prefix_len(a->mask, alen);
 	uint8_t host[16], net[16];
 	bool hostbits = false;
@@ -525,7 +429,7 @@ static enum compat_res conntrack_compat(struct lin_ctx *c, const void *data,
 
 static bool read_addr(const struct item *it, uint8_t family, struct conntrack_data *d)
 {
-	unsigned alen = addr_len(family), tuple, i;
+	unsigned alen = family_addr_len(family), tuple, i;
 	bool src;
 	struct ct_addr *a;
 
@@ -556,7 +460,7 @@ static bool read_addr(const struct item *it, uint8_t family, struct conntrack_da
 	memset(a, 0, sizeof(*a));
 	memcpy(a->addr, it->val, it->len);
 	if (!it->masked) {
-		prefix_mask(a->mask, it->len * 8);
+		xt_prefix_mask(a->mask, it->len * 8);
 	} else {
 		memcpy(a->mask, it->mask, alen);
 		/* the host bits, if any, come back through the xor */
@@ -830,7 +734,7 @@ static bool ct_blob_read(const struct item *it, struct ct_blob *b)
 
 static bool conntrack_blob(struct delin_ctx *c, struct conntrack_data *d)
 {
-	unsigned alen = addr_len(c->family), t;
+	unsigned alen = family_addr_len(c->family), t;
 	struct ct_blob b;
 
 	if (!ct_blob_read(delin_peek(c), &b) || (b.flags & XT_CONNTRACK_STATE_ALIAS))
@@ -892,7 +796,7 @@ static bool all_zero(const uint8_t *a, unsigned len)
 
 static void mask_suffix(struct strbuf *out, const uint8_t *mask, uint8_t family)
 {
-	unsigned alen = addr_len(family);
+	unsigned alen = family_addr_len(family);
 	int plen = mask_prefix_len(mask, alen);
 	char buf[INET6_ADDRSTRLEN];
 
@@ -911,7 +815,7 @@ static void addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family)
 {
 	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
 	char buf[INET6_ADDRSTRLEN];
-	struct hostent *he = gethostbyaddr(addr, addr_len(family), af);
+	struct hostent *he = gethostbyaddr(addr, family_addr_len(family), af);
 	struct netent *ne;
 	uint32_t net;
 
@@ -935,7 +839,7 @@ static void addr_text(struct strbuf *out, const struct ct_addr *a, uint8_t famil
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	if (!numeric && all_zero(a->addr, addr_len(family))) {
+	if (!numeric && all_zero(a->addr, family_addr_len(family))) {
 		sb_add(out, "anywhere");
 		return;
 	}

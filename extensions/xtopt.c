@@ -3,7 +3,12 @@
 #include "ext.h"
 #include "num.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <errno.h>
+#include <linux/netfilter.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <stdlib.h>
@@ -204,4 +209,93 @@ const void *xt_blob(const struct item *it, bool target, const char *name, uint32
 	if (!info || got < len)
 		return NULL;
 	return info;
+}
+
+/* ---- host[/mask] ---- */
+
+/* A prefix length as the reference reads it: strtoul in any base, no
+ * sign; for IPv4 anything above 32 (up to 2^32-1) means the whole
+ * address (returned as 33), for IPv6 above 128 is an error. */
+static bool parse_plen(const char *s, uint8_t family, unsigned *plen)
+{
+	unsigned alen = family_addr_len(family);
+	unsigned long long v;
+	char *end;
+
+	if (strchr(s, '-'))
+		return false;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (end == s || *end || errno || v > UINT32_MAX)
+		return false;
+	if (family == NFPROTO_IPV6 && v > 128)
+		return false;
+	*plen = v > alen * 8 ? alen * 8 + 1 : (unsigned)v;
+	return true;
+}
+
+void xt_prefix_mask(uint8_t *mask, unsigned plen)
+{
+	unsigned i;
+
+	memset(mask, 0, 16);
+	for (i = 0; i < plen && i < 128; i++)
+		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
+/* "/M": a prefix length, or a mask in address form; a mask that is not
+ * a prefix, or a length past the address, is all 16 bytes set. */
+static int parse_hmask(struct ipt_error *err, const char *ext, const char *opt, const char *m,
+		       uint8_t family, uint8_t *mask)
+{
+	unsigned alen = family_addr_len(family), plen;
+	uint8_t a[16] = { 0 };
+	int n;
+
+	if (strchr(m, family == NFPROTO_IPV6 ? ':' : '.')) {
+		if (family == NFPROTO_IPV6 ? inet_pton(AF_INET6, m, a) != 1
+					   : inet_aton(m, (struct in_addr *)a) == 0)
+			goto bad;
+		n = mask_prefix_len(a, alen);
+		if (n < 0)
+			memset(mask, 0xff, 16);
+		else
+			xt_prefix_mask(mask, (unsigned)n);
+		return 0;
+	}
+	if (!parse_plen(m, family, &plen))
+		goto bad;
+	if (plen > alen * 8)
+		memset(mask, 0xff, 16);
+	else
+		xt_prefix_mask(mask, plen);
+	return 0;
+bad:
+	return err_param(err, "%s: bad value for option \"--%s\", neither a valid network mask nor valid CIDR (0-%u).\n",
+			 ext, opt, alen * 8);
+}
+
+int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
+		      uint8_t family, uint8_t addr[16], uint8_t mask[16])
+{
+	struct addrinfo hints = { 0 }, *res;
+	const char *slash = strchr(arg, '/');
+	char host[1024];
+	int rc;
+
+	snprintf(host, sizeof(host), "%.*s", slash ? (int)(slash - arg) : (int)strlen(arg), arg);
+	hints.ai_family = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	rc = getaddrinfo(host, NULL, &hints, &res);
+	if (rc)
+		return err_param(err, "getaddrinfo: %s\n", gai_strerror(rc));
+	memset(addr, 0, 16);
+	if (family == NFPROTO_IPV6)
+		memcpy(addr, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	else
+		memcpy(addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	if (slash)
+		return parse_hmask(err, ext, opt, slash + 1, family, mask);
+	memset(mask, 0xff, 16);
+	return 0;
 }

@@ -77,4 +77,17 @@ void xt_xmark_text(struct strbuf *out, uint32_t value, uint32_t mask);
 const void *xt_blob(const struct item *it, bool target, const char *name, uint32_t rev,
 		    uint32_t len);
 
+/* "host[/mask]" as the reference's host-and-mask options read it
+ * (conntrack's tuple addresses, NETMAP's --to): the host through
+ * getaddrinfo, into addr (16 bytes, as given, not masked); the mask a
+ * prefix length (any base; in IPv4 past 32 is the whole address, in IPv6
+ * past 128 an error) or an address-form mask, into mask (16 bytes; all
+ * of them set for the whole address and for a mask that is no prefix).
+ * Errors: "getaddrinfo: ..." and "EXT: bad value for option "--OPT",
+ * neither a valid network mask nor valid CIDR (0-BITS)." */
+int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
+		      uint8_t family, uint8_t addr[16], uint8_t mask[16]);
+/* The first plen bits of a 16-byte mask set, the rest clear. */
+void xt_prefix_mask(uint8_t *mask, unsigned plen);
+
 #endif
