@@ -69,6 +69,23 @@ rule_pkts() {
 	received 80 redirected
 }
 
+@test "traffic: NETMAP in PREROUTING maps 192.0.2.0/24 onto A's network, host part kept" {
+	veth_setup
+	ip -n "$NS" addr add 10.99.0.11/24 dev veth0
+	ip -n "$NS_PEER" route add 192.0.2.0/24 via "$A"
+	listen "$NS" 10.99.0.11 80
+	run send "$NS_PEER" 192.0.2.11 80 before
+	assert_failure
+	run ipt -t nat -A PREROUTING -d 192.0.2.0/24 -j NETMAP --to 10.99.0.0/24
+	assert_success
+	# a native dnat statement with the netmap flag, not the xt target
+	native_layout
+	run send "$NS_PEER" 192.0.2.11 80 mapped
+	assert_success
+	received 80 mapped
+	[ "$(rule_pkts nat PREROUTING 1)" = 1 ]
+}
+
 # ---------------------------------------------------------------- MASQUERADE, SNAT
 
 @test "traffic: MASQUERADE through a router: the far side sees the router's address" {
@@ -285,4 +302,19 @@ while True:
 	run udp_csum
 	assert_output good
 	[ "$(rule_pkts mangle POSTROUTING 1)" = 1 ]
+}
+
+@test "traffic: NETMAP in a user chain called from POSTROUTING maps the client's source" {
+	router_setup
+	ip -n "$NS_PEER" route add 10.97.0.0/24 via "$A"
+	listen "$NS_PEER" "$B" 9000
+	ipt -t nat -N map
+	ipt -t nat -A map -j NETMAP --to 10.97.0.0/24
+	ipt -t nat -A POSTROUTING -o veth0 -j map
+	run send "$NS_CLIENT" "$B" 9000 netmapped
+	assert_success
+	received 9000 netmapped
+	# 10.98.0.2 became 10.97.0.2
+	run grep "Connection received on" "$BATS_TEST_TMPDIR/log.9000"
+	assert_output --partial "Connection received on 10.97.0.2 "
 }
