@@ -133,6 +133,9 @@ static const struct exception {
 	{ "-A FORWARD -j TCPMSS --set-mss 1000", KERNEL_REFUSES },
 	{ "-A INPUT -p tcp -j TCPMSS --clamp-mss-to-pmtu", KERNEL_REFUSES },
 	{ "-A INPUT -p tcp -m tcp --dport 22 -m tcp --sport 1024", TCP_MERGED },
+	{ "-A INPUT -j NETMAP --to 1.2.3.4", KERNEL_REFUSES },
+	{ "-t mangle -A PREROUTING -j NETMAP --to 1.2.3.4", KERNEL_REFUSES },
+	{ "-A OUTPUT -j NETMAP --to 2001:db8::/64", KERNEL_REFUSES },
 	{ NULL, NULL },
 };
 

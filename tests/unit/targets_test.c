@@ -263,7 +263,11 @@ int main(void)
 	check("reject with an ICMP code iptables has no name for",
 	      reject_rule(NFT_REJECT_ICMP_UNREACH, 4), NULL);
 	check("log level audit is not LOG's", log_rule(8), NULL);
-	check("snat with the netmap flag is not SNAT's", nat_rule(0x41), NULL);
+	/* the kernel takes snat in POSTROUTING and INPUT only, where NETMAP
+	 * maps sources too */
+	check("snat with the netmap flag is NETMAP's, not SNAT's", nat_rule(0x41),
+	      "-A INPUT -j NETMAP --to 192.0.2.1/32");
+	check("netmap with random is neither NETMAP's nor SNAT's", nat_rule(0x45), NULL);
 	check("a ct helper object named by someone else is not CT's", helper_rule("ftp-standard"),
 	      NULL);
 	check("a ct helper object named helper-protocol is CT's", helper_rule("ftp-tcp"),
