@@ -318,3 +318,14 @@ while True:
 	run grep "Connection received on" "$BATS_TEST_TMPDIR/log.9000"
 	assert_output --partial "Connection received on 10.97.0.2 "
 }
+
+@test "traffic: AUDIT sees the ping and lets the next rule decide" {
+	veth_setup
+	ipt -A INPUT -p icmp -j AUDIT --type drop
+	ipt -A INPUT -p icmp -j DROP
+	ping_in_blocked
+	[ "$(rule_pkts filter INPUT 1)" -ge 1 ]
+	[ "$(rule_pkts filter INPUT 2)" = "$(rule_pkts filter INPUT 1)" ]
+	ipt -D INPUT 2
+	ping_in_ok
+}
