@@ -184,3 +184,17 @@ pkts() {
 	run rule_counts OUTPUT 2
 	assert_output "0 0"
 }
+
+@test "traffic: -m quota lets 168 bytes of pings through, the packet that would pass it is dropped" {
+	# an echo request is 84 bytes: two fit exactly, the third finds none
+	# left (nf_tables' own quota would match one only: its sum reaches
+	# the limit with the second)
+	ipt -A INPUT -p icmp -m quota --quota 168 -j ACCEPT
+	ipt -A INPUT -p icmp -j DROP
+	run replies 5
+	assert_output 2
+	run rule_counts INPUT 1
+	assert_output "2 168"
+	run rule_counts INPUT 2
+	assert_output "3 252"
+}
