@@ -270,3 +270,19 @@ COMMIT
 	run ns nft list ruleset
 	assert_output ""
 }
+
+@test "devgroup: native where the test is the same, the reference's blob where the group has bits its mask clears" {
+	# the xt match compares masked bits only, so 0x12/0xf matches group 2
+	ip netns exec "$NS_REF" "$REF_DIR/iptables-nft" -A FORWARD -m devgroup --src-group 0x12/0xf
+	ipt -A FORWARD -m devgroup --src-group 0x12/0xf
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ match name devgroup rev 0 ]"
+	same_as_ref filter
+	ipt -F FORWARD
+	ipt -A FORWARD -m devgroup --src-group 2/0xf ! --dst-group 7
+	native_layout
+	assert_output --partial "[ meta load iifgroup => reg 1 ]"
+	assert_output --partial "[ meta load oifgroup => reg 1 ]"
+	run ipt -S FORWARD
+	assert_line -- "-A FORWARD -m devgroup --src-group 0x2/0xf ! --dst-group 0x7"
+}

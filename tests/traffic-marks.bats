@@ -198,3 +198,20 @@ pkts() {
 	run rule_counts INPUT 2
 	assert_output "3 252"
 }
+
+@test "traffic: -m devgroup drops pings that came in on a device of group 5, not of group 6" {
+	ip -n "$NS" link set veth0 group 5
+	ipt -A INPUT -p icmp -m devgroup --src-group 5 -j DROP
+	ping_in_blocked
+	ip -n "$NS" link set veth0 group 6
+	ping_in_ok
+	# a mask: 6 & 0x4 == 0x4
+	ipt -R INPUT 1 -p icmp -m devgroup --src-group 0x4/0x4 -j DROP
+	ping_in_blocked
+	# outgoing: the replies leave through veth0, group 6
+	ipt -F INPUT
+	ipt -A OUTPUT -p icmp -m devgroup ! --dst-group 6 -j DROP
+	ping_in_ok
+	ip -n "$NS" link set veth0 group 7
+	ping_in_blocked
+}
