@@ -12,11 +12,9 @@
  * before routing in), for the kernel to refuse as it refuses the
  * reference's. --compat writes the blob always.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_devgroup.h>
 
 #include "expr.h"
@@ -43,93 +41,18 @@ static const struct ext_opt devgroup_opts[] = {
 	{ .name = NULL },
 };
 
-/* The number /etc/iproute2/group gives name, if any. */
-static bool group_by_name(const char *name, uint32_t *out)
-{
-	FILE *f = fopen(GROUP_FILE, "re");
-	char line[512], word[256];
-	unsigned long v;
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %lu %255s", &v, word) == 2 && word[0] != '#' &&
-		    v <= UINT32_MAX && strcmp(word, name) == 0) {
-			*out = (uint32_t)v;
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* The name /etc/iproute2/group gives group g, into buf; false if none. */
-static bool group_name(uint32_t g, char *buf, size_t size)
-{
-	FILE *f = fopen(GROUP_FILE, "re");
-	char line[512], word[256];
-	unsigned long v;
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (line[strspn(line, " \t")] == '#')
-			continue;
-		if (sscanf(line, " %lu %255s", &v, word) == 2 && v == g) {
-			snprintf(buf, size, "%s", word);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* A u32 as strtoul reads it, filling the word up to end. */
-static bool read_u32(const char *s, char **end, uint32_t *out)
-{
-	unsigned long v;
-
-	if (xt_negative(s))
-		return false;
-	errno = 0;
-	v = strtoul(s, end, 0);
-	if (*end == s || errno || v > UINT32_MAX)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-/* "number[/mask]", or a name of the group file (the whole word) */
-static int parse_group(struct parse_ctx *ctx, const char *opt, const char *arg, uint32_t *g,
-		       uint32_t *mask)
-{
-	char *end, *mend;
-
-	*mask = UINT32_MAX;
-	if (read_u32(arg, &end, g) && (*end == '\0' || *end == '/')) {
-		if (*end == '/' && (!read_u32(end + 1, &mend, mask) || *mend))
-			return err_param(ctx->err, "devgroup: bad integer value for option \"--%s\", or out of range.\n",
-					 opt);
-		return 0;
-	}
-	if (group_by_name(arg, g))
-		return 0;
-	return err_param(ctx->err, "devgroup: could not map name %s to an integer value for option \"--%s\".\n",
-			 arg, opt);
-}
-
 static int devgroup_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct xt_devgroup_info *i = &((struct devgroup_data *)data)->info;
 
 	if (id == O_SRC) {
-		if (parse_group(ctx, "src-group", arg, &i->src_group, &i->src_mask) < 0)
+		if (xt_parse_named_valmask(ctx->err, "devgroup", "src-group", arg, GROUP_FILE,
+					   &i->src_group, &i->src_mask) < 0)
 			return -1;
 		i->flags |= XT_DEVGROUP_MATCH_SRC | (inv ? XT_DEVGROUP_INVERT_SRC : 0);
 	} else {
-		if (parse_group(ctx, "dst-group", arg, &i->dst_group, &i->dst_mask) < 0)
+		if (xt_parse_named_valmask(ctx->err, "devgroup", "dst-group", arg, GROUP_FILE,
+					   &i->dst_group, &i->dst_mask) < 0)
 			return -1;
 		i->flags |= XT_DEVGROUP_MATCH_DST | (inv ? XT_DEVGROUP_INVERT_DST : 0);
 	}
@@ -174,8 +97,8 @@ static enum compat_res devgroup_compat(struct lin_ctx *c, const void *data, stru
 {
 	(void)c;
 	out->rev = 0;
-	out->len = sizeof(struct xt_devgroup_info);
-	memcpy(out->info, data, out->len);
+	out->len = XT_ALIGN(sizeof(struct xt_devgroup_info));
+	memcpy(out->info, data, sizeof(struct xt_devgroup_info));
 	return COMPAT_XT;
 }
 
@@ -183,8 +106,11 @@ static void devgroup_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct xt_devgroup_info *i = &((const struct devgroup_data *)data)->info;
 
+	uint8_t blob[XT_ALIGN(sizeof(*i))] = { 0 };
+
 	if (!devgroup_native(c, i)) {
-		lin_xt(c, false, "devgroup", 0, i, sizeof(*i));
+		memcpy(blob, i, sizeof(*i));
+		lin_xt(c, false, "devgroup", 0, blob, sizeof(blob));
 		return;
 	}
 	if (i->flags & XT_DEVGROUP_MATCH_SRC)
@@ -238,20 +164,11 @@ static bool devgroup_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
-/* " [!] WORDgroup G[/M]": a name for a whole-mask group when names are
- * wanted and the file has one */
 static void group_text(struct strbuf *out, const char *word, uint32_t g, uint32_t mask,
 		       bool inv, bool names)
 {
-	char name[256];
-
 	sb_printf(out, " %s%s", inv ? "! " : "", word);
-	if (names && mask == UINT32_MAX && group_name(g, name, sizeof(name)))
-		sb_printf(out, " %s", name);
-	else if (mask == UINT32_MAX)
-		sb_printf(out, " 0x%x", g);
-	else
-		sb_printf(out, " 0x%x/0x%x", g, mask);
+	xt_named_valmask_text(out, names ? GROUP_FILE : NULL, g, mask);
 }
 
 static void devgroup_text(struct strbuf *out, const struct xt_devgroup_info *i, const char *src,

@@ -299,3 +299,109 @@ int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, c
 	memset(mask, 0xff, 16);
 	return 0;
 }
+
+/* ---- numbers with names (iproute2's tables) ---- */
+
+/* The lines of an iproute2 table: "number name", '#' comments. Calls
+ * fn(number, name, arg) for each until it returns true. */
+static bool table_walk(const char *file, bool (*fn)(unsigned long, const char *, void *),
+		       void *arg)
+{
+	FILE *f = fopen(file, "re");
+	char line[512], word[256];
+	unsigned long v;
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (line[strspn(line, " \t")] == '#')
+			continue;
+		if (sscanf(line, " %lu %255s", &v, word) == 2 && v <= UINT32_MAX)
+			found = fn(v, word, arg);
+	}
+	fclose(f);
+	return found;
+}
+
+struct name_query {
+	const char *name;
+	uint32_t value;
+	char *buf;
+	size_t size;
+};
+
+static bool match_name(unsigned long v, const char *word, void *arg)
+{
+	struct name_query *q = arg;
+
+	if (strcmp(word, q->name) != 0)
+		return false;
+	q->value = (uint32_t)v;
+	return true;
+}
+
+static bool match_value(unsigned long v, const char *word, void *arg)
+{
+	struct name_query *q = arg;
+
+	if (v != q->value)
+		return false;
+	snprintf(q->buf, q->size, "%s", word);
+	return true;
+}
+
+bool xt_name_of(const char *file, uint32_t value, char *buf, size_t size)
+{
+	struct name_query q = { .value = value, .buf = buf, .size = size };
+
+	return table_walk(file, match_value, &q);
+}
+
+/* A u32 as strtoul reads it, up to *end. */
+static bool read_u32(const char *s, char **end, uint32_t *out)
+{
+	unsigned long v;
+
+	if (xt_negative(s))
+		return false;
+	errno = 0;
+	v = strtoul(s, end, 0);
+	if (*end == s || errno || v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+int xt_parse_named_valmask(struct ipt_error *err, const char *ext, const char *opt,
+			   const char *arg, const char *file, uint32_t *value, uint32_t *mask)
+{
+	struct name_query q = { .name = arg };
+	char *end, *mend;
+
+	*mask = UINT32_MAX;
+	if (read_u32(arg, &end, value) && (*end == '\0' || *end == '/')) {
+		if (*end == '/' && (!read_u32(end + 1, &mend, mask) || *mend))
+			return err_param(err, "%s: bad integer value for option \"--%s\", or out of range.\n",
+					 ext, opt);
+		return 0;
+	}
+	if (table_walk(file, match_name, &q)) {
+		*value = q.value;
+		return 0;
+	}
+	return err_param(err, "%s: could not map name %s to an integer value for option \"--%s\".\n",
+			 ext, arg, opt);
+}
+
+void xt_named_valmask_text(struct strbuf *out, const char *file, uint32_t value, uint32_t mask)
+{
+	char name[256];
+
+	if (file && mask == UINT32_MAX && xt_name_of(file, value, name, sizeof(name)))
+		sb_printf(out, " %s", name);
+	else if (mask == UINT32_MAX)
+		sb_printf(out, " 0x%x", value);
+	else
+		sb_printf(out, " 0x%x/0x%x", value, mask);
+}

@@ -90,4 +90,17 @@ int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, c
 /* The first plen bits of a 16-byte mask set, the rest clear. */
 void xt_prefix_mask(uint8_t *mask, unsigned plen);
 
+/* "value[/mask]" of 32 bits each, or a name iproute2's table file
+ * (lines "number name") gives the value of (the whole word, no mask):
+ * devgroup's groups, realm's realms. Errors: "EXT: bad integer value for
+ * option "--OPT", or out of range." for a bad mask, "EXT: could not map
+ * name ARG to an integer value for option "--OPT"." otherwise. */
+int xt_parse_named_valmask(struct ipt_error *err, const char *ext, const char *opt,
+			   const char *arg, const char *file, uint32_t *value, uint32_t *mask);
+/* The name file gives value, into buf; false if none (or no file). */
+bool xt_name_of(const char *file, uint32_t value, char *buf, size_t size);
+/* " name" (file not NULL, whole mask, and a name for value), or " 0xV",
+ * or " 0xV/0xM" */
+void xt_named_valmask_text(struct strbuf *out, const char *file, uint32_t value, uint32_t mask);
+
 #endif

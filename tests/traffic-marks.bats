@@ -215,3 +215,15 @@ pkts() {
 	ip -n "$NS" link set veth0 group 7
 	ping_in_blocked
 }
+
+@test "traffic: -m realm drops the replies routed through a route of realm 5" {
+	ip -n "$NS" route replace 10.99.0.0/24 dev veth0 src "$A" realm 5
+	ipt -A OUTPUT -p icmp -m realm --realm 5 -j DROP
+	ping_in_blocked
+	ip -n "$NS" route replace 10.99.0.0/24 dev veth0 src "$A" realm 6
+	ping_in_ok
+	ipt -R OUTPUT 1 -p icmp -m realm --realm 0x4/0x4 -j DROP
+	ping_in_blocked
+	run rule_counts OUTPUT 1
+	[ "${output%% *}" -ge 1 ]
+}
