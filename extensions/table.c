@@ -16,7 +16,7 @@ extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprang
 extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
-extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm;
+extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
@@ -58,6 +58,8 @@ const struct extension *const ext_all[] = {
 	&ext_quota,
 	&ext_devgroup,
 	&ext_realm,
+	&ext_esp,
+	&ext_ah,
 	&ext_ttl,
 	&ext_dscp,
 	&ext_tos,
@@ -95,6 +97,8 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	case 17: return ext_find("udp", EXT_MATCH, family);
 	case 1: return family == NFPROTO_IPV4 ? ext_find("icmp", EXT_MATCH, family) : NULL;
 	case 58: return family == NFPROTO_IPV6 ? ext_find("icmp6", EXT_MATCH, family) : NULL;
+	case 50: return ext_find("esp", EXT_MATCH, family);
+	case 51: return ext_find("ah", EXT_MATCH, family);
 	}
 	return NULL;
 }

@@ -109,6 +109,20 @@ struct rule *rule_clone(const struct rule *r)
 	return c;
 }
 
+const struct extension *rule_ext_of(const struct rule *r, const void *data)
+{
+	const struct ext_inst *m;
+
+	for (m = r->matches; m; m = m->next)
+		if (m->data == data)
+			return m->ext;
+	if (r->target && r->target->data == data)
+		return r->target->ext;
+	/* a caller's bug: print and save are given their own data */
+	fprintf(stderr, "iptnft: rule_ext_of: data of no instance of the rule\n");
+	abort();
+}
+
 struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext)
 {
 	struct ext_inst **tail = &r->matches;

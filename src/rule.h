@@ -76,6 +76,10 @@ struct rule *rule_clone(const struct rule *r);
  * structure (counters and kernel handles aside). */
 bool rule_equal(const struct rule *a, const struct rule *b);
 struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext);
+/* The extension of r's match or target whose data is data: how print
+ * and save of an implementation serving twins tell which one they are
+ * printing. */
+const struct extension *rule_ext_of(const struct rule *r, const void *data);
 struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext);
 void rule_set_target(struct rule *r, const struct extension *ext);
 

@@ -369,3 +369,40 @@ udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 	run ipt -L INPUT -v -x -n
 	assert_line --index 2 --regexp '^ +8 +784 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
 }
+
+# send_ipsec PROTO SPI: the peer sends A one ESP (50) or AH (51) packet
+# with that SPI from a raw socket
+send_ipsec() {
+	peer python3 -c '
+import socket, struct, sys
+proto, spi = int(sys.argv[1], 0), int(sys.argv[2], 0)
+if proto == 50:
+    hdr = struct.pack(">II", spi, 1)
+else:
+    hdr = struct.pack(">BBHII", 59, 4, 0, spi, 1) + bytes(12)
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
+s.sendto(hdr + bytes(16), (sys.argv[3], 0))
+' "$1" "$2" "$A"
+}
+
+@test "traffic: -m esp and -m ah count the packets of their SPI only" {
+	ipt -A INPUT -p esp -m esp --espspi 0x100:0x1ff
+	ipt -A INPUT -p esp -m esp ! --espspi 0x100:0x1ff
+	ipt -A INPUT -p ah -m ah --ahspi 7
+	ipt -A INPUT -p ah -m ah ! --ahspi 7
+	send_ipsec 50 0x180
+	send_ipsec 50 0x180
+	send_ipsec 50 0x200
+	send_ipsec 51 7
+	send_ipsec 51 8
+	send_ipsec 51 9
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 3
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 4
+	assert_output --regexp '^2 '
+}
