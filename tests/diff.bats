@@ -147,6 +147,18 @@ cases() { printf '%s\n' "$@" > "$T/t.cases"; }
 	assert_line --partial "[ match name conntrack rev 3 ]"
 	IPTNFT=$T/same run "$RUN_CASE" "$T/t.cases" r
 	assert_success
+	# a case may allow named ones, and only those
+	cases "### s" "#: xt=conntrack" "iptables -A INPUT -m state --state NEW" \
+		"### t" "#: xt=state,tcp" "iptables -A INPUT -m state --state NEW"
+	IPTNFT=$T/same run "$RUN_CASE" "$T/t.cases" s
+	assert_success
+	IPTNFT=$T/same run "$RUN_CASE" "$T/t.cases" t
+	assert_failure 1
+	assert_line --partial "[ match name conntrack rev 3 ]"
+	cases "#: xt=conntrack" "### s" "iptables -A INPUT"
+	run "$RUN_CASE" --check "$T/t.cases"
+	assert_failure 2
+	assert_output --partial "xt= outside a case"
 }
 
 @test "--compat rules the reference lists alike but holds otherwise are reported" {

@@ -406,3 +406,21 @@ s.sendto(hdr + bytes(16), (sys.argv[3], 0))
 	run rule_counts INPUT 4
 	assert_output --regexp '^2 '
 }
+
+@test "traffic: -m tcpmss drops the SYN announcing MSS 1460; ! counts the segments without the option" {
+	tcp_listen 5001 5002
+	ipt -A INPUT -p tcp --dport 5001 -m tcpmss --mss 1400:1500 -j DROP
+	tcp_blocked 5001
+	ipt -A INPUT -p tcp --dport 5002 -m tcpmss --mss 1000:1400 -j DROP
+	tcp_ok 5002
+	# the xt match takes a segment without the option for "!": of the
+	# connection's segments only the SYN carries it
+	ipt -F INPUT
+	ipt -A INPUT -p tcp --dport 5002 -m tcpmss ! --mss 1460
+	ipt -A INPUT -p tcp --dport 5002 --syn
+	tcp_ok 5002
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 1
+	[ "${output%% *}" -ge 2 ]
+}
