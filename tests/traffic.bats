@@ -424,3 +424,32 @@ s.sendto(hdr + bytes(16), (sys.argv[3], 0))
 	run rule_counts INPUT 1
 	[ "${output%% *}" -ge 2 ]
 }
+
+@test "traffic: -m ecn sees the codepoint a socket sets and the ECE and CWR of an ECN SYN" {
+	tcp_listen 5003
+	ipt -A INPUT -p udp --dport 5004 -m ecn --ecn-ip-ect 1
+	ipt -A INPUT -p udp --dport 5004 -m ecn ! --ecn-ip-ect 1
+	ipt -A INPUT -p tcp --dport 5003 --syn -m ecn --ecn-tcp-ece --ecn-tcp-cwr
+	ipt -A INPUT -p tcp --dport 5003 --syn -m ecn ! --ecn-tcp-ece
+	peer python3 -c '
+import socket, sys
+for tos in (1, 1, 2):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, tos)
+    s.sendto(b"x", (sys.argv[1], 5004))
+' "$A"
+	# an ECN-setup SYN carries ECE and CWR; one without, neither
+	peer sysctl -qw net.ipv4.tcp_ecn=1
+	tcp_ok 5003
+	peer sysctl -qw net.ipv4.tcp_ecn=0
+	tcp_ok 5003
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 3
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 4
+	assert_output --regexp '^1 '
+}
