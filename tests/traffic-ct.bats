@@ -173,3 +173,17 @@ teardown() { traffic_teardown; }
 	ipt -R OUTPUT 1 -p icmp -m owner --socket-exists -j DROP
 	ping_in_ok
 }
+
+@test "traffic: -m connbytes accepts the first two echo requests of a ping, the others are dropped" {
+	ipt -A INPUT -p icmp -m connbytes --connbytes 0:2 --connbytes-dir original \
+		--connbytes-mode packets -j ACCEPT
+	ipt -A INPUT -p icmp -j DROP
+	run replies 5
+	assert_output 2
+	# '!': beyond the first two
+	ipt -F INPUT
+	ipt -A INPUT -p icmp -m connbytes ! --connbytes 0:2 --connbytes-dir original \
+		--connbytes-mode packets -j DROP
+	run replies 5
+	assert_output 2
+}
