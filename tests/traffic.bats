@@ -453,3 +453,34 @@ for tos in (1, 1, 2):
 	run rule_counts INPUT 4
 	assert_output --regexp '^1 '
 }
+
+@test "traffic: -m rpfilter fails a source routed back through another interface, --loose passes it" {
+	ip -n "$NS_PEER" addr add 192.0.2.77/32 dev veth1
+	ip -n "$NS" route add 192.0.2.0/24 dev veth0
+	ipt -t raw -A PREROUTING -s 192.0.2.77 -p icmp -m rpfilter --invert
+	ipt -t raw -A PREROUTING -s 192.0.2.77 -p icmp -m rpfilter --loose --invert
+	ipt -t raw -A PREROUTING -s 192.0.2.77 -p icmp -m rpfilter
+	# the way back is veth0, where it came in: passes
+	ping_in_ok -I 192.0.2.77
+	run rule_counts -t raw PREROUTING 1
+	assert_output --regexp '^0 '
+	run rule_counts -t raw PREROUTING 3
+	assert_output --regexp '^[1-9]'
+	# the way back is veth8: the strict test fails, the loose one passes
+	ip -n "$NS" link add veth8 type veth peer name veth9
+	ip -n "$NS" link set veth8 up
+	ip -n "$NS" link set veth9 up
+	ip -n "$NS" route replace 192.0.2.0/24 dev veth8
+	ipt -t raw -Z
+	peer ping -n -q -c 1 -W 1 -I 192.0.2.77 "$A" || true
+	run rule_counts -t raw PREROUTING 1
+	assert_output --regexp '^1 '
+	run rule_counts -t raw PREROUTING 2
+	assert_output --regexp '^0 '
+	# no way back at all: both fail
+	ip -n "$NS" route del 192.0.2.0/24
+	ipt -t raw -Z
+	peer ping -n -q -c 1 -W 1 -I 192.0.2.77 "$A" || true
+	run rule_counts -t raw PREROUTING 2
+	assert_output --regexp '^1 '
+}
