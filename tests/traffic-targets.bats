@@ -329,3 +329,31 @@ while True:
 	ipt -D INPUT 2
 	ping_in_ok
 }
+
+@test "traffic: TEE sends a copy of the peer's pings to the client, the ping still answered" {
+	router_setup
+	client python3 -c '
+import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+s.bind(("veth3", 0))
+s.settimeout(3)
+n = 0
+try:
+    while n < 2:
+        p = s.recv(65535)
+        if p[9] == 1 and p[16:20] == bytes([10, 99, 0, 1]) and p[(p[0] & 15) * 4] == 8:
+            n += 1
+except socket.timeout:
+    pass
+print(n)
+' > "$BATS_TEST_TMPDIR/copies" 3>&- &
+	local pid=$!
+	sleep 0.5
+	run ipt -t mangle -A PREROUTING -i veth0 -p icmp -j TEE --gateway 10.98.0.2
+	assert_success
+	ping_in_ok
+	ping_in_ok
+	wait "$pid"
+	run cat "$BATS_TEST_TMPDIR/copies"
+	assert_output 2
+}
