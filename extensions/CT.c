@@ -5,16 +5,22 @@
  *   ct [original|reply] zone set reg 1           (always, 0 by default)
  *   [immediate reg 1 = events; ct event set reg 1]          --ctevents
  *   [objref ct helper "HELPER-PROTO"]                        --helper
- *   [notrack]                                               --notrack
+ *
+ * --notrack alone is two notrack statements: the xt target then leaves
+ * the packet untracked whatever else it was given, and a zone set before
+ * notrack would give conntrack a template and so undo it. The second
+ * statement does nothing (the packet is already untracked) but tells the
+ * rule from NOTRACK's lone one.
  *
  * The helper is a named ct helper object made in the same batch just
  * before the rule (see the object hook in ext.h); its name says which
  * helper and protocol, which is how it reads back. The zone statement
- * starts every CT rule so that a lone `notrack` stays NOTRACK's.
+ * starts every other CT rule so that a lone `notrack` stays NOTRACK's.
  *
- * --timeout (a cttimeout policy) and --expevents have no native form
- * and are refused, except with --compat, which writes the reference's
- * blob (revision 2) for every CT rule.
+ * --timeout (a cttimeout policy) and --expevents have no native form,
+ * nor has --notrack with other options (which the xt target ignores):
+ * such a rule holds the reference's blob (revision 2), which --compat
+ * writes for every CT rule.
  *
  * Read back as well: the reference's blob, revisions 0 to 2; with the
  * NOTRACK alias flag it is NOTRACK's (NOTRACK.c).
@@ -155,20 +161,6 @@ static int ct_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 	return 0;
 }
 
-/* Only the reference's blob (--compat) has room for these two. */
-static int ct_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	if (ctx->compat)
-		return 0;
-	if (seen & (1u << O_TIMEOUT))
-		return err_param(ctx->err,
-				 "CT: --timeout (a cttimeout policy) has no native nf_tables form");
-	if (seen & (1u << O_EXPEVENTS))
-		return err_param(ctx->err, "CT: --expevents has no native nf_tables form");
-	return 0;
-}
-
 /* ---- the helper object ---- */
 
 /* A helper is looked up for the rule's protocol, which the rule must
@@ -231,13 +223,46 @@ static int zone_dir(uint16_t flags)
 	return -1;
 }
 
+static enum compat_res ct_compat(struct lin_ctx *c, const void *data, struct xt_out *out);
+
+/* The rules the native statements cannot say (see the top). */
+static bool ct_needs_blob(const struct ct_data *d)
+{
+	if (d->timeout[0] || d->exp_events)
+		return true;
+	return (d->flags & CTF_NOTRACK) &&
+	       (d->zone || d->ct_events || d->helper[0] || (d->flags & ~(uint16_t)CTF_NOTRACK));
+}
+
+static void lin_notrack(struct lin_ctx *c)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("notrack");
+
+	if (!e)
+		out_of_memory();
+	lin_add(c, e);
+}
+
 static void ct_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct ct_data *d = data;
 	struct nftnl_expr *e;
+	struct xt_out *out;
 
 	if (tg_misplaced(c, "raw", TG_ANY_HOOK)) {
 		tg_lin_refuse(c);
+		return;
+	}
+	if (ct_needs_blob(d)) {
+		out = xzalloc(sizeof(*out));
+		ct_compat(c, data, out);
+		lin_xt(c, true, "CT", out->rev, out->info, out->len);
+		free(out);
+		return;
+	}
+	if (d->flags & CTF_NOTRACK) {
+		lin_notrack(c);
+		lin_notrack(c);
 		return;
 	}
 	if (d->flags & CTF_ZONE_MARK)
@@ -261,12 +286,6 @@ static void ct_linearize(struct lin_ctx *c, const void *data)
 			out_of_memory();
 		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
 		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
-		lin_add(c, e);
-	}
-	if (d->flags & CTF_NOTRACK) {
-		e = nftnl_expr_alloc("notrack");
-		if (!e)
-			out_of_memory();
 		lin_add(c, e);
 	}
 }
@@ -388,6 +407,13 @@ static bool ct_delinearize(struct delin_ctx *c, void *data)
 		return true;
 	}
 	memset(d, 0, sizeof(*d));
+	/* --notrack alone: two notrack statements */
+	if (tg_stmt(it, "notrack") && c->pos + 1 < c->items->n &&
+	    tg_stmt(&c->items->v[c->pos + 1], "notrack")) {
+		d->flags = CTF_NOTRACK;
+		c->pos += 2;
+		return true;
+	}
 	while ((it = delin_peek(c))) {
 		if (tg_stmt(it, "ct") && claim_ct_set(it, d, &seen))
 			;
@@ -478,7 +504,6 @@ const struct extension ext_CT = {
 	.size = sizeof(struct ct_data),
 	.opts = ct_opts,
 	.parse = ct_parse,
-	.check = ct_check,
 	.linearize = ct_linearize,
 	.compat = ct_compat,
 	.delinearize = ct_delinearize,

@@ -5,7 +5,7 @@
 # end alike, the reference lists iptnft's rules as it lists its own, so
 # does iptnft, and the kernel holds the same expressions (xt names and
 # revisions included). Plus the forms only --compat writes: DNAT's port
-# shift, CT --timeout and --expevents.
+# shift.
 
 load helpers
 
@@ -235,23 +235,28 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	refute_output --partial "ct helper"
 }
 
-@test "compat: CT --expevents and --timeout, refused without --compat" {
-	run nipt -t raw -A OUTPUT -j CT --expevents new
-	assert_failure 2
-	assert_output --partial "CT: --expevents has no native nf_tables form"
-	run nipt -t raw -A OUTPUT -p udp -j CT --timeout pol
-	assert_failure 2
-	assert_output --partial "CT: --timeout (a cttimeout policy) has no native nf_tables form"
+@test "CT --expevents, --timeout and --notrack with options: the reference's blob without --compat too" {
 	cttimeout "$NS" pol
 	cttimeout "$NS_REF" pol
-	both raw \
-		"-A OUTPUT -j CT --expevents new" \
+	local r
+	for r in "-A OUTPUT -j CT --expevents new" \
 		"-A OUTPUT -p udp -j CT --timeout pol --ctevents new" \
-		"-A PREROUTING -p udp -j CT --timeout nope" \
-		"-A PREROUTING -j CT --timeout pol"
+		"-A PREROUTING -j CT --timeout pol" \
+		"-A PREROUTING -j CT --notrack --zone 4" \
+		"-A PREROUTING -p udp -j CT --timeout nope"; do
+		eval "run theirs \"\$NS_REF\" -t raw $r"
+		local want="$status $output"
+		eval "run nipt -t raw $r"
+		assert_equal "$status $output" "$want"
+	done
 	same raw
 	run theirs "$NS" -t raw -S OUTPUT
 	assert_output --partial "-A OUTPUT -p udp -j CT --timeout pol --ctevents new"
+	# plain --notrack stays native: two notrack statements
+	nipt -t raw -A OUTPUT -j CT --notrack
+	run nft_layout "$NS"
+	assert_output --partial "[ notrack ]
+  [ notrack ]"
 }
 
 @test "compat: NOTRACK is the reference's CT with the alias flag" {
@@ -314,7 +319,7 @@ COMMIT
 	want=$(printf '%s\n' "$output" | grep -v '^#')
 	run ip netns exec "$NS" "$REF_SAVE"
 	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
-	# and without --compat the port shift and --expevents are refused
+	# and without --compat the port shift is refused
 	run ip netns exec "$NS" "$IPT_BIN/iptables-restore" <<< "$rules"
 	assert_failure 2
 }

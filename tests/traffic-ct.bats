@@ -187,3 +187,36 @@ teardown() { traffic_teardown; }
 	run replies 5
 	assert_output 2
 }
+
+@test "traffic: SYNPROXY completes the handshake for the listener behind it" {
+	tcp_listen 5005
+	ns sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+	ipt -t raw -A PREROUTING -i veth0 -p tcp --dport 5005 --syn -j CT --notrack
+	ipt -A INPUT -i veth0 -p tcp --dport 5005 -m state --state INVALID,UNTRACKED \
+		-j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460
+	ipt -A INPUT -i veth0 -p tcp --dport 5005 -m state --state INVALID -j DROP
+	tcp_ok 5005
+	# the SYN and the client's ACK went through the proxy
+	run rule_counts INPUT 1
+	[ "${output%% *}" -ge 2 ]
+	# without a listener the proxied connection is refused after the
+	# handshake, so nc still fails
+	tcp_blocked 5006
+}
+
+@test "traffic: CT --notrack leaves the packet untracked, alone or after other CT rules" {
+	ipt -t raw -A PREROUTING -p icmp -j CT --notrack
+	ipt -A INPUT -p icmp -m state --state UNTRACKED
+	ipt -A INPUT -p icmp -m state --state NEW,ESTABLISHED
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^0 '
+	# with a zone too, which the xt target ignores: still untracked
+	ipt -t raw -R PREROUTING 1 -p icmp -j CT --notrack --zone 3
+	ipt -Z
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+}
