@@ -6,9 +6,8 @@
  *
  * The kernel allows 256 bytes of userdata per rule, shared with the list
  * of matches iptnft keeps there, so a comment near the reference's 255
- * characters may not fit, nor a second comment: check() refuses them
- * rather than cut or drop one. Under --compat each comment is its own
- * blob, so both are fine there.
+ * characters may not fit, nor a second comment: those are written as the
+ * reference's blob, whole. Under --compat each comment is its own blob.
  */
 #include <ctype.h>
 #include <linux/netfilter/x_tables.h>
@@ -64,26 +63,22 @@ static size_t match_list_room(const struct rule *r)
 	return n + TLV_OVERHEAD;
 }
 
-static int comment_check(struct parse_ctx *ctx, void *data, unsigned seen)
+/* Too long for the userdata the rule leaves it. */
+static bool comment_too_long(const struct comment_data *d, const struct rule *r)
 {
-	const struct comment_data *d = data;
-	const struct ext_inst *m;
-	size_t room;
-	unsigned count = 0;
+	return strlen(d->text) > USERDATA_MAX - TLV_OVERHEAD - match_list_room(r);
+}
 
-	(void)seen;
-	if (ctx->compat)
-		return 0;
-	for (m = ctx->rule->matches; m; m = m->next)
-		if (m->ext == &ext_comment)
-			count++;
-	if (count > 1)
-		return err_param(ctx->err, "comment: only one comment per rule is supported");
-	room = USERDATA_MAX - TLV_OVERHEAD - match_list_room(ctx->rule);
-	if (strlen(d->text) > room)
-		return err_param(ctx->err, "comment: comment too long, %zu characters maximum allowed for this rule",
-				 room);
-	return 0;
+/* Userdata holds one comment that fits: the first one; any other is a
+ * blob. */
+static bool comment_xt_only(const void *data, const struct rule *r)
+{
+	const struct ext_inst *m;
+
+	for (m = r->matches; m && m->data != data; m = m->next)
+		if (m->ext == &ext_comment && !comment_too_long(m->data, r))
+			return true;
+	return comment_too_long(data, r);
 }
 
 static const char *comment_comment(const void *data)
@@ -172,8 +167,8 @@ const struct extension ext_comment = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct comment_data),
 	.opts = comment_opts,
-	.check = comment_check,
 	.compat = comment_compat,
+	.xt_only = comment_xt_only,
 	.delinearize = comment_delinearize,
 	.comment = comment_comment,
 	.from_comment = comment_from_comment,

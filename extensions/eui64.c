@@ -5,9 +5,8 @@
  * transformed (the MAC address split around ff:fe, bit 0x02 of its first
  * byte set), and nf_tables only compares a field with constants or set
  * elements; its expressions cannot compare two fields nor compute one
- * from the other. So iptnft refuses to write this match natively; it
- * reads it back from the reference's xt eui64 blob, and --compat writes
- * that blob.
+ * from the other. So iptnft writes the reference's xt eui64 blob in both
+ * modes, and reads it back.
  */
 #include <linux/netfilter/x_tables.h>
 
@@ -18,15 +17,6 @@
 struct eui64_data {
 	bool unused;
 };
-
-static int eui64_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	(void)seen;
-	if (ctx->compat)
-		return 0;
-	return err_param(ctx->err, "eui64: no native nf_tables form (nf_tables cannot compare the source address with the MAC address)");
-}
 
 /*
  * The reference's blob, revision 0: one int the kernel never reads.
@@ -50,6 +40,13 @@ static enum compat_res eui64_compat(struct lin_ctx *c, const void *data, struct 
 	return COMPAT_XT;
 }
 
+static bool eui64_xt_only(const void *data, const struct rule *r)
+{
+	(void)data;
+	(void)r;
+	return true;
+}
+
 static bool eui64_delinearize(struct delin_ctx *c, void *data)
 {
 	(void)data;
@@ -64,7 +61,7 @@ const struct extension ext_eui64 = {
 	.kind = EXT_MATCH,
 	.families = EXT_IPV6,
 	.size = sizeof(struct eui64_data),
-	.check = eui64_check,
 	.compat = eui64_compat,
+	.xt_only = eui64_xt_only,
 	.delinearize = eui64_delinearize,
 };

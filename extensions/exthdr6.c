@@ -81,14 +81,11 @@ uint32_t exthdr6_len_bytes(uint8_t field)
 	return ((uint32_t)field + 1) * 8;
 }
 
-int exthdr6_len_check(struct parse_ctx *ctx, const char *opt, const struct exthdr6_len *l)
+bool exthdr6_len_native(const struct exthdr6_len *l)
 {
 	uint8_t field;
 
-	if (l->given && !exthdr6_len_field(l->bytes, &field))
-		return err_param(ctx->err, "%s: --%s %u: no header is that long (nf_tables needs a multiple of 8 from 8 to 2048)",
-				 ctx->ext->name, opt, l->bytes);
-	return 0;
+	return !l->given || exthdr6_len_field(l->bytes, &field);
 }
 
 bool lin_exthdr6_len(struct lin_ctx *c, uint8_t type, const struct exthdr6_len *l)

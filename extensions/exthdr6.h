@@ -43,8 +43,8 @@ uint32_t exthdr6_len_bytes(uint8_t field);
 
 /* The "--X-len N" of hbh, dst and rt: the length of the whole header in
  * bytes, as the reference's blobs hold it. Only multiples of 8 from 8 to
- * 2048 are lengths a packet can have: the others are refused (unless the
- * rule is written as the reference's blob), so only those are written as
+ * 2048 are lengths a packet can have: a rule with another is written as
+ * the reference's blob, so only those are written as
  *   exthdr T +1 (1 byte, "hdrlength"); cmp eq|neq N/8-1 */
 struct exthdr6_len {
 	uint32_t bytes;
@@ -54,8 +54,9 @@ struct exthdr6_len {
 struct parse_ctx;
 struct strbuf;
 
-/* "EXT: --OPT N: no header is that long ..." for a length no packet has. */
-int exthdr6_len_check(struct parse_ctx *ctx, const char *opt, const struct exthdr6_len *l);
+/* Whether the length test has a native form: none given, or a length a
+ * header can have. */
+bool exthdr6_len_native(const struct exthdr6_len *l);
 /* Write the test of header type's length, if l is given and can be;
  * whether it did. */
 bool lin_exthdr6_len(struct lin_ctx *c, uint8_t type, const struct exthdr6_len *l);

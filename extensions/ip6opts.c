@@ -13,12 +13,12 @@
  *   (nothing)          exthdr T exists
  *
  * The kernel's match compares --hbh-len with the header's length in bytes,
- * so only multiples of 8 from 8 to 2048 can match; other lengths are
- * refused. An option's position is known only when every option before
- * it has a length (or is Pad1, type 0), so only the last one may omit
- * it. The reference writes xt hbh/dst blobs: read below as well, and
- * written by --compat, which therefore takes every length and list the
- * reference takes.
+ * so only multiples of 8 from 8 to 2048 can match. An option's position
+ * is known only when every option before it has a length (or is Pad1,
+ * type 0), so only the last one may omit it. A rule with another length
+ * or list is written as the reference's xt hbh/dst blob, as the
+ * reference writes every such rule (and --compat does); the blob is read
+ * below as well.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -176,27 +176,24 @@ static enum layout opt_layout(const struct opts_data *d, uint32_t pos[], uint8_t
 static int opts_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct opts_data *d = data;
-	const struct ext_opt *opts = ctx->ext->opts;
+
+	(void)ctx;
+	d->len.given = seen & (1u << O_LEN);
+	return 0;
+}
+
+/* A length no header has, and options nf_tables cannot find at fixed
+ * places (one without its length but the last, or past the longest
+ * header): the reference's blob says them. */
+static bool opts_xt_only(const void *data, const struct rule *r)
+{
+	const struct opts_data *d = data;
 	uint32_t pos[IP6T_OPTS_OPTSNR];
 	uint8_t field;
 
-	d->len.given = seen & (1u << O_LEN);
-	/* the blob says them all */
-	if (ctx->compat)
-		return 0;
-	if (exthdr6_len_check(ctx, opts[O_LEN].name, &d->len) < 0)
-		return -1;
-	switch (d->has_opts ? opt_layout(d, pos, &field) : LAYOUT_OK) {
-	case LAYOUT_OK:
-		break;
-	case LAYOUT_UNKNOWN_PLACE:
-		return err_param(ctx->err, "%s: --%s: only the last option may omit its length (nf_tables tests options at fixed places)",
-				 ctx->ext->name, opts[O_OPTS].name);
-	case LAYOUT_TOO_LONG:
-		return err_param(ctx->err, "%s: --%s: the options reach beyond the longest possible header",
-				 ctx->ext->name, opts[O_OPTS].name);
-	}
-	return 0;
+	(void)r;
+	return !exthdr6_len_native(&d->len) ||
+	       (d->has_opts && opt_layout(d, pos, &field) != LAYOUT_OK);
 }
 
 static void opts_linearize(struct lin_ctx *c, const void *data)
@@ -401,6 +398,7 @@ static const struct opts_desc dst_desc = { .type = EH_DSTOPTS };
 	.name = name_, .kind = EXT_MATCH, .families = EXT_IPV6,                                \
 	.size = sizeof(struct opts_data), .opts = opts_, .desc = desc_, .parse = opts_parse,   \
 	.check = opts_check, .linearize = opts_linearize, .compat = opts_compat,               \
+	.xt_only = opts_xt_only,                                                              \
 	.delinearize = opts_delinearize
 
 const struct extension ext_hbh = {

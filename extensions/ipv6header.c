@@ -14,10 +14,10 @@
  * packet (a chain ends in one of the three); it is written with both
  * esp and none existing, which no packet has either. A hard inverted
  * list (any other set of headers) is an "or" of tests, which one rule
- * cannot say; it is refused, as are the other lists that can never
- * match (protocol with none or esp, or both of these). The reference
- * writes an xt ipv6header blob: read below as well, and written by
- * --compat, which therefore takes every list.
+ * cannot say; it is written as the reference's xt ipv6header blob, as
+ * are the other lists that can never match (protocol with none or esp,
+ * or both of these). The reference writes every ipv6header rule so, and
+ * so does --compat; the blob is read below as well.
  */
 #include <netdb.h>
 #include <stdlib.h>
@@ -140,15 +140,10 @@ static const char *ipv6header_unsayable(const struct ipv6header_data *d)
 	return NULL;
 }
 
-static int ipv6header_check(struct parse_ctx *ctx, void *data, unsigned seen)
+static bool ipv6header_xt_only(const void *data, const struct rule *r)
 {
-	const char *why;
-
-	(void)seen;
-	why = ctx->compat ? NULL : ipv6header_unsayable(data);
-	if (why)
-		return err_param(ctx->err, "ipv6header: no native nf_tables form: %s", why);
-	return 0;
+	(void)r;
+	return ipv6header_unsayable(data) != NULL;
 }
 
 static void ipv6header_linearize(struct lin_ctx *c, const void *data)
@@ -341,9 +336,9 @@ const struct extension ext_ipv6header = {
 	.size = sizeof(struct ipv6header_data),
 	.opts = ipv6header_opts,
 	.parse = ipv6header_parse,
-	.check = ipv6header_check,
 	.linearize = ipv6header_linearize,
 	.compat = ipv6header_compat,
+	.xt_only = ipv6header_xt_only,
 	.delinearize = ipv6header_delinearize,
 	.print = ipv6header_print,
 	.save = ipv6header_save,

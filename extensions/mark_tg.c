@@ -11,7 +11,7 @@
  *
  * nf_tables cannot combine two registers, so --save-mark with a ctmask
  * and --restore-mark with an nfmask other than all ones have no native
- * form; check() refuses them but under --compat. The reference writes
+ * form; such a rule holds the reference's blob. The reference writes
  * both targets as xt blobs, read below, and so does --compat.
  */
 #include <stdio.h>
@@ -406,19 +406,23 @@ static int connmark_target_parse(struct parse_ctx *ctx, void *data, int id, cons
 
 static int connmark_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	const struct xmark_data *d = data;
-
+	(void)data;
 	if (!(seen & ALL_OPS))
 		return err_param(ctx->err, "CONNMARK target: No operation specified");
 	if (xt_check_excl(ctx->err, "CONNMARK", xmark_excl, ARRAY_SIZE(xmark_excl), seen) < 0)
 		return -1;
-	if (ctx->compat)
-		return 0;
-	if (d->mode == CM_SAVE && d->mask != UINT32_MAX)
-		return err_param(ctx->err, "CONNMARK: --save-mark with a --ctmask or --mask other than 0xffffffff has no native nf_tables form");
-	if (d->mode == CM_RESTORE && d->nfmask != UINT32_MAX)
-		return err_param(ctx->err, "CONNMARK: --restore-mark with an --nfmask or --mask other than 0xffffffff has no native nf_tables form");
 	return 0;
+}
+
+/* Keeping part of the old mark while copying the other needs both marks
+ * in one computation, which nf_tables cannot do. */
+static bool connmark_target_xt_only(const void *data, const struct rule *r)
+{
+	const struct xmark_data *d = data;
+
+	(void)r;
+	return (d->mode == CM_SAVE && d->mask != UINT32_MAX) ||
+	       (d->mode == CM_RESTORE && d->nfmask != UINT32_MAX);
 }
 
 static void connmark_target_linearize(struct lin_ctx *c, const void *data)
@@ -569,6 +573,7 @@ const struct extension ext_CONNMARK = {
 	.check = connmark_target_check,
 	.linearize = connmark_target_linearize,
 	.compat = connmark_target_compat,
+	.xt_only = connmark_target_xt_only,
 	.delinearize = connmark_target_delinearize,
 	.print = connmark_target_print,
 	.save = connmark_target_save,

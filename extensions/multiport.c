@@ -4,9 +4,8 @@
  *                      inet_service (interval set when a range is given)
  *
  * The set holds the ports sorted; a list given out of order reads back
- * sorted. --ports (source or destination) has no single native lookup and
- * is refused with a clear message, but for --compat, which writes the
- * reference's blob for every form.
+ * sorted. --ports (source or destination) has no single native lookup:
+ * such a rule holds the reference's blob, as --compat writes every form.
  */
 #include <arpa/inet.h>
 #include <linux/netfilter/nf_tables.h>
@@ -28,7 +27,7 @@
 #define TYPE_INET_SERVICE 13	/* nft's data type for ports */
 
 struct multiport_data {
-	bool either;		/* --ports: written only with --compat */
+	bool either;		/* --ports: written as the reference's blob */
 	bool dest;		/* --dports, else --sports */
 	bool inv;
 	unsigned n;
@@ -130,7 +129,7 @@ static int multiport_parse(struct parse_ctx *ctx, void *data, int id, const char
 
 static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	struct multiport_data *d = data;
+	(void)data;
 
 	if (!seen)
 		return err_param(ctx->err, "multiport expection an option");
@@ -139,12 +138,15 @@ static int multiport_check(struct parse_ctx *ctx, void *data, unsigned seen)
 				 "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'");
 	if (!proto_has_ports(ctx->rule->proto) || (ctx->rule->inv & INV_PROTO))
 		return err_param(ctx->err, "multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP");
-	/* --ports cannot be written natively, but a rule another writer
-	 * made with it can still be checked for and deleted */
-	if (d->either && !ctx->compat && ctx->op != OP_DELETE && ctx->op != OP_CHECK)
-		return err_param(ctx->err,
-				 "multiport --ports (source or destination) has no native form; use two rules with --sports and --dports");
 	return 0;
+}
+
+static bool multiport_xt_only(const void *data, const struct rule *r)
+{
+	const struct multiport_data *d = data;
+
+	(void)r;
+	return d->either;
 }
 
 static void multiport_linearize(struct lin_ctx *c, const void *data)
@@ -155,7 +157,7 @@ static void multiport_linearize(struct lin_ctx *c, const void *data)
 	unsigned i;
 
 	if (d->either)
-		return;	/* never parsed: see multiport_parse */
+		return;	/* the blob's: see multiport_xt_only */
 
 	for (i = 0; i < d->n; i++)
 		if (d->lo[i] != d->hi[i])
@@ -316,6 +318,7 @@ const struct extension ext_multiport = {
 	.check = multiport_check,
 	.linearize = multiport_linearize,
 	.compat = multiport_compat,
+	.xt_only = multiport_xt_only,
 	.delinearize = multiport_delinearize,
 	.print = multiport_print,
 	.save = multiport_save,

@@ -42,7 +42,7 @@ struct nat_desc {
 	unsigned hooks;			/* built-in chains of table nat it serves */
 	enum {
 		SHIFT_LOSES_BASE,	/* SNAT, MASQUERADE */
-		SHIFT_NOT_NATIVE,	/* DNAT: written by --compat only */
+		SHIFT_NOT_NATIVE,	/* DNAT: the reference's blob */
 		SHIFT_REFUSED,		/* REDIRECT */
 	} shift;
 	uint8_t compat_rev[2];		/* --compat's blob in IPv4, IPv6 */
@@ -157,17 +157,14 @@ static int nat_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	return 0;
 }
 
-static int nat_check(struct parse_ctx *ctx, void *data, unsigned seen)
+/* nf_tables' NAT has no port shift ("/base"): DNAT's is the reference's
+ * blob, which has room for it. */
+static bool nat_xt_only(const void *data, const struct rule *r)
 {
-	const struct nat_desc *nd = ctx->ext->desc;
-	const struct nat_range *r = data;
+	const struct nat_desc *nd = rule_ext_of(r, data)->desc;
+	const struct nat_range *range = data;
 
-	(void)seen;
-	/* --compat writes the reference's blob, which has room for it */
-	if (nd->shift == SHIFT_NOT_NATIVE && (r->flags & NATF_OFFSET) && !ctx->compat)
-		return err_param(ctx->err, "%s: the port shift \"/%u\" has no native nf_tables form",
-				 ctx->ext->name, r->base);
-	return 0;
+	return nd->shift == SHIFT_NOT_NATIVE && (range->flags & NATF_OFFSET);
 }
 
 static void nat_linearize(struct lin_ctx *c, const void *data)
@@ -286,7 +283,7 @@ static void nat_save(struct strbuf *out, const void *data, const struct rule *r)
 #define NAT_TARGET(name_, opts_, desc_) { \
 	.name = name_, .kind = EXT_TARGET, .families = EXT_BOTH, \
 	.size = sizeof(struct nat_range), .opts = opts_, .desc = &desc_, \
-	.parse = nat_parse, .check = nat_check, .linearize = nat_linearize, \
+	.parse = nat_parse, .xt_only = nat_xt_only, .linearize = nat_linearize, \
 	.compat = nat_compat, .delinearize = nat_delinearize, \
 	.print = nat_print, .save = nat_save }
 

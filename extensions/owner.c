@@ -6,8 +6,8 @@
  *
  * Both loads fail for a packet without a full socket, so a negated
  * --uid-owner does not match such a packet, where the xt match would.
- * "! --socket-exists" and --suppl-groups have no native form and are
- * refused; rules the reference wrote with them still list.
+ * "! --socket-exists" and --suppl-groups have no native form: such a
+ * rule holds the reference's blob (revision 1).
  */
 #include <grp.h>
 #include <linux/netfilter/nf_tables.h>
@@ -114,11 +114,6 @@ static int owner_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	(void)seen;
 	if (!d->uid.set && !d->gid.set && !d->socket)
 		return err_param(ctx->err, "owner: At least one of --uid-owner, --gid-owner or --socket-exists is required");
-	/* the reference's blob holds them; nf_tables has no test for them */
-	if (d->suppl && !ctx->compat)
-		return err_param(ctx->err, "owner: --suppl-groups has no native nf_tables form");
-	if (d->socket && d->inv_socket && !ctx->compat)
-		return err_param(ctx->err, "owner: ! --socket-exists has no native nf_tables form");
 	/* what the kernel's owner match refuses: a packet has a local
 	 * socket only on output, and a range must not run backwards */
 	if ((chain && (strcmp(chain, "INPUT") == 0 || strcmp(chain, "FORWARD") == 0 ||
@@ -207,6 +202,17 @@ static bool owner_blob(const struct item *it, struct owner_data *d)
 	d->gid.hi = info->gid_max;
 	d->suppl = info->match & XT_OWNER_SUPPL_GROUPS;
 	return true;
+}
+
+/* nf_tables has no test for the supplementary groups, nor one that
+ * matches a packet without a socket (its socket loads fail instead):
+ * the reference's blob says those. */
+static bool owner_xt_only(const void *data, const struct rule *r)
+{
+	const struct owner_data *d = data;
+
+	(void)r;
+	return d->suppl || (d->socket && d->inv_socket);
 }
 
 /* --compat: the reference always writes the revision 1 blob. */
@@ -333,6 +339,7 @@ const struct extension ext_owner = {
 	.check = owner_check,
 	.linearize = owner_linearize,
 	.compat = owner_compat,
+	.xt_only = owner_xt_only,
 	.delinearize = owner_delinearize,
 	.print = owner_print,
 	.save = owner_save,

@@ -16,10 +16,9 @@
  * rt exists` the same way. Type, segments left and length are bytes in
  * the packet: values no packet can hold (a type or a lower segments-left
  * bound above 255, a length that is not a multiple of 8 from 8 to 2048)
- * are refused. --rt-0-not-strict (the addresses anywhere, in order) has
- * no native form and is refused. The reference writes an xt rt blob:
- * read below as well, and written by --compat, which therefore takes all
- * of these.
+ * and --rt-0-not-strict (the addresses anywhere, in order) have no native
+ * form: such a rule holds the reference's xt rt blob, as the reference
+ * writes every rt rule (and --compat does). It is read below as well.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -159,6 +158,7 @@ static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct rt_data *d = data;
 
+	(void)ctx;
 	d->has_type = seen & (1u << O_TYPE);
 	d->has_segs = seen & (1u << O_SEGS);
 	d->len.given = seen & (1u << O_LEN);
@@ -166,20 +166,17 @@ static int rt_check(struct parse_ctx *ctx, void *data, unsigned seen)
 		d->seg_lo = 0;
 		d->seg_hi = UINT32_MAX;
 	}
-	/* the blob says them all */
-	if (ctx->compat)
-		return 0;
-	if (d->has_type && d->type > 255)
-		return err_param(ctx->err, "rt: --rt-type %u: the routing type is one byte (0-255)",
-				 d->type);
-	if (d->seg_lo > 255)
-		return err_param(ctx->err, "rt: --rt-segsleft %u: segments left is one byte (0-255)",
-				 d->seg_lo);
-	if (exthdr6_len_check(ctx, "rt-len", &d->len) < 0)
-		return -1;
-	if (d->not_strict)
-		return err_param(ctx->err, "rt: --rt-0-not-strict has no native nf_tables form");
 	return 0;
+}
+
+/* The values no packet holds and the loose address list: see the top. */
+static bool rt_xt_only(const void *data, const struct rule *r)
+{
+	const struct rt_data *d = data;
+
+	(void)r;
+	return (d->has_type && d->type > 255) || d->seg_lo > 255 ||
+	       !exthdr6_len_native(&d->len) || d->not_strict;
 }
 
 static void rt_linearize(struct lin_ctx *c, const void *data)
@@ -453,6 +450,7 @@ const struct extension ext_rt = {
 	.check = rt_check,
 	.linearize = rt_linearize,
 	.compat = rt_compat,
+	.xt_only = rt_xt_only,
 	.delinearize = rt_delinearize,
 	.udata_save = rt_udata_save,
 	.udata_load = rt_udata_load,

@@ -13,8 +13,8 @@
  * The TTL write covers two bytes because the checksum update works on
  * whole 16-bit words; nft writes `ip ttl set N` and `ip6 hoplimit set N`
  * the same way. --ttl-dec/--hl-dec and --ttl-inc/--hl-inc would need
- * arithmetic, which nf_tables does not have: they are refused (check)
- * unless --compat, and read back from the reference's xt blob. The
+ * arithmetic, which nf_tables does not have (nor a stop at 0 and 255):
+ * they are the reference's xt blob, and read back from it. The
  * reference writes both the matches and the targets as blobs, and so does
  * --compat.
  */
@@ -38,7 +38,6 @@ struct hops_desc {
 	bool ip_csum;		/* the header has a checksum to fix */
 	const char *label;	/* -L's name: "TTL", "HL" */
 	const char *no_match_opt;	/* the match's message with no option */
-	const char *no_native;	/* the target's message for dec and inc */
 	const char *const *match_save;	/* -S's options, by mode */
 	const char *const *target_save;
 };
@@ -244,9 +243,17 @@ static int hops_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
 	d->mode = seen & (1 << O_SET) ? HOPS_SET : seen & (1 << O_DEC) ? HOPS_DEC : HOPS_INC;
-	if (d->mode != HOPS_SET && !ctx->compat)
-		return err_param(ctx->err, "%s", desc_of(ctx->ext)->no_native);
 	return 0;
+}
+
+/* nf_tables cannot add to a field, nor keep it from wrapping as the xt
+ * target keeps it: --*-inc and --*-dec are the reference's blob. */
+static bool hops_target_xt_only(const void *data, const struct rule *r)
+{
+	const struct hops_target *d = data;
+
+	(void)r;
+	return d->mode != HOPS_SET;
 }
 
 /* IPv6: immediate N; payload write nh+off (1 byte, no checksum). */
@@ -360,7 +367,6 @@ static const struct hops_desc ttl_desc = {
 	.label = "TTL",
 	/* sic: the reference leaves the last quote out */
 	.no_match_opt = "TTL match: You must specify one of `--ttl-eq', `--ttl-lt', `--ttl-gt",
-	.no_native = "TTL: --ttl-dec and --ttl-inc have no native nf_tables form; use --ttl-set",
 	.match_save = ttl_match_save,
 	.target_save = ttl_target_save,
 };
@@ -374,7 +380,6 @@ static const struct hops_desc hl_desc = {
 	.ip_csum = false,
 	.label = "HL",
 	.no_match_opt = "HL match: You must specify one of `--hl-eq', `--hl-lt', `--hl-gt'",
-	.no_native = "HL: --hl-dec and --hl-inc have no native nf_tables form; use --hl-set",
 	.match_save = hl_match_save,
 	.target_save = hl_target_save,
 };
@@ -389,7 +394,8 @@ static const struct hops_desc hl_desc = {
 	{ .name = name_, .kind = EXT_TARGET, .families = family,                              \
 	  .size = sizeof(struct hops_target), .opts = opts_, .desc = desc_,                   \
 	  .check = hops_target_check, .linearize = hops_target_linearize,                     \
-	  .compat = hops_compat, .delinearize = hops_target_delinearize,                      \
+	  .compat = hops_compat, .xt_only = hops_target_xt_only,                              \
+	  .delinearize = hops_target_delinearize,                                             \
 	  .print = hops_target_print, .save = hops_target_save }
 
 const struct extension ext_ttl = HOPS_MATCH("ttl", EXT_IPV4, ttl_opts, &ttl_desc);

@@ -183,6 +183,11 @@ struct extension {
 	 * or returns COMPAT_NATIVE when linearize writes what the reference
 	 * writes. Without it, the reference's layout is the native one. */
 	enum compat_res (*compat)(struct lin_ctx *c, const void *data, struct xt_out *out);
+	/* Optional: whether this instance (in rule r) has no native form,
+	 * nf_tables having no expression that does what the xt extension
+	 * does; compat then writes it in native mode too, per rule, where
+	 * the reference accepts it and iptnft must not refuse it. */
+	bool (*xt_only)(const void *data, const struct rule *r);
 
 	/* Optional: free or deep-copy what data points to. */
 	void (*destroy)(void *data);

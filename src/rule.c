@@ -496,14 +496,17 @@ static bool delin_base(struct rule *r, const struct item *it)
 
 /* ---- verdicts ---- */
 
-/* --compat: the reference's layout for extension instance m; false
- * when it is the native one linearize writes. */
+/* --compat, or an instance with no native form: the reference's layout
+ * for extension instance m; false when it is the native one linearize
+ * writes. */
 static bool lin_ext_compat(struct lin_ctx *c, const struct ext_inst *m, bool target)
 {
 	enum compat_res res;
 	struct xt_out *out;
 
-	if (!c->compat || !m->ext->compat)
+	if (!m->ext->compat)
+		return false;
+	if (!c->compat && !(m->ext->xt_only && m->ext->xt_only(m->data, c->rule)))
 		return false;
 	out = xmalloc(sizeof(*out));
 	memset(out, 0, sizeof(*out));
@@ -832,11 +835,14 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
 		unsigned before = c.items;
 		char extra[UDATA_EXTRA_MAX] = "";
 
-		if (m->ext->comment)
-			comment = m->ext->comment(m->data);
 		c.ext = m->ext;
-		if (!lin_ext_compat(&c, m, false) && m->ext->linearize)
-			m->ext->linearize(&c, m->data);
+		if (!lin_ext_compat(&c, m, false)) {
+			/* a comment written as a blob is not userdata's */
+			if (m->ext->comment)
+				comment = m->ext->comment(m->data);
+			if (m->ext->linearize)
+				m->ext->linearize(&c, m->data);
+		}
 		/* name:items, so each match reads back exactly its own */
 		if (m->ext->udata_save)
 			m->ext->udata_save(m->data, extra, sizeof(extra));
@@ -938,7 +944,7 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	w->prev = m;
 	w->prev_ext = ext;
 	w->prev_count = count;
-	if (ext->from_comment) {
+	if (ext->from_comment && !count) {
 		/* the comment lives in userdata; put it where it was */
 		if (*w->comment)
 			ext->from_comment(m->data, *w->comment);

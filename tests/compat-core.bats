@@ -186,24 +186,28 @@ both() {
 	same filter
 }
 
-@test "compat: forms with no native expression are refused without --compat only" {
+@test "forms with no native expression are the reference's blobs without --compat too" {
 	run ours -A INPUT -p tcp -m multiport --ports 22,80
-	assert_failure 2
-	assert_output --partial "multiport --ports (source or destination) has no native form"
+	assert_success
 	run ours -A OUTPUT -m owner --gid-owner 5 --suppl-groups
-	assert_failure 2
-	assert_output --partial "--suppl-groups has no native nf_tables form"
+	assert_success
 	run ours -A OUTPUT -m owner ! --socket-exists
-	assert_failure 2
-	assert_output --partial "! --socket-exists has no native nf_tables form"
-	# --compat may follow the options it allows
-	run ours -A INPUT -p tcp -m multiport --ports 22,80 --compat
 	assert_success
-	run ours -A OUTPUT -m owner --gid-owner 5 --suppl-groups --compat
+	# native where there is a native form, in the same rule set
+	run ours -A OUTPUT -m owner --gid-owner 5
 	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_equal "$(grep -c '\[ match name multiport rev 1 \]' <<< "$output")" 1
+	assert_equal "$(grep -c '\[ match name owner rev 1 \]' <<< "$output")" 2
+	assert_output --partial "[ meta load skgid => reg 1 ]"
 	run theirs_ours -S
 	assert_output --partial "-A INPUT -p tcp -m multiport --ports 22,80"
 	assert_output --partial "-A OUTPUT -m owner --gid-owner 5 --suppl-groups"
+	assert_output --partial "-A OUTPUT -m owner ! --socket-exists"
+	run ours -D OUTPUT -m owner ! --socket-exists
+	assert_success
+	run ours -C INPUT -p tcp -m multiport --ports 22,80
+	assert_success
 }
 
 @test "compat: --tcp-option 0 is refused as the reference refuses it" {

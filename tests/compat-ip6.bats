@@ -90,10 +90,12 @@ blob() {
 	same_as_ref filter
 }
 
-@test "compat-ip6: HL --hl-set, and --hl-inc/--hl-dec that only --compat writes" {
+@test "compat-ip6: HL --hl-set, and --hl-inc/--hl-dec, the blob in native mode too" {
 	run ipt6 -t mangle -A PREROUTING -j HL --hl-inc 2
-	assert_failure 2
-	assert_output --partial "HL: --hl-dec and --hl-inc have no native nf_tables form"
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ target name HL rev 0 ]"
+	ipt6 -t mangle -F PREROUTING
 	both mangle \
 		"-A PREROUTING -j HL --hl-set 64" \
 		"-A PREROUTING -i eth0 -j HL --hl-inc 2" \
@@ -122,11 +124,15 @@ blob() {
 	same_as_ref filter
 }
 
-@test "compat-ip6: hbh and dst, with lengths and lists native mode refuses" {
+@test "compat-ip6: hbh and dst, with lengths and lists native mode writes as blobs" {
 	run ipt6 -A INPUT -m hbh --hbh-len 5
-	assert_failure 2
+	assert_success
 	run ipt6 -A INPUT -m dst --dst-opts 1,2
-	assert_failure 2
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ match name hbh rev 0 ]"
+	assert_output --partial "[ match name dst rev 0 ]"
+	ipt6 -F INPUT
 	both filter \
 		"-A INPUT -m hbh --hbh-len 8" \
 		"-A INPUT -m hbh ! --hbh-len 16 --hbh-opts 1:2,5" \
@@ -146,9 +152,12 @@ blob() {
 
 @test "compat-ip6: rt fields, addresses and --rt-0-not-strict" {
 	run ipt6 -A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict
-	assert_failure 2
+	assert_success
 	run ipt6 -A INPUT -m rt --rt-type 300
-	assert_failure 2
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_equal "$(grep -c '\[ match name rt rev 0 \]' <<< "$output")" 2
+	ipt6 -F INPUT
 	both filter \
 		"-A INPUT -m rt --rt-type 0" \
 		"-A INPUT -m rt --rt-type 2 ! --rt-segsleft 1:3 --rt-len 16" \
@@ -168,7 +177,10 @@ blob() {
 
 @test "compat-ip6: ipv6header, inverted exact lists included" {
 	run ipt6 -A INPUT -m ipv6header ! --header frag,hop
-	assert_failure 2
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ match name ipv6header rev 0 ]"
+	ipt6 -F INPUT
 	both filter \
 		"-A INPUT -m ipv6header --header frag --soft -j DROP" \
 		"-A INPUT -m ipv6header ! --header hop-by-hop,ipv6-route --soft" \
@@ -180,10 +192,12 @@ blob() {
 	same_as_ref filter
 }
 
-@test "compat-ip6: eui64, which only --compat writes" {
+@test "compat-ip6: eui64, the blob in native mode too" {
 	run ipt6 -A INPUT -m eui64
-	assert_failure 2
-	assert_output --partial "eui64: no native nf_tables form"
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ match name eui64 rev 0 ]"
+	ipt6 -F INPUT
 	both filter \
 		"-A INPUT -m eui64" \
 		"-A FORWARD -s 2001:db8::/64 -m eui64 -m hbh -j DROP"

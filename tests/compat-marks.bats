@@ -70,13 +70,20 @@ same_as_ref() {
 	assert_success
 	run ipt --compat -C INPUT -m comment --comment one -m mark --mark 2 -m comment --comment "and two"
 	assert_success
-	# without --compat they are still refused
+	# without --compat: the comment that does not fit in userdata, and
+	# the second one, are blobs; the first that fits is userdata's
+	ipt -F INPUT
 	run ipt -A INPUT -m comment --comment "$long"
-	assert_equal "$status" 2
-	assert_output --partial "comment too long"
+	assert_success
 	run ipt -A INPUT -m comment --comment a -m comment --comment b
-	assert_equal "$status" 2
-	assert_output --partial "only one comment per rule is supported"
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_equal "$(grep -c '\[ match name comment rev 0 \]' <<< "$output")" 2
+	run ipt -S INPUT
+	assert_line -- "-A INPUT -m comment --comment $long"
+	assert_line -- "-A INPUT -m comment --comment a -m comment --comment b"
+	run ipt -D INPUT -m comment --comment a -m comment --comment b
+	assert_success
 }
 
 @test "compat: mark match stays native, as the reference writes it" {
@@ -168,10 +175,12 @@ same_as_ref() {
 	same_layout
 	run ipt --compat -t mangle -D PREROUTING -j CONNMARK --restore-mark --mask 0xff
 	assert_success
-	# without --compat they are still refused
+	# without --compat too, as the reference's blob
+	ipt -t mangle -F PREROUTING
 	run ipt -t mangle -A PREROUTING -j CONNMARK --restore-mark --mask 0xff
-	assert_equal "$status" 2
-	assert_output --partial "has no native nf_tables form"
+	assert_success
+	run ns nft --debug=netlink list table ip mangle
+	assert_output --partial "[ target name CONNMARK rev 2 ]"
 }
 
 @test "compat: TTL --ttl-set is an xt TTL target" {
@@ -190,10 +199,12 @@ same_as_ref() {
 	same_layout
 	run ipt --compat -t mangle -C PREROUTING -j TTL --ttl-inc 2
 	assert_success
-	# without --compat they are still refused
+	# without --compat too, as the reference's blob
+	ipt -t mangle -F PREROUTING
 	run ipt -t mangle -A PREROUTING -j TTL --ttl-inc 2
-	assert_equal "$status" 2
-	assert_output --partial "have no native nf_tables form"
+	assert_success
+	run ns nft --debug=netlink list table ip mangle
+	assert_output --partial "[ target name TTL rev 0 ]"
 }
 
 @test "compat: DSCP and TOS are xt targets" {
@@ -263,12 +274,16 @@ COMMIT
 	assert_success
 	same_as_ref mangle
 	same_layout
-	# without it they are refused and nothing is written
+	# without it too: the forms with no native expression are blobs, the
+	# others native, and the reference lists them alike
 	ns nft flush ruleset
 	run ip netns exec "$NS" "$IPT_BIN/iptables-restore" <<<"$rules"
-	assert_failure
-	run ns nft list ruleset
-	assert_output ""
+	assert_success
+	lists_agree "ip netns exec $NS_REF $REF_DIR/iptables-nft" "ip netns exec $NS $IPT_BIN/iptables" \
+		mangle "-S" "-L -n -v"
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ target name TTL rev 0 ]"
+	assert_output --partial "[ ct load mark => reg 1 ]"
 }
 
 @test "devgroup: native where the test is the same, the reference's blob where the group has bits its mask clears" {

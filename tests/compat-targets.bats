@@ -170,10 +170,12 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	assert_output --partial "[ target name SNAT rev 1 ]"
 }
 
-@test "compat: DNAT revision 2 in both families, port shift included (refused without --compat)" {
+@test "compat: DNAT revision 2 in both families, port shift included (the blob without --compat too)" {
 	run nipt -t nat -A PREROUTING -p tcp -j DNAT --to-destination 192.0.2.1:1000-2000/100
-	assert_failure 2
-	assert_output --partial 'DNAT: the port shift "/100" has no native nf_tables form'
+	assert_success
+	run nft_layout "$NS"
+	assert_output --partial "[ target name DNAT rev 2 ]"
+	nipt -t nat -F PREROUTING
 	both nat \
 		"-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 192.0.2.1:80" \
 		"-A PREROUTING -p tcp -j DNAT --to-destination 192.0.2.1:1000-2000/100" \
@@ -319,7 +321,11 @@ COMMIT
 	want=$(printf '%s\n' "$output" | grep -v '^#')
 	run ip netns exec "$NS" "$REF_SAVE"
 	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
-	# and without --compat the port shift is refused
+	# and without --compat the same save, the port shift and
+	# --expevents as the reference's blobs
+	ns nft flush ruleset
 	run ip netns exec "$NS" "$IPT_BIN/iptables-restore" <<< "$rules"
-	assert_failure 2
+	assert_success
+	run ip netns exec "$NS" "$IPT_BIN/iptables-save"
+	assert_equal "$(printf '%s\n' "$output" | grep -v '^#')" "$want"
 }

@@ -173,17 +173,29 @@ ours6() { ip netns exec "$NS_REF" "$IPT_BIN/ip6tables" "$@"; }
 -A INPUT -p ipv6-icmp -m icmp6 --icmpv6-type 135 -j ACCEPT"
 }
 
-@test "xread-ip6: what iptnft refuses to write it still lists from the reference" {
-	# no native form: eui64, HL --hl-dec/--hl-inc, rt --rt-0-not-strict
+@test "xread-ip6: forms with no native expression are written as the reference's blobs" {
+	# eui64, HL --hl-dec/--hl-inc, rt --rt-0-not-strict, a header length
+	# no packet has: each the reference's xt blob, read back
 	run ipt6 -A INPUT -m eui64
-	assert_failure 2
-	assert_output --partial 'eui64: no native nf_tables form'
+	assert_success
 	run ipt6 -t mangle -A PREROUTING -j HL --hl-dec 1
-	assert_failure 2
+	assert_success
 	run ipt6 -A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict
-	assert_failure 2
+	assert_success
 	run ipt6 -A INPUT -m hbh --hbh-len 7
-	assert_failure 2
+	assert_success
+	run ns nft --debug=netlink list ruleset
+	assert_output --partial "[ match name eui64 rev 0 ]"
+	assert_output --partial "[ target name HL rev 0 ]"
+	assert_output --partial "[ match name rt rev 0 ]"
+	assert_output --partial "[ match name hbh rev 0 ]"
+	run ipt6 -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -m eui64
+-A INPUT -m rt --rt-type 0 --rt-0-addrs ::1 --rt-0-not-strict
+-A INPUT -m hbh --hbh-len 7"
+	ipt6 -F INPUT
+	ipt6 -t mangle -F PREROUTING
 	# --fraglen has no effect in the kernel; it is kept in the rule's
 	# userdata and listed, as the reference lists it
 	run ipt6 -A INPUT -m frag --fragid 1 --fraglen 8
