@@ -16,7 +16,7 @@ extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu;
-extern const struct extension ext_socket, ext_TPROXY;
+extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
@@ -56,6 +56,7 @@ const struct extension *const ext_all[] = {
 	&ext_cpu,
 	&ext_socket,
 	&ext_TPROXY,
+	&ext_physdev,
 	&ext_ttl,
 	&ext_dscp,
 	&ext_tos,
