@@ -8,15 +8,12 @@
  * (hit counts, ages, TTLs, /proc/net/xt_recent), so iptnft writes the
  * reference's own xt blob, revision 1, in both write modes.
  */
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <libnftnl/expr.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/xt_recent.h>
-#include <netdb.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "expr.h"
 #include "ext.h"
@@ -103,28 +100,6 @@ static void set_default_name(struct xt_recent_mtinfo_v1 *info)
 	memcpy(info->name, "DEFAULT", sizeof("DEFAULT"));
 }
 
-/* The mask goes through the resolver as a host name would, so "24" is
- * 0.0.0.24 and a name in /etc/hosts is its address. */
-static int parse_mask(struct parse_ctx *ctx, const char *arg, union nf_inet_addr *mask)
-{
-	bool v6 = ctx->rule->family == NFPROTO_IPV6;
-	struct addrinfo hints = { 0 }, *res;
-	int rc;
-
-	hints.ai_family = v6 ? AF_INET6 : AF_INET;
-	hints.ai_socktype = SOCK_RAW;
-	rc = getaddrinfo(arg, NULL, &hints, &res);
-	if (rc)
-		return err_param(ctx->err, "getaddrinfo: %s\n", gai_strerror(rc));
-	memset(mask, 0, sizeof(*mask));
-	if (v6)
-		memcpy(mask, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
-	else
-		memcpy(mask, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
-	freeaddrinfo(res);
-	return 0;
-}
-
 static int recent_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct xt_recent_mtinfo_v1 *info = &((struct recent_data *)data)->info;
@@ -147,7 +122,8 @@ static int recent_parse(struct parse_ctx *ctx, void *data, int id, const char *a
 		info->side = XT_RECENT_DEST;
 		return 0;
 	case O_MASK:
-		return parse_mask(ctx, arg, &info->mask);
+		/* through the resolver as a host name: "24" is 0.0.0.24 */
+		return xt_parse_host(ctx->err, ctx->rule->family, arg, &info->mask);
 	}
 	return 0;
 }
@@ -217,14 +193,6 @@ static bool recent_equal(const void *a, const void *b)
 		      sizeof(struct xt_recent_mtinfo_v1)) == 0;
 }
 
-static void mask_text(struct strbuf *out, const union nf_inet_addr *mask, uint8_t family)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, mask, buf, sizeof(buf));
-	sb_add(out, buf);
-}
-
 static void recent_print(struct strbuf *out, const void *data, const struct rule *r,
 			 unsigned fmt)
 {
@@ -252,7 +220,7 @@ static void recent_print(struct strbuf *out, const void *data, const struct rule
 	sb_printf(out, " name: %s", info->name);
 	sb_add(out, info->side == XT_RECENT_DEST ? " side: dest" : " side: source");
 	sb_add(out, " mask: ");
-	mask_text(out, &info->mask, r->family);
+	xt_addr_text(out, &info->mask, r->family);
 }
 
 static void recent_save(struct strbuf *out, const void *data, const struct rule *r)
@@ -278,7 +246,7 @@ static void recent_save(struct strbuf *out, const void *data, const struct rule 
 	if (info->check_set & XT_RECENT_TTL)
 		sb_add(out, " --rttl");
 	sb_printf(out, " --name %s --mask ", info->name);
-	mask_text(out, &info->mask, r->family);
+	xt_addr_text(out, &info->mask, r->family);
 	sb_add(out, info->side == XT_RECENT_DEST ? " --rdest" : " --rsource");
 }
 

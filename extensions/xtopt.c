@@ -10,6 +10,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <libnftnl/expr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,35 @@ int xt_parse_markmask(struct ipt_error *err, const char *ext, const char *opt,
 bad:
 	return err_param(err, "%s: bad integer value for option \"--%s\", or out of range.\n",
 			 ext, opt);
+}
+
+int xt_parse_host(struct ipt_error *err, uint8_t family, const char *arg,
+		  union nf_inet_addr *out)
+{
+	bool v6 = family == NFPROTO_IPV6;
+	struct addrinfo hints = { 0 }, *res;
+	int rc;
+
+	hints.ai_family = v6 ? AF_INET6 : AF_INET;
+	hints.ai_socktype = SOCK_RAW;
+	rc = getaddrinfo(arg, NULL, &hints, &res);
+	if (rc)
+		return err_param(err, "getaddrinfo: %s\n", gai_strerror(rc));
+	memset(out, 0, sizeof(*out));
+	if (v6)
+		memcpy(out, &((struct sockaddr_in6 *)res->ai_addr)->sin6_addr, 16);
+	else
+		memcpy(out, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
+	freeaddrinfo(res);
+	return 0;
+}
+
+void xt_addr_text(struct strbuf *out, const union nf_inet_addr *addr, uint8_t family)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, addr, buf, sizeof(buf));
+	sb_add(out, buf);
 }
 
 int xt_err_noinv(struct ipt_error *err, const char *ext, const char *opt)

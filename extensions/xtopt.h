@@ -42,6 +42,15 @@ int xt_parse_port_range(struct ipt_error *err, const char *ext, const char *opt,
 int xt_parse_markmask(struct ipt_error *err, const char *ext, const char *opt,
 		      const char *arg, uint32_t *value, uint32_t *mask);
 
+/* A host name or address of the family (NFPROTO_IPV4 or _IPV6) as the
+ * resolver reads it (so "1.2.3" is 1.2.0.3 and "24" is 0.0.0.24), into
+ * out: 4 bytes, the rest zero, for IPv4. "getaddrinfo: ..." otherwise. */
+union nf_inet_addr;
+int xt_parse_host(struct ipt_error *err, uint8_t family, const char *arg,
+		  union nf_inet_addr *out);
+/* The address as inet_ntop writes it for the family. */
+void xt_addr_text(struct strbuf *out, const union nf_inet_addr *addr, uint8_t family);
+
 /* "EXT: option "--OPT" cannot be inverted." */
 int xt_err_noinv(struct ipt_error *err, const char *ext, const char *opt);
 /* "EXT: option "--A" cannot be used together with "--B"." */
