@@ -309,6 +309,10 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 				 .op = p->cmd->op, .compat = p->h->compat };
 	const char *name = o->name, *arg = NULL;
 
+	/* the reference's getopt table gives the extension's flags no
+	 * argument, so "--flag=x" is no option it knows */
+	if (!ext_opt_has_arg(o) && inline_arg)
+		return err_param(&p->h->err, "unknown option \"--%s=%s\"", typed, inline_arg);
 	if (ext_opt_has_arg(o)) {
 		if (inline_arg)
 			arg = inline_arg;
