@@ -66,3 +66,32 @@ need_ipset() {
 	assert_failure
 	assert_output --partial "The protocol family of set v4 is IPv4, which is not applicable."
 }
+
+# ---------------------------------------------------------------- SET target
+
+@test "traffic: -j SET --add-set puts the peer in the set, --del-set takes it out" {
+	need_ipset
+	traffic_setup
+	ns ipset create seen hash:ip timeout 0
+	run ipt -A INPUT -p icmp -j SET --add-set seen src --exist --timeout 300
+	assert_success
+	run ns ipset test seen "$B"
+	assert_failure
+	# SET lets the packet go on: the ping is answered
+	ping_in_ok
+	run ns ipset list seen
+	assert_output --regexp "(^|$(printf '\n'))$B timeout [0-9]+"
+	run ipt -R INPUT 1 -p icmp -j SET --del-set seen src
+	assert_success
+	ping_in_ok
+	run ns ipset test seen "$B"
+	assert_failure
+	# SET adds before the next rule looks: the set match drops the ping
+	ipt -R INPUT 1 -p icmp -j SET --add-set seen src
+	ipt -A INPUT -p icmp -m set --match-set seen src -j DROP
+	ping_in_blocked
+	run ns ipset test seen "$B"
+	assert_success
+	run ipt -L INPUT -n
+	assert_line --partial "SET        1    --  0.0.0.0/0            0.0.0.0/0            add-set seen src"
+}
