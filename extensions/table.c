@@ -14,7 +14,7 @@ extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS;
 extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
 extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
-extern const struct extension ext_set, ext_SET, ext_string;
+extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
@@ -50,6 +50,7 @@ const struct extension *const ext_all[] = {
 	&ext_set,
 	&ext_SET,
 	&ext_string,
+	&ext_u32,
 	&ext_hashlimit,
 	&ext_comment,
 	&ext_mark,

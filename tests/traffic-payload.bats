@@ -49,3 +49,30 @@ send() {
 	run rule_counts INPUT 2
 	assert_output --regexp '^1 '
 }
+
+# ---------------------------------------------------------------- u32
+
+@test "traffic: -m u32 on the IP TTL stops only the ping sent with TTL 7" {
+	# the word at offset 8 holds TTL, protocol and checksum: TTL in the top byte
+	run ipt -A INPUT -p icmp -m u32 --u32 "8>>24=7" -j DROP
+	assert_success
+	ping_in_ok
+	ping_in_blocked -t 7
+	ping_in_ok -t 8
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+}
+
+@test "traffic: -m u32 follows the IP header length (@) to the ICMP type" {
+	# the header length (in words) times 4 is where ICMP starts; its first
+	# byte is the type: 8 for an echo request, 0 for a reply
+	ipt -A INPUT -p icmp -m u32 --u32 "0>>22&0x3C@0>>24=8"
+	ipt -A INPUT -p icmp -m u32 ! --u32 "0>>22&0x3C@0>>24=8" -j DROP
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output "1 84"
+	# A's own ping gets an echo reply, type 0: dropped
+	ping_out_blocked
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+}
