@@ -132,7 +132,8 @@ static int set_tg_check(struct parse_ctx *ctx, void *data, unsigned seen)
 					 map_flags[i].name);
 	if ((seen & (1u << O_MAP_SET)) &&
 	    !(seen & (1u << O_MAP_MARK | 1u << O_MAP_PRIO | 1u << O_MAP_QUEUE)))
-		return err_param(ctx->err, "You must specify flags `--map-mark' or '--map-prio` or `--map-queue'");
+		return err_param(ctx->err, "You must specify flags `--map-mark' or "
+				 "'--map-prio` or `--map-queue'");
 	return 0;
 }
 

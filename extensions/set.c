@@ -57,6 +57,12 @@ enum {
 	{ .name = opt, .id = id_, .type = OT_CUSTOM, .has_arg = arg != NULL,                  \
 	  .flags = OF_MULTI | (flags_), .help_arg = arg, .help = what }
 
+/* --WHAT-eq, --WHAT-lt and --WHAT-gt, ids from id on */
+#define SET_COUNTER_OPTS(what, id, noun)                                                     \
+	SET_OPT(what "-eq", id, "value", OF_INV, "the element's " noun " count is (not) value"), \
+	SET_OPT(what "-lt", id + 1, "value", OF_INV, "the element's " noun " count is below value"), \
+	SET_OPT(what "-gt", id + 2, "value", OF_INV, "the element's " noun " count is above value")
+
 static const struct ext_opt set_opts[] = {
 	SET_OPT("match-set", O_MATCH_SET, "name flags", OF_INV | OF_TWO_ARGS,
 		"look in set name; flags: src|dst per dimension"),
@@ -68,18 +74,8 @@ static const struct ext_opt set_opts[] = {
 		"count the packet in the element's counters"),
 	SET_OPT("update-subcounters", O_UPDATE_SUBCOUNTERS, NULL, OF_INV,
 		"count the packet in a member set's element too"),
-	SET_OPT("packets-eq", O_PACKETS_EQ, "value", OF_INV,
-		"the element's packet count is (not) value"),
-	SET_OPT("packets-lt", O_PACKETS_LT, "value", OF_INV,
-		"the element's packet count is below value"),
-	SET_OPT("packets-gt", O_PACKETS_GT, "value", OF_INV,
-		"the element's packet count is above value"),
-	SET_OPT("bytes-eq", O_BYTES_EQ, "value", OF_INV,
-		"the element's byte count is (not) value"),
-	SET_OPT("bytes-lt", O_BYTES_LT, "value", OF_INV,
-		"the element's byte count is below value"),
-	SET_OPT("bytes-gt", O_BYTES_GT, "value", OF_INV,
-		"the element's byte count is above value"),
+	SET_COUNTER_OPTS("packets", O_PACKETS_EQ, "packet"),
+	SET_COUNTER_OPTS("bytes", O_BYTES_EQ, "byte"),
 	{ .name = NULL },
 };
 

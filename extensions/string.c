@@ -223,41 +223,38 @@ static void pattern_text(struct strbuf *out, const struct xt_string_info *info, 
 	sb_add(out, text ? "\"" : "|\"");
 }
 
+/* -L's text, or with save -S's. */
+static void string_text(struct strbuf *out, const struct xt_string_info *info, bool save)
+{
+	bool text = pattern_is_text(info), inv = info->u.v1.flags & XT_STRING_FLAG_INVERT;
+
+	if (save)
+		sb_printf(out, "%s --%s ", inv ? " !" : "", text ? "string" : "hex-string");
+	else
+		sb_printf(out, " STRING match %s ", inv ? "!" : "");
+	pattern_text(out, info, text);
+	sb_printf(out, save ? " --algo %.*s" : " ALGO name %.*s", XT_STRING_MAX_ALGO_NAME_SIZE,
+		  info->algo);
+	if (info->from_offset)
+		sb_printf(out, save ? " --from %u" : " FROM %u", info->from_offset);
+	if (info->to_offset != TO_DEFAULT)
+		sb_printf(out, save ? " --to %u" : " TO %u", info->to_offset);
+	if (info->u.v1.flags & XT_STRING_FLAG_IGNORECASE)
+		sb_add(out, save ? " --icase" : " ICASE");
+}
+
 static void string_print(struct strbuf *out, const void *data, const struct rule *r,
 			 unsigned fmt)
 {
-	const struct xt_string_info *info = &((const struct string_data *)data)->info;
-
 	(void)r;
 	(void)fmt;
-	sb_printf(out, " STRING match %s ", info->u.v1.flags & XT_STRING_FLAG_INVERT ? "!" : "");
-	pattern_text(out, info, pattern_is_text(info));
-	sb_printf(out, " ALGO name %.*s", XT_STRING_MAX_ALGO_NAME_SIZE, info->algo);
-	if (info->from_offset)
-		sb_printf(out, " FROM %u", info->from_offset);
-	if (info->to_offset != TO_DEFAULT)
-		sb_printf(out, " TO %u", info->to_offset);
-	if (info->u.v1.flags & XT_STRING_FLAG_IGNORECASE)
-		sb_add(out, " ICASE");
+	string_text(out, &((const struct string_data *)data)->info, false);
 }
 
 static void string_save(struct strbuf *out, const void *data, const struct rule *r)
 {
-	const struct xt_string_info *info = &((const struct string_data *)data)->info;
-	bool text = pattern_is_text(info);
-
 	(void)r;
-	if (info->u.v1.flags & XT_STRING_FLAG_INVERT)
-		sb_add(out, " !");
-	sb_add(out, text ? " --string " : " --hex-string ");
-	pattern_text(out, info, text);
-	sb_printf(out, " --algo %.*s", XT_STRING_MAX_ALGO_NAME_SIZE, info->algo);
-	if (info->from_offset)
-		sb_printf(out, " --from %u", info->from_offset);
-	if (info->to_offset != TO_DEFAULT)
-		sb_printf(out, " --to %u", info->to_offset);
-	if (info->u.v1.flags & XT_STRING_FLAG_IGNORECASE)
-		sb_add(out, " --icase");
+	string_text(out, &((const struct string_data *)data)->info, true);
 }
 
 const struct extension ext_string = {
