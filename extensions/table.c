@@ -15,6 +15,7 @@ extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS, ext_TRACE, ext_CH
 extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
 extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
+extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter;
@@ -50,6 +51,10 @@ const struct extension *const ext_all[] = {
 	&ext_owner,
 	&ext_helper,
 	&ext_recent,
+	&ext_set,
+	&ext_SET,
+	&ext_string,
+	&ext_u32,
 	&ext_hashlimit,
 	&ext_comment,
 	&ext_mark,
