@@ -92,15 +92,7 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 
 		tg_lin_imm(c, NFT_REG_1, &mss, 2);
 	}
-	e = nftnl_expr_alloc("exthdr");
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, TCPOPT_MAXSEG);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	lin_add(c, e);
+	lin_add(c, tg_tcpopt_expr(NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1, TCPOPT_MAXSEG, 2, 2));
 }
 
 static bool is_mss_write(const struct item *it)

@@ -190,32 +190,11 @@ static void spi_save(struct strbuf *out, const void *data, const struct rule *r)
 		sb_printf(out, ":%u", ~d->hi_not);
 }
 
-const struct extension ext_esp = {
-	.name = "esp",
-	.kind = EXT_MATCH,
-	.families = EXT_BOTH,
-	.size = sizeof(struct spi_data),
-	.opts = esp_opts,
-	.desc = &esp_desc,
-	.parse = spi_parse,
-	.linearize = spi_linearize,
-	.compat = spi_compat,
-	.delinearize = spi_delinearize,
-	.print = spi_print,
-	.save = spi_save,
-};
+#define SPI_MATCH(name_, families_, opts_, desc_)                                             \
+	{ .name = name_, .kind = EXT_MATCH, .families = families_,                            \
+	  .size = sizeof(struct spi_data), .opts = opts_, .desc = desc_,                      \
+	  .parse = spi_parse, .linearize = spi_linearize, .compat = spi_compat,               \
+	  .delinearize = spi_delinearize, .print = spi_print, .save = spi_save }
 
-const struct extension ext_ah = {
-	.name = "ah",
-	.kind = EXT_MATCH,
-	.families = EXT_IPV4,
-	.size = sizeof(struct spi_data),
-	.opts = ah_opts,
-	.desc = &ah_desc,
-	.parse = spi_parse,
-	.linearize = spi_linearize,
-	.compat = spi_compat,
-	.delinearize = spi_delinearize,
-	.print = spi_print,
-	.save = spi_save,
-};
+const struct extension ext_esp = SPI_MATCH("esp", EXT_BOTH, esp_opts, &esp_desc);
+const struct extension ext_ah = SPI_MATCH("ah", EXT_IPV4, ah_opts, &ah_desc);

@@ -22,6 +22,7 @@
 #include "expr.h"
 #include "ext.h"
 #include "rule.h"
+#include "tgutil.h"
 #include "util.h"
 #include "xtopt.h"
 
@@ -77,22 +78,13 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 	const struct rule *r = c->rule;
 	uint16_t lo = htons(d->lo), hi = htons(d->hi);
 	struct xt_out out = { .rev = 0 };
-	struct nftnl_expr *e;
 
 	if (d->inv || !r || !r->has_proto || r->proto != IPPROTO_TCP || (r->inv & INV_PROTO)) {
 		tcpmss_compat(c, data, &out);
 		lin_xt(c, false, "tcpmss", out.rev, out.info, out.len);
 		return;
 	}
-	e = nftnl_expr_alloc("exthdr");
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, TCPOPT_MAXSEG);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	lin_add(c, e);
+	lin_add(c, tg_tcpopt_expr(NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1, TCPOPT_MAXSEG, 2, 2));
 	if (lo == hi)
 		lin_cmp(c, REL_EQ, &lo, 2);
 	else
