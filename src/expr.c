@@ -29,8 +29,8 @@ static bool makes_item(const struct nftnl_expr *e)
 
 	if (strcmp(name, "bitwise") == 0)
 		return false;
-	if (strcmp(name, "exthdr") == 0)	/* a write (sreg) is a statement */
-		return nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG);
+	if (strcmp(name, "exthdr") == 0)	/* a write or a reset: statements */
+		return !nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_DREG);
 	if (strcmp(name, "payload") == 0)
 		return nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG);
 	if (strcmp(name, "meta") == 0)
@@ -507,9 +507,10 @@ static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
 {
 	struct selector s = { .kind = SEL_EXTHDR, .dir = -1 };
 
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG)) {
-		/* an exthdr write (tcp option maxseg size set ...) is a
-		 * statement, like a payload write */
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_DREG)) {
+		/* an exthdr write (tcp option maxseg size set ...) or reset
+		 * (reset tcp option sack-perm) is a statement, like a payload
+		 * write */
 		struct item *it = item_push(rd->out, ITEM_STMT);
 
 		it->expr = (struct nftnl_expr *)e;

@@ -357,3 +357,34 @@ print(n)
 	run cat "$BATS_TEST_TMPDIR/copies"
 	assert_output 2
 }
+
+# ts_server PORT: on A, accept one connection and print whether TCP
+# timestamps were negotiated (tcpi_options bit 0)
+ts_server() {
+	ns python3 -c '
+import socket, struct, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.99.0.1", int(sys.argv[1])))
+s.listen(1)
+s.settimeout(5)
+c, _ = s.accept()
+info = c.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+print("ts" if info[5] & 1 else "no-ts")
+' "$1" > "$BATS_TEST_TMPDIR/ts.$1" 3>&- &
+	track_pid $!
+	wait_sock t "$1"
+}
+
+@test "traffic: TCPOPTSTRIP takes the timestamp option out of the SYN, so none is negotiated" {
+	veth_setup
+	ts_server 7001
+	peer nc -z -w 2 10.99.0.1 7001
+	wait_line "$BATS_TEST_TMPDIR/ts.7001" ts
+	run ipt -t mangle -A PREROUTING -p tcp --dport 7002 -j TCPOPTSTRIP --strip-options timestamp
+	assert_success
+	ts_server 7002
+	peer nc -z -w 2 10.99.0.1 7002
+	wait_line "$BATS_TEST_TMPDIR/ts.7002" no-ts
+	[ "$(rule_pkts mangle PREROUTING 1)" -ge 1 ]
+}
