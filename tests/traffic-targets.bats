@@ -388,3 +388,19 @@ print("ts" if info[5] & 1 else "no-ts")
 	wait_line "$BATS_TEST_TMPDIR/ts.7002" no-ts
 	[ "$(rule_pkts mangle PREROUTING 1)" -ge 1 ]
 }
+
+@test "traffic: IDLETIMER makes its timer, restarted by each packet, and takes it away with the rule" {
+	veth_setup
+	local label="iptnft-$$-$BATS_TEST_NUMBER" f
+	f=/sys/class/xt_idletimer/timers/$label
+	run ipt -A INPUT -p icmp -j IDLETIMER --timeout 100 --label "$label"
+	assert_success
+	[ -e "$f" ]
+	ping_in_ok
+	# seconds left, at most the timeout
+	run cat "$f"
+	[ "$output" -le 100 ] && [ "$output" -ge 90 ]
+	[ "$(rule_pkts filter INPUT 1)" = 1 ]
+	ipt -D INPUT 1
+	[ ! -e "$f" ]
+}
