@@ -269,34 +269,43 @@ static void time_daytime(struct strbuf *out, uint32_t s)
 	sb_printf(out, "%02u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
 }
 
-static bool time_has_daytime(const struct xt_time_info *info)
+/* The span of the day, unless it is the whole day, after the words
+ * from and to. */
+static void time_span(struct strbuf *out, const struct xt_time_info *info, const char *from,
+		      const char *to)
 {
-	return info->daytime_start != XT_TIME_MIN_DAYTIME ||
-	       info->daytime_stop != XT_TIME_MAX_DAYTIME;
+	if (info->daytime_start == XT_TIME_MIN_DAYTIME &&
+	    info->daytime_stop == XT_TIME_MAX_DAYTIME)
+		return;
+	sb_add(out, from);
+	time_daytime(out, info->daytime_start);
+	sb_add(out, to);
+	time_daytime(out, info->daytime_stop);
 }
 
-/* The day lists; ordinals (-L) take their suffix from the last digit. */
+/* A day list, unless it holds every day, after the word pre; ordinals
+ * (-L's month days) take their suffix from the last digit. */
 static void time_days(struct strbuf *out, const struct xt_time_info *info, bool week,
-		      bool ordinal)
+		      const char *pre, bool ordinal)
 {
 	static const char *const sfx[] = { "th", "st", "nd", "rd" };
+	uint32_t bits = week ? info->weekdays_match : info->monthdays_match;
+	unsigned n, last = week ? 7 : 31;
 	const char *sep = "";
-	unsigned n;
 
-	if (week) {
-		for (n = 1; n <= 7; n++)
-			if (info->weekdays_match & (1u << n)) {
-				sb_printf(out, "%s%s", sep, time_wday[n - 1]);
-				sep = ",";
-			}
+	if (bits == (week ? XT_TIME_ALL_WEEKDAYS : XT_TIME_ALL_MONTHDAYS))
 		return;
-	}
-	for (n = 1; n <= 31; n++)
-		if (info->monthdays_match & (1u << n)) {
+	sb_add(out, pre);
+	for (n = 1; n <= last; n++) {
+		if (!(bits & (1u << n)))
+			continue;
+		if (week)
+			sb_printf(out, "%s%s", sep, time_wday[n - 1]);
+		else
 			sb_printf(out, "%s%u%s", sep, n,
 				  !ordinal ? "" : n % 10 <= 3 ? sfx[n % 10] : "th");
-			sep = ",";
-		}
+		sep = ",";
+	}
 }
 
 static void time_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
@@ -306,20 +315,9 @@ static void time_print(struct strbuf *out, const void *data, const struct rule *
 	(void)r;
 	(void)fmt;
 	sb_add(out, " TIME");
-	if (time_has_daytime(info)) {
-		sb_add(out, " from ");
-		time_daytime(out, info->daytime_start);
-		sb_add(out, " to ");
-		time_daytime(out, info->daytime_stop);
-	}
-	if (info->weekdays_match != XT_TIME_ALL_WEEKDAYS) {
-		sb_add(out, " on ");
-		time_days(out, info, true, true);
-	}
-	if (info->monthdays_match != XT_TIME_ALL_MONTHDAYS) {
-		sb_add(out, " on ");
-		time_days(out, info, false, true);
-	}
+	time_span(out, info, " from ", " to ");
+	time_days(out, info, true, " on ", true);
+	time_days(out, info, false, " on ", true);
 	if (info->date_start != 0) {
 		sb_add(out, " starting from ");
 		time_date(out, info->date_start, ' ');
@@ -339,20 +337,9 @@ static void time_save(struct strbuf *out, const void *data, const struct rule *r
 	const struct xt_time_info *info = &((const struct time_data *)data)->info;
 
 	(void)r;
-	if (time_has_daytime(info)) {
-		sb_add(out, " --timestart ");
-		time_daytime(out, info->daytime_start);
-		sb_add(out, " --timestop ");
-		time_daytime(out, info->daytime_stop);
-	}
-	if (info->monthdays_match != XT_TIME_ALL_MONTHDAYS) {
-		sb_add(out, " --monthdays ");
-		time_days(out, info, false, false);
-	}
-	if (info->weekdays_match != XT_TIME_ALL_WEEKDAYS) {
-		sb_add(out, " --weekdays ");
-		time_days(out, info, true, false);
-	}
+	time_span(out, info, " --timestart ", " --timestop ");
+	time_days(out, info, false, " --monthdays ", false);
+	time_days(out, info, true, " --weekdays ", false);
 	if (info->date_start != 0) {
 		sb_add(out, " --datestart ");
 		time_date(out, info->date_start, 'T');
