@@ -18,7 +18,8 @@ extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
-	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter;
+	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
+	ext_connlimit;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
@@ -63,6 +64,8 @@ const struct extension *const ext_all[] = {
 	&ext_length,
 	&ext_cpu,
 	&ext_quota,
+	&ext_time,
+	&ext_connlimit,
 	&ext_devgroup,
 	&ext_realm,
 	&ext_esp,

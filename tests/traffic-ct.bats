@@ -220,3 +220,24 @@ teardown() { traffic_teardown; }
 	run rule_counts INPUT 1
 	assert_output --regexp '^1 '
 }
+
+@test "traffic: -m connlimit --connlimit-above 1 resets the second connection while the first stays open" {
+	local i
+	tcp_listen 5010
+	ipt -A INPUT -p tcp --syn --dport 5010 -m connlimit --connlimit-above 1 \
+		-j REJECT --reject-with tcp-reset
+	# the first connection, kept open by a silent writer
+	peer sh -c "sleep 30 | nc -4 $A 5010" > /dev/null 2>&1 3>&- &
+	track_pid $!
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(ip netns exec "$NS" ss -Htn state established '( sport = :5010 )')" ] && break
+		sleep 0.05
+	done
+	[ "$i" -lt 100 ]
+	run rule_counts INPUT 1
+	assert_output "0 0"
+	# the second one finds one already counted for its source: reset
+	tcp_blocked 5010
+	run rule_counts INPUT 1
+	assert_output --regexp '^[1-9]'
+}

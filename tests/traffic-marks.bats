@@ -199,6 +199,29 @@ pkts() {
 	assert_output "3 252"
 }
 
+@test "traffic: -m time counts and drops pings inside a window that holds now, not outside it" {
+	local before after
+	before=$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%S)
+	after=$(date -u -d '+1 hour' +%Y-%m-%dT%H:%M:%S)
+	# a window around now (UTC), on today's week and month day
+	ipt -A INPUT -p icmp -m time --utc --datestart "$before" --datestop "$after" \
+		--weekdays "$(LC_ALL=C date -u +%a)" --monthdays "$(date -u +%-d)" -j DROP
+	ping_in_blocked
+	run rule_counts INPUT 1
+	assert_output "1 84"
+	# windows that end before now, start after it, or leave today out
+	ipt -R INPUT 1 -p icmp -m time --utc --datestop "$before" -j DROP
+	ipt -A INPUT -p icmp -m time --utc --datestart "$after" -j DROP
+	ipt -A INPUT -p icmp -m time ! --monthdays "$(date -u +%-d)" -j DROP
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output "0 0"
+	run rule_counts INPUT 2
+	assert_output "0 0"
+	run rule_counts INPUT 3
+	assert_output "0 0"
+}
+
 @test "traffic: -m devgroup drops pings that came in on a device of group 5, not of group 6" {
 	ip -n "$NS" link set veth0 group 5
 	ipt -A INPUT -p icmp -m devgroup --src-group 5 -j DROP
