@@ -24,6 +24,15 @@ s.sendto(pkt, (dst, 0))
 PY
 }
 
+# each_once N...: rules N... of INPUT each saw exactly one packet
+each_once() {
+	local n
+	for n in "$@"; do
+		run rule_counts INPUT "$n"
+		assert_output --regexp '^1 '
+	done
+}
+
 
 @test "traffic: -m sctp ports and chunk types count the packets they describe" {
 	traffic_setup
@@ -35,14 +44,8 @@ PY
 	send 5000 80 1 0	# INIT to port 80
 	send 1500 80 0 2	# DATA B, from a port in 1000:2000
 	send 5000 81 0 3	# DATA B E
-	run rule_counts INPUT 1
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 2
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 3
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 4
-	assert_output --regexp '^1 '
+	# each rule saw one: ports, INIT, DATA B alone, not a DATA
+	each_once 1 2 3 4
 }
 
 @test "traffic: ip6tables -m sctp --dport and --chunk-types on IPv6" {
@@ -51,8 +54,5 @@ PY
 	ipt6 -A INPUT -p sctp -m sctp --chunk-types any ABORT:T
 	send 1 8 6 1	# ABORT T to port 8
 	send 1 10 6 0	# ABORT to port 10
-	run rule_counts INPUT 1
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 2
-	assert_output --regexp '^1 '
+	each_once 1 2
 }
