@@ -197,44 +197,15 @@ static enum compat_res sctp_compat(struct lin_ctx *c, const void *data, struct x
 	return COMPAT_XT;
 }
 
-static void port_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv)
-{
-	uint16_t lo = htons(pts[0]), hi = htons(pts[1]);
-
-	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
-	if (pts[0] == pts[1])
-		lin_cmp(c, inv ? REL_NEQ : REL_EQ, &lo, 2);
-	else
-		lin_range(c, inv, &lo, &hi, 2);
-}
-
 /* Only an instance of ports alone in a rule of -p sctp comes here. */
 static void sctp_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct xt_sctp_info *d = data;
 
 	if (d->flags & XT_SCTP_SRC_PORTS)
-		port_linearize(c, 0, d->spts, d->invflags & XT_SCTP_SRC_PORTS);
+		pair_linearize(c, 0, d->spts, d->invflags & XT_SCTP_SRC_PORTS);
 	if (d->flags & XT_SCTP_DEST_PORTS)
-		port_linearize(c, 2, d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
-}
-
-static bool port_delinearize(const struct item *it, uint32_t off, uint16_t *pts)
-{
-	uint16_t lo, hi;
-
-	if (!item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) || it->masked ||
-	    it->len != 2 || it->concat)
-		return false;
-	memcpy(&lo, it->val, 2);
-	memcpy(&hi, it->hi, 2);
-	if (it->op == REL_EQ || it->op == REL_NEQ)
-		hi = lo;
-	else if (it->op != REL_RANGE && it->op != REL_NRANGE)
-		return false;
-	pts[0] = ntohs(lo);
-	pts[1] = ntohs(hi);
-	return true;
+		pair_linearize(c, 2, d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
 }
 
 static bool sctp_delinearize(struct delin_ctx *c, void *data)
@@ -258,9 +229,9 @@ static bool sctp_delinearize(struct delin_ctx *c, void *data)
 	/* sport then dport, as one instance writes them */
 	while ((it = delin_peek(c))) {
 		if (!(d->flags & (XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)) &&
-		    port_delinearize(it, 0, d->spts))
+		    pair_delinearize(it, 0, d->spts))
 			bit = XT_SCTP_SRC_PORTS;
-		else if (!(d->flags & XT_SCTP_DEST_PORTS) && port_delinearize(it, 2, d->dpts))
+		else if (!(d->flags & XT_SCTP_DEST_PORTS) && pair_delinearize(it, 2, d->dpts))
 			bit = XT_SCTP_DEST_PORTS;
 		else
 			break;
@@ -270,19 +241,6 @@ static bool sctp_delinearize(struct delin_ctx *c, void *data)
 		c->pos++;
 	}
 	return d->flags != 0;
-}
-
-static void ports_text(struct strbuf *out, const char *one, const char *many,
-		       const uint16_t *pts, bool inv, bool numeric)
-{
-	if (pts[0] == 0 && pts[1] == 65535 && !inv)
-		return;
-	sb_printf(out, " %s:%s", pts[0] == pts[1] ? one : many, inv ? "!" : "");
-	port_text(out, pts[0], "sctp", numeric);
-	if (pts[0] != pts[1]) {
-		sb_addc(out, ':');
-		port_text(out, pts[1], "sctp", numeric);
-	}
 }
 
 static bool map_all(const struct xt_sctp_info *d, uint32_t word)
@@ -343,21 +301,16 @@ static void sctp_print(struct strbuf *out, const void *data, const struct rule *
 	(void)r;
 	sb_add(out, " sctp");
 	if (d->flags & XT_SCTP_SRC_PORTS)
-		ports_text(out, "spt", "spts", d->spts, d->invflags & XT_SCTP_SRC_PORTS, numeric);
+		pair_print(out, "spt", "spts", d->spts, d->invflags & XT_SCTP_SRC_PORTS,
+			   "sctp", numeric);
 	if (d->flags & XT_SCTP_DEST_PORTS)
-		ports_text(out, "dpt", "dpts", d->dpts, d->invflags & XT_SCTP_DEST_PORTS, numeric);
+		pair_print(out, "dpt", "dpts", d->dpts, d->invflags & XT_SCTP_DEST_PORTS,
+			   "sctp", numeric);
 	if (d->flags & XT_SCTP_CHUNK_TYPES) {
 		if (d->invflags & XT_SCTP_CHUNK_TYPES)
 			sb_add(out, " !");
 		chunks_text(out, d, numeric);
 	}
-}
-
-static void port_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
-{
-	sb_printf(out, "%s --%s %u", inv ? " !" : "", opt, pts[0]);
-	if (pts[0] != pts[1])
-		sb_printf(out, ":%u", pts[1]);
 }
 
 static void sctp_save(struct strbuf *out, const void *data, const struct rule *r)
@@ -366,9 +319,9 @@ static void sctp_save(struct strbuf *out, const void *data, const struct rule *r
 
 	(void)r;
 	if (d->flags & XT_SCTP_SRC_PORTS)
-		port_save(out, "sport", d->spts, d->invflags & XT_SCTP_SRC_PORTS);
+		pair_save(out, "sport", d->spts, d->invflags & XT_SCTP_SRC_PORTS);
 	if (d->flags & XT_SCTP_DEST_PORTS)
-		port_save(out, "dport", d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
+		pair_save(out, "dport", d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
 	if (d->flags & XT_SCTP_CHUNK_TYPES) {
 		sb_add(out, d->invflags & XT_SCTP_CHUNK_TYPES ? " ! --chunk-types" :
 								 " --chunk-types");

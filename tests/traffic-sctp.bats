@@ -3,7 +3,8 @@
 # SCTP-looking packets over a raw socket, one chunk each with the ports,
 # chunk type and flags chosen; nothing answers them, and the rules'
 # counters on side A tell which rule saw which packet. The ports are
-# native payload tests, --chunk-types the kernel's xt match.
+# native payload tests, --chunk-types the kernel's xt match. The last
+# test does the same with DCCP headers for -m dccp.
 
 load helpers
 
@@ -55,4 +56,26 @@ each_once() {
 	send 1 8 6 1	# ABORT T to port 8
 	send 1 10 6 0	# ABORT to port 10
 	each_once 1 2
+}
+
+# send_dccp SPORT DPORT TYPE: one DCCP header (extended sequence numbers)
+# from the peer to A
+send_dccp() {
+	peer python3 - "$A" "$@" <<'PY'
+import socket, struct, sys
+dst, sport, dport, ptype = sys.argv[1], *map(int, sys.argv[2:5])
+pkt = struct.pack("!HHBBHB", sport, dport, 4, 0, 0, ptype << 1 | 1) + b"\0" * 7
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 33)
+s.sendto(pkt, (dst, 0))
+PY
+}
+
+@test "traffic: -m dccp ports and types, one type native and two as the xt match" {
+	traffic_setup
+	ipt -A INPUT -p dccp --dport 80
+	ipt -A INPUT -p dccp --dccp-types ACK
+	ipt -A INPUT -p dccp ! --dccp-types REQUEST,RESET
+	send_dccp 5 80 0	# REQUEST to port 80
+	send_dccp 5 81 3	# ACK to port 81
+	each_once 1 2 3
 }
