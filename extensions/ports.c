@@ -229,3 +229,52 @@ void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv)
 	pr->inv = inv;
 	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
 }
+
+void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv)
+{
+	uint16_t lo = htons(pts[0]), hi = htons(pts[1]);
+
+	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2);
+	if (pts[0] == pts[1])
+		lin_cmp(c, inv ? REL_NEQ : REL_EQ, &lo, 2);
+	else
+		lin_range(c, inv, &lo, &hi, 2);
+}
+
+bool pair_delinearize(const struct item *it, uint32_t off, uint16_t *pts)
+{
+	uint16_t lo, hi;
+
+	if (!item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) || it->masked ||
+	    it->len != 2 || it->concat)
+		return false;
+	memcpy(&lo, it->val, 2);
+	memcpy(&hi, it->hi, 2);
+	if (it->op == REL_EQ || it->op == REL_NEQ)
+		hi = lo;
+	else if (it->op != REL_RANGE && it->op != REL_NRANGE)
+		return false;
+	pts[0] = ntohs(lo);
+	pts[1] = ntohs(hi);
+	return true;
+}
+
+void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,
+		bool inv, const char *proto, bool numeric)
+{
+	if (pts[0] == 0 && pts[1] == 65535 && !inv)
+		return;
+	sb_printf(out, " %s:%s", pts[0] == pts[1] ? one : many, inv ? "!" : "");
+	port_text(out, pts[0], proto, numeric);
+	if (pts[0] != pts[1]) {
+		sb_addc(out, ':');
+		port_text(out, pts[1], proto, numeric);
+	}
+}
+
+void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
+{
+	sb_printf(out, "%s --%s %u", inv ? " !" : "", opt, pts[0]);
+	if (pts[0] != pts[1])
+		sb_printf(out, ":%u", pts[1]);
+}

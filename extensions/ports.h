@@ -62,4 +62,16 @@ void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeri
 /* " --sport 22", " ! --dport 1:1024" */
 void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr);
 
+/* The xt sctp and dccp blobs' form of a range: pts[2] host order, a flag
+ * and an inversion bit beside; these read and write it as such. */
+/* payload th+off (2 bytes) == pts[0], or in [pts[0], pts[1]] */
+void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv);
+/* Claim one ==, != or range (either way) at th+off from item it. */
+bool pair_delinearize(const struct item *it, uint32_t off, uint16_t *pts);
+/* " spt:!5", " dpts:1:9"; nothing for an uninverted 0:65535 */
+void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,
+		bool inv, const char *proto, bool numeric);
+/* " ! --sport 5", " --dport 1:9" */
+void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv);
+
 #endif

@@ -21,6 +21,7 @@ extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_e
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
 	ext_connlimit;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
+extern const struct extension ext_sctp, ext_dccp;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
@@ -77,6 +78,8 @@ const struct extension *const ext_all[] = {
 	&ext_socket,
 	&ext_TPROXY,
 	&ext_physdev,
+	&ext_sctp,
+	&ext_dccp,
 	&ext_ttl,
 	&ext_dscp,
 	&ext_tos,
@@ -116,6 +119,8 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	case 58: return family == NFPROTO_IPV6 ? ext_find("icmp6", EXT_MATCH, family) : NULL;
 	case 50: return ext_find("esp", EXT_MATCH, family);
 	case 51: return ext_find("ah", EXT_MATCH, family);
+	case 132: return ext_find("sctp", EXT_MATCH, family);
+	case 33: return ext_find("dccp", EXT_MATCH, family);
 	}
 	return NULL;
 }

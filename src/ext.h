@@ -73,6 +73,8 @@ enum opt_flags {
 	OF_NOEMPTY = 1 << 5,	/* OT_STRING: an empty string is refused */
 	OF_TRUNC = 1 << 6,	/* OT_STRING: a longer string is cut to max
 				 * characters rather than refused */
+	OF_TWO_ARGS_BARE = 1 << 7,	/* with OF_TWO_ARGS: "requires two args"
+					 * without the full stop (sctp) */
 };
 
 /* The byte offset + 1 of a field in an extension's data (0: none), and

@@ -323,7 +323,8 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 	}
 	if (ext_opt_two_args(o)) {
 		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
-			return err_param(&p->h->err, "--%s requires two args.", name);
+			return err_param(&p->h->err, "--%s requires two args%s", name,
+					 o->flags & OF_TWO_ARGS_BARE ? "" : ".");
 		ctx.arg2 = p->argv[p->idx++];
 	}
 	if (ext_opt_parse(&ctx, es->inst->data, o, arg, p->invert, &es->seen) < 0)
