@@ -250,3 +250,19 @@ pkts() {
 	run rule_counts OUTPUT 1
 	[ "${output%% *}" -ge 1 ]
 }
+
+@test "traffic: -m cluster gives the connection to exactly one of two nodes, and all of it to a lone node" {
+	# one source address: its hash falls to node 1 or to node 2, never
+	# to both; a cluster of one node takes everything
+	ipt -A INPUT -p icmp -m cluster --cluster-total-nodes 2 --cluster-local-node 1 --cluster-hash-seed 0x1234
+	ipt -A INPUT -p icmp -m cluster --cluster-total-nodes 2 --cluster-local-node 2 --cluster-hash-seed 0x1234
+	ipt -A INPUT -p icmp -m cluster --cluster-total-nodes 1 --cluster-local-node 1 --cluster-hash-seed 0x1234
+	ipt -A INPUT -p icmp -m cluster --cluster-total-nodes 1 ! --cluster-local-node 1 --cluster-hash-seed 0x1234 -j DROP
+	run replies 3
+	assert_output 3
+	local n1 n2
+	n1=$(pkts INPUT 1) n2=$(pkts INPUT 2)
+	[ $((n1 + n2)) -eq 3 ] && [ $((n1 * n2)) -eq 0 ]
+	assert_equal "$(pkts INPUT 3)" 3
+	assert_equal "$(pkts INPUT 4)" 0
+}
