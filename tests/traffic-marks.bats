@@ -266,3 +266,17 @@ pkts() {
 	assert_equal "$(pkts INPUT 3)" 3
 	assert_equal "$(pkts INPUT 4)" 0
 }
+
+@test "traffic: -m nfacct counts the pings in the nfacct object, and only those its rule sees" {
+	command -v nfacct > /dev/null || skip "nfacct not installed"
+	ns nfacct add pings
+	ns nfacct add other
+	ipt -A INPUT -p icmp -m nfacct --nfacct-name pings
+	ipt -A INPUT -p tcp -m nfacct --nfacct-name other
+	run replies 3
+	assert_output 3
+	run ns nfacct get pings
+	assert_output "{ pkts = 00000000000000000003, bytes = 00000000000000000252 } = pings;"
+	run ns nfacct get other
+	assert_output "{ pkts = 00000000000000000000, bytes = 00000000000000000000 } = other;"
+}
