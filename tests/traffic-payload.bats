@@ -76,3 +76,30 @@ send() {
 	run rule_counts INPUT 2
 	assert_output --regexp '^1 '
 }
+
+# ------------------------------------------------------------------- osf
+
+@test "traffic: -m osf knows the peer's SYN by a fingerprint loaded with nfnl_osf, not by another genre" {
+	command -v nfnl_osf > /dev/null || skip "nfnl_osf not installed"
+	# the SYN Linux sends on a 1500-byte link: window 44 MSS, TTL 64,
+	# DF, 60 bytes, options MSS, SACK permitted, timestamps, NOP,
+	# window scale 7. The fingerprint list is the kernel's, not the
+	# namespace's: the genre is ours alone and is taken out again.
+	local fp=$BATS_TEST_TMPDIR/fp.os
+	echo 'S44:64:1:60:M*,S,T,N,W7:IptnftProbe:1.0:syn:iptnft test' > "$fp"
+	ns nfnl_osf -f "$fp"
+	ipt -A INPUT -p tcp --syn -m osf --genre IptnftProbe
+	ipt -A INPUT -p tcp --syn -m osf --genre IptnftProbe --ttl 2 --log 2
+	ipt -A INPUT -p tcp --syn -m osf --genre IptnftOther -j DROP
+	tcp_listen 5001
+	tcp_ok 5001
+	run rule_counts INPUT 1
+	local one=$output
+	run rule_counts INPUT 2
+	local two=$output
+	run rule_counts INPUT 3
+	ns nfnl_osf -d -f "$fp"
+	assert_equal "$one" "1 60"
+	assert_equal "$two" "1 60"
+	assert_output "0 0"
+}
