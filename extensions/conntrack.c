@@ -794,47 +794,6 @@ static bool all_zero(const uint8_t *a, unsigned len)
 	return true;
 }
 
-static void mask_suffix(struct strbuf *out, const uint8_t *mask, uint8_t family)
-{
-	unsigned alen = family_addr_len(family);
-	int plen = mask_prefix_len(mask, alen);
-	char buf[INET6_ADDRSTRLEN];
-
-	if (plen == (int)alen * 8)
-		return;
-	if (plen >= 0) {
-		sb_printf(out, "/%d", plen);
-		return;
-	}
-	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, mask, buf, sizeof(buf));
-	sb_printf(out, "/%s", buf);
-}
-
-/* A host name, else a network name (IPv4), else the number. */
-static void addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family)
-{
-	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
-	char buf[INET6_ADDRSTRLEN];
-	struct hostent *he = gethostbyaddr(addr, family_addr_len(family), af);
-	struct netent *ne;
-	uint32_t net;
-
-	if (he && he->h_name) {
-		sb_add(out, he->h_name);
-		return;
-	}
-	if (family == NFPROTO_IPV4) {
-		memcpy(&net, addr, 4);
-		ne = getnetbyaddr(ntohl(net), AF_INET);
-		if (ne && ne->n_name) {
-			sb_add(out, ne->n_name);
-			return;
-		}
-	}
-	inet_ntop(af, addr, buf, sizeof(buf));
-	sb_add(out, buf);
-}
-
 static void addr_text(struct strbuf *out, const struct ct_addr *a, uint8_t family, bool numeric)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -847,9 +806,9 @@ static void addr_text(struct strbuf *out, const struct ct_addr *a, uint8_t famil
 		inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, a->addr, buf, sizeof(buf));
 		sb_add(out, buf);
 	} else {
-		addr_name(out, a->addr, family);
+		xt_addr_name(out, a->addr, family);
 	}
-	mask_suffix(out, a->mask, family);
+	xt_mask_suffix(out, a->mask, family);
 }
 
 static void range_text(struct strbuf *out, uint32_t lo, uint32_t hi)

@@ -22,7 +22,7 @@ extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_e
 	ext_connlimit;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_sctp, ext_dccp;
-extern const struct extension ext_cluster, ext_nfacct, ext_osf, ext_bpf;
+extern const struct extension ext_cluster, ext_nfacct, ext_osf, ext_bpf, ext_ipvs;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
@@ -85,6 +85,7 @@ const struct extension *const ext_all[] = {
 	&ext_nfacct,
 	&ext_osf,
 	&ext_bpf,
+	&ext_ipvs,
 	&ext_ttl,
 	&ext_dscp,
 	&ext_tos,

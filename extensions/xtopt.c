@@ -2,6 +2,7 @@
 #include "op.h"
 #include "ext.h"
 #include "num.h"
+#include "rule.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -434,4 +435,44 @@ void xt_named_valmask_text(struct strbuf *out, const char *file, uint32_t value,
 		sb_printf(out, " 0x%x", value);
 	else
 		sb_printf(out, " 0x%x/0x%x", value, mask);
+}
+
+void xt_mask_suffix(struct strbuf *out, const uint8_t *mask, uint8_t family)
+{
+	unsigned alen = family_addr_len(family);
+	int plen = mask_prefix_len(mask, alen);
+	char buf[INET6_ADDRSTRLEN];
+
+	if (plen == (int)alen * 8)
+		return;
+	if (plen >= 0) {
+		sb_printf(out, "/%d", plen);
+		return;
+	}
+	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, mask, buf, sizeof(buf));
+	sb_printf(out, "/%s", buf);
+}
+
+void xt_addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family)
+{
+	int af = family == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	char buf[INET6_ADDRSTRLEN];
+	struct hostent *he = gethostbyaddr(addr, family_addr_len(family), af);
+	struct netent *ne;
+	uint32_t net;
+
+	if (he && he->h_name) {
+		sb_add(out, he->h_name);
+		return;
+	}
+	if (family == NFPROTO_IPV4) {
+		memcpy(&net, addr, 4);
+		ne = getnetbyaddr(ntohl(net), AF_INET);
+		if (ne && ne->n_name) {
+			sb_add(out, ne->n_name);
+			return;
+		}
+	}
+	inet_ntop(af, addr, buf, sizeof(buf));
+	sb_add(out, buf);
 }

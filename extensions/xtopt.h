@@ -112,4 +112,11 @@ bool xt_name_of(const char *file, uint32_t value, char *buf, size_t size);
  * or " 0xV/0xM" */
 void xt_named_valmask_text(struct strbuf *out, const char *file, uint32_t value, uint32_t mask);
 
+/* "/plen" for a prefix mask, "/mask" for another, nothing for the whole
+ * address (mask: 4 or 16 bytes by family) */
+void xt_mask_suffix(struct strbuf *out, const uint8_t *mask, uint8_t family);
+/* A host name, else a network name (IPv4), else the number, as the
+ * reference's listing names an address without -n */
+void xt_addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family);
+
 #endif

@@ -155,6 +155,10 @@ struct extension {
 	/* the reference reads two of these in a row, each with options, back
 	 * as one (tcp, udp: their fields are separate payload tests) */
 	bool merge_repeats;
+	/* the kernel may lack its xt module (ipvs, CLUSTERIP, ULOG): loading
+	 * it asks the kernel for revision 0, and warns as the reference does
+	 * when the kernel has none */
+	bool xt_probe;
 	/* Optional: -h names the extension so (the reference's name where
 	 * ours differs: icmp6 is "icmpv6"), and adds what help prints after
 	 * the options (the ICMP type names) */

@@ -275,6 +275,20 @@ static bool is_missing_target(const char *name, uint8_t family)
 	       strcmp(name, "standard") != 0;
 }
 
+/* The reference asks the kernel for an extension's module when it loads
+ * it, and says so once when the kernel has none; the rule then fails in
+ * the kernel. */
+static void ext_probe_kernel(struct parser *p, const struct extension *ext)
+{
+	bool first;
+
+	if (ext->xt_probe &&
+	    !kfeat_xt(&p->h->feat, ext->name, ext->kind == EXT_TARGET, p->h->family, &first) &&
+	    first)
+		fprintf(stderr, "Warning: Extension %s revision 0 not supported, missing kernel "
+			"module?\n", ext->name);
+}
+
 static int load_match(struct parser *p, const char *name)
 {
 	const struct extension *ext = ext_find(name, EXT_MATCH, p->h->family);
@@ -286,6 +300,7 @@ static int load_match(struct parser *p, const char *name)
 	if (!ext)
 		return err_param(&p->h->err, "Couldn't load match `%s':No such file or directory\n",
 				 name);
+	ext_probe_kernel(p, ext);
 	inst = rule_add_match(p->rule, ext);
 	if (ext->init)
 		ext->init(inst->data, p->h->family);
@@ -549,6 +564,7 @@ static int set_jump(struct parser *p, const char *arg, bool is_goto)
 		const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
 
 		if (ext) {
+			ext_probe_kernel(p, ext);
 			rule_set_target(p->rule, ext);
 			if (ext->init)
 				ext->init(p->rule->target->data, p->h->family);

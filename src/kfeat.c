@@ -1,11 +1,15 @@
 #include "kfeat.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nlk.h"
@@ -108,4 +112,48 @@ bool kfeat_has(struct kfeat *f, enum kfeat_id id, uint8_t family)
 	if (!f->known[id])
 		f->known[id] = probe(id, family) == 0 ? -1 : 1;
 	return f->known[id] > 0;
+}
+
+/* NFNL_MSG_COMPAT_GET for revision 0 of name: the kernel answers with
+ * the revision it has, or ENOENT when no module of that name loads.
+ * 1 yes, 0 no, -1 no answer. */
+static int probe_xt(const char *name, bool target, uint8_t family)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlk nl;
+	int err;
+
+	memset(&nl, 0, sizeof(nl));
+	if (nlk_open(&nl) < 0)
+		return -1;
+	nlh = nlk_request(&nl, buf, NFNL_MSG_COMPAT_GET, family, NLM_F_ACK);
+	nlh->nlmsg_type = NFNL_SUBSYS_NFT_COMPAT << 8 | NFNL_MSG_COMPAT_GET;
+	mnl_attr_put_strz(nlh, NFTA_COMPAT_NAME, name);
+	mnl_attr_put_u32(nlh, NFTA_COMPAT_REV, htonl(0));
+	mnl_attr_put_u32(nlh, NFTA_COMPAT_TYPE, htonl(target ? 1 : 0));
+	err = nlk_query(&nl, nlh, NULL, NULL);
+	nlk_close(&nl);
+	if (err == 0)
+		return 1;
+	return err == -ENOENT || err == -EPROTONOSUPPORT ? 0 : -1;
+}
+
+bool kfeat_xt(struct kfeat *f, const char *name, bool target, uint8_t family, bool *first)
+{
+	struct kfeat_xt *x;
+	unsigned i;
+
+	*first = false;
+	for (i = 0; i < f->nxt; i++)
+		if (f->xt[i].target == target && strcmp(f->xt[i].name, name) == 0)
+			return f->xt[i].has;
+	*first = true;
+	if (f->nxt == KFEAT_XT_MAX)
+		return probe_xt(name, target, family) != 0;
+	x = &f->xt[f->nxt++];
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->target = target;
+	x->has = probe_xt(name, target, family) != 0;
+	return x->has;
 }
