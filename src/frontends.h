@@ -9,6 +9,8 @@
 int iptables_main(uint8_t family, int argc, char **argv);
 int save_main(uint8_t family, int argc, char **argv);
 int restore_main(uint8_t family, int argc, char **argv);
+/* iptnft graph: the live ruleset as Graphviz DOT */
+int graph_main(uint8_t family, int argc, char **argv);
 
 struct command;
 typedef void restore_visit_fn(void *opaque, const char *table, unsigned lineno,

@@ -39,7 +39,8 @@ static int usage(void)
 	size_t i;
 
 	printf("iptnft %s: iptables on native nf_tables\n"
-	       "usage: iptnft NAME [ARGS...], or call it as one of:", PACKAGE_VERSION);
+	       "usage: iptnft graph [ARGS...] (the ruleset as Graphviz DOT), iptnft NAME [ARGS...],\n"
+	       "or call it as one of:", PACKAGE_VERSION);
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
 		printf(" %s", personalities[i].name);
 	printf("\n");
@@ -57,6 +58,9 @@ int main(int argc, char **argv)
 		argv++;
 		argc--;
 		name = base_name(argv[0]);
+		/* iptnft's own commands, under no other name */
+		if (strcmp(name, "graph") == 0)
+			return graph_main(NFPROTO_IPV4, argc, argv);
 	}
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
 		if (strcmp(name, personalities[i].name) == 0)
