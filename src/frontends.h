@@ -11,6 +11,8 @@ int save_main(uint8_t family, int argc, char **argv);
 int restore_main(uint8_t family, int argc, char **argv);
 /* iptnft graph: the live ruleset as Graphviz DOT */
 int graph_main(uint8_t family, int argc, char **argv);
+/* xtables-monitor: ruleset events and packet traces */
+int monitor_main(uint8_t family, int argc, char **argv);
 
 struct command;
 typedef void restore_visit_fn(void *opaque, const char *table, unsigned lineno,

@@ -25,6 +25,8 @@ static const struct {
 	{ "iptables-nft-restore", NFPROTO_IPV4, restore_main },
 	{ "ip6tables-restore", NFPROTO_IPV6, restore_main },
 	{ "ip6tables-nft-restore", NFPROTO_IPV6, restore_main },
+	{ "xtables-monitor", NFPROTO_UNSPEC, monitor_main },
+	{ "xtables-nft-monitor", NFPROTO_UNSPEC, monitor_main },
 };
 
 static const char *base_name(const char *path)

@@ -133,6 +133,18 @@ struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext)
 	return *tail;
 }
 
+void rule_drop_last_match(struct rule *r)
+{
+	struct ext_inst **tail = &r->matches;
+
+	if (!*tail)
+		return;
+	while ((*tail)->next)
+		tail = &(*tail)->next;
+	inst_free(*tail);
+	*tail = NULL;
+}
+
 struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext)
 {
 	struct ext_inst *m;
@@ -927,7 +939,8 @@ struct listed_walk {
 static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_walk *w,
 			     const struct extension *ext, unsigned count, const char *extra)
 {
-	unsigned end, saved_n = c->items->n;
+	unsigned start = c->pos, end, saved_n = c->items->n;
+	bool merged = false;
 	struct ext_inst *m;
 
 	if (!ext) {
@@ -937,10 +950,12 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	}
 	/* two option-carrying tcp (or udp) matches in a row read back as
 	 * one, as the reference reads its own */
-	if (count && w->prev_ext == ext && w->prev_count && ext->merge_repeats)
+	if (count && w->prev_ext == ext && w->prev_count && ext->merge_repeats) {
 		m = w->prev;
-	else
+		merged = true;
+	} else {
 		m = rule_add_match(r, ext);
+	}
 	w->prev = m;
 	w->prev_ext = ext;
 	w->prev_count = count;
@@ -964,6 +979,14 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	c->items->n = saved_n;
 	if (c->pos != end)
 		r->unknown = true;
+	/* a match that could read none of its items (a lookup in a set no
+	 * longer there) is left out: what is printed of the undecodable
+	 * rule then holds nothing false */
+	if (c->pos == start && count && !merged) {
+		rule_drop_last_match(r);
+		w->prev = NULL;
+		w->prev_ext = NULL;
+	}
 	c->pos = end;
 }
 

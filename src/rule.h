@@ -76,6 +76,8 @@ struct rule *rule_clone(const struct rule *r);
  * structure (counters and kernel handles aside). */
 bool rule_equal(const struct rule *a, const struct rule *b);
 struct ext_inst *rule_add_match(struct rule *r, const struct extension *ext);
+/* Remove the last match of r (and free it). */
+void rule_drop_last_match(struct rule *r);
 /* The extension of r's match or target whose data is data: how print
  * and save of an implementation serving twins tell which one they are
  * printing. */
