@@ -88,7 +88,7 @@ static int tcpoptstrip_parse(struct parse_ctx *ctx, void *data, int id, const ch
 {
 	struct xt_tcpoptstrip_target_info *i = &((struct tcpoptstrip_data *)data)->info;
 	char *copy = xstrdup(arg), *word = copy, *comma;
-	unsigned k;
+	unsigned k = 0;
 	int rc = 0;
 
 	(void)id;
