@@ -31,13 +31,9 @@
 #include "rule.h"
 #include "util.h"
 
-struct trace_attrs {
-	const struct nlattr *tb[NFTA_TRACE_MAX + 1];
-};
-
 static int trace_attr_cb(const struct nlattr *a, void *data)
 {
-	struct trace_attrs *t = data;
+	struct trace_event *t = data;
 	uint16_t type = mnl_attr_get_type(a);
 
 	if (type <= NFTA_TRACE_MAX)
@@ -61,7 +57,7 @@ static void print_ifname(struct strbuf *out, const char *tag, const struct nlatt
 	sb_printf(out, "%s=%s ", tag, name);
 }
 
-static void print_ll(struct strbuf *out, const struct trace_attrs *t)
+static void print_ll(struct strbuf *out, const struct trace_event *t)
 {
 	const struct nlattr *ll = t->tb[NFTA_TRACE_LL_HEADER];
 	uint16_t iftype = t->tb[NFTA_TRACE_IIFTYPE] ?
@@ -103,7 +99,7 @@ static void print_transport(struct strbuf *out, const struct nlattr *a, uint8_t 
 			sb_printf(out, "%s ", flags[i].name);
 }
 
-static void print_network(struct strbuf *out, const struct trace_attrs *t, uint8_t family)
+static void print_network(struct strbuf *out, const struct trace_event *t, uint8_t family)
 {
 	const struct nlattr *a = t->tb[NFTA_TRACE_NETWORK_HEADER];
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
@@ -141,17 +137,14 @@ static void print_network(struct strbuf *out, const struct trace_attrs *t, uint8
 	}
 }
 
-static void print_packet(struct strbuf *out, const struct trace_attrs *t, uint8_t family,
-			 uint32_t id)
+void trace_packet_text(struct strbuf *out, const struct trace_event *t)
 {
-	sb_printf(out, "PACKET: %u %08x ", family, id);
 	print_ifname(out, "IN", t->tb[NFTA_TRACE_IIF]);
 	print_ifname(out, "OUT", t->tb[NFTA_TRACE_OIF]);
 	print_ll(out, t);
-	print_network(out, t, family);
+	print_network(out, t, t->family);
 	if (t->tb[NFTA_TRACE_MARK])
 		sb_printf(out, "MARK=0x%x ", attr_u32(t->tb[NFTA_TRACE_MARK]));
-	sb_addc(out, '\n');
 }
 
 struct traced_rule {
@@ -178,19 +171,9 @@ static int traced_rule_cb(struct nftnl_rule *nr, void *data)
 	return 0;
 }
 
-static void print_verdict(struct strbuf *out, const struct nlattr *v)
+void trace_verdict_text(struct strbuf *out, const struct trace_event *t)
 {
-	const struct nlattr *tb[NFTA_VERDICT_MAX + 1] = { 0 };
-	const struct nlattr *a;
-	int32_t code;
-
-	if (!v)
-		return;
-	mnl_attr_for_each_nested(a, v)
-		if (mnl_attr_get_type(a) <= NFTA_VERDICT_MAX)
-			tb[mnl_attr_get_type(a)] = a;
-	code = (int32_t)attr_u32(tb[NFTA_VERDICT_CODE]);
-	switch (code) {
+	switch (t->verdict) {
 	case NF_ACCEPT:
 		sb_add(out, "ACCEPT");
 		break;
@@ -202,53 +185,75 @@ static void print_verdict(struct strbuf *out, const struct nlattr *v)
 		break;
 	case NFT_JUMP:
 	case NFT_GOTO:
-		sb_printf(out, "%s:%s", code == NFT_JUMP ? "JUMP" : "GOTO",
-			  tb[NFTA_VERDICT_CHAIN] ? mnl_attr_get_str(tb[NFTA_VERDICT_CHAIN]) : "");
+		sb_printf(out, "%s:%s", t->verdict == NFT_JUMP ? "JUMP" : "GOTO",
+			  t->target_chain ? t->target_chain : "");
 		break;
 	default:
-		sb_printf(out, "0x%x", (uint32_t)code);
+		sb_printf(out, "0x%x", (uint32_t)t->verdict);
 		break;
 	}
 }
 
-int monitor_trace(const struct nlmsghdr *nlh, struct monitor *m)
+bool trace_event_parse(const struct nlmsghdr *nlh, struct trace_event *t)
 {
 	const struct nfgenmsg *nfg = mnl_nlmsg_get_payload(nlh);
-	struct trace_attrs t;
-	uint8_t family = nfg->nfgen_family;
-	const char *table, *chain;
-	uint32_t id, type;
+	const struct nlattr *vt[NFTA_VERDICT_MAX + 1] = { 0 };
+	const struct nlattr *a;
+
+	memset(t, 0, sizeof(*t));
+	if (mnl_attr_parse(nlh, sizeof(*nfg), trace_attr_cb, t) < 0 || !t->tb[NFTA_TRACE_TABLE] ||
+	    !t->tb[NFTA_TRACE_CHAIN])
+		return false;
+	t->family = nfg->nfgen_family;
+	t->id = attr_u32(t->tb[NFTA_TRACE_ID]);
+	t->type = attr_u32(t->tb[NFTA_TRACE_TYPE]);
+	t->table = mnl_attr_get_str(t->tb[NFTA_TRACE_TABLE]);
+	t->chain = mnl_attr_get_str(t->tb[NFTA_TRACE_CHAIN]);
+	if (t->tb[NFTA_TRACE_RULE_HANDLE]) {
+		t->has_handle = true;
+		t->handle = be64toh(mnl_attr_get_u64(t->tb[NFTA_TRACE_RULE_HANDLE]));
+	}
+	t->policy = attr_u32(t->tb[NFTA_TRACE_POLICY]);
+	if (t->tb[NFTA_TRACE_VERDICT]) {
+		mnl_attr_for_each_nested(a, t->tb[NFTA_TRACE_VERDICT])
+			if (mnl_attr_get_type(a) <= NFTA_VERDICT_MAX)
+				vt[mnl_attr_get_type(a)] = a;
+		t->verdict = (int32_t)attr_u32(vt[NFTA_VERDICT_CODE]);
+		if (vt[NFTA_VERDICT_CHAIN])
+			t->target_chain = mnl_attr_get_str(vt[NFTA_VERDICT_CHAIN]);
+	}
+	return true;
+}
+
+int monitor_trace(const struct nlmsghdr *nlh, struct monitor *m)
+{
+	struct trace_event t;
 	struct strbuf out;
 
-	memset(&t, 0, sizeof(t));
-	if (mnl_attr_parse(nlh, sizeof(*nfg), trace_attr_cb, &t) < 0 ||
-	    !monitor_family_wanted(m, family) || !t.tb[NFTA_TRACE_TABLE] ||
-	    !t.tb[NFTA_TRACE_CHAIN])
+	if (!trace_event_parse(nlh, &t) || !monitor_family_wanted(m, t.family))
 		return MNL_CB_OK;
-	id = attr_u32(t.tb[NFTA_TRACE_ID]);
-	type = attr_u32(t.tb[NFTA_TRACE_TYPE]);
-	table = mnl_attr_get_str(t.tb[NFTA_TRACE_TABLE]);
-	chain = mnl_attr_get_str(t.tb[NFTA_TRACE_CHAIN]);
 	sb_init(&out);
-	if (t.tb[NFTA_TRACE_NETWORK_HEADER])
-		print_packet(&out, &t, family, id);
+	if (t.tb[NFTA_TRACE_NETWORK_HEADER]) {
+		sb_printf(&out, "PACKET: %u %08x ", t.family, t.id);
+		trace_packet_text(&out, &t);
+		sb_addc(&out, '\n');
+	}
 	/* a rule event without a rule (the end of a base chain before its
 	 * policy) says nothing the policy line does not */
-	if (type == NFT_TRACETYPE_RULE && t.tb[NFTA_TRACE_RULE_HANDLE]) {
-		sb_printf(&out, " TRACE: %u %08x %s:%s:rule:0x%llx:", family, id, table, chain,
-			  (unsigned long long)be64toh(mnl_attr_get_u64(t.tb[NFTA_TRACE_RULE_HANDLE])));
-		print_verdict(&out, t.tb[NFTA_TRACE_VERDICT]);
-		if (family == NFPROTO_IPV4 || family == NFPROTO_IPV6) {
-			struct traced_rule tr = { &m->query, &out, family, table, chain };
+	if (t.type == NFT_TRACETYPE_RULE && t.has_handle) {
+		sb_printf(&out, " TRACE: %u %08x %s:%s:rule:0x%llx:", t.family, t.id, t.table,
+			  t.chain, (unsigned long long)t.handle);
+		trace_verdict_text(&out, &t);
+		if (t.family == NFPROTO_IPV4 || t.family == NFPROTO_IPV6) {
+			struct traced_rule tr = { &m->query, &out, t.family, t.table, t.chain };
 
-			cache_get_rule(&m->query, family, table, chain,
-				       be64toh(mnl_attr_get_u64(t.tb[NFTA_TRACE_RULE_HANDLE])),
+			cache_get_rule(&m->query, t.family, t.table, t.chain, t.handle,
 				       traced_rule_cb, &tr);
 		}
 		sb_addc(&out, '\n');
-	} else if (type == NFT_TRACETYPE_POLICY) {
-		sb_printf(&out, " TRACE: %u %08x %s:%s:policy:%s \n", family, id, table, chain,
-			  attr_u32(t.tb[NFTA_TRACE_POLICY]) == NF_DROP ? "DROP" : "ACCEPT");
+	} else if (t.type == NFT_TRACETYPE_POLICY) {
+		sb_printf(&out, " TRACE: %u %08x %s:%s:policy:%s \n", t.family, t.id, t.table,
+			  t.chain, t.policy == NF_DROP ? "DROP" : "ACCEPT");
 	}
 	if (out.len)
 		fwrite(out.buf, 1, out.len, stdout);
