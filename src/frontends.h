@@ -11,6 +11,8 @@ int save_main(uint8_t family, int argc, char **argv);
 int restore_main(uint8_t family, int argc, char **argv);
 /* iptnft graph: the live ruleset as Graphviz DOT */
 int graph_main(uint8_t family, int argc, char **argv);
+/* iptnft trace: follow matching packets through the ruleset */
+int trace_main(uint8_t family, int argc, char **argv);
 /* xtables-monitor: ruleset events and packet traces */
 int monitor_main(uint8_t family, int argc, char **argv);
 

@@ -41,7 +41,9 @@ static int usage(void)
 	size_t i;
 
 	printf("iptnft %s: iptables on native nf_tables\n"
-	       "usage: iptnft graph [ARGS...] (the ruleset as Graphviz DOT), iptnft NAME [ARGS...],\n"
+	       "usage: iptnft graph [ARGS...] (the ruleset as Graphviz DOT),\n"
+	       "       iptnft trace [ARGS...] MATCH... (follow matching packets),\n"
+	       "       iptnft NAME [ARGS...],\n"
 	       "or call it as one of:", PACKAGE_VERSION);
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
 		printf(" %s", personalities[i].name);
@@ -63,6 +65,8 @@ int main(int argc, char **argv)
 		/* iptnft's own commands, under no other name */
 		if (strcmp(name, "graph") == 0)
 			return graph_main(NFPROTO_IPV4, argc, argv);
+		if (strcmp(name, "trace") == 0)
+			return trace_main(NFPROTO_IPV4, argc, argv);
 	}
 	for (i = 0; i < sizeof(personalities) / sizeof(personalities[0]); i++)
 		if (strcmp(name, personalities[i].name) == 0)

@@ -104,6 +104,8 @@ static void print_network(struct strbuf *out, const struct trace_event *t, uint8
 	const struct nlattr *a = t->tb[NFTA_TRACE_NETWORK_HEADER];
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
+	if (!a)
+		return;
 	if (family == NFPROTO_IPV4 && mnl_attr_get_payload_len(a) >= sizeof(struct iphdr)) {
 		struct iphdr ip;
 		uint16_t frag;

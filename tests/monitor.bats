@@ -40,10 +40,10 @@ wait_both() {
 # rules iptnft writes natively, "Parsing nftables rule failed")
 monitors() {
 	if [ "${MON_BOTH:-1}" != 0 ]; then
-		ns stdbuf -oL "$MON_REF" "$@" > "$BATS_TEST_TMPDIR/ref.out" 2>&1 3>&- &
+		ip netns exec "$NS" stdbuf -oL "$MON_REF" "$@" > "$BATS_TEST_TMPDIR/ref.out" 2>&1 3>&- &
 		track_pid $!
 	fi
-	ns "$IPTNFT" xtables-monitor "$@" > "$BATS_TEST_TMPDIR/our.out" 2>&1 3>&- &
+	ip netns exec "$NS" "$IPTNFT" xtables-monitor "$@" > "$BATS_TEST_TMPDIR/our.out" 2>&1 3>&- &
 	track_pid $!
 	local i
 	for i in $(seq 30); do
@@ -212,7 +212,7 @@ trace_traffic() {
 }
 
 @test "xtables-monitor -e: a native multiport rule reads back whole, made and deleted" {
-	ns "$IPTNFT" xtables-monitor -e > "$BATS_TEST_TMPDIR/our.out" 2>&1 3>&- &
+	ip netns exec "$NS" "$IPTNFT" xtables-monitor -e > "$BATS_TEST_TMPDIR/our.out" 2>&1 3>&- &
 	track_pid $!
 	local i
 	for i in $(seq 30); do
