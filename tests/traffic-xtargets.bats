@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# Real packets through the targets that stay the reference's xt blob in
+# both write modes (ECN, HMARK, DNPT/SNPT, RATEEST, ...). Side A ($NS,
+# 10.99.0.1 on veth0) runs our iptables; the peer ($NS_PEER, 10.99.0.2)
+# sends, answers, and counts what arrives with iptnft rules of its own.
+
+load helpers
+
+setup() { traffic_setup none; }
+teardown() { traffic_teardown; }
+
+# ---------------------------------------------------------------- helpers
+
+# pipt ARGS...: our iptables in the peer's namespace
+pipt() { peer "$IPT_BIN/iptables" "$@"; }
+
+# pkts CMD TABLE CHAIN NUM: the packet count of rule NUM, CMD (ipt, pipt)
+# listing it
+pkts() {
+	"$1" -t "$2" -L "$3" -v -x -n --line-numbers | awk -v n="$4" '$1 == n { print $2 }'
+}
+
+# listen NSNAME ADDR PORT: a netcat listener accepting forever
+listen() {
+	ip netns exec "$1" nc -n -d -l -k "$2" "$3" > /dev/null 2>&1 3>&- &
+	track_pid $!
+	wait_sock t "$3" "$1"
+}
+
+# connect NSNAME ADDR PORT: one TCP connection
+connect() { ip netns exec "$1" nc -n -z -w 3 "$2" "$3"; }
+
+# ---------------------------------------------------------------- ECN
+
+@test "traffic: ECN --ecn-tcp-remove clears ECE and CWR of the SYNs A sends" {
+	veth_setup
+	ns sysctl -qw net.ipv4.tcp_ecn=1
+	listen "$NS_PEER" "$B" 7100
+	pipt -A INPUT -p tcp --dport 7100 --syn -m ecn --ecn-tcp-ece --ecn-tcp-cwr
+	pipt -A INPUT -p tcp --dport 7100 --syn
+	connect "$NS" "$B" 7100
+	[ "$(pkts pipt filter INPUT 1)" = 1 ]
+	run ipt -t mangle -A POSTROUTING -p tcp --dport 7100 --syn -j ECN --ecn-tcp-remove
+	assert_success
+	connect "$NS" "$B" 7100
+	# the second SYN arrived without the flags
+	[ "$(pkts pipt filter INPUT 1)" = 1 ]
+	[ "$(pkts pipt filter INPUT 2)" = 2 ]
+	[ "$(pkts ipt mangle POSTROUTING 1)" = 1 ]
+}
+
+@test "traffic: ECN --ecn-ip-ect sets the ECN field the peer's ecn match sees" {
+	veth_setup
+	pipt -A INPUT -p icmp -m ecn --ecn-ip-ect 2
+	pipt -A INPUT -p icmp
+	run ipt -t mangle -A OUTPUT -p icmp -j ECN --ecn-ip-ect 2
+	assert_success
+	ping_out_ok
+	[ "$(pkts pipt filter INPUT 1)" = 1 ]
+	ipt -t mangle -D OUTPUT 1
+	ping_out_ok
+	[ "$(pkts pipt filter INPUT 1)" = 1 ]
+	[ "$(pkts pipt filter INPUT 2)" = 2 ]
+}
