@@ -264,18 +264,16 @@ undecodable() {
 }
 
 @test "targets the reference has and iptnft does not are refused as targets it cannot load" {
-	refused -t mangle -A PREROUTING -j HMARK --hmark-mod 2
-	assert_output --partial "Couldn't load target \`HMARK':No such file or directory"
 	refused -A INPUT -j RATEEST
 	assert_output --partial "Couldn't load target \`RATEEST'"
 	# such a name is still no chain's; a jump to an unknown name still is
-	refused -N HMARK
+	refused -N RATEEST
 	assert_output --partial "chain name may not clash with target name"
 	run ipt -A INPUT -j NOSUCH --to 1
 	assert_equal "$status" 2
 	assert_output --partial 'unknown option "--to"'
 	if command -v iptables-nft >/dev/null; then
-		run ref -t mangle -A PREROUTING -j HMARK --hmark-mod 2 --hmark-rnd 1 --hmark-tuple src
+		run ref -A INPUT -j RATEEST --rateest-name r --rateest-interval 1 --rateest-ewmalog 2
 		assert_success
 	fi
 }

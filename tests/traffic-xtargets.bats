@@ -62,3 +62,23 @@ connect() { ip netns exec "$1" nc -n -z -w 3 "$2" "$3"; }
 	[ "$(pkts pipt filter INPUT 1)" = 1 ]
 	[ "$(pkts pipt filter INPUT 2)" = 2 ]
 }
+
+# ---------------------------------------------------------------- HMARK
+
+@test "traffic: HMARK sets the hash mark, modulo and offset, that a mark rule counts" {
+	veth_setup
+	# modulo 1: the mark is the offset whatever the hash
+	run ipt -t mangle -A PREROUTING -p icmp -j HMARK --hmark-tuple src,dst,proto --hmark-mod 1 --hmark-offset 5 --hmark-rnd 0x1234
+	assert_success
+	run ipt -t mangle -A PREROUTING -p tcp -j HMARK --hmark-tuple src,dst,sport,dport --hmark-mod 2 --hmark-offset 0x100 --hmark-rnd 7
+	assert_success
+	ipt -A INPUT -p icmp -m mark --mark 5
+	ipt -A INPUT -p icmp -m mark --mark 0
+	ipt -A INPUT -p tcp --dport 7200 --syn -m mark --mark 0x100/0xfffffffe
+	ping_in_ok
+	[ "$(pkts ipt filter INPUT 1)" = 1 ]
+	[ "$(pkts ipt filter INPUT 2)" = 0 ]
+	listen "$NS" "$A" 7200
+	connect "$NS_PEER" "$A" 7200
+	[ "$(pkts ipt filter INPUT 3)" = 1 ]
+}
