@@ -82,3 +82,28 @@ connect() { ip netns exec "$1" nc -n -z -w 3 "$2" "$3"; }
 	connect "$NS_PEER" "$A" 7200
 	[ "$(pkts ipt filter INPUT 3)" = 1 ]
 }
+
+# ---------------------------------------------------------------- DNPT, SNPT
+
+@test "traffic: SNPT and DNPT show A to the peer under another prefix, both ways" {
+	TRAFFIC_FAMILY=6 A=2001:db8:99::1 B=2001:db8:99::2
+	veth6_setup
+	peer ip -6 route add fd00:99::/48 via "$A"
+	peer "$IPT_BIN/ip6tables" -A INPUT -s fd00:99::/48 -p icmpv6 --icmpv6-type echo-request
+	peer "$IPT_BIN/ip6tables" -A INPUT -s "$A" -p icmpv6 --icmpv6-type echo-request
+	# neighbours found first, with A's own address
+	ping_out_ok
+	run ipt6 -t mangle -A POSTROUTING -o veth0 -p icmpv6 --icmpv6-type echo-request -j SNPT --src-pfx 2001:db8:99::/48 --dst-pfx fd00:99::/48
+	assert_success
+	run ipt6 -t mangle -A PREROUTING -i veth0 -d fd00:99::/48 -j DNPT --src-pfx fd00:99::/48 --dst-pfx 2001:db8:99::/48
+	assert_success
+	# the request leaves with the new prefix, the answer comes back to it
+	# and is turned into A's own address again
+	ping_out_ok
+	[ "$(peer "$IPT_BIN/ip6tables" -L INPUT -v -x -n | awk 'NR == 3 { print $1 }')" = 1 ]
+	[ "$(peer "$IPT_BIN/ip6tables" -L INPUT -v -x -n | awk 'NR == 4 { print $1 }')" = 1 ]
+	[ "$(ipt6 -t mangle -L PREROUTING -v -x -n | awk 'NR == 3 { print $1 }')" = 1 ]
+	# without DNPT the answer goes to an address A does not have
+	ipt6 -t mangle -D PREROUTING 1
+	ping_out_blocked
+}
