@@ -1,0 +1,53 @@
+/* Times and rates in tc's units (see rateunit.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "rateunit.h"
+
+/* A double cut to 32 bits as x86-64 converts it through a 64-bit
+ * integer: what does not fit 64 bits (and NaN) is the lowest one. */
+static uint32_t cut32(double v)
+{
+	if (isnan(v) || v >= 0x1p63 || v < -0x1p63)
+		return 0;
+	return (uint32_t)(uint64_t)(int64_t)v;
+}
+
+bool rateunit_parse_time(const char *s, uint32_t *usec)
+{
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = {
+		{ "s", 1e6 }, { "sec", 1e6 }, { "secs", 1e6 },
+		{ "ms", 1e3 }, { "msec", 1e3 }, { "msecs", 1e3 },
+		{ "us", 1 }, { "usec", 1 }, { "usecs", 1 },
+	};
+	char *end;
+	double t = strtod(s, &end);
+	size_t i;
+
+	if (end == s)
+		return false;
+	if (*end) {
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (strcasecmp(end, units[i].suffix) == 0)
+				break;
+		if (i == ARRAY_SIZE(units))
+			return false;
+		t *= units[i].scale;
+	}
+	*usec = cut32(t);
+	return true;
+}
+
+void rateunit_time_text(struct strbuf *out, double usec)
+{
+	if (usec >= 1e6)
+		sb_printf(out, "%.1fs", usec / 1e6);
+	else if (usec >= 1e3)
+		sb_printf(out, "%.1fms", usec / 1e3);
+	else
+		sb_printf(out, "%uus", (unsigned)usec);
+}
