@@ -51,3 +51,46 @@ void rateunit_time_text(struct strbuf *out, double usec)
 	else
 		sb_printf(out, "%uus", (unsigned)usec);
 }
+
+bool rateunit_parse_rate(const char *s, uint32_t *bytes)
+{
+	/* bits per unit */
+	static const struct {
+		const char *suffix;
+		double scale;
+	} units[] = {
+		{ "bit", 1 }, { "kibit", 0x1p10 }, { "kbit", 1e3 }, { "mibit", 0x1p20 },
+		{ "mbit", 1e6 }, { "gibit", 0x1p30 }, { "gbit", 1e9 }, { "tibit", 0x1p40 },
+		{ "tbit", 1e12 }, { "bps", 8 }, { "kibps", 0x1p13 }, { "kbps", 8e3 },
+		{ "mibps", 0x1p23 }, { "mbps", 8e6 }, { "gibps", 0x1p33 }, { "gbps", 8e9 },
+		{ "tibps", 0x1p43 }, { "tbps", 8e12 },
+	};
+	char *end;
+	double bits = strtod(s, &end);
+	size_t i;
+
+	if (end == s)
+		return false;
+	if (*end) {
+		for (i = 0; i < ARRAY_SIZE(units); i++)
+			if (strcasecmp(end, units[i].suffix) == 0)
+				break;
+		if (i == ARRAY_SIZE(units))
+			return false;
+		bits *= units[i].scale;
+	}
+	*bytes = cut32(bits / 8);
+	return true;
+}
+
+void rateunit_rate_text(struct strbuf *out, uint32_t bytes)
+{
+	double bits = (double)bytes * 8;
+
+	if (bits >= 1e9)
+		sb_printf(out, " %.0fMbit", bits / 1e6);
+	else if (bits >= 1e6)
+		sb_printf(out, " %.0fKbit", bits / 1e3);
+	else
+		sb_printf(out, " %.0fbit", bits);
+}

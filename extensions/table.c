@@ -20,7 +20,7 @@ extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
-	ext_connlimit;
+	ext_connlimit, ext_rateest;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_sctp, ext_dccp;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
@@ -69,6 +69,7 @@ const struct extension *const ext_all[] = {
 	&ext_quota,
 	&ext_time,
 	&ext_connlimit,
+	&ext_rateest,
 	&ext_devgroup,
 	&ext_realm,
 	&ext_esp,

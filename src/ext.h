@@ -75,6 +75,10 @@ enum opt_flags {
 				 * characters rather than refused */
 	OF_TWO_ARGS_BARE = 1 << 7,	/* with OF_TWO_ARGS: "requires two args"
 					 * without the full stop (sctp) */
+	OF_NEXT_WORD = 1 << 8,	/* OT_CUSTOM without has_arg: takes the next
+				 * word too when there is one that is no
+				 * option and no '!' (parse gets NULL
+				 * otherwise), as rateest's values */
 };
 
 /* The byte offset + 1 of a field in an extension's data (0: none), and
@@ -90,8 +94,8 @@ struct ext_opt {
 	uint8_t id;		/* bit of 'seen'; aliases share one, and the
 				 * walker's messages name the first of them */
 	uint8_t type;		/* enum opt_type */
-	uint8_t flags;		/* enum opt_flags */
 	uint8_t size;		/* bytes of the destination (of each half) */
+	uint16_t flags;		/* enum opt_flags */
 	uint16_t dst;		/* offset + 1 of the value in data, 0: none */
 	uint16_t inv_dst;	/* offset + 1 of a bool set by '!', 0: none */
 	uint32_t excl;		/* ids this option cannot be given with */

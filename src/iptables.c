@@ -321,6 +321,8 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 		else
 			return err_param(&p->h->err, "option \"--%s\" requires an argument", typed);
 	}
+	if (o->flags & OF_NEXT_WORD)
+		arg = optional_word(p);
 	if (ext_opt_two_args(o)) {
 		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
 			return err_param(&p->h->err, "--%s requires two args%s", name,

@@ -30,6 +30,11 @@ listen() {
 # connect NSNAME ADDR PORT: one TCP connection
 connect() { ip netns exec "$1" nc -n -z -w 3 "$2" "$3"; }
 
+# replies_fast N: of N pings from the peer 50 ms apart, how many came back
+replies_fast() {
+	peer ping -n -q -i 0.05 -c "$1" -W 1 "$A" | sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
 # ---------------------------------------------------------------- ECN
 
 @test "traffic: ECN --ecn-tcp-remove clears ECE and CWR of the SYNs A sends" {
@@ -106,4 +111,21 @@ connect() { ip netns exec "$1" nc -n -z -w 3 "$2" "$3"; }
 	# without DNPT the answer goes to an address A does not have
 	ipt6 -t mangle -D PREROUTING 1
 	ping_out_blocked
+}
+
+# ---------------------------------------------------------------- RATEEST, rateest
+
+@test "traffic: RATEEST measures the pings, and rateest drops them once they pass 5 a second" {
+	veth_setup
+	run ipt -A INPUT -p icmp -j RATEEST --rateest-name "iptnft-$$" --rateest-interval 250ms --rateest-ewmalog 500ms
+	assert_success
+	run ipt -A INPUT -p icmp -m rateest --rateest "iptnft-$$" --rateest-gt --rateest-pps 5 -j DROP
+	assert_success
+	ipt -A INPUT -p icmp -m rateest --rateest "iptnft-$$" --rateest-lt --rateest-bps 1gbit
+	# 30 pings in 1.5 s: the first pass before the estimate rises
+	run replies_fast 30
+	[ "$output" -ge 1 ] && [ "$output" -lt 30 ]
+	[ "$(pkts ipt filter INPUT 1)" = 30 ]
+	[ "$(pkts ipt filter INPUT 2)" -ge 1 ]
+	[ "$(( $(pkts ipt filter INPUT 2) + $(pkts ipt filter INPUT 3) ))" = 30 ]
 }
