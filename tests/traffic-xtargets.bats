@@ -129,3 +129,18 @@ replies_fast() {
 	[ "$(pkts ipt filter INPUT 2)" -ge 1 ]
 	[ "$(( $(pkts ipt filter INPUT 2) + $(pkts ipt filter INPUT 3) ))" = 30 ]
 }
+
+# ---------------------------------------------------------------- CONNSECMARK
+
+@test "traffic: CONNSECMARK copies marks and lets the packets go on to the next rule" {
+	veth_setup
+	run ipt -t mangle -A INPUT -p icmp -j CONNSECMARK --restore
+	assert_success
+	run ipt -t mangle -A OUTPUT -p icmp -j CONNSECMARK --save
+	assert_success
+	ipt -A INPUT -p icmp
+	ping_in_ok
+	[ "$(pkts ipt mangle INPUT 1)" = 1 ]
+	[ "$(pkts ipt mangle OUTPUT 1)" = 1 ]
+	[ "$(pkts ipt filter INPUT 1)" = 1 ]
+}
