@@ -223,6 +223,13 @@ struct extension {
 	/* Optional: the name -L shows in the target column when it is not
 	 * the one -S prints after -j (the reference lists NOTRACK as CT). */
 	const char *list_name;
+	/* The reference asks the kernel for this extension's xt module, at
+	 * revision probe_rev, when a command names it, and warns where the
+	 * kernel has none (kfeat_xt_warn): set for the modules a kernel may
+	 * well lack (LED, CLUSTERIP, ULOG), whose rules only the xt module
+	 * takes. */
+	bool probe_xt;
+	uint8_t probe_rev;
 
 	/* -L text (each piece preceded by a blank as the reference prints) */
 	void (*print)(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt);

@@ -551,6 +551,9 @@ static int set_jump(struct parser *p, const char *arg, bool is_goto)
 		const struct extension *ext = ext_find(arg, EXT_TARGET, p->h->family);
 
 		if (ext) {
+			if (ext->probe_xt)
+				kfeat_xt_warn(&p->h->feat, ext, p->h->family, ext->name,
+					      ext->probe_rev, true);
 			rule_set_target(p->rule, ext);
 			if (ext->init)
 				ext->init(p->rule->target->data, p->h->family);
@@ -1073,11 +1076,14 @@ static bool op_takes_rule(enum cmd_op op)
 static int validate_chain_name(struct parser *p)
 {
 	const char *name = p->cmd->chain;
+	const struct extension *ext = ext_find(name, EXT_TARGET, p->h->family);
 
 	if (strlen(name) >= CHAIN_NAME_MAX)
 		return err_param(&p->h->err, "chain name `%s' too long (must be under %d chars)",
 				 name, CHAIN_NAME_MAX);
-	if (ext_find(name, EXT_TARGET, p->h->family) || ext_reference_target(name, p->h->family))
+	if (ext && ext->probe_xt)
+		kfeat_xt_warn(&p->h->feat, ext, p->h->family, ext->name, ext->probe_rev, true);
+	if (ext || ext_reference_target(name, p->h->family))
 		return err_param(&p->h->err, "chain name may not clash with target name");
 	if (name[0] == '-' || name[0] == '!')
 		return err_param(&p->h->err, "chain name not allowed to start with `%c'",

@@ -1,11 +1,16 @@
 #include "kfeat.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nlk.h"
@@ -108,4 +113,45 @@ bool kfeat_has(struct kfeat *f, enum kfeat_id id, uint8_t family)
 	if (!f->known[id])
 		f->known[id] = probe(id, family) == 0 ? -1 : 1;
 	return f->known[id] > 0;
+}
+
+/* NFNL_MSG_COMPAT_GET for name at rev: 0 when the kernel has the module
+ * (at that revision or a later one), -errno otherwise. */
+static int xt_probe(uint8_t family, const char *name, uint32_t rev, bool target)
+{
+	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
+	struct nlmsghdr *nlh;
+	struct nlk nl;
+	int ret;
+
+	memset(&nl, 0, sizeof(nl));
+	ret = nlk_open(&nl);
+	if (ret == 0) {
+		nlh = nlk_request(&nl, buf, NFNL_MSG_COMPAT_GET, family, NLM_F_ACK);
+		nlh->nlmsg_type = (NFNL_SUBSYS_NFT_COMPAT << 8) | NFNL_MSG_COMPAT_GET;
+		mnl_attr_put_strz(nlh, NFTA_COMPAT_NAME, name);
+		mnl_attr_put_u32(nlh, NFTA_COMPAT_REV, htonl(rev));
+		mnl_attr_put_u32(nlh, NFTA_COMPAT_TYPE, htonl(target ? 1 : 0));
+		ret = nlk_query(&nl, nlh, NULL, NULL);
+		nlk_close(&nl);
+	}
+	free(buf);
+	return ret;
+}
+
+void kfeat_xt_warn(struct kfeat *f, const void *key, uint8_t family, const char *name,
+		   uint32_t rev, bool target)
+{
+	unsigned i;
+	int err;
+
+	for (i = 0; i < f->n_xt_asked; i++)
+		if (f->xt_asked[i] == key)
+			return;
+	if (f->n_xt_asked < KFEAT_XT_ASKED_MAX)
+		f->xt_asked[f->n_xt_asked++] = key;
+	err = xt_probe(family, name, rev, target);
+	if (err && err != -EPERM && err != -EACCES)
+		fprintf(stderr, "Warning: Extension %s revision %u not supported, "
+			"missing kernel module?\n", name, rev);
 }
