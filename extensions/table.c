@@ -13,7 +13,7 @@ extern const struct extension ext_SNAT, ext_DNAT, ext_MASQUERADE, ext_REDIRECT;
 extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS, ext_TRACE, ext_CHECKSUM,
 	ext_NETMAP, ext_AUDIT, ext_TEE, ext_SYNPROXY, ext_TCPOPTSTRIP, ext_IDLETIMER, ext_ECN, ext_HMARK,
 	ext_DNPT, ext_SNPT, ext_RATEEST, ext_SECMARK, ext_CONNSECMARK, ext_LED,
-	ext_CLUSTERIP;
+	ext_CLUSTERIP, ext_ULOG;
 extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
 extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
@@ -48,7 +48,7 @@ const struct extension *const ext_all[] = {
 	&ext_CT, &ext_NOTRACK, &ext_TCPMSS, &ext_TRACE, &ext_CHECKSUM, &ext_NETMAP,
 	&ext_AUDIT, &ext_TEE, &ext_SYNPROXY, &ext_TCPOPTSTRIP, &ext_IDLETIMER, &ext_ECN, &ext_HMARK,
 	&ext_DNPT, &ext_SNPT, &ext_RATEEST, &ext_SECMARK, &ext_CONNSECMARK, &ext_LED,
-	&ext_CLUSTERIP,
+	&ext_CLUSTERIP, &ext_ULOG,
 	&ext_statistic,
 	&ext_addrtype,
 	&ext_limit,
