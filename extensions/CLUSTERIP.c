@@ -29,6 +29,7 @@
 #include "ext.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define CLUSTERIP_INFO_LEN offsetof(struct ipt_clusterip_tgt_info, config)
 
@@ -143,13 +144,6 @@ static enum compat_res clusterip_compat(struct lin_ctx *c, const void *data,
 	return tg_compat_blob(out, 0, &info, sizeof(info));
 }
 
-static bool clusterip_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool clusterip_delinearize(struct delin_ctx *c, void *data)
 {
 	struct clusterip_data *d = data;
@@ -175,39 +169,36 @@ static const char *clusterip_mode_name(uint32_t mode)
 	return mode < ARRAY_SIZE(clusterip_modes) ? clusterip_modes[mode] : "unknown";
 }
 
-static void clusterip_mac_text(struct strbuf *out, const uint8_t *mac)
+/* -L: " hashmode=sourceip clustermac=01:00:5E:00:00:20 total_nodes=2
+ * local_node=1 hash_init=0"; -S: the options */
+static void clusterip_text(struct strbuf *out, const struct clusterip_data *d, bool save)
 {
-	sb_printf(out, "%02X:%02X:%02X:%02X:%02X:%02X", mac[0], mac[1], mac[2], mac[3], mac[4],
-		  mac[5]);
+	const uint8_t *m = d->mac;
+
+	if (!(d->flags & CLUSTERIP_FLAG_NEW))
+		return;
+	sb_printf(out, save ? " --new --hashmode %s --clustermac" : " hashmode=%s clustermac=",
+		  clusterip_mode_name(d->hashmode));
+	sb_printf(out, "%s%02X:%02X:%02X:%02X:%02X:%02X", save ? " " : "", m[0], m[1], m[2],
+		  m[3], m[4], m[5]);
+	sb_printf(out, save ? " --total-nodes %u --local-node %u --hash-init %u"
+			    : " total_nodes=%u local_node=%u hash_init=%u",
+		  d->total, d->local, d->hash_init);
 }
 
 static void clusterip_print(struct strbuf *out, const void *data, const struct rule *r,
 			    unsigned fmt)
 {
-	const struct clusterip_data *d = data;
-
 	(void)r;
 	(void)fmt;
 	sb_add(out, " CLUSTERIP");
-	if (!(d->flags & CLUSTERIP_FLAG_NEW))
-		return;
-	sb_printf(out, " hashmode=%s clustermac=", clusterip_mode_name(d->hashmode));
-	clusterip_mac_text(out, d->mac);
-	sb_printf(out, " total_nodes=%u local_node=%u hash_init=%u", d->total, d->local,
-		  d->hash_init);
+	clusterip_text(out, data, false);
 }
 
 static void clusterip_save(struct strbuf *out, const void *data, const struct rule *r)
 {
-	const struct clusterip_data *d = data;
-
 	(void)r;
-	if (!(d->flags & CLUSTERIP_FLAG_NEW))
-		return;
-	sb_printf(out, " --new --hashmode %s --clustermac ", clusterip_mode_name(d->hashmode));
-	clusterip_mac_text(out, d->mac);
-	sb_printf(out, " --total-nodes %u --local-node %u --hash-init %u", d->total, d->local,
-		  d->hash_init);
+	clusterip_text(out, data, true);
 }
 
 const struct extension ext_CLUSTERIP = {
@@ -219,7 +210,7 @@ const struct extension ext_CLUSTERIP = {
 	.parse = clusterip_parse,
 	.check = clusterip_check,
 	.compat = clusterip_compat,
-	.xt_only = clusterip_xt_only,
+	.xt_only = xt_always,
 	.delinearize = clusterip_delinearize,
 	.probe_xt = true,
 	.probe_rev = 0,

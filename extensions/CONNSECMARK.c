@@ -16,6 +16,7 @@
 #include "ext.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 struct connsecmark_data {
 	uint8_t mode;
@@ -39,13 +40,6 @@ static int connsecmark_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	if (!seen)
 		return err_param(ctx->err, "CONNSECMARK target: parameter required");
 	return 0;
-}
-
-static bool connsecmark_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
 }
 
 static enum compat_res connsecmark_compat(struct lin_ctx *c, const void *data,
@@ -103,7 +97,7 @@ const struct extension ext_CONNSECMARK = {
 	.opts = connsecmark_opts,
 	.check = connsecmark_check,
 	.compat = connsecmark_compat,
-	.xt_only = connsecmark_xt_only,
+	.xt_only = xt_always,
 	.delinearize = connsecmark_delinearize,
 	.print = connsecmark_print,
 	.save = connsecmark_save,

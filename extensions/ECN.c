@@ -88,13 +88,6 @@ static enum compat_res ecn_tg_compat(struct lin_ctx *c, const void *data, struct
 	return tg_compat_blob(out, 0, info, sizeof(info));
 }
 
-static bool ecn_tg_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool ecn_tg_delinearize(struct delin_ctx *c, void *data)
 {
 	struct ecn_tg_data *d = data;
@@ -115,41 +108,36 @@ static bool ecn_tg_removes(const struct ecn_tg_data *d)
 	return d->operation == ECN_TCP_OPS && !d->tcp_bits;
 }
 
-static void ecn_tg_print(struct strbuf *out, const void *data, const struct rule *r,
-			 unsigned fmt)
+/* " TCP remove", " ECE=1 CWR=0 ECT codepoint=2" (-L) or the options (-S) */
+static void ecn_tg_text(struct strbuf *out, const struct ecn_tg_data *d, bool save)
 {
-	const struct ecn_tg_data *d = data;
-
-	(void)r;
-	(void)fmt;
-	sb_add(out, " ECN");
 	if (ecn_tg_removes(d)) {
-		sb_add(out, " TCP remove");
+		sb_add(out, save ? " --ecn-tcp-remove" : " TCP remove");
 		return;
 	}
 	if (d->operation & IPT_ECN_OP_SET_ECE)
-		sb_printf(out, " ECE=%u", !!(d->tcp_bits & ECN_BIT_ECE));
+		sb_printf(out, save ? " --ecn-tcp-ece %u" : " ECE=%u",
+			  !!(d->tcp_bits & ECN_BIT_ECE));
 	if (d->operation & IPT_ECN_OP_SET_CWR)
-		sb_printf(out, " CWR=%u", !!(d->tcp_bits & ECN_BIT_CWR));
+		sb_printf(out, save ? " --ecn-tcp-cwr %u" : " CWR=%u",
+			  !!(d->tcp_bits & ECN_BIT_CWR));
 	if (d->operation & IPT_ECN_OP_SET_IP)
-		sb_printf(out, " ECT codepoint=%u", d->ip_ect);
+		sb_printf(out, save ? " --ecn-ip-ect %u" : " ECT codepoint=%u", d->ip_ect);
+}
+
+static void ecn_tg_print(struct strbuf *out, const void *data, const struct rule *r,
+			 unsigned fmt)
+{
+	(void)r;
+	(void)fmt;
+	sb_add(out, " ECN");
+	ecn_tg_text(out, data, false);
 }
 
 static void ecn_tg_save(struct strbuf *out, const void *data, const struct rule *r)
 {
-	const struct ecn_tg_data *d = data;
-
 	(void)r;
-	if (ecn_tg_removes(d)) {
-		sb_add(out, " --ecn-tcp-remove");
-		return;
-	}
-	if (d->operation & IPT_ECN_OP_SET_ECE)
-		sb_printf(out, " --ecn-tcp-ece %u", !!(d->tcp_bits & ECN_BIT_ECE));
-	if (d->operation & IPT_ECN_OP_SET_CWR)
-		sb_printf(out, " --ecn-tcp-cwr %u", !!(d->tcp_bits & ECN_BIT_CWR));
-	if (d->operation & IPT_ECN_OP_SET_IP)
-		sb_printf(out, " --ecn-ip-ect %u", d->ip_ect);
+	ecn_tg_text(out, data, true);
 }
 
 const struct extension ext_ECN = {
@@ -161,7 +149,7 @@ const struct extension ext_ECN = {
 	.parse = ecn_tg_parse,
 	.check = ecn_tg_check,
 	.compat = ecn_tg_compat,
-	.xt_only = ecn_tg_xt_only,
+	.xt_only = xt_always,
 	.delinearize = ecn_tg_delinearize,
 	.print = ecn_tg_print,
 	.save = ecn_tg_save,

@@ -211,13 +211,6 @@ static enum compat_res hmark_compat(struct lin_ctx *c, const void *data, struct 
 			      sizeof(struct xt_hmark_info));
 }
 
-static bool hmark_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool hmark_delinearize(struct delin_ctx *c, void *data)
 {
 	struct xt_hmark_info *info = &((struct hmark_data *)data)->info;
@@ -257,6 +250,43 @@ static void hmark_print_mask(struct strbuf *out, const char *what,
 		sb_add(out, inet_ntop(AF_INET6, mask, buf, sizeof(buf)));
 }
 
+/* The masks and values of ports, SPI and protocol, in the order both
+ * texts give them, with the digits -S pads them to. */
+static const struct {
+	uint32_t flag;
+	const char *name;
+	int digits;
+} hmark_fields[] = {
+	{ F(SPORT_MASK), "sport-mask", 4 }, { F(DPORT_MASK), "dport-mask", 4 },
+	{ F(SPI_MASK), "spi-mask", 8 }, { F(SPORT), "sport", 4 }, { F(DPORT), "dport", 4 },
+	{ F(SPI), "spi", 8 }, { F(PROTO_MASK), "proto-mask", 2 },
+};
+
+static uint32_t hmark_field(const struct xt_hmark_info *info, uint32_t flag)
+{
+	switch (flag) {
+	case F(SPORT_MASK): return ntohs(info->port_mask.b16.src);
+	case F(DPORT_MASK): return ntohs(info->port_mask.b16.dst);
+	case F(SPI_MASK): return ntohl(info->port_mask.b32);
+	case F(SPORT): return ntohs(info->port_set.b16.src);
+	case F(DPORT): return ntohs(info->port_set.b16.dst);
+	case F(SPI): return ntohl(info->port_set.b32);
+	}
+	return info->proto_mask;
+}
+
+/* " sport-mask 0xff" (-L) or " --hmark-sport-mask 0x00ff" (-S), ... */
+static void hmark_fields_text(struct strbuf *out, const struct xt_hmark_info *info, bool save)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hmark_fields); i++)
+		if (info->flags & hmark_fields[i].flag)
+			sb_printf(out, " %s%s 0x%0*x", save ? "--hmark-" : "", hmark_fields[i].name,
+				  save ? hmark_fields[i].digits : 0,
+				  hmark_field(info, hmark_fields[i].flag));
+}
+
 static void hmark_print(struct strbuf *out, const void *data, const struct rule *r,
 			unsigned fmt)
 {
@@ -275,20 +305,7 @@ static void hmark_print(struct strbuf *out, const void *data, const struct rule 
 		hmark_print_mask(out, "src-prefix", &info->src_mask, r->family);
 	if (f & F(DADDR_MASK))
 		hmark_print_mask(out, "dst-prefix", &info->dst_mask, r->family);
-	if (f & F(SPORT_MASK))
-		sb_printf(out, " sport-mask 0x%x", ntohs(info->port_mask.b16.src));
-	if (f & F(DPORT_MASK))
-		sb_printf(out, " dport-mask 0x%x", ntohs(info->port_mask.b16.dst));
-	if (f & F(SPI_MASK))
-		sb_printf(out, " spi-mask 0x%x", ntohl(info->port_mask.b32));
-	if (f & F(SPORT))
-		sb_printf(out, " sport 0x%x", ntohs(info->port_set.b16.src));
-	if (f & F(DPORT))
-		sb_printf(out, " dport 0x%x", ntohs(info->port_set.b16.dst));
-	if (f & F(SPI))
-		sb_printf(out, " spi 0x%x", ntohl(info->port_set.b32));
-	if (f & F(PROTO_MASK))
-		sb_printf(out, " proto-mask 0x%x", info->proto_mask);
+	hmark_fields_text(out, info, false);
 	if (f & F(RND))
 		sb_printf(out, " rnd 0x%x", info->hashrnd);
 	sb_add(out, " ");
@@ -303,20 +320,7 @@ static void hmark_save(struct strbuf *out, const void *data, const struct rule *
 		sb_printf(out, " --hmark-src-prefix %d", hmark_plen(&info->src_mask, r->family));
 	if (f & F(DADDR_MASK))
 		sb_printf(out, " --hmark-dst-prefix %d", hmark_plen(&info->dst_mask, r->family));
-	if (f & F(SPORT_MASK))
-		sb_printf(out, " --hmark-sport-mask 0x%04x", ntohs(info->port_mask.b16.src));
-	if (f & F(DPORT_MASK))
-		sb_printf(out, " --hmark-dport-mask 0x%04x", ntohs(info->port_mask.b16.dst));
-	if (f & F(SPI_MASK))
-		sb_printf(out, " --hmark-spi-mask 0x%08x", ntohl(info->port_mask.b32));
-	if (f & F(SPORT))
-		sb_printf(out, " --hmark-sport 0x%04x", ntohs(info->port_set.b16.src));
-	if (f & F(DPORT))
-		sb_printf(out, " --hmark-dport 0x%04x", ntohs(info->port_set.b16.dst));
-	if (f & F(SPI))
-		sb_printf(out, " --hmark-spi 0x%08x", ntohl(info->port_set.b32));
-	if (f & F(PROTO_MASK))
-		sb_printf(out, " --hmark-proto-mask 0x%02x", info->proto_mask);
+	hmark_fields_text(out, info, true);
 	if (f & F(RND))
 		sb_printf(out, " --hmark-rnd 0x%08x", info->hashrnd);
 	if (f & F(MODULUS))
@@ -336,7 +340,7 @@ const struct extension ext_HMARK = {
 	.parse = hmark_parse,
 	.check = hmark_check,
 	.compat = hmark_compat,
-	.xt_only = hmark_xt_only,
+	.xt_only = xt_always,
 	.delinearize = hmark_delinearize,
 	.print = hmark_print,
 	.save = hmark_save,

@@ -92,13 +92,6 @@ static enum compat_res led_compat(struct lin_ctx *c, const void *data, struct xt
 	return tg_compat_blob(out, 0, &info, sizeof(info));
 }
 
-static bool led_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool led_delinearize(struct delin_ctx *c, void *data)
 {
 	struct led_data *d = data;
@@ -158,7 +151,7 @@ const struct extension ext_LED = {
 	.opts = led_opts,
 	.parse = led_parse,
 	.compat = led_compat,
-	.xt_only = led_xt_only,
+	.xt_only = xt_always,
 	.delinearize = led_delinearize,
 	.probe_xt = true,
 	.probe_rev = 0,

@@ -74,13 +74,6 @@ static enum compat_res npt_compat(struct lin_ctx *c, const void *data, struct xt
 			      sizeof(struct ip6t_npt_tginfo));
 }
 
-static bool npt_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool npt_delinearize(struct delin_ctx *c, void *data)
 {
 	struct ip6t_npt_tginfo *info = &((struct npt_data *)data)->info;
@@ -133,7 +126,7 @@ static void npt_save(struct strbuf *out, const void *data, const struct rule *r)
 	.opts = npt_opts,				\
 	.parse = npt_parse,				\
 	.compat = npt_compat,				\
-	.xt_only = npt_xt_only,				\
+	.xt_only = xt_always,				\
 	.delinearize = npt_delinearize,			\
 	.print = npt_print,				\
 	.save = npt_save,				\

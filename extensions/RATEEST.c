@@ -113,13 +113,6 @@ static enum compat_res rateest_tg_compat(struct lin_ctx *c, const void *data,
 	return tg_compat_blob(out, 0, &info, sizeof(info));
 }
 
-static bool rateest_tg_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool rateest_tg_delinearize(struct delin_ctx *c, void *data)
 {
 	struct rateest_tg_data *d = data;
@@ -176,7 +169,7 @@ const struct extension ext_RATEEST = {
 	.parse = rateest_tg_parse,
 	.check = rateest_tg_check,
 	.compat = rateest_tg_compat,
-	.xt_only = rateest_tg_xt_only,
+	.xt_only = xt_always,
 	.delinearize = rateest_tg_delinearize,
 	.print = rateest_tg_print,
 	.save = rateest_tg_save,

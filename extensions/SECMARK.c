@@ -21,6 +21,7 @@
 #include "ext.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define SECMARK_REV 1
 #define SECMARK_INFO_LEN offsetof(struct xt_secmark_target_info_v1, secid)
@@ -69,13 +70,6 @@ static enum compat_res secmark_compat(struct lin_ctx *c, const void *data, struc
 	return tg_compat_blob(out, SECMARK_REV, &info, sizeof(info));
 }
 
-static bool secmark_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool secmark_delinearize(struct delin_ctx *c, void *data)
 {
 	struct secmark_data *d = data;
@@ -122,7 +116,7 @@ const struct extension ext_SECMARK = {
 	.parse = secmark_parse,
 	.check = secmark_check,
 	.compat = secmark_compat,
-	.xt_only = secmark_xt_only,
+	.xt_only = xt_always,
 	.delinearize = secmark_delinearize,
 	.print = secmark_print,
 	.save = secmark_save,

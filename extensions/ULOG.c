@@ -28,6 +28,7 @@
 #include "ext.h"
 #include "tgutil.h"
 #include "util.h"
+#include "xtopt.h"
 
 #define ULOG_PREFIX_LEN 32
 #define ULOG_DEFAULT_NLGROUP 1
@@ -97,13 +98,6 @@ static enum compat_res ulog_compat(struct lin_ctx *c, const void *data, struct x
 	return tg_compat_blob(out, 0, &info, sizeof(info));
 }
 
-static bool ulog_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool ulog_delinearize(struct delin_ctx *c, void *data)
 {
 	struct ulog_data *d = data;
@@ -162,7 +156,7 @@ const struct extension ext_ULOG = {
 	.init = ulog_init,
 	.parse = ulog_parse,
 	.compat = ulog_compat,
-	.xt_only = ulog_xt_only,
+	.xt_only = xt_always,
 	.delinearize = ulog_delinearize,
 	.probe_xt = true,
 	.probe_rev = 0,

@@ -209,13 +209,6 @@ static enum compat_res rateest_compat(struct lin_ctx *c, const void *data, struc
 	return COMPAT_XT;
 }
 
-static bool rateest_xt_only(const void *data, const struct rule *r)
-{
-	(void)data;
-	(void)r;
-	return true;
-}
-
 static bool rateest_delinearize(struct delin_ctx *c, void *data)
 {
 	struct rateest_data *d = data;
@@ -347,7 +340,7 @@ const struct extension ext_rateest = {
 	.parse = rateest_parse,
 	.check = rateest_check,
 	.compat = rateest_compat,
-	.xt_only = rateest_xt_only,
+	.xt_only = xt_always,
 	.delinearize = rateest_delinearize,
 	.print = rateest_print,
 	.save = rateest_save,

@@ -14,30 +14,43 @@ static uint32_t cut32(double v)
 	return (uint32_t)(uint64_t)(int64_t)v;
 }
 
-bool rateunit_parse_time(const char *s, uint32_t *usec)
+struct unit {
+	const char *suffix;
+	double scale;
+};
+
+/* A number as strtod reads it, scaled by the unit that follows it (in
+ * any case; none: 1); false if there is no number or no such unit. */
+static bool scaled_number(const char *s, const struct unit *units, size_t n, double *out)
 {
-	static const struct {
-		const char *suffix;
-		double scale;
-	} units[] = {
-		{ "s", 1e6 }, { "sec", 1e6 }, { "secs", 1e6 },
-		{ "ms", 1e3 }, { "msec", 1e3 }, { "msecs", 1e3 },
-		{ "us", 1 }, { "usec", 1 }, { "usecs", 1 },
-	};
 	char *end;
-	double t = strtod(s, &end);
+	double v = strtod(s, &end);
 	size_t i;
 
 	if (end == s)
 		return false;
 	if (*end) {
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (strcasecmp(end, units[i].suffix) == 0)
-				break;
-		if (i == ARRAY_SIZE(units))
+		for (i = 0; i < n && strcasecmp(end, units[i].suffix) != 0; i++)
+			;
+		if (i == n)
 			return false;
-		t *= units[i].scale;
+		v *= units[i].scale;
 	}
+	*out = v;
+	return true;
+}
+
+bool rateunit_parse_time(const char *s, uint32_t *usec)
+{
+	static const struct unit units[] = {
+		{ "s", 1e6 }, { "sec", 1e6 }, { "secs", 1e6 },
+		{ "ms", 1e3 }, { "msec", 1e3 }, { "msecs", 1e3 },
+		{ "us", 1 }, { "usec", 1 }, { "usecs", 1 },
+	};
+	double t;
+
+	if (!scaled_number(s, units, ARRAY_SIZE(units), &t))
+		return false;
 	*usec = cut32(t);
 	return true;
 }
@@ -55,30 +68,17 @@ void rateunit_time_text(struct strbuf *out, double usec)
 bool rateunit_parse_rate(const char *s, uint32_t *bytes)
 {
 	/* bits per unit */
-	static const struct {
-		const char *suffix;
-		double scale;
-	} units[] = {
+	static const struct unit units[] = {
 		{ "bit", 1 }, { "kibit", 0x1p10 }, { "kbit", 1e3 }, { "mibit", 0x1p20 },
 		{ "mbit", 1e6 }, { "gibit", 0x1p30 }, { "gbit", 1e9 }, { "tibit", 0x1p40 },
 		{ "tbit", 1e12 }, { "bps", 8 }, { "kibps", 0x1p13 }, { "kbps", 8e3 },
 		{ "mibps", 0x1p23 }, { "mbps", 8e6 }, { "gibps", 0x1p33 }, { "gbps", 8e9 },
 		{ "tibps", 0x1p43 }, { "tbps", 8e12 },
 	};
-	char *end;
-	double bits = strtod(s, &end);
-	size_t i;
+	double bits;
 
-	if (end == s)
+	if (!scaled_number(s, units, ARRAY_SIZE(units), &bits))
 		return false;
-	if (*end) {
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (strcasecmp(end, units[i].suffix) == 0)
-				break;
-		if (i == ARRAY_SIZE(units))
-			return false;
-		bits *= units[i].scale;
-	}
 	*bytes = cut32(bits / 8);
 	return true;
 }

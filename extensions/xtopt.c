@@ -433,3 +433,10 @@ void xt_named_valmask_text(struct strbuf *out, const char *file, uint32_t value,
 	else
 		sb_printf(out, " 0x%x/0x%x", value, mask);
 }
+
+bool xt_always(const void *data, const struct rule *r)
+{
+	(void)data;
+	(void)r;
+	return true;
+}

@@ -51,6 +51,11 @@ int xt_parse_host(struct ipt_error *err, uint8_t family, const char *arg,
 /* The address as inet_ntop writes it for the family. */
 void xt_addr_text(struct strbuf *out, const union nf_inet_addr *addr, uint8_t family);
 
+/* For ext->xt_only of an extension that has no native form at all:
+ * every instance is the reference's xt blob. */
+struct rule;
+bool xt_always(const void *data, const struct rule *r);
+
 /* "EXT: option "--OPT" cannot be inverted." */
 int xt_err_noinv(struct ipt_error *err, const char *ext, const char *opt);
 /* "EXT: option "--A" cannot be used together with "--B"." */
