@@ -106,7 +106,7 @@ static int log_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	(void)inv;
 	if (id == O_LEVEL)
 		return parse_level(ctx, arg, &d->level);
-	return tg_parse_log_prefix(ctx->err, arg, d->prefix, LOG_PREFIX_MAX);
+	return tg_parse_log_prefix(ctx->err, "log-prefix", arg, d->prefix, LOG_PREFIX_MAX);
 }
 
 static int log_check(struct parse_ctx *ctx, void *data, unsigned seen)

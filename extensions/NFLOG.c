@@ -57,7 +57,7 @@ static int nflog_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 
 	(void)id;
 	(void)inv;
-	return tg_parse_log_prefix(ctx->err, arg, d->prefix, NFLOG_PREFIX_MAX);
+	return tg_parse_log_prefix(ctx->err, "log-prefix", arg, d->prefix, NFLOG_PREFIX_MAX);
 }
 
 /* The reference warns of --nflog-range once all options are read, and

@@ -11,7 +11,9 @@ extern const struct extension ext_icmp6, ext_hl, ext_HL, ext_frag, ext_hbh, ext_
 extern const struct extension ext_REJECT, ext_LOG, ext_NFLOG, ext_NFQUEUE, ext_QUEUE;
 extern const struct extension ext_SNAT, ext_DNAT, ext_MASQUERADE, ext_REDIRECT;
 extern const struct extension ext_CT, ext_NOTRACK, ext_TCPMSS, ext_TRACE, ext_CHECKSUM,
-	ext_NETMAP, ext_AUDIT, ext_TEE, ext_SYNPROXY, ext_TCPOPTSTRIP, ext_IDLETIMER;
+	ext_NETMAP, ext_AUDIT, ext_TEE, ext_SYNPROXY, ext_TCPOPTSTRIP, ext_IDLETIMER, ext_ECN, ext_HMARK,
+	ext_DNPT, ext_SNPT, ext_RATEEST, ext_SECMARK, ext_CONNSECMARK, ext_LED,
+	ext_CLUSTERIP, ext_ULOG;
 extern const struct extension ext_statistic, ext_addrtype, ext_limit, ext_iprange, ext_mac;
 extern const struct extension ext_owner, ext_helper;
 extern const struct extension ext_recent, ext_hashlimit;
@@ -19,7 +21,7 @@ extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
-	ext_connlimit;
+	ext_connlimit, ext_rateest;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_sctp, ext_dccp;
 extern const struct extension ext_cluster, ext_nfacct, ext_osf, ext_bpf, ext_ipvs;
@@ -45,7 +47,9 @@ const struct extension *const ext_all[] = {
 	&ext_REJECT, &ext_LOG, &ext_NFLOG, &ext_NFQUEUE, &ext_QUEUE,
 	&ext_SNAT, &ext_DNAT, &ext_MASQUERADE, &ext_REDIRECT,
 	&ext_CT, &ext_NOTRACK, &ext_TCPMSS, &ext_TRACE, &ext_CHECKSUM, &ext_NETMAP,
-	&ext_AUDIT, &ext_TEE, &ext_SYNPROXY, &ext_TCPOPTSTRIP, &ext_IDLETIMER,
+	&ext_AUDIT, &ext_TEE, &ext_SYNPROXY, &ext_TCPOPTSTRIP, &ext_IDLETIMER, &ext_ECN, &ext_HMARK,
+	&ext_DNPT, &ext_SNPT, &ext_RATEEST, &ext_SECMARK, &ext_CONNSECMARK, &ext_LED,
+	&ext_CLUSTERIP, &ext_ULOG,
 	&ext_statistic,
 	&ext_addrtype,
 	&ext_limit,
@@ -68,6 +72,7 @@ const struct extension *const ext_all[] = {
 	&ext_quota,
 	&ext_time,
 	&ext_connlimit,
+	&ext_rateest,
 	&ext_devgroup,
 	&ext_realm,
 	&ext_esp,

@@ -93,12 +93,13 @@ void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
 	lin_imm(c, reg, data, len);
 }
 
-int tg_parse_log_prefix(struct ipt_error *err, const char *arg, char *dst, size_t keep)
+int tg_parse_log_prefix(struct ipt_error *err, const char *opt, const char *arg, char *dst,
+			size_t keep)
 {
 	if (!*arg)
 		return err_param(err, "Argument must have a minimum length of 1 characters\n");
 	if (strchr(arg, '\n'))
-		return err_param(err, "Newlines not allowed in --log-prefix");
+		return err_param(err, "Newlines not allowed in --%s", opt);
 	snprintf(dst, keep + 1, "%s", arg);
 	return 0;
 }

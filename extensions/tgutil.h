@@ -41,10 +41,12 @@ void tg_lin_refuse(struct lin_ctx *c);
  * it otherwise, with a backslash before '"', '\\' and '\''. */
 void tg_save_string(struct strbuf *out, const char *s);
 
-/* The prefix of LOG and NFLOG as the reference takes it: at least one
- * character, no newline; at most keep of them are stored in dst (which
- * holds keep + 1 bytes), the rest silently dropped. */
-int tg_parse_log_prefix(struct ipt_error *err, const char *arg, char *dst, size_t keep);
+/* The prefix of LOG, NFLOG and ULOG as the reference takes it: at least
+ * one character, no newline ("Newlines not allowed in --OPT": NFLOG's
+ * message names --log-prefix too); at most keep of them are stored in
+ * dst (which holds keep + 1 bytes), the rest silently dropped. */
+int tg_parse_log_prefix(struct ipt_error *err, const char *opt, const char *arg, char *dst,
+			size_t keep);
 
 /* Is it the statement named name (an ITEM_STMT of that expression)? */
 bool tg_stmt(const struct item *it, const char *name);

@@ -274,10 +274,8 @@ void xt_prefix_mask(uint8_t *mask, unsigned plen)
 		mask[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 }
 
-/* "/M": a prefix length, or a mask in address form; a mask that is not
- * a prefix, or a length past the address, is all 16 bytes set. */
-static int parse_hmask(struct ipt_error *err, const char *ext, const char *opt, const char *m,
-		       uint8_t family, uint8_t *mask)
+int xt_parse_mask(struct ipt_error *err, const char *ext, const char *opt, const char *m,
+		  uint8_t family, uint8_t *mask)
 {
 	unsigned alen = family_addr_len(family), plen;
 	uint8_t a[16] = { 0 };
@@ -326,7 +324,7 @@ int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, c
 		memcpy(addr, &((struct sockaddr_in *)res->ai_addr)->sin_addr, 4);
 	freeaddrinfo(res);
 	if (slash)
-		return parse_hmask(err, ext, opt, slash + 1, family, mask);
+		return xt_parse_mask(err, ext, opt, slash + 1, family, mask);
 	memset(mask, 0xff, 16);
 	return 0;
 }
@@ -475,4 +473,11 @@ void xt_addr_name(struct strbuf *out, const uint8_t *addr, uint8_t family)
 	}
 	inet_ntop(af, addr, buf, sizeof(buf));
 	sb_add(out, buf);
+}
+
+bool xt_always(const void *data, const struct rule *r)
+{
+	(void)data;
+	(void)r;
+	return true;
 }

@@ -51,6 +51,11 @@ int xt_parse_host(struct ipt_error *err, uint8_t family, const char *arg,
 /* The address as inet_ntop writes it for the family. */
 void xt_addr_text(struct strbuf *out, const union nf_inet_addr *addr, uint8_t family);
 
+/* For ext->xt_only of an extension that has no native form at all:
+ * every instance is the reference's xt blob. */
+struct rule;
+bool xt_always(const void *data, const struct rule *r);
+
 /* "EXT: option "--OPT" cannot be inverted." */
 int xt_err_noinv(struct ipt_error *err, const char *ext, const char *opt);
 /* "EXT: option "--A" cannot be used together with "--B"." */
@@ -96,6 +101,11 @@ const void *xt_blob(const struct item *it, bool target, const char *name, uint32
  * neither a valid network mask nor valid CIDR (0-BITS)." */
 int xt_parse_hostmask(struct ipt_error *err, const char *ext, const char *opt, const char *arg,
 		      uint8_t family, uint8_t addr[16], uint8_t mask[16]);
+/* The mask alone ("M" of "host/M", HMARK's prefixes): a prefix length
+ * or a mask in address form, as above, into mask (16 bytes); a mask
+ * that is not a prefix, or an IPv4 length past 32, is all 16 set. */
+int xt_parse_mask(struct ipt_error *err, const char *ext, const char *opt, const char *m,
+		  uint8_t family, uint8_t *mask);
 /* The first plen bits of a 16-byte mask set, the rest clear. */
 void xt_prefix_mask(uint8_t *mask, unsigned plen);
 

@@ -75,6 +75,10 @@ enum opt_flags {
 				 * characters rather than refused */
 	OF_TWO_ARGS_BARE = 1 << 7,	/* with OF_TWO_ARGS: "requires two args"
 					 * without the full stop (sctp) */
+	OF_NEXT_WORD = 1 << 8,	/* OT_CUSTOM without has_arg: takes the next
+				 * word too when there is one that is no
+				 * option and no '!' (parse gets NULL
+				 * otherwise), as rateest's values */
 };
 
 /* The byte offset + 1 of a field in an extension's data (0: none), and
@@ -90,8 +94,8 @@ struct ext_opt {
 	uint8_t id;		/* bit of 'seen'; aliases share one, and the
 				 * walker's messages name the first of them */
 	uint8_t type;		/* enum opt_type */
-	uint8_t flags;		/* enum opt_flags */
 	uint8_t size;		/* bytes of the destination (of each half) */
+	uint16_t flags;		/* enum opt_flags */
 	uint16_t dst;		/* offset + 1 of the value in data, 0: none */
 	uint16_t inv_dst;	/* offset + 1 of a bool set by '!', 0: none */
 	uint32_t excl;		/* ids this option cannot be given with */
@@ -155,10 +159,6 @@ struct extension {
 	/* the reference reads two of these in a row, each with options, back
 	 * as one (tcp, udp: their fields are separate payload tests) */
 	bool merge_repeats;
-	/* the kernel may lack its xt module (ipvs, CLUSTERIP, ULOG): loading
-	 * it asks the kernel for revision 0, and warns as the reference does
-	 * when the kernel has none */
-	bool xt_probe;
 	/* Optional: -h names the extension so (the reference's name where
 	 * ours differs: icmp6 is "icmpv6"), and adds what help prints after
 	 * the options (the ICMP type names) */
@@ -223,6 +223,13 @@ struct extension {
 	/* Optional: the name -L shows in the target column when it is not
 	 * the one -S prints after -j (the reference lists NOTRACK as CT). */
 	const char *list_name;
+	/* The reference asks the kernel for this extension's xt module, at
+	 * revision probe_rev, when a command names it, and warns where the
+	 * kernel has none (kfeat_xt_warn): set for the modules a kernel may
+	 * well lack (LED, CLUSTERIP, ULOG, ipvs), whose rules only the xt
+	 * module takes. */
+	bool probe_xt;
+	uint8_t probe_rev;
 
 	/* -L text (each piece preceded by a blank as the reference prints) */
 	void (*print)(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt);

@@ -280,13 +280,9 @@ static bool is_missing_target(const char *name, uint8_t family)
  * the kernel. */
 static void ext_probe_kernel(struct parser *p, const struct extension *ext)
 {
-	bool first;
-
-	if (ext->xt_probe &&
-	    !kfeat_xt(&p->h->feat, ext->name, ext->kind == EXT_TARGET, p->h->family, &first) &&
-	    first)
-		fprintf(stderr, "Warning: Extension %s revision 0 not supported, missing kernel "
-			"module?\n", ext->name);
+	if (ext->probe_xt)
+		kfeat_xt_warn(&p->h->feat, ext, p->h->family, ext->name, ext->probe_rev,
+			      ext->kind == EXT_TARGET);
 }
 
 static int load_match(struct parser *p, const char *name)
@@ -336,6 +332,8 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 		else
 			return err_param(&p->h->err, "option \"--%s\" requires an argument", typed);
 	}
+	if (o->flags & OF_NEXT_WORD)
+		arg = optional_word(p);
 	if (ext_opt_two_args(o)) {
 		if (p->idx >= p->argc || p->argv[p->idx][0] == '-' || p->argv[p->idx][0] == '!')
 			return err_param(&p->h->err, "--%s requires two args%s", name,
@@ -1087,11 +1085,14 @@ static bool op_takes_rule(enum cmd_op op)
 static int validate_chain_name(struct parser *p)
 {
 	const char *name = p->cmd->chain;
+	const struct extension *ext = ext_find(name, EXT_TARGET, p->h->family);
 
 	if (strlen(name) >= CHAIN_NAME_MAX)
 		return err_param(&p->h->err, "chain name `%s' too long (must be under %d chars)",
 				 name, CHAIN_NAME_MAX);
-	if (ext_find(name, EXT_TARGET, p->h->family) || ext_reference_target(name, p->h->family))
+	if (ext && ext->probe_xt)
+		kfeat_xt_warn(&p->h->feat, ext, p->h->family, ext->name, ext->probe_rev, true);
+	if (ext || ext_reference_target(name, p->h->family))
 		return err_param(&p->h->err, "chain name may not clash with target name");
 	if (name[0] == '-' || name[0] == '!')
 		return err_param(&p->h->err, "chain name not allowed to start with `%c'",

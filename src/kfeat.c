@@ -10,6 +10,7 @@
 #include <linux/netfilter/nf_tables_compat.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nlk.h"
@@ -114,46 +115,43 @@ bool kfeat_has(struct kfeat *f, enum kfeat_id id, uint8_t family)
 	return f->known[id] > 0;
 }
 
-/* NFNL_MSG_COMPAT_GET for revision 0 of name: the kernel answers with
- * the revision it has, or ENOENT when no module of that name loads.
- * 1 yes, 0 no, -1 no answer. */
-static int probe_xt(const char *name, bool target, uint8_t family)
+/* NFNL_MSG_COMPAT_GET for name at rev: 0 when the kernel has the module
+ * (at that revision or a later one), -errno otherwise. */
+static int xt_probe(uint8_t family, const char *name, uint32_t rev, bool target)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char *buf = xmalloc(MNL_SOCKET_BUFFER_SIZE);
 	struct nlmsghdr *nlh;
 	struct nlk nl;
-	int err;
+	int ret;
 
 	memset(&nl, 0, sizeof(nl));
-	if (nlk_open(&nl) < 0)
-		return -1;
-	nlh = nlk_request(&nl, buf, NFNL_MSG_COMPAT_GET, family, NLM_F_ACK);
-	nlh->nlmsg_type = NFNL_SUBSYS_NFT_COMPAT << 8 | NFNL_MSG_COMPAT_GET;
-	mnl_attr_put_strz(nlh, NFTA_COMPAT_NAME, name);
-	mnl_attr_put_u32(nlh, NFTA_COMPAT_REV, htonl(0));
-	mnl_attr_put_u32(nlh, NFTA_COMPAT_TYPE, htonl(target ? 1 : 0));
-	err = nlk_query(&nl, nlh, NULL, NULL);
-	nlk_close(&nl);
-	if (err == 0)
-		return 1;
-	return err == -ENOENT || err == -EPROTONOSUPPORT ? 0 : -1;
+	ret = nlk_open(&nl);
+	if (ret == 0) {
+		nlh = nlk_request(&nl, buf, NFNL_MSG_COMPAT_GET, family, NLM_F_ACK);
+		nlh->nlmsg_type = (NFNL_SUBSYS_NFT_COMPAT << 8) | NFNL_MSG_COMPAT_GET;
+		mnl_attr_put_strz(nlh, NFTA_COMPAT_NAME, name);
+		mnl_attr_put_u32(nlh, NFTA_COMPAT_REV, htonl(rev));
+		mnl_attr_put_u32(nlh, NFTA_COMPAT_TYPE, htonl(target ? 1 : 0));
+		ret = nlk_query(&nl, nlh, NULL, NULL);
+		nlk_close(&nl);
+	}
+	free(buf);
+	return ret;
 }
 
-bool kfeat_xt(struct kfeat *f, const char *name, bool target, uint8_t family, bool *first)
+void kfeat_xt_warn(struct kfeat *f, const void *key, uint8_t family, const char *name,
+		   uint32_t rev, bool target)
 {
-	struct kfeat_xt *x;
 	unsigned i;
+	int err;
 
-	*first = false;
-	for (i = 0; i < f->nxt; i++)
-		if (f->xt[i].target == target && strcmp(f->xt[i].name, name) == 0)
-			return f->xt[i].has;
-	*first = true;
-	if (f->nxt == KFEAT_XT_MAX)
-		return probe_xt(name, target, family) != 0;
-	x = &f->xt[f->nxt++];
-	snprintf(x->name, sizeof(x->name), "%s", name);
-	x->target = target;
-	x->has = probe_xt(name, target, family) != 0;
-	return x->has;
+	for (i = 0; i < f->n_xt_asked; i++)
+		if (f->xt_asked[i] == key)
+			return;
+	if (f->n_xt_asked < KFEAT_XT_ASKED_MAX)
+		f->xt_asked[f->n_xt_asked++] = key;
+	err = xt_probe(family, name, rev, target);
+	if (err && err != -EPERM && err != -EACCES)
+		fprintf(stderr, "Warning: Extension %s revision %u not supported, "
+			"missing kernel module?\n", name, rev);
 }

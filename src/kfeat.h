@@ -12,18 +12,14 @@ enum kfeat_id {
 	KF_MAX,
 };
 
-/* xt modules asked about (kfeat_xt), at most this many remembered */
-#define KFEAT_XT_MAX 8
+#define KFEAT_XT_ASKED_MAX 8
 
 /* Zeroed: nothing known yet. Owned by the handle. */
 struct kfeat {
 	int8_t known[KF_MAX];	/* 0: not asked, 1: yes, -1: no */
-	struct kfeat_xt {
-		char name[29];	/* XT_EXTENSION_MAXNAMELEN */
-		bool target;
-		bool has;
-	} xt[KFEAT_XT_MAX];
-	unsigned nxt;
+	/* the xt extensions whose module was asked for (kfeat_xt_warn) */
+	const void *xt_asked[KFEAT_XT_ASKED_MAX];
+	unsigned n_xt_asked;
 };
 
 /* Whether the kernel has the feature. Without a record (f NULL), or
@@ -31,10 +27,12 @@ struct kfeat {
  * the command then fails on its own with the kernel's own error. */
 bool kfeat_has(struct kfeat *f, enum kfeat_id id, uint8_t family);
 
-/* Whether the kernel has revision 0 of the xt match (or target) name,
- * asked through nft_compat as the reference asks when it loads an
- * extension. *first says this is the first time the handle asks (the
- * reference warns once a process). No answer counts as yes. */
-bool kfeat_xt(struct kfeat *f, const char *name, bool target, uint8_t family, bool *first);
+/* The reference asks the kernel (nft_compat) for the xt module of an
+ * extension it loads, and warns on stderr where there is none: "Warning:
+ * Extension NAME revision REV not supported, missing kernel module?".
+ * Once for each extension (key) in the life of f; nothing where the
+ * kernel gives no answer (no privilege). */
+void kfeat_xt_warn(struct kfeat *f, const void *key, uint8_t family, const char *name,
+		   uint32_t rev, bool target);
 
 #endif

@@ -52,7 +52,7 @@ int main(void)
 
 		exts++;
 		for (o = ext->opts; o && o->name; o++) {
-			bool arg = ext_opt_has_arg(o);
+			bool arg = ext_opt_has_arg(o) || (o->flags & OF_NEXT_WORD);
 
 			ok(o->help && *o->help, ext, o, "says what it does");
 			ok(o->help && strlen(o->help) <= HELP_MAX, ext, o, "help fits the line");
