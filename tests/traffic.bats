@@ -370,14 +370,16 @@ udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 	assert_line --index 2 --regexp '^ +8 +784 ACCEPT +1 +-- +\* +\* +10\.99\.0\.2 +0\.0\.0\.0/0 *$'
 }
 
-# send_ipsec PROTO SPI: the peer sends A one ESP (50) or AH (51) packet
-# with that SPI from a raw socket
+# send_ipsec PROTO SPI: the peer sends A one ESP (50), AH (51) or IPComp
+# (108, SPI: the CPI) packet with that SPI from a raw socket
 send_ipsec() {
 	peer python3 -c '
 import socket, struct, sys
 proto, spi = int(sys.argv[1], 0), int(sys.argv[2], 0)
 if proto == 50:
     hdr = struct.pack(">II", spi, 1)
+elif proto == 108:
+    hdr = struct.pack(">BBH", 4, 0, spi)
 else:
     hdr = struct.pack(">BBHII", 59, 4, 0, spi, 1) + bytes(12)
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, proto)
@@ -405,6 +407,26 @@ s.sendto(hdr + bytes(16), (sys.argv[3], 0))
 	assert_output --regexp '^1 '
 	run rule_counts INPUT 4
 	assert_output --regexp '^2 '
+}
+
+@test "traffic: -m ipcomp counts the packets of its CPI only, 16 bits of it" {
+	ipt -A INPUT -p 108 -m ipcomp --ipcompspi 0x100:0x1ff --compres
+	ipt -A INPUT -p 108 -m ipcomp ! --ipcompspi 0x100:0x1ff
+	ipt -A INPUT -p 108 -m ipcomp --ipcompspi 0x10100
+	ipt -A INPUT -p 108 -m ipcomp ! --ipcompspi 0x10100
+	send_ipsec 108 0x180
+	send_ipsec 108 0x100
+	send_ipsec 108 0x200
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	# the xt match compares the 16-bit CPI with 32-bit numbers
+	run rule_counts INPUT 3
+	assert_output --regexp '^0 '
+	run rule_counts INPUT 4
+	assert_output --regexp '^3 '
 }
 
 @test "traffic: -m tcpmss drops the SYN announcing MSS 1460; ! counts the segments without the option" {
