@@ -18,7 +18,7 @@ extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
-	ext_ipcomp,
+	ext_ipcomp, ext_mh,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
 	ext_connlimit;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
@@ -73,6 +73,7 @@ const struct extension *const ext_all[] = {
 	&ext_esp,
 	&ext_ah,
 	&ext_ipcomp,
+	&ext_mh,
 	&ext_tcpmss,
 	&ext_ecn,
 	&ext_connbytes,
@@ -122,6 +123,7 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	case 50: return ext_find("esp", EXT_MATCH, family);
 	case 51: return ext_find("ah", EXT_MATCH, family);
 	case 108: return ext_find("ipcomp", EXT_MATCH, family);
+	case 135: return ext_find("mh", EXT_MATCH, family);
 	case 132: return ext_find("sctp", EXT_MATCH, family);
 	case 33: return ext_find("dccp", EXT_MATCH, family);
 	}

@@ -212,3 +212,36 @@ forget_neighbours() {
 	run rule_counts -t nat PREROUTING 1
 	assert_output --regexp '^1 [1-9][0-9]*$'
 }
+
+# ---------------------------------------------------------------- mh
+
+# send_mh TYPE PROTO: the peer sends A one Mobility Header of that type
+# whose payload proto field is PROTO (59, no next header, in a valid one)
+send_mh() {
+	peer python3 -c '
+import socket, struct, sys
+mh_type, proto = int(sys.argv[1]), int(sys.argv[2])
+hdr = struct.pack(">BBBBH", proto, 0, mh_type, 0, 0) + bytes(2)
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 135)
+s.sendto(hdr, (sys.argv[3], 0))
+' "$1" "$2" "$A"
+}
+
+@test "traffic-ip6: -m mh counts its types, and drops a header whose proto field is not 59" {
+	run ipt6 -A INPUT -p mh -m mh --mh-type binding-update
+	assert_success
+	ipt6 -A INPUT -p mh -m mh ! --mh-type bu
+	ipt6 -A INPUT -p mh
+	send_mh 5 59
+	send_mh 6 59
+	send_mh 7 59
+	# the xt match drops this one at the first rule, so none counts it
+	send_mh 5 6
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 3
+	assert_output --regexp '^3 '
+}
