@@ -245,3 +245,41 @@ s.sendto(hdr, (sys.argv[3], 0))
 	run rule_counts INPUT 3
 	assert_output --regexp '^3 '
 }
+
+# ---------------------------------------------------------------- srh
+
+# send_srh TAG SEGS_LEFT: the peer sends A an IPv6 packet with a Segment
+# Routing Header (type 4, one segment: A, no next header) carrying TAG (in
+# the byte order of this host: the kernel's match compares the packet's
+# bytes with the host-order number of --srh-tag) and SEGS_LEFT, built
+# whole on a raw socket
+send_srh() {
+	peer python3 -c '
+import socket, struct, sys
+tag, left, a, b = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+src, dst = socket.inet_pton(socket.AF_INET6, b), socket.inet_pton(socket.AF_INET6, a)
+srh = struct.pack(">BBBBBB", 59, 2, 4, left, 0, 0) + struct.pack("=H", tag) + dst
+ip6 = struct.pack(">IHBB", 6 << 28, len(srh), 43, 64) + src + dst
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(ip6 + srh, (a, 0))
+' "$1" "$2" "$A" "$B"
+}
+
+@test "traffic-ip6: -m srh counts its tag and last segment, and refuses more segments left than entries" {
+	run ipt6 -A INPUT -m srh --srh-tag 7 --srh-lsid "$A"
+	assert_success
+	ipt6 -A INPUT -m srh ! --srh-tag 7
+	ipt6 -A INPUT -m srh --srh-lsid 2001:db8:98::/48
+	send_srh 7 0
+	send_srh 7 0
+	send_srh 8 0
+	# segments left 1 with one segment only: no srh rule takes it
+	send_srh 8 1
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 3
+	assert_output --regexp '^0 '
+}
