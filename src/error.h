@@ -16,6 +16,8 @@ enum err_style {
 	ERR_PLAIN,	/* "prog: msg" */
 	ERR_RAW,	/* msg exactly as given */
 	ERR_PARAM_BARE,	/* "msg" + "Try `prog -h' ..." */
+	ERR_VERSIONED_NOLINE,	/* as ERR_VERSIONED, in restore too: the
+				 * reference stops there and then */
 };
 
 struct ipt_error {
@@ -29,6 +31,10 @@ struct ipt_error {
 /* Each returns -1 so callers can write: return err_param(e, "..."); */
 int err_param(struct ipt_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* err_versioned for a problem the reference reports as it finds it, with
+ * no line number in restore (a file an extension reads). */
+int err_versioned_noline(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

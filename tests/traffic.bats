@@ -506,3 +506,34 @@ for tos in (1, 1, 2):
 	run rule_counts -t raw PREROUTING 2
 	assert_output --regexp '^1 '
 }
+
+# ---------------------------------------------------------------- connlabel
+
+# label_counts CHAIN N: rule_counts without the warnings -L gives where
+# there is no /etc/xtables/connlabel.conf (Debian ships none)
+label_counts() { rule_counts "$@" 2> /dev/null; }
+
+@test "traffic: -m connlabel --set labels the connection; its next packet matches --label" {
+	ipt -A INPUT -p icmp -m connlabel --label 5
+	ipt -A INPUT -p icmp -m connlabel --label 5 --set
+	ipt -A INPUT -p icmp -m connlabel --label 6
+	peer ping -c 2 -i 0.2 -W 2 "$A"
+	# the first echo request set the label: only the second finds it
+	run label_counts INPUT 1
+	assert_output --regexp '^1 '
+	run label_counts INPUT 2
+	assert_output --regexp '^2 '
+	run label_counts INPUT 3
+	assert_output --regexp '^0 '
+}
+
+@test "traffic: -m connlabel ! --label matches a packet without a connection" {
+	ipt -t raw -A PREROUTING -p icmp -j NOTRACK
+	ipt -A INPUT -p icmp -m connlabel ! --label 5
+	ipt -A INPUT -p icmp -m connlabel --label 5
+	ping_in_ok
+	run label_counts INPUT 1
+	assert_output --regexp '^1 '
+	run label_counts INPUT 2
+	assert_output --regexp '^0 '
+}
