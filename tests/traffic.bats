@@ -537,3 +537,33 @@ label_counts() { rule_counts "$@" 2> /dev/null; }
 	run label_counts INPUT 2
 	assert_output --regexp '^0 '
 }
+
+# ---------------------------------------------------------------- cgroup
+
+@test "traffic: -m cgroup sees A's own sockets under the cgroup2 root, never a SYN-ACK's request socket" {
+	tcp_listen 5003
+	ipt -A OUTPUT -p icmp -m cgroup --path /
+	ipt -A OUTPUT -p icmp -m cgroup ! --path /
+	ipt -A OUTPUT -p icmp -m cgroup --cgroup 0
+	ipt -A OUTPUT -p tcp --tcp-flags SYN,ACK SYN,ACK
+	ipt -A OUTPUT -p tcp --tcp-flags SYN,ACK SYN,ACK -m cgroup --path /
+	ipt -A OUTPUT -p tcp --tcp-flags SYN,ACK SYN,ACK -m cgroup ! --path /
+	ping_out_ok
+	tcp_ok 5003
+	run rule_counts OUTPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts OUTPUT 2
+	assert_output --regexp '^0 '
+	# no net_cls class: class id 0
+	run rule_counts OUTPUT 3
+	assert_output --regexp '^1 '
+	# the listener answers the SYN from a request socket, which the xt
+	# match passes over, inverted or not (nft's meta cgroup would take
+	# the listener's)
+	run rule_counts OUTPUT 4
+	assert_output --regexp '^1 '
+	run rule_counts OUTPUT 5
+	assert_output --regexp '^0 '
+	run rule_counts OUTPUT 6
+	assert_output --regexp '^0 '
+}
