@@ -19,6 +19,7 @@ extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
 	ext_ipcomp, ext_mh, ext_srh, ext_connlabel, ext_cgroup,
+	ext_policy,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
 	ext_connlimit;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
@@ -77,6 +78,7 @@ const struct extension *const ext_all[] = {
 	&ext_srh,
 	&ext_connlabel,
 	&ext_cgroup,
+	&ext_policy,
 	&ext_tcpmss,
 	&ext_ecn,
 	&ext_connbytes,

@@ -567,3 +567,55 @@ label_counts() { rule_counts "$@" 2> /dev/null; }
 	run rule_counts OUTPUT 6
 	assert_output --regexp '^0 '
 }
+
+# ---------------------------------------------------------------- policy
+
+# xfrm_esp NS LOCAL REMOTE: ESP in transport mode between LOCAL and REMOTE
+# in NS (fixed keys; SPI 0x100 from A, 0x200 from B; request id 7)
+xfrm_esp() {
+	local n=$1 l=$2 r=$3 out_spi=0x200 in_spi=0x100
+	[ "$l" = "$A" ] && { out_spi=0x100; in_spi=0x200; }
+	ip -n "$n" xfrm state add src "$l" dst "$r" proto esp spi "$out_spi" reqid 7 mode transport \
+		aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 || return 1
+	ip -n "$n" xfrm state add src "$r" dst "$l" proto esp spi "$in_spi" reqid 7 mode transport \
+		aead 'rfc4106(gcm(aes))' 0x0102030405060708090a0b0c0d0e0f1011121314 128 || return 1
+	ip -n "$n" xfrm policy add src "$l" dst "$r" dir out \
+		tmpl src "$l" dst "$r" proto esp reqid 7 mode transport || return 1
+	ip -n "$n" xfrm policy add src "$r" dst "$l" dir in \
+		tmpl src "$r" dst "$l" proto esp reqid 7 mode transport
+}
+
+@test "traffic: -m policy --pol none takes plain packets, --pol ipsec none of them" {
+	ipt -A INPUT -p icmp -m policy --dir in --pol none
+	ipt -A INPUT -p icmp -m policy --dir in --pol ipsec
+	ipt -A OUTPUT -p icmp -m policy --dir out --pol none
+	ipt -A OUTPUT -p icmp -m policy --dir out --pol ipsec
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^0 '
+	run rule_counts OUTPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts OUTPUT 2
+	assert_output --regexp '^0 '
+}
+
+@test "traffic: -m policy tells packets of an IPsec policy from others" {
+	ipt -A INPUT -p icmp -m policy --dir in --pol ipsec --strict --reqid 7 --proto esp --mode transport
+	ipt -A INPUT -p icmp -m policy --dir in --pol none
+	ipt -A INPUT -p icmp -m policy --dir in --pol ipsec --reqid 8
+	ipt -A OUTPUT -p icmp -m policy --dir out --pol ipsec --proto esp
+	ping_in_ok
+	xfrm_esp "$NS" "$A" "$B" || skip "no ESP in this kernel"
+	xfrm_esp "$NS_PEER" "$B" "$A"
+	ping_in_ok
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 3
+	assert_output --regexp '^0 '
+	run rule_counts OUTPUT 1
+	assert_output --regexp '^1 '
+}
