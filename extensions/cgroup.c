@@ -75,21 +75,17 @@ static int cgroup_check(struct parse_ctx *ctx, void *data, unsigned seen)
 
 static void cgroup_linearize(struct lin_ctx *c, const void *data)
 {
-	const struct cgroup_data *d = data;
-
-	lin_xt(c, false, "cgroup", 2, &d->info, XT_ALIGN(sizeof(d->info)));
+	lin_xt_match(c, "cgroup", 2, &((const struct cgroup_data *)data)->info,
+		     sizeof(struct xt_cgroup_info_v2));
 }
 
 static bool cgroup_delinearize(struct delin_ctx *c, void *data)
 {
-	struct cgroup_data *d = data;
-	const struct xt_cgroup_info_v2 *b =
-		xt_blob(delin_peek(c), false, "cgroup", 2, offsetof(struct xt_cgroup_info_v2, priv));
+	struct xt_cgroup_info_v2 *i = &((struct cgroup_data *)data)->info;
 
-	if (!b)
+	if (!delin_xt_match(c, "cgroup", 2, i, offsetof(struct xt_cgroup_info_v2, priv)))
 		return false;
-	memcpy(&d->info, b, offsetof(struct xt_cgroup_info_v2, priv));
-	d->info.path[XT_CGROUP_PATH_MAX - 1] = '\0';
+	i->path[XT_CGROUP_PATH_MAX - 1] = '\0';
 	c->pos++;
 	return true;
 }

@@ -131,9 +131,11 @@ static int label_map_load(struct ipt_error *err, struct label_map *m)
 	while (fgets(line, sizeof(line), f))
 		label_line(m, line);
 	fclose(f);
-	if (m->n == 0)
-		return err_versioned_noline(err, EXIT_RESOURCE, "cannot parse %s: no labels found",
-				     CONNLABEL_CONF);
+	if (m->n == 0) {
+		err_versioned(err, EXIT_RESOURCE, "cannot parse %s: no labels found",
+			      CONNLABEL_CONF);
+		return err_no_line(err);
+	}
 	return 0;
 }
 
@@ -178,22 +180,17 @@ static int connlabel_parse(struct parse_ctx *ctx, void *data, int id, const char
 
 static void connlabel_linearize(struct lin_ctx *c, const void *data)
 {
-	const struct connlabel_data *d = data;
-	uint8_t blob[XT_ALIGN(sizeof(struct xt_connlabel_mtinfo))] = { 0 };
-
-	memcpy(blob, &d->info, sizeof(d->info));
-	lin_xt(c, false, "connlabel", 0, blob, sizeof(blob));
+	lin_xt_match(c, "connlabel", 0, &((const struct connlabel_data *)data)->info,
+		     sizeof(struct xt_connlabel_mtinfo));
 }
 
 static bool connlabel_delinearize(struct delin_ctx *c, void *data)
 {
-	struct connlabel_data *d = data;
-	const struct xt_connlabel_mtinfo *b =
-		xt_blob(delin_peek(c), false, "connlabel", 0, sizeof(*b));
+	struct xt_connlabel_mtinfo *i = &((struct connlabel_data *)data)->info;
 
-	if (!b || (b->options & ~(XT_CONNLABEL_OP_INVERT | XT_CONNLABEL_OP_SET)))
+	if (!delin_xt_match(c, "connlabel", 0, i, sizeof(*i)) ||
+	    (i->options & ~(XT_CONNLABEL_OP_INVERT | XT_CONNLABEL_OP_SET)))
 		return false;
-	d->info = *b;
 	c->pos++;
 	return true;
 }

@@ -130,21 +130,15 @@ static int mh_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, 
 
 static void mh_linearize(struct lin_ctx *c, const void *data)
 {
-	const struct mh_data *d = data;
-	uint8_t blob[XT_ALIGN(sizeof(struct ip6t_mh))] = { 0 };
-
-	memcpy(blob, &d->info, sizeof(d->info));
-	lin_xt(c, false, "mh", 0, blob, sizeof(blob));
+	lin_xt_match(c, "mh", 0, &((const struct mh_data *)data)->info, sizeof(struct ip6t_mh));
 }
 
 static bool mh_delinearize(struct delin_ctx *c, void *data)
 {
-	struct mh_data *d = data;
-	const struct ip6t_mh *b = xt_blob(delin_peek(c), false, "mh", 0, sizeof(*b));
+	struct ip6t_mh *m = &((struct mh_data *)data)->info;
 
-	if (!b || (b->invflags & ~IP6T_MH_INV_MASK))
+	if (!delin_xt_match(c, "mh", 0, m, sizeof(*m)) || (m->invflags & ~IP6T_MH_INV_MASK))
 		return false;
-	d->info = *b;
 	c->pos++;
 	return true;
 }

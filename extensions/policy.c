@@ -46,6 +46,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "parse.h"
 #include "util.h"
 #include "xtopt.h"
 
@@ -88,44 +89,11 @@ static void policy_help(struct strbuf *out)
 	sb_add(out, "Element options come again after each --next.\n");
 }
 
-/* xtables' protocol numbers: a number to 255, or a name of
- * /etc/protocols or of the few it knows itself, as given. */
-static int policy_proto(struct ipt_error *err, const char *arg, uint8_t *proto)
-{
-	static const struct {
-		const char *name;
-		uint8_t num;
-	} known[] = {
-		{ "tcp", 6 }, { "sctp", 132 }, { "udp", 17 }, { "udplite", 136 },
-		{ "icmp", 1 }, { "icmpv6", 58 }, { "ipv6-icmp", 58 }, { "esp", 50 },
-		{ "ah", 51 }, { "ipv6-mh", 135 }, { "mh", 135 }, { "all", 0 },
-	};
-	const struct protoent *pe;
-	uint64_t n;
-	size_t i;
-
-	if (!xt_negative(arg) && xt_parse_uint(err, "policy", "proto", arg, 0, UINT8_MAX, &n) == 0) {
-		*proto = (uint8_t)n;
-		return 0;
-	}
-	pe = getprotobyname(arg);
-	if (pe) {
-		*proto = (uint8_t)pe->p_proto;
-		return 0;
-	}
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (!strcmp(arg, known[i].name)) {
-			*proto = known[i].num;
-			return 0;
-		}
-	}
-	return err_param(err, "unknown protocol \"%s\" specified", arg);
-}
-
 /* One of the element's tests, once per element. */
 static int elem_option(struct parse_ctx *ctx, struct xt_policy_elem *e, int id, const char *arg,
 		       uint8_t family)
 {
+	uint16_t proto;
 	uint64_t v;
 
 	switch (id) {
@@ -140,8 +108,9 @@ static int elem_option(struct parse_ctx *ctx, struct xt_policy_elem *e, int id, 
 		e->spi = (uint32_t)v;
 		return 0;
 	case O_PROTO:
-		if (policy_proto(ctx->err, arg, &e->proto) < 0)
+		if (parse_protocol_word(arg, &proto, ctx->err) < 0)
 			return -1;
+		e->proto = (uint8_t)proto;
 		if (e->proto != IPPROTO_AH && e->proto != IPPROTO_ESP && e->proto != IPPROTO_COMP)
 			return err_param(ctx->err, "policy match: protocol must be ah/esp/ipcomp");
 		return 0;
@@ -269,21 +238,16 @@ static int policy_check(struct parse_ctx *ctx, void *data, unsigned seen)
 
 static void policy_linearize(struct lin_ctx *c, const void *data)
 {
-	const struct policy_data *d = data;
-	uint8_t blob[XT_ALIGN(sizeof(struct xt_policy_info))] = { 0 };
-
-	memcpy(blob, &d->info, sizeof(d->info));
-	lin_xt(c, false, "policy", 0, blob, sizeof(blob));
+	lin_xt_match(c, "policy", 0, &((const struct policy_data *)data)->info,
+		     sizeof(struct xt_policy_info));
 }
 
 static bool policy_delinearize(struct delin_ctx *c, void *data)
 {
-	struct policy_data *d = data;
-	const struct xt_policy_info *b = xt_blob(delin_peek(c), false, "policy", 0, sizeof(*b));
+	struct xt_policy_info *p = &((struct policy_data *)data)->info;
 
-	if (!b || b->len > XT_POLICY_MAX_ELEM)
+	if (!delin_xt_match(c, "policy", 0, p, sizeof(*p)) || p->len > XT_POLICY_MAX_ELEM)
 		return false;
-	d->info = *b;
 	c->pos++;
 	return true;
 }

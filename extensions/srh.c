@@ -128,21 +128,16 @@ static int srh_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 
 static void srh_linearize(struct lin_ctx *c, const void *data)
 {
-	const struct srh_data *d = data;
-	uint8_t blob[XT_ALIGN(sizeof(struct ip6t_srh1))] = { 0 };
-
-	memcpy(blob, &d->info, sizeof(d->info));
-	lin_xt(c, false, "srh", 1, blob, sizeof(blob));
+	lin_xt_match(c, "srh", 1, &((const struct srh_data *)data)->info, sizeof(struct ip6t_srh1));
 }
 
 static bool srh_delinearize(struct delin_ctx *c, void *data)
 {
-	struct srh_data *d = data;
-	const struct ip6t_srh1 *b = xt_blob(delin_peek(c), false, "srh", 1, sizeof(*b));
+	struct ip6t_srh1 *s = &((struct srh_data *)data)->info;
 
-	if (!b || (b->mt_flags & ~IP6T_SRH_MASK) || (b->mt_invflags & ~IP6T_SRH_INV_MASK))
+	if (!delin_xt_match(c, "srh", 1, s, sizeof(*s)) || (s->mt_flags & ~IP6T_SRH_MASK) ||
+	    (s->mt_invflags & ~IP6T_SRH_INV_MASK))
 		return false;
-	memcpy(&d->info, b, sizeof(d->info));
 	c->pos++;
 	return true;
 }

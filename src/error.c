@@ -37,13 +37,10 @@ int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
 	return -1;
 }
 
-int err_versioned_noline(struct ipt_error *e, int code, const char *fmt, ...)
+int err_no_line(struct ipt_error *e)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	err_set(e, ERR_VERSIONED_NOLINE, code, fmt, ap);
-	va_end(ap);
+	if (e->style == ERR_VERSIONED)
+		e->style = ERR_VERSIONED_NOLINE;
 	return -1;
 }
 
