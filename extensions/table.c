@@ -20,6 +20,8 @@ extern const struct extension ext_recent, ext_hashlimit;
 extern const struct extension ext_set, ext_SET, ext_string, ext_u32;
 extern const struct extension ext_comment, ext_mark, ext_connmark, ext_pkttype, ext_length;
 extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_esp, ext_ah,
+	ext_ipcomp, ext_mh, ext_srh, ext_connlabel, ext_cgroup,
+	ext_policy,
 	ext_tcpmss, ext_ecn, ext_connbytes, ext_rpfilter, ext_time,
 	ext_connlimit, ext_rateest;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
@@ -77,6 +79,12 @@ const struct extension *const ext_all[] = {
 	&ext_realm,
 	&ext_esp,
 	&ext_ah,
+	&ext_ipcomp,
+	&ext_mh,
+	&ext_srh,
+	&ext_connlabel,
+	&ext_cgroup,
+	&ext_policy,
 	&ext_tcpmss,
 	&ext_ecn,
 	&ext_connbytes,
@@ -130,6 +138,8 @@ const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 	case 58: return family == NFPROTO_IPV6 ? ext_find("icmp6", EXT_MATCH, family) : NULL;
 	case 50: return ext_find("esp", EXT_MATCH, family);
 	case 51: return ext_find("ah", EXT_MATCH, family);
+	case 108: return ext_find("ipcomp", EXT_MATCH, family);
+	case 135: return ext_find("mh", EXT_MATCH, family);
 	case 132: return ext_find("sctp", EXT_MATCH, family);
 	case 33: return ext_find("dccp", EXT_MATCH, family);
 	}

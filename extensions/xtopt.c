@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/x_tables.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -240,6 +241,25 @@ const void *xt_blob(const struct item *it, bool target, const char *name, uint32
 	if (!info || got < len)
 		return NULL;
 	return info;
+}
+
+void lin_xt_match(struct lin_ctx *c, const char *name, uint32_t rev, const void *info,
+		  uint32_t len)
+{
+	uint8_t blob[XT_INFO_MAX] __attribute__((aligned(8))) = { 0 };
+
+	memcpy(blob, info, len);
+	lin_xt(c, false, name, rev, blob, XT_ALIGN(len));
+}
+
+bool delin_xt_match(struct delin_ctx *c, const char *name, uint32_t rev, void *out,
+		    uint32_t len)
+{
+	const void *info = xt_blob(delin_peek(c), false, name, rev, len);
+
+	if (info)
+		memcpy(out, info, len);
+	return info != NULL;
 }
 
 /* ---- host[/mask] ---- */

@@ -91,6 +91,16 @@ void xt_xmark_text(struct strbuf *out, uint32_t value, uint32_t mask);
 const void *xt_blob(const struct item *it, bool target, const char *name, uint32_t rev,
 		    uint32_t len);
 
+/* The xt match name at revision rev holding info's len bytes (at most
+ * XT_INFO_MAX), padded with zeros to the kernel's 8-byte alignment, as
+ * the reference writes its blobs. */
+void lin_xt_match(struct lin_ctx *c, const char *name, uint32_t rev, const void *info,
+		  uint32_t len);
+/* Whether the item at the cursor is that xt match with len bytes at
+ * least; if so they are copied to out (the cursor stays). */
+bool delin_xt_match(struct delin_ctx *c, const char *name, uint32_t rev, void *out,
+		    uint32_t len);
+
 /* "host[/mask]" as the reference's host-and-mask options read it
  * (conntrack's tuple addresses, NETMAP's --to): the host through
  * getaddrinfo, into addr (16 bytes, as given, not masked); the mask a

@@ -37,6 +37,13 @@ int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+int err_no_line(struct ipt_error *e)
+{
+	if (e->style == ERR_VERSIONED)
+		e->style = ERR_VERSIONED_NOLINE;
+	return -1;
+}
+
 int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -105,6 +112,7 @@ int err_report(const struct ipt_error *e, const char *prog)
 		fprintf(stderr, "Try `%s -h' or '%s --help' for more information.\n", prog, prog);
 		break;
 	case ERR_VERSIONED:
+	case ERR_VERSIONED_NOLINE:
 		fprintf(stderr, "%s v%s (nf_tables): %s\n", prog, IPTABLES_COMPAT_VERSION, e->msg);
 		break;
 	case ERR_PLAIN:
@@ -139,6 +147,9 @@ int err_report_line(const struct ipt_error *e, const char *prog, unsigned line)
 	case ERR_VERSIONED:
 		fprintf(stderr, "%s v%s (nf_tables): \nline %u:%s%s\n", prog,
 			IPTABLES_COMPAT_VERSION, line, e->msg[0] == ' ' ? "" : " ", e->msg);
+		break;
+	case ERR_VERSIONED_NOLINE:
+		fprintf(stderr, "%s v%s (nf_tables): %s\n", prog, IPTABLES_COMPAT_VERSION, e->msg);
 		break;
 	case ERR_PLAIN:
 		fprintf(stderr, "%s: line %u failed: %s\n", prog, line, e->msg);

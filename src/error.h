@@ -16,6 +16,8 @@ enum err_style {
 	ERR_PLAIN,	/* "prog: msg" */
 	ERR_RAW,	/* msg exactly as given */
 	ERR_PARAM_BARE,	/* "msg" + "Try `prog -h' ..." */
+	ERR_VERSIONED_NOLINE,	/* as ERR_VERSIONED, in restore too: the
+				 * reference stops there and then */
 };
 
 struct ipt_error {
@@ -30,6 +32,10 @@ struct ipt_error {
 int err_param(struct ipt_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int err_versioned(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The err_versioned error just set is one the reference reports as it
+ * finds it, with no line number in restore (a file an extension reads).
+ * Returns -1. */
+int err_no_line(struct ipt_error *e);
 int err_plain(struct ipt_error *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int err_param_bare(struct ipt_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -203,6 +203,10 @@ struct extension {
 	 * Without it, the instances' data are compared byte for byte: parse
 	 * and delinearize must then leave equal data for equal rules. */
 	bool (*equal)(const void *a, const void *b);
+	/* The reference's -C and -D compare none of this match's bytes: any
+	 * instance is the same as any other (equal is not called), and a
+	 * rule holding one is never looked up by the digest of its bytes. */
+	bool equal_any;
 	/* Optional: the comment a match keeps in rule userdata, and back. */
 	const char *(*comment)(const void *data);
 	void (*from_comment)(void *data, const char *comment);

@@ -346,6 +346,20 @@ static int ext_apply(struct parser *p, struct ext_seen *es, const struct ext_opt
 	return 0;
 }
 
+/* The match -p loads for an option it does not know: the protocol's,
+ * but the Mobility Header's only when -p says "mh" (any case), since the
+ * reference finds it by the name given or by the number's name in
+ * /etc/protocols, which is another. */
+static const struct extension *proto_ext(const struct parser *p)
+{
+	const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+
+	if (ext && p->rule->proto == IPPROTO_MH &&
+	    (!p->proto_text || strcasecmp(p->proto_text, "mh") != 0))
+		return NULL;
+	return ext;
+}
+
 /* Give an extension's option, named in full, to the newest instance
  * that knows it; -p tcp loads the tcp match for one of its options. */
 static int ext_option(struct parser *p, const char *name, const char *inline_arg, bool *done)
@@ -366,7 +380,7 @@ static int ext_option(struct parser *p, const char *name, const char *inline_arg
 			es = &p->seen[i];
 	}
 	if (!o && p->rule->has_proto) {
-		const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+		const struct extension *ext = proto_ext(p);
 
 		if (ext && ext_opt_find(ext, name)) {
 			if (load_match(p, ext->name) < 0)
@@ -420,7 +434,7 @@ static bool proto_has_prefix(struct parser *p, const char *name, size_t len)
 
 	if (!p->rule->has_proto)
 		return false;
-	ext = ext_find_proto(p->rule->proto, p->h->family);
+	ext = proto_ext(p);
 	if (ext)
 		abbrev_ext(&ab, ext, NULL, name, len);
 	return ab.n > 0;
@@ -858,7 +872,7 @@ static int parse_long_named(struct parser *p, const char *a, const char *name, s
 		 * knows now; or, failing any, of one of -p's match */
 		abbrev_find(p, &ab, name, len);
 		if (ab.n == 0 && p->rule->has_proto) {
-			const struct extension *ext = ext_find_proto(p->rule->proto, p->h->family);
+			const struct extension *ext = proto_ext(p);
 
 			if (ext)
 				abbrev_ext(&ab, ext, NULL, name, len);

@@ -23,33 +23,39 @@ static const struct {
 	{ "ah", 51 }, { "ipv6-mh", 135 }, { "mh", 135 }, { "all", 0 },
 };
 
-int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
+int parse_protocol_word(const char *s, uint16_t *proto, struct ipt_error *err)
 {
 	struct protoent *pe;
-	char *lower;
 	uint64_t n;
 	size_t i;
-	int ret = 0;
 
 	if (num_uint(s, 0, UINT8_MAX, &n)) {
 		*proto = (uint16_t)n;
 		return 0;
 	}
-	lower = xstrdup(s);
-	for (i = 0; lower[i]; i++)
-		lower[i] = (char)tolower((unsigned char)lower[i]);
 	for (i = 0; i < ARRAY_SIZE(known_protos); i++) {
-		if (strcmp(lower, known_protos[i].name) == 0) {
+		if (strcmp(s, known_protos[i].name) == 0) {
 			*proto = known_protos[i].num;
-			goto out;
+			return 0;
 		}
 	}
-	pe = getprotobyname(lower);
-	if (pe)
-		*proto = (uint16_t)pe->p_proto;
-	else	/* named as the reference names it, in lower case */
-		ret = err_param(err, "unknown protocol \"%s\" specified", lower);
-out:
+	pe = getprotobyname(s);
+	if (!pe)
+		return err_param(err, "unknown protocol \"%s\" specified", s);
+	*proto = (uint16_t)pe->p_proto;
+	return 0;
+}
+
+int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err)
+{
+	char *lower = xstrdup(s);
+	size_t i;
+	int ret;
+
+	for (i = 0; lower[i]; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	/* named as the reference names it, in lower case */
+	ret = parse_protocol_word(lower, proto, err);
 	free(lower);
 	return ret;
 }

@@ -8,8 +8,12 @@
 #include "error.h"
 #include "rule.h"
 
-/* Protocol by name or number ("all" is 0); -1 with err set if unknown. */
+/* Protocol by name (in any case) or number ("all" is 0); -1 with err set
+ * if unknown. */
 int parse_protocol(const char *s, uint16_t *proto, struct ipt_error *err);
+/* The same for the name exactly as given, as the reference's extensions
+ * read theirs (policy's --proto). */
+int parse_protocol_word(const char *s, uint16_t *proto, struct ipt_error *err);
 /* Name for a protocol number as -L and -S print it, or NULL. */
 const char *proto_name(uint16_t proto, uint8_t family);
 

@@ -357,12 +357,16 @@ out:
 	return ret;
 }
 
-static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l)
+/* A rule or command line into v; *unparsed says the line itself was
+ * refused as it was read. */
+static int apply_command_line(struct restore *rs, struct view *v, struct block_line *l,
+			      bool *unparsed)
 {
 	struct command cmd;
 	int ret;
 
-	if (parse_command_line(rs, l, &cmd) < 0)
+	*unparsed = parse_command_line(rs, l, &cmd) < 0;
+	if (*unparsed)
 		return -1;
 	l->op = cmd.op;
 	if (cmd.op == OP_LIST || cmd.op == OP_LIST_RULES) {
@@ -615,6 +619,7 @@ static int block_lines(struct block_run *br, struct view *v)
 {
 	struct restore *rs = br->rs;
 	int ret = 0, tag = -1, first;
+	bool unparsed = false;
 	unsigned i;
 
 	if (!rs->noflush)
@@ -626,7 +631,7 @@ static int block_lines(struct block_run *br, struct view *v)
 		if (l->text[0] == ':')
 			ret = apply_chain_line(rs, v, l);
 		else
-			ret = apply_command_line(rs, v, l);
+			ret = apply_command_line(rs, v, l, &unparsed);
 		if (ret < 0)
 			tag = v->error_at_commit ? (int)br->commit_line : (int)l->lineno;
 	}
@@ -634,8 +639,9 @@ static int block_lines(struct block_run *br, struct view *v)
 		return 0;
 	if (ret < 0) {
 		/* a line the reference refuses as it reads it comes before
-		 * what it finds when it applies the block */
-		first = first_parse_error(rs, i ? i - 1 : 0);
+		 * what it finds when it applies the block (a line refused as
+		 * read is read once: reading may warn, as -m connlabel does) */
+		first = unparsed ? -1 : first_parse_error(rs, i ? i - 1 : 0);
 		if (first >= 0)
 			tag = (int)rs->lines[first].lineno;
 	} else {

@@ -786,6 +786,18 @@ void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
 	c->rules_known = false;
 }
 
+/* Whether r holds a match that equals any other of its kind, which the
+ * digest of r's bytes cannot find. */
+static bool holds_equal_any(const struct rule *r)
+{
+	const struct ext_inst *m;
+
+	for (m = r->matches; m; m = m->next)
+		if (m->ext->equal_any)
+			return true;
+	return false;
+}
+
 enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct rule *r,
 			       uint64_t *handle)
 {
@@ -797,7 +809,7 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 	int target;
 	bool theirs;
 
-	if (chain < 0 || v->h->compat)
+	if (chain < 0 || v->h->compat || holds_equal_any(r))
 		return RI_UNKNOWN;
 	target = jumps ? rindex_chain(v->ri, r->chain) : -1;
 	tmp = scratch_start(v);

@@ -393,6 +393,26 @@ rule_counts() {
 		awk -v n="$2" '$1 == n { print $2, $3 }'
 }
 
+# packets_are [-t TABLE] CHAIN N...: rule 1 of CHAIN counted N1 packets,
+# rule 2 N2, and so on (what -L says on stderr left out)
+packets_are() {
+	local table=() chain i=1 n got
+	if [ "$1" = -t ]; then
+		table=(-t "$2")
+		shift 2
+	fi
+	chain=$1
+	shift
+	for n in "$@"; do
+		got=$(rule_counts "${table[@]}" "$chain" "$i" 2> /dev/null)
+		if [ "${got%% *}" != "$n" ]; then
+			echo "rule $i of $chain counted '$got' (packets bytes), not $n packets"
+			return 1
+		fi
+		i=$((i + 1))
+	done
+}
+
 # diff_case FILE NAME: one differential case (see tests/diff/run-case)
 # shellcheck disable=SC2154 # status, output: set by bats run
 diff_case() {

@@ -212,3 +212,64 @@ forget_neighbours() {
 	run rule_counts -t nat PREROUTING 1
 	assert_output --regexp '^1 [1-9][0-9]*$'
 }
+
+# ---------------------------------------------------------------- mh
+
+# send_mh TYPE PROTO: the peer sends A one Mobility Header of that type
+# whose payload proto field is PROTO (59, no next header, in a valid one)
+send_mh() {
+	peer python3 -c '
+import socket, struct, sys
+mh_type, proto = int(sys.argv[1]), int(sys.argv[2])
+hdr = struct.pack(">BBBBH", proto, 0, mh_type, 0, 0) + bytes(2)
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 135)
+s.sendto(hdr, (sys.argv[3], 0))
+' "$1" "$2" "$A"
+}
+
+@test "traffic-ip6: -m mh counts its types, and drops a header whose proto field is not 59" {
+	run ipt6 -A INPUT -p mh -m mh --mh-type binding-update
+	assert_success
+	ipt6 -A INPUT -p mh -m mh ! --mh-type bu
+	ipt6 -A INPUT -p mh
+	send_mh 5 59
+	send_mh 6 59
+	send_mh 7 59
+	# the xt match drops this one at the first rule, so none counts it
+	send_mh 5 6
+	sleep 0.2
+	packets_are INPUT 1 2 3
+}
+
+# ---------------------------------------------------------------- srh
+
+# send_srh TAG SEGS_LEFT: the peer sends A an IPv6 packet with a Segment
+# Routing Header (type 4, one segment: A, no next header) carrying TAG (in
+# the byte order of this host: the kernel's match compares the packet's
+# bytes with the host-order number of --srh-tag) and SEGS_LEFT, built
+# whole on a raw socket
+send_srh() {
+	peer python3 -c '
+import socket, struct, sys
+tag, left, a, b = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+src, dst = socket.inet_pton(socket.AF_INET6, b), socket.inet_pton(socket.AF_INET6, a)
+srh = struct.pack(">BBBBBB", 59, 2, 4, left, 0, 0) + struct.pack("=H", tag) + dst
+ip6 = struct.pack(">IHBB", 6 << 28, len(srh), 43, 64) + src + dst
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+s.sendto(ip6 + srh, (a, 0))
+' "$1" "$2" "$A" "$B"
+}
+
+@test "traffic-ip6: -m srh counts its tag and last segment, and refuses more segments left than entries" {
+	run ipt6 -A INPUT -m srh --srh-tag 7 --srh-lsid "$A"
+	assert_success
+	ipt6 -A INPUT -m srh ! --srh-tag 7
+	ipt6 -A INPUT -m srh --srh-lsid 2001:db8:98::/48
+	send_srh 7 0
+	send_srh 7 0
+	send_srh 8 0
+	# segments left 1 with one segment only: no srh rule takes it
+	send_srh 8 1
+	sleep 0.2
+	packets_are INPUT 2 1 0
+}
