@@ -26,7 +26,8 @@ extern const struct extension ext_cpu, ext_quota, ext_devgroup, ext_realm, ext_e
 	ext_connlimit, ext_rateest;
 extern const struct extension ext_socket, ext_TPROXY, ext_physdev;
 extern const struct extension ext_sctp, ext_dccp;
-extern const struct extension ext_cluster, ext_nfacct, ext_osf, ext_bpf, ext_ipvs;
+extern const struct extension ext_cluster, ext_nfacct, ext_osf, ext_bpf, ext_ipvs,
+	ext_ah6;
 extern const struct extension ext_ttl, ext_dscp, ext_tos;
 extern const struct extension ext_MARK, ext_CONNMARK, ext_TTL, ext_DSCP, ext_TOS, ext_CLASSIFY;
 
@@ -99,6 +100,7 @@ const struct extension *const ext_all[] = {
 	&ext_osf,
 	&ext_bpf,
 	&ext_ipvs,
+	&ext_ah6,
 	&ext_ttl,
 	&ext_dscp,
 	&ext_tos,

@@ -273,3 +273,29 @@ s.sendto(ip6 + srh, (a, 0))
 	sleep 0.2
 	packets_are INPUT 2 1 0
 }
+
+@test "traffic-ip6: -m ah finds the Authentication Header and tests its SPI and length" {
+	# the peer sends A an AH (next header: none, 24 bytes: its length
+	# field says 4) with that SPI from a raw IPv6 socket
+	send_ah6() {
+		peer python3 -c '
+import socket, struct, sys
+hdr = struct.pack(">BBHII", 59, 4, 0, int(sys.argv[1]), 1) + bytes(12)
+s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, 51)
+s.sendto(hdr, (sys.argv[2], 0))
+' "$1" "$A"
+	}
+	ipt6 -A INPUT -m ah --ahspi 7 --ahlen 24
+	ipt6 -A INPUT -m ah ! --ahspi 7
+	ipt6 -A INPUT -m ah --ahlen 16
+	send_ah6 7
+	send_ah6 8
+	send_ah6 9
+	sleep 0.2
+	run rule_counts INPUT 1
+	assert_output --regexp '^1 '
+	run rule_counts INPUT 2
+	assert_output --regexp '^2 '
+	run rule_counts INPUT 3
+	assert_output '0 0'
+}
