@@ -151,7 +151,7 @@ trace_rules() {
 	fi
 	ns "${v4[@]}" -t raw -A PREROUTING -p tcp -j TRACE
 	ns "${v4[@]}" -t raw -A PREROUTING -p icmp -j TRACE
-	ns "${v6[@]}" -t raw -A PREROUTING -p ipv6-icmp --icmpv6-type echo-request -j TRACE
+	ns "${v6[@]}" -t raw -A PREROUTING -d fd00:99::1 -p ipv6-icmp -j TRACE
 	ns "${v4[@]}" -t mangle -A PREROUTING -p tcp -j MARK --set-mark 0x42
 	ns "${v4[@]}" -A INPUT -p tcp --dport 5555 -j REJECT --reject-with tcp-reset
 	ns "${v4[@]}" -N C
