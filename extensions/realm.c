@@ -49,11 +49,17 @@ static int realm_parse(struct parse_ctx *ctx, void *data, int id, const char *ar
 static enum compat_res realm_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
 	const struct realm_data *d = data;
-	struct xt_realm_info info = { .id = d->id, .mask = d->mask, .invert = d->inv };
+	struct xt_realm_info info;
 
 	(void)c;
+	/* padding included: the blob's bytes are all defined */
+	memset(&info, 0, sizeof(info));
+	info.id = d->id;
+	info.mask = d->mask;
+	info.invert = d->inv;
 	out->rev = 0;
 	out->len = REALM_BLOB_LEN;
+	memset(out->info, 0, REALM_BLOB_LEN);
 	memcpy(out->info, &info, sizeof(info));
 	return COMPAT_XT;
 }
