@@ -375,8 +375,7 @@ void lin_verdict(struct lin_ctx *c, int verdict, const char *chain)
 
 /* ---- reading ---- */
 
-/* Map a register number to its first 32-bit slot. */
-static int reg_slot(uint32_t reg)
+int expr_reg_slot(uint32_t reg)
 {
 	if (reg >= NFT_REG_1 && reg <= NFT_REG_4)
 		return (int)(reg - NFT_REG_1) * 4;
@@ -406,7 +405,7 @@ static struct item *item_push(struct item_list *l, enum item_kind kind)
 
 static struct regval *reg_get(struct reader *rd, const struct nftnl_expr *e, uint16_t attr)
 {
-	int slot = reg_slot(nftnl_expr_get_u32(e, attr));
+	int slot = expr_reg_slot(nftnl_expr_get_u32(e, attr));
 
 	return slot < 0 ? NULL : &rd->regs[slot];
 }
@@ -534,7 +533,7 @@ static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
 static void concat_check(struct reader *rd, const struct nftnl_expr *e, uint16_t attr,
 			 uint32_t len, struct regval *v)
 {
-	int slot = reg_slot(nftnl_expr_get_u32(e, attr));
+	int slot = expr_reg_slot(nftnl_expr_get_u32(e, attr));
 
 	if (v->concat || slot < 0 || len <= 4 || v->sel.len != 4 || slot + 1 >= NREGS)
 		return;
@@ -852,7 +851,7 @@ bool item_is_ct(const struct item *it, uint32_t key)
 
 const struct regval *item_reg(const struct item *it, uint32_t reg)
 {
-	int slot = reg_slot(reg);
+	int slot = expr_reg_slot(reg);
 
 	if (!it || it->kind != ITEM_STMT || !it->regs || slot < 0 || !it->regs[slot].set)
 		return NULL;

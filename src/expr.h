@@ -133,6 +133,9 @@ struct regval {
 };
 
 #define NREGS 20	/* 32-bit register slots; wide regs map onto 4 each */
+/* The first 32-bit slot of register reg (NFT_REG_* or NFT_REG32_*), or
+ * -1 for the verdict register and anything else. */
+int expr_reg_slot(uint32_t reg);
 
 enum item_kind {
 	ITEM_REL,

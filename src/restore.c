@@ -62,6 +62,7 @@ struct restore {
 	size_t workcap;
 	/* restore_parse: parse only, each command to visit, no kernel */
 	restore_visit_fn *visit;
+	unsigned table_lineno;	/* where the block's "*table" line is */
 	void *visit_opaque;
 };
 
@@ -718,9 +719,11 @@ static int run_block(struct restore *rs, unsigned commit_line)
  * uses, each command handed to rs->visit; no view, no kernel. */
 static int parse_block(struct restore *rs)
 {
+	struct command begin = { .op = OP_NONE, .table = rs->table };
 	unsigned i;
 	int ret = 0;
 
+	rs->visit(rs->visit_opaque, rs->table, rs->table_lineno, "", &begin);
 	for (i = 0; ret == 0 && i < rs->nlines; i++) {
 		struct block_line *l = &rs->lines[i];
 
@@ -729,6 +732,14 @@ static int parse_block(struct restore *rs)
 			struct chain_decl d;
 
 			ret = parse_chain_line(rs, l, copy, &d);
+			if (ret == 0) {
+				bool builtin = table_find_chain(table_find(rs->table), d.name);
+				struct command cmd = { .op = builtin ? OP_POLICY : OP_NEW_CHAIN,
+						       .table = rs->table, .chain = d.name,
+						       .arg = builtin ? d.policy : NULL };
+
+				rs->visit(rs->visit_opaque, rs->table, l->lineno, l->text, &cmd);
+			}
 			free(copy);
 		} else {
 			struct command cmd;
@@ -739,7 +750,7 @@ static int parse_block(struct restore *rs)
 					ret = err_raw(&rs->h.err, EXIT_OTHER, "%s: line %u failed\n",
 						      rs->prog, l->lineno);
 				else
-					rs->visit(rs->visit_opaque, rs->table, l->lineno, &cmd);
+					rs->visit(rs->visit_opaque, rs->table, l->lineno, l->text, &cmd);
 				cmd_free(&cmd);
 			}
 		}
@@ -786,6 +797,7 @@ static int table_line(struct restore *rs, char *p, unsigned lineno)
 		return err_report_line(&e, rs->prog, lineno);
 	}
 	snprintf(rs->table, sizeof(rs->table), "%s", name);
+	rs->table_lineno = lineno;
 	rs->in_table = true;
 	rs->skip_table = rs->only_table && strcmp(rs->only_table, rs->table) != 0;
 	return 0;

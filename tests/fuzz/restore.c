@@ -12,12 +12,14 @@
 
 #define MAX_INPUT (1 << 22)
 
-static void visit(void *opaque, const char *table, unsigned lineno, const struct command *cmd)
+static void visit(void *opaque, const char *table, unsigned lineno, const char *text,
+		  const struct command *cmd)
 {
 	unsigned i;
 
 	(void)opaque;
 	(void)lineno;
+	(void)text;
 	for (i = 0; i < cmd->nrules && i < FUZZ_RULES_PER_COMMAND; i++)
 		fuzz_rule(cmd->rules[i], table, cmd->chain ? cmd->chain : "INPUT");
 }

@@ -398,12 +398,14 @@ struct restore_file {
 };
 
 static void visit_restore(void *opaque, const char *table, unsigned lineno,
-			  const struct command *cmd)
+			  const char *line, const struct command *cmd)
 {
 	struct restore_file *rf = opaque;
 	const char *text = lineno && lineno <= rf->n ? rf->lines[lineno - 1] : "";
 	struct strbuf where;
 	unsigned i;
+
+	(void)line;	/* the file's own line, with its counters, is quoted */
 
 	sb_init(&where);
 	sb_printf(&where, "%s:%u", rf->path, lineno);
