@@ -181,9 +181,24 @@ static bool connbytes_delinearize(struct delin_ctx *c, void *data)
 	const void *p;
 
 	if (item_is_hton(it, 8) && c->pos + 1 < c->items->n) {
-		if (!delin_native(&c->items->v[c->pos + 1], i))
+		struct item *ge = &c->items->v[c->pos + 1], *le;
+		uint64_t hi;
+
+		if (!delin_native(ge, i))
 			return false;
 		c->pos += 2;
+		/* nft's own "ct packets 5-10": >= 5, then <= 10 on the same value */
+		le = delin_peek(c);
+		if (ge->op == REL_GTE && le && le->kind == ITEM_REL && le->op == REL_LTE &&
+		    le->len == 8 && !le->masked && !le->concat && le->sel.kind == SEL_CT &&
+		    le->sel.key == ge->sel.key && le->sel.dir == ge->sel.dir) {
+			memcpy(&hi, le->val, 8);
+			hi = be64toh(hi);
+			if (hi >= i->count.from) {
+				i->count.to = hi;
+				c->pos++;
+			}
+		}
 		return true;
 	}
 	p = xt_blob(it, false, "connbytes", 0, sizeof(*i));

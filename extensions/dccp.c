@@ -197,18 +197,25 @@ static bool dccp_delinearize(struct delin_ctx *c, void *data)
 	dccp_init(d, 0);
 	/* sport, dport, type: in the order one instance writes them */
 	while ((it = delin_peek(c))) {
-		if (!d->flags && pair_delinearize(it, 0, d->spts))
+		unsigned n = 0;
+		bool inv = false;
+
+		if (!d->flags && (n = pair_delinearize(c, 0, d->spts, &inv))) {
 			bit = XT_DCCP_SRC_PORTS;
-		else if (!(d->flags & ~XT_DCCP_SRC_PORTS) && pair_delinearize(it, 2, d->dpts))
+		} else if (!(d->flags & ~XT_DCCP_SRC_PORTS) &&
+			   (n = pair_delinearize(c, 2, d->dpts, &inv))) {
 			bit = XT_DCCP_DEST_PORTS;
-		else if (!(d->flags & XT_DCCP_TYPE) && type_delinearize(it, &d->typemask))
+		} else if (!(d->flags & XT_DCCP_TYPE) && type_delinearize(it, &d->typemask)) {
 			bit = XT_DCCP_TYPE;
-		else
+			n = 1;
+			inv = it->op == REL_NEQ || it->op == REL_NRANGE;
+		} else {
 			break;
+		}
 		d->flags |= bit;
-		if (it->op == REL_NEQ || it->op == REL_NRANGE)
+		if (inv)
 			d->invflags |= bit;
-		c->pos++;
+		c->pos += n;
 	}
 	return d->flags != 0;
 }

@@ -197,8 +197,11 @@ static bool spi_delinearize(struct delin_ctx *c, void *data)
 	const struct spi_blob *b;
 	uint32_t hi;
 
+	/* the same bytes of another protocol's header are not ours: sctp
+	 * dport and comp cpi, say */
 	if (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, sd->offset, sd->len) &&
-	    !it->masked) {
+	    !it->masked && c->rule && c->rule->has_proto && c->rule->proto == sd->proto &&
+	    !(c->rule->inv & INV_PROTO)) {
 		if (it->op == REL_EQ || it->op == REL_NEQ)
 			hi = be_value(it->val, sd->len);
 		else if (it->op == REL_RANGE || it->op == REL_NRANGE)

@@ -163,6 +163,17 @@ static void multiport_linearize(struct lin_ctx *c, const void *data)
 		if (d->lo[i] != d->hi[i])
 			interval = true;
 	lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, d->dest ? 2 : 0, 2);
+	if (d->n == 1) {
+		/* one port or range needs no set: nft writes "dport { 22 }"
+		 * as "dport 22" too */
+		uint16_t lo = htons(d->lo[0]), hi = htons(d->hi[0]);
+
+		if (lo == hi)
+			lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &lo, 2);
+		else
+			lin_range(c, d->inv, &lo, &hi, 2);
+		return;
+	}
 	s = lin_lookup_anon(c, TYPE_INET_SERVICE, 2, interval, d->inv);
 	for (i = 0; i < d->n; i++) {
 		uint16_t lo = htons(d->lo[i]), hi = htons(d->hi[i]);
@@ -246,6 +257,25 @@ static bool multiport_delinearize(struct delin_ctx *c, void *data)
 
 	if (it && it->kind == ITEM_STMT)
 		return multiport_from_blob(c, d, it);
+	/* one port or range, in a rule whose userdata says it is ours (else
+	 * it is tcp's or udp's --dport) */
+	if (c->listed && it && it->kind == ITEM_REL && !it->masked && it->len == 2 &&
+	    (it->op == REL_EQ || it->op == REL_NEQ || it->op == REL_RANGE ||
+	     it->op == REL_NRANGE) && c->rule->has_proto && proto_has_ports(c->rule->proto) &&
+	    (item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 0, 2) ||
+	     item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2))) {
+		uint16_t lo, hi;
+
+		memcpy(&lo, it->val, 2);
+		memcpy(&hi, it->op == REL_RANGE || it->op == REL_NRANGE ? it->hi : it->val, 2);
+		d->dest = it->sel.offset == 2;
+		d->inv = it->op == REL_NEQ || it->op == REL_NRANGE;
+		d->n = 1;
+		d->lo[0] = ntohs(lo);
+		d->hi[0] = ntohs(hi);
+		c->pos++;
+		return true;
+	}
 
 	if (!it || it->kind != ITEM_REL || (it->op != REL_LOOKUP && it->op != REL_NLOOKUP))
 		return false;

@@ -258,7 +258,21 @@ static bool owner_delinearize(struct delin_ctx *c, void *data)
 		c->pos++;
 		return true;
 	}
-	if (item_is_meta(it, NFT_META_SKUID) && !it->masked && it->op == REL_GTE &&
+	/* nft's own "meta skuid >= 0" turns the uid to network order first:
+	 * the same test */
+	if (item_is_hton(it, 4) && c->pos + 1 < c->items->n) {
+		const struct item *next = &c->items->v[c->pos + 1];
+
+		memcpy(&v, next->val, 4);
+		if (item_is_meta(next, NFT_META_SKUID) && !next->masked && next->op == REL_GTE &&
+		    next->len == 4 && v == 0) {
+			d->socket = true;
+			c->pos += 2;
+			any = true;
+			it = delin_peek(c);
+		}
+	}
+	if (!any && item_is_meta(it, NFT_META_SKUID) && !it->masked && it->op == REL_GTE &&
 	    it->len == 4) {
 		memcpy(&v, it->val, 4);
 		if (v == 0) {

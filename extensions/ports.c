@@ -241,22 +241,41 @@ void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool i
 		lin_range(c, inv, &lo, &hi, 2);
 }
 
-bool pair_delinearize(const struct item *it, uint32_t off, uint16_t *pts)
+static bool pair_item(const struct item *it, uint32_t off)
 {
+	return it && item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) && !it->masked &&
+	       it->len == 2 && !it->concat;
+}
+
+unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv)
+{
+	const struct item *it = delin_peek(c), *next;
 	uint16_t lo, hi;
 
-	if (!item_is_payload(it, NFT_PAYLOAD_TRANSPORT_HEADER, off, 2) || it->masked ||
-	    it->len != 2 || it->concat)
-		return false;
+	if (!pair_item(it, off))
+		return 0;
 	memcpy(&lo, it->val, 2);
 	memcpy(&hi, it->hi, 2);
+	*inv = it->op == REL_NEQ || it->op == REL_NRANGE;
+	if (it->op == REL_GTE && c->pos + 1 < c->items->n) {
+		/* nft's "sport 1-5": ">= 1" then "<= 5" on the same load */
+		next = &c->items->v[c->pos + 1];
+		if (!pair_item(next, off) || next->op != REL_LTE)
+			return 0;
+		memcpy(&hi, next->val, 2);
+		if (ntohs(hi) < ntohs(lo))
+			return 0;
+		pts[0] = ntohs(lo);
+		pts[1] = ntohs(hi);
+		return 2;
+	}
 	if (it->op == REL_EQ || it->op == REL_NEQ)
 		hi = lo;
 	else if (it->op != REL_RANGE && it->op != REL_NRANGE)
-		return false;
+		return 0;
 	pts[0] = ntohs(lo);
 	pts[1] = ntohs(hi);
-	return true;
+	return 1;
 }
 
 void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,

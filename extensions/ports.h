@@ -66,8 +66,10 @@ void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr
  * and an inversion bit beside; these read and write it as such. */
 /* payload th+off (2 bytes) == pts[0], or in [pts[0], pts[1]] */
 void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv);
-/* Claim one ==, != or range (either way) at th+off from item it. */
-bool pair_delinearize(const struct item *it, uint32_t off, uint16_t *pts);
+/* Read one ==, != or range (either way) at th+off at c's cursor, or
+ * nft's form of a range (>= then <=); inv says "!". How many items that
+ * took (0: not one), for the caller to move past. */
+unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv);
 /* " spt:!5", " dpts:1:9"; nothing for an uninverted 0:65535 */
 void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,
 		bool inv, const char *proto, bool numeric);

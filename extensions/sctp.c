@@ -228,17 +228,21 @@ static bool sctp_delinearize(struct delin_ctx *c, void *data)
 	sctp_init(d, 0);
 	/* sport then dport, as one instance writes them */
 	while ((it = delin_peek(c))) {
+		unsigned n = 0;
+		bool inv = false;
+
 		if (!(d->flags & (XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)) &&
-		    pair_delinearize(it, 0, d->spts))
+		    (n = pair_delinearize(c, 0, d->spts, &inv)))
 			bit = XT_SCTP_SRC_PORTS;
-		else if (!(d->flags & XT_SCTP_DEST_PORTS) && pair_delinearize(it, 2, d->dpts))
+		else if (!(d->flags & XT_SCTP_DEST_PORTS) &&
+			 (n = pair_delinearize(c, 2, d->dpts, &inv)))
 			bit = XT_SCTP_DEST_PORTS;
 		else
 			break;
 		d->flags |= bit;
-		if (it->op == REL_NEQ || it->op == REL_NRANGE)
+		if (inv)
 			d->invflags |= bit;
-		c->pos++;
+		c->pos += n;
 	}
 	return d->flags != 0;
 }
