@@ -25,6 +25,10 @@ static const struct {
 	{ "iptables-nft-restore", NFPROTO_IPV4, restore_main },
 	{ "ip6tables-restore", NFPROTO_IPV6, restore_main },
 	{ "ip6tables-nft-restore", NFPROTO_IPV6, restore_main },
+	{ "iptables-translate", NFPROTO_IPV4, translate_main },
+	{ "ip6tables-translate", NFPROTO_IPV6, translate_main },
+	{ "iptables-restore-translate", NFPROTO_IPV4, restore_translate_main },
+	{ "ip6tables-restore-translate", NFPROTO_IPV6, restore_translate_main },
 	{ "xtables-monitor", NFPROTO_UNSPEC, monitor_main },
 	{ "xtables-nft-monitor", NFPROTO_UNSPEC, monitor_main },
 };

@@ -72,6 +72,18 @@ bool table_base_compatible(const struct builtin_table *t, const char *name, cons
 	       (bc->prio == prio || bc->ref_prio == prio);
 }
 
+const char *hook_nft_name(uint32_t hook)
+{
+	switch (hook) {
+	case NF_INET_PRE_ROUTING: return "prerouting";
+	case NF_INET_LOCAL_IN: return "input";
+	case NF_INET_FORWARD: return "forward";
+	case NF_INET_LOCAL_OUT: return "output";
+	case NF_INET_POST_ROUTING: return "postrouting";
+	}
+	return "?";
+}
+
 int hook_order(uint32_t hook)
 {
 	switch (hook) {

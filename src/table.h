@@ -29,6 +29,8 @@ const struct builtin_chain *table_find_chain(const struct builtin_table *t, cons
  * are "incompatible": listings skip them and say so. */
 bool table_base_compatible(const struct builtin_table *t, const char *name, const char *type,
 			   uint32_t hook, int32_t prio);
+/* The hook's name in nft syntax ("input"). */
+const char *hook_nft_name(uint32_t hook);
 /* Position of a hook in listing order (PREROUTING first). */
 int hook_order(uint32_t hook);
 

@@ -7,6 +7,7 @@
 
 #include "ext.h"
 #include "fuzz.h"
+#include "nfttext.h"
 #include "print.h"
 #include "rtlib.h"
 #include "rule.h"
@@ -34,6 +35,7 @@ static void print_all(struct strbuf *out, const struct rule *r, const char *chai
 void fuzz_rule(const struct rule *r, const char *table, const char *chain)
 {
 	struct rule *copy = rule_clone(r), *back;
+	struct nft_xlate x;
 	struct strbuf a, b;
 	int compat;
 
@@ -44,6 +46,11 @@ void fuzz_rule(const struct rule *r, const char *table, const char *chain)
 	if (strcmp(a.buf, b.buf) != 0)
 		fuzz_fail("a cloned rule prints differently", a.buf, b.buf);
 	rule_free(copy);
+	/* the translator reads whatever iptables writes */
+	sb_reset(&b);
+	nft_xlate_init(&x);
+	nft_rule_text_of(&x, &b, r, table, chain);
+	nft_xlate_free(&x);
 	for (compat = 0; compat < 2; compat++) {
 		back = rt_through_netlink(r, table, chain, compat);
 		if (!back)
