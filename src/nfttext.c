@@ -75,6 +75,10 @@ struct treg {
 	uint32_t base, off, plen;
 	bool swapped;		/* byteorder turned a host value to network order */
 	uint32_t limit;		/* values are below it (numgen), 0: any */
+	/* an IPv6 extension header's bytes off..off+plen of type xtype,
+	 * which only a bitfield's name can say (sel is empty) */
+	bool xbytes;
+	uint8_t xtype;
 };
 
 struct tctx {
@@ -618,6 +622,45 @@ static void load_ct(struct tctx *t, const struct nftnl_expr *e)
 	r->host = key_host(k->vt) && key != NFT_CT_PROTO_SRC && key != NFT_CT_PROTO_DST;
 }
 
+struct bitfield {
+	uint8_t family;
+	uint32_t bitoff, bits;	/* in the network header */
+	const char *name;
+};
+
+/* The fields nft writes with the bytes around them, to keep the
+ * checksum update on 16-bit words (and ip6's alike). */
+static const struct bitfield setfields[] = {
+	{ NFPROTO_IPV4, 8, 6, "ip dscp" },
+	{ NFPROTO_IPV4, 14, 2, "ip ecn" },
+	{ NFPROTO_IPV4, 64, 8, "ip ttl" },
+	{ NFPROTO_IPV6, 4, 6, "ip6 dscp" },
+	{ NFPROTO_IPV6, 10, 2, "ip6 ecn" },
+};
+
+/* Fields of the IPv6 extension headers nft names; family holds the
+ * header type here. */
+static const struct bitfield xfields[] = {
+	{ 0, 0, 8, "hbh nexthdr" }, { 0, 8, 8, "hbh hdrlength" },
+	{ 43, 0, 8, "rt nexthdr" }, { 43, 8, 8, "rt hdrlength" }, { 43, 16, 8, "rt type" },
+	{ 43, 24, 8, "rt seg-left" },
+	{ 44, 0, 8, "frag nexthdr" }, { 44, 8, 8, "frag reserved" },
+	{ 44, 16, 13, "frag frag-off" }, { 44, 29, 2, "frag reserved2" },
+	{ 44, 31, 1, "frag more-fragments" }, { 44, 32, 32, "frag id" },
+	{ 60, 0, 8, "dst nexthdr" }, { 60, 8, 8, "dst hdrlength" },
+};
+
+static const struct bitfield *xfield_find(uint8_t type, uint32_t bitoff, uint32_t bits)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(xfields); i++)
+		if (xfields[i].family == type && xfields[i].bitoff == bitoff &&
+		    xfields[i].bits == bits)
+			return &xfields[i];
+	return NULL;
+}
+
 /* ---- relations ---- */
 
 /* The selector of r, with its mask: "meta mark & 0xff". false if r's mask
@@ -696,6 +739,50 @@ static bool reversed(const uint8_t *lo, const uint8_t *hi, uint32_t len)
 	return memcmp(lo, hi, len) > 0;
 }
 
+/* A relation on the bits of a field that shares its bytes with others,
+ * as nft writes it (the bytes that hold the field, masked): "frag
+ * more-fragments 1", "ip dscp 10". false if r is not such a field. */
+static bool bitfield_rel(struct tctx *t, const struct treg *r, uint32_t op, const uint8_t *v,
+			 uint32_t len)
+{
+	const struct bitfield *tab;
+	uint64_t m, val;
+	size_t i, n;
+
+	if (!r->masked || !all_zero(r->xor, r->len) || len != r->len || len > 8 ||
+	    (op != NFT_CMP_EQ && op != NFT_CMP_NEQ))
+		return false;
+	if (r->xbytes) {
+		tab = xfields;
+		n = ARRAY_SIZE(xfields);
+	} else if (r->payload && r->base == NFT_PAYLOAD_NETWORK_HEADER) {
+		tab = setfields;
+		n = ARRAY_SIZE(setfields);
+	} else {
+		return false;
+	}
+	m = int_of(r->mask, len, false);
+	val = int_of(v, len, false);
+	for (i = 0; i < n; i++) {
+		const struct bitfield *bf = &tab[i];
+		uint32_t first = bf->bitoff / 8, end = (bf->bitoff + bf->bits + 7) / 8, shift;
+		uint64_t fmask;
+
+		if (bf->family != (r->xbytes ? r->xtype : t->family) || first != r->off ||
+		    end - first != r->plen || bf->bits >= 64)
+			continue;
+		shift = end * 8 - bf->bitoff - bf->bits;
+		fmask = ((1ULL << bf->bits) - 1) << shift;
+		if (m != fmask || (val & ~fmask))
+			continue;
+		/* DSCP in hex, as the reference prints it */
+		word(t, strstr(bf->name, "dscp") ? "%s%s 0x%02llx" : "%s%s %llu", bf->name,
+		     op == NFT_CMP_NEQ ? " !=" : "", (unsigned long long)(val >> shift));
+		return true;
+	}
+	return false;
+}
+
 static bool bitmask_type(enum vtype vt)
 {
 	return vt == VT_CTSTATE || vt == VT_CTSTATUS || vt == VT_TCPFLAGS;
@@ -718,6 +805,15 @@ static void rel_cmp(struct tctx *t, const struct nftnl_expr *e)
 	     !(op == NFT_CMP_GTE && all_zero(v, len)))) {
 		t->ok = false;
 		return;
+	}
+	/* the bits of a field in bytes it shares */
+	if (r->xbytes || (r->raw && r->payload)) {
+		if (bitfield_rel(t, r, op, v, len))
+			return;
+		if (r->xbytes) {
+			t->ok = false;
+			return;
+		}
 	}
 	/* a flag test: (x & bits) != 0 is "x bits" */
 	if (r->masked && bitmask_type(r->vt) && all_zero(v, len) && all_zero(r->xor, len) &&
@@ -796,7 +892,7 @@ static void rel_range(struct tctx *t, const struct nftnl_expr *e)
 	bool done;
 
 	if (!r || !r->set || r->data || !lo || !hi || lo_len != r->len || hi_len != r->len ||
-	    r->masked || unordered(r) || reversed(lo, hi, lo_len)) {
+	    r->masked || unordered(r) || reversed(lo, hi, lo_len) || r->xbytes) {
 		t->ok = false;
 		return;
 	}
@@ -843,7 +939,8 @@ static void rel_lookup(struct tctx *t, const struct nftnl_expr *e)
 	unsigned i;
 
 	if (!r || !r->set || r->data || !s || !s->n || s->key_len != r->len || r->masked ||
-	    nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) || (s->interval && unordered(r))) {
+	    nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG) || (s->interval && unordered(r)) ||
+	    r->xbytes) {
 		t->ok = false;
 		return;
 	}
@@ -1470,6 +1567,20 @@ static void load_exthdr(struct tctx *t, const struct nftnl_expr *e)
 		snprintf(r->sel, sizeof(r->sel), "tcp option maxseg size");
 		return;
 	}
+	if (op == NFT_EXTHDR_OP_IPV6 && !flags && len <= 4) {
+		const struct bitfield *bf = xfield_find(type, off * 8, len * 8);
+
+		if (bf) {
+			snprintf(r->sel, sizeof(r->sel), "%s", bf->name);
+			return;
+		}
+		/* bytes holding a bitfield: the relation names it */
+		r->xbytes = true;
+		r->xtype = type;
+		r->off = off;
+		r->plen = len;
+		return;
+	}
 	t->ok = false;
 }
 
@@ -1518,22 +1629,6 @@ static void stmt_dup(struct tctx *t, const struct nftnl_expr *e)
 /* Payload writes: a field set to a constant, as nft writes "ip ttl set
  * 64" (the two bytes holding it, the checksum fixed) is not what iptnft
  * writes for TTL; what has no exact nft text is incomplete. */
-struct bitfield {
-	uint8_t family;
-	uint32_t bitoff, bits;	/* in the network header */
-	const char *name;
-};
-
-/* The fields nft writes with the bytes around them, to keep the
- * checksum update on 16-bit words (and ip6's alike). */
-static const struct bitfield setfields[] = {
-	{ NFPROTO_IPV4, 8, 6, "ip dscp" },
-	{ NFPROTO_IPV4, 14, 2, "ip ecn" },
-	{ NFPROTO_IPV4, 64, 8, "ip ttl" },
-	{ NFPROTO_IPV6, 4, 6, "ip6 dscp" },
-	{ NFPROTO_IPV6, 10, 2, "ip6 ecn" },
-};
-
 static void stmt_payload_set(struct tctx *t, const struct nftnl_expr *e)
 {
 	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
