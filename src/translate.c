@@ -238,6 +238,10 @@ static void rt_visit(void *opaque, const char *table, unsigned lineno, const cha
 	sb_init(&comment);
 	sb_printf(&comment, "# -t %s %s ", table, text);
 	ret = command_text(&st->x, &st->out, cmd, st->family, "", comment.buf);
+	/* under --noflush a user chain's line empties the chain it names */
+	if (ret == 0 && st->noflush && cmd->op == OP_NEW_CHAIN)
+		sb_printf(&st->out, "flush chain %s %s %s\n", family_name(st->family), table,
+			  cmd->chain);
 	if (ret) {
 		if (ret == 2)
 			sb_printf(&st->out, "%s\n", comment.buf);

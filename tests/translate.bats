@@ -71,6 +71,7 @@ SAME_AS_REFERENCE=(
 	"-A INPUT -m statistic --mode nth --every 3 --packet 1 -j ACCEPT"
 	"-A INPUT -m mac --mac-source 00:11:22:33:44:55 -j ACCEPT"
 	"-t raw -A PREROUTING -j NOTRACK"
+	"-A INPUT -m dscp --dscp 10"
 )
 
 @test "translate: the reference's text wherever the reference's translation is right" {
@@ -213,6 +214,10 @@ add chain ip nat POSTROUTING { type nat hook postrouting priority 100; policy ac
 add rule ip nat PREROUTING meta l4proto tcp counter dnat to 192.0.2.4:80" ]
 	run rxlate --noflush "$BATS_TEST_TMPDIR/r"
 	refute_line --partial "flush table"
+	# but the chain a line names is emptied, as restore --noflush does
+	assert_line "add chain ip filter FOO"
+	assert_line "flush chain ip filter FOO"
+	refute_line "flush chain ip filter INPUT"
 	# the script loads, and iptables lists what it made
 	grep -v string "$BATS_TEST_TMPDIR/r" > "$BATS_TEST_TMPDIR/r2"
 	rxlate -f "$BATS_TEST_TMPDIR/r2" > "$BATS_TEST_TMPDIR/r2.nft"
