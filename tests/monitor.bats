@@ -88,9 +88,23 @@ event_cmds() {
 	ns "$@" -X FOO
 }
 
-# events_of FILE: the event lines, pids and program names left out
+# events_of FILE: the event lines, pids and program names left out, and
+# generation ids and table handles counted from the marker's: a fresh
+# namespace may have seen a commit or two before it (module probes)
 events_of() {
-	sed -n '/table go /,/table end /p' "$1" | sed -E 's/PID=[0-9]+ NAME=.*/PID=N NAME=N/'
+	sed -n '/table go /,/table end /p' "$1" | sed -E 's/PID=[0-9]+ NAME=.*/PID=N NAME=N/' |
+		awk '
+		match($0, /GENID=[0-9]+/) {
+			g = substr($0, RSTART + 6, RLENGTH - 6) + 0
+			if (g0 == "") g0 = g
+			$0 = substr($0, 1, RSTART + 5) (g - g0) substr($0, RSTART + RLENGTH)
+		}
+		/EVENT: nft: (NEW|DEL) table: / && match($0, /handle [0-9]+$/) {
+			h = substr($0, RSTART + 7) + 0
+			if (h0 == "") h0 = h
+			$0 = substr($0, 1, RSTART + 6) (h - h0)
+		}
+		{ print }'
 }
 
 @test "xtables-monitor -e: ruleset changes by the reference and by nft, printed alike" {
