@@ -1567,6 +1567,14 @@ static void load_exthdr(struct tctx *t, const struct nftnl_expr *e)
 		snprintf(r->sel, sizeof(r->sel), "tcp option maxseg size");
 		return;
 	}
+	if (op == NFT_EXTHDR_OP_IPV6 && !flags && type == 43 && len == 16 && off >= 8 &&
+	    (off - 8) % 16 == 0 && off <= 24) {
+		/* the addresses of a type 0 routing header (nft 1.0.6 knows
+		 * the first two: it refuses addr[3] and crashes on addr[9]) */
+		snprintf(r->sel, sizeof(r->sel), "rt0 addr[%u]", (off - 8) / 16 + 1);
+		r->vt = VT_IPV6;
+		return;
+	}
 	if (op == NFT_EXTHDR_OP_IPV6 && !flags && len <= 4) {
 		const struct bitfield *bf = xfield_find(type, off * 8, len * 8);
 
