@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# bench/run works end to end: its quick mode runs every tool's commands on
+# both sizes, every one of them succeeds, and both tables are complete.
+# Nothing here looks at a time: the figures are for people, not for tests.
+
+load helpers
+
+setup() {
+	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+	need_iptnft
+	need_ref
+	command -v iptables-legacy > /dev/null || skip "no iptables-legacy"
+	command -v nft > /dev/null || skip "no nft"
+	[ -x /usr/bin/time ] || skip "no GNU time"
+}
+teardown() { :; }
+
+@test "bench/run -q: every tool, every operation, both sizes, every run succeeds" {
+	run "$TOP/bench/run" -q -r 1 -b "$IPTNFT" -o "$BATS_TEST_TMPDIR/report"
+	assert_success
+	local report=$BATS_TEST_TMPDIR/report
+	# the first table: one line per size, tool and operation, exit status 0
+	local size tool op n
+	for size in 100 1000; do
+		for tool in iptnft reference legacy; do
+			for op in restore save list-nat append check delete insert5 replace5 delete5 flush-chain; do
+				n=$(awk -v s=$size -v t=$tool -v o=$op '$1 == s && $2 == t && $3 == o && $NF == 0' "$report" | wc -l)
+				[ "$n" = 1 ] || { echo "$size $tool $op: $n successful lines"; cat "$report"; return 1; }
+			done
+		done
+		for op in restore append delete insert5 replace5 delete5; do
+			n=$(awk -v s=$size -v o=$op '$1 == s && $2 == "nft" && $3 == o && $NF == 0' "$report" | wc -l)
+			[ "$n" = 1 ] || { echo "$size nft $op: $n successful lines"; cat "$report"; return 1; }
+		done
+		for tool in iptnft reference; do
+			n=$(awk -v s=$size -v t=$tool '$1 == s && $2 == t && $3 == "translate" && $NF == 0' "$report" | wc -l)
+			[ "$n" = 1 ] || { echo "$size $tool translate: $n lines"; cat "$report"; return 1; }
+		done
+		# the second table: a ratio or share in every column
+		run awk -v s=$size '/^iptnft against the floor/ { f = 1 } f && $1 == s' "$report"
+		[ "${#lines[@]}" = 1 ] || { echo "no floor line for $size"; cat "$report"; return 1; }
+		[[ "${lines[0]}" =~ ^$size(\ +([0-9]+\.[0-9]+x?|-)){11}$ ]] ||
+			{ echo "floor line: ${lines[0]}"; return 1; }
+	done
+	grep -q '^iptnft against the floor' "$report"
+}
