@@ -132,7 +132,8 @@ static void comment_print(struct strbuf *out, const void *data, const struct rul
 
 	(void)r;
 	(void)fmt;
-	sb_printf(out, " /* %s */", d->text);
+	sb_add2(out, " /* ", d->text);
+	sb_add(out, " */");
 }
 
 /* The reference quotes every comment that is not all letters, digits,
@@ -144,7 +145,7 @@ static void comment_save(struct strbuf *out, const void *data, const struct rule
 	const char *p;
 
 	(void)r;
-	for (p = d->text; *p; p++)
+	for (p = d->text; *p && plain; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			plain = false;
 	sb_add(out, " --comment ");
@@ -153,10 +154,15 @@ static void comment_save(struct strbuf *out, const void *data, const struct rule
 		return;
 	}
 	sb_addc(out, '"');
-	for (p = d->text; *p; p++) {
-		if (*p == '"' || *p == '\\' || *p == '\'')
+	for (p = d->text; *p;) {
+		size_t run = strcspn(p, "\"\\'");
+
+		sb_addn(out, p, run);
+		p += run;
+		if (*p) {
 			sb_addc(out, '\\');
-		sb_addc(out, *p);
+			sb_addc(out, *p++);
+		}
 	}
 	sb_addc(out, '"');
 }

@@ -271,7 +271,8 @@ static void nat_save(struct strbuf *out, const void *data, const struct rule *r)
 	const struct nat_range *range = data;
 
 	if (has_addrs(nd) || (range->flags & NATF_PROTO)) {
-		sb_printf(out, " --%s ", r->target->ext->opts[0].name);
+		sb_add2(out, " --", r->target->ext->opts[0].name);
+		sb_addc(out, ' ');
 		if (has_addrs(nd))
 			nat_range_text(out, range, r->family);
 		else

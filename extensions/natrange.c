@@ -321,9 +321,11 @@ enum compat_res nat_compat_blob(struct xt_out *out, uint32_t rev, uint8_t family
 
 void nat_ports_text(struct strbuf *out, const struct nat_range *r)
 {
-	sb_printf(out, "%u", r->min_port);
-	if (r->max_port != r->min_port)
-		sb_printf(out, "-%u", r->max_port);
+	sb_addu(out, r->min_port);
+	if (r->max_port != r->min_port) {
+		sb_addc(out, '-');
+		sb_addu(out, r->max_port);
+	}
 	if (r->flags & NATF_OFFSET)
 		sb_printf(out, "/%u", r->base);
 }
@@ -336,10 +338,10 @@ void nat_range_text(struct strbuf *out, const struct nat_range *r, uint8_t famil
 	char a[INET6_ADDRSTRLEN];
 
 	if (r->flags & NATF_MAP_IPS) {
-		inet_ntop(af, r->min_addr, a, sizeof(a));
-		sb_printf(out, "%s%s", brackets ? "[" : "", a);
+		addr_ntop(af, r->min_addr, a, sizeof(a));
+		sb_add2(out, brackets ? "[" : "", a);
 		if (memcmp(r->min_addr, r->max_addr, addr_len(family)) != 0) {
-			inet_ntop(af, r->max_addr, a, sizeof(a));
+			addr_ntop(af, r->max_addr, a, sizeof(a));
 			sb_printf(out, "-%s", a);
 		}
 		if (brackets)

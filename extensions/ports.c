@@ -194,7 +194,7 @@ void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeri
 	if (se)
 		sb_add(out, se->s_name);
 	else
-		sb_printf(out, "%u", port);
+		sb_addu(out, port);
 }
 
 void ports_print(struct strbuf *out, const char *one, const char *many,
@@ -203,11 +203,13 @@ void ports_print(struct strbuf *out, const char *one, const char *many,
 	if (!pr->set)
 		return;
 	if (pr->lo == pr->hi) {
-		sb_printf(out, " %s:%s", one, pr->inv ? "!" : "");
+		sb_add2(out, " ", one);
+		sb_add(out, pr->inv ? ":!" : ":");
 		port_text(out, pr->lo, proto, numeric);
 		return;
 	}
-	sb_printf(out, " %s:%s", many, pr->inv ? "!" : "");
+	sb_add2(out, " ", many);
+	sb_add(out, pr->inv ? ":!" : ":");
 	port_text(out, pr->lo, proto, numeric);
 	sb_addc(out, ':');
 	port_text(out, pr->hi, proto, numeric);
@@ -217,9 +219,13 @@ void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr
 {
 	if (!pr->set)
 		return;
-	sb_printf(out, "%s --%s %u", pr->inv ? " !" : "", opt, pr->lo);
-	if (pr->lo != pr->hi)
-		sb_printf(out, ":%u", pr->hi);
+	sb_add2(out, pr->inv ? " ! --" : " --", opt);
+	sb_addc(out, ' ');
+	sb_addu(out, pr->lo);
+	if (pr->lo != pr->hi) {
+		sb_addc(out, ':');
+		sb_addu(out, pr->hi);
+	}
 }
 
 void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv)

@@ -12,7 +12,7 @@
 
 static void addr_text(char *buf, size_t len, const uint8_t *a, uint8_t family)
 {
-	inet_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)len);
+	addr_ntop(family == NFPROTO_IPV6 ? AF_INET6 : AF_INET, a, buf, len);
 }
 
 static void mask_text(struct strbuf *out, const uint8_t *mask, uint8_t family)
@@ -22,7 +22,8 @@ static void mask_text(struct strbuf *out, const uint8_t *mask, uint8_t family)
 	char buf[INET6_ADDRSTRLEN];
 
 	if (plen >= 0) {
-		sb_printf(out, "/%d", plen);
+		sb_addc(out, '/');
+		sb_addu(out, (unsigned)plen);
 		return;
 	}
 	addr_text(buf, sizeof(buf), mask, family);
@@ -102,7 +103,7 @@ static void save_proto(struct strbuf *out, const struct rule *r)
 	if (r->inv & INV_PROTO)
 		sb_add(out, " !");
 	if (name)
-		sb_printf(out, " -p %s", name);
+		sb_add2(out, " -p ", name);
 	else
 		sb_printf(out, " -p %u", r->proto);
 }
@@ -122,13 +123,13 @@ static void save_target(struct strbuf *out, const struct rule *r)
 		sb_add(out, " -j RETURN");
 		break;
 	case VERDICT_JUMP:
-		sb_printf(out, " -j %s", r->chain);
+		sb_add2(out, " -j ", r->chain);
 		break;
 	case VERDICT_GOTO:
 		sb_printf(out, " -g %s", r->chain);
 		break;
 	case VERDICT_TARGET:
-		sb_printf(out, " -j %s", r->target->ext->name);
+		sb_add2(out, " -j ", r->target->ext->name);
 		if (r->target->ext->save)
 			r->target->ext->save(out, r->target->data, r);
 		break;
@@ -157,7 +158,7 @@ void print_rule_spec(struct strbuf *out, const struct rule *r, bool counters)
 	if (r->frag)
 		sb_add(out, r->inv & INV_FRAG ? " ! -f" : " -f");
 	for (m = r->matches; m; m = m->next) {
-		sb_printf(out, " -m %s", m->ext->name);
+		sb_add2(out, " -m ", m->ext->name);
 		if (m->ext->save)
 			m->ext->save(out, m->data, r);
 	}
@@ -170,7 +171,7 @@ void print_rule_spec(struct strbuf *out, const struct rule *r, bool counters)
 void print_rule_save(struct strbuf *out, const struct rule *r, const char *chain,
 		     bool counters)
 {
-	sb_printf(out, "-A %s", chain);
+	sb_add2(out, "-A ", chain);
 	print_rule_spec(out, r, counters);
 }
 
@@ -186,7 +187,14 @@ void print_count(struct strbuf *out, uint64_t n, unsigned fmt, int width)
 		return;
 	}
 	if (n <= 99999) {
-		sb_printf(out, "%5llu ", (unsigned long long)n);
+		char num[8] = "      ";	/* "%5llu " */
+		unsigned i = 4;
+
+		do {
+			num[i--] = (char)('0' + n % 10);
+			n /= 10;
+		} while (n);
+		sb_addn(out, num, 6);
 		return;
 	}
 	n = (n + 500) / 1000;
@@ -216,7 +224,7 @@ void print_list_header(struct strbuf *out, unsigned fmt)
 void print_chain_title(struct strbuf *out, const char *name, const char *policy,
 		       uint64_t pkts, uint64_t bytes, int refs, unsigned fmt)
 {
-	sb_printf(out, "Chain %s", name);
+	sb_add2(out, "Chain ", name);
 	if (policy) {
 		sb_printf(out, " (policy %s", policy);
 		if (fmt & FMT_VERBOSE) {
@@ -251,7 +259,13 @@ void print_chain_title(struct strbuf *out, const char *name, const char *policy,
 		}
 		sb_add(out, ")\n");
 	} else {
-		sb_printf(out, " (%d references)\n", refs);
+		sb_add(out, " (");
+		if (refs < 0) {
+			sb_addc(out, '-');
+			refs = -refs;
+		}
+		sb_addu(out, (unsigned)refs);
+		sb_add(out, " references)\n");
 	}
 }
 
@@ -272,13 +286,15 @@ static const char *target_name(const struct rule *r)
 
 static void list_iface(struct strbuf *out, const char *name, bool inv, unsigned fmt)
 {
-	char buf[IFNAMSIZ + 2];
+	size_t start = out->len;
 
 	if (rule_iface_tested(name, inv))
-		snprintf(buf, sizeof(buf), "%s%s", inv ? "!" : "", name);
+		sb_add2(out, inv ? "!" : "", name);
 	else
-		snprintf(buf, sizeof(buf), "%s", fmt & FMT_NUMERIC ? "*" : "any");
-	sb_printf(out, "%-6s ", buf);
+		sb_add(out, fmt & FMT_NUMERIC ? "*" : "any");
+	while (out->len - start < 6)
+		sb_addc(out, ' ');
+	sb_addc(out, ' ');
 }
 
 void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, unsigned fmt)
@@ -294,7 +310,8 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 		print_count(out, r->pkts, fmt, 8);
 		print_count(out, r->bytes, fmt, 8);
 	}
-	sb_printf(out, "%-9s ", target_name(r));
+	sb_addpad(out, target_name(r), 9);
+	sb_addc(out, ' ');
 
 	sb_addc(out, r->inv & INV_PROTO ? '!' : ' ');
 	if (!(fmt & FMT_NUMERIC))
@@ -303,7 +320,8 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 		snprintf(protobuf, sizeof(protobuf), "%u", r->proto);
 		pname = protobuf;
 	}
-	sb_printf(out, "%-4s ", pname);
+	sb_addpad(out, pname, 4);
+	sb_addc(out, ' ');
 
 	sb_addc(out, r->inv & INV_FRAG ? '!' : '-');
 	sb_addc(out, r->frag ? 'f' : '-');
@@ -315,10 +333,14 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 	}
 	sb_init(&a);
 	print_addr_list(&a, &r->src, r->family, fmt & FMT_NUMERIC);
-	sb_printf(out, "%c%-19s ", r->inv & INV_SRC ? '!' : ' ', a.buf);
+	sb_addc(out, r->inv & INV_SRC ? '!' : ' ');
+	sb_addpad(out, a.buf, 19);
+	sb_addc(out, ' ');
 	sb_reset(&a);
 	print_addr_list(&a, &r->dst, r->family, fmt & FMT_NUMERIC);
-	sb_printf(out, "%c%-19s ", r->inv & INV_DST ? '!' : ' ', a.buf);
+	sb_addc(out, r->inv & INV_DST ? '!' : ' ');
+	sb_addpad(out, a.buf, 19);
+	sb_addc(out, ' ');
 	sb_free(&a);
 
 	if (r->verdict == VERDICT_GOTO)

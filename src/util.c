@@ -1,9 +1,11 @@
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 void out_of_memory(void)
 {
@@ -101,21 +103,81 @@ void sb_add(struct strbuf *sb, const char *s)
 
 void sb_addc(struct strbuf *sb, char c)
 {
-	sb_addn(sb, &c, 1);
+	sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_addpad(struct strbuf *sb, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	sb_addn(sb, s, n);
+	if (n < width) {
+		sb_grow(sb, width - n);
+		memset(sb->buf + sb->len, ' ', width - n);
+		sb->len += width - n;
+		sb->buf[sb->len] = '\0';
+	}
+}
+
+void sb_add2(struct strbuf *sb, const char *a, const char *b)
+{
+	sb_add(sb, a);
+	sb_add(sb, b);
+}
+
+void addr_ntop(int af, const void *addr, char *buf, size_t len)
+{
+	const uint8_t *a = addr;
+	char *p = buf;
+	unsigned i;
+
+	if (af != AF_INET || len < INET_ADDRSTRLEN) {
+		inet_ntop(af, addr, buf, (socklen_t)len);
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		if (a[i] >= 100)
+			*p++ = (char)('0' + a[i] / 100);
+		if (a[i] >= 10)
+			*p++ = (char)('0' + a[i] / 10 % 10);
+		*p++ = (char)('0' + a[i] % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
+void sb_addu(struct strbuf *sb, unsigned long long v)
+{
+	char num[24], *p = num + sizeof(num);
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	sb_addn(sb, p, (size_t)(num + sizeof(num) - p));
 }
 
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+	size_t room;
 	va_list ap2;
 	int n;
 
+	/* formatted once where it fits, which is nearly always */
+	sb_grow(sb, 32);
+	room = sb->cap - sb->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap2);
 	va_end(ap2);
-	if (n < 0)
+	if (n < 0) {
+		sb->buf[sb->len] = '\0';
 		return;
-	sb_grow(sb, (size_t)n);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
+	if ((size_t)n >= room) {
+		sb_grow(sb, (size_t)n);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	}
 	sb->len += (size_t)n;
 }
 

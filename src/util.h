@@ -21,6 +21,16 @@ void sb_reset(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
+/* Append v in decimal: sb_printf("%llu") without the formatting cost. */
+void sb_addu(struct strbuf *sb, unsigned long long v);
+/* Append s, then blanks up to width characters: "%-*s". */
+void sb_addpad(struct strbuf *sb, const char *s, size_t width);
+/* Append a, then b: "%s%s". */
+void sb_add2(struct strbuf *sb, const char *a, const char *b);
+/* The text of an address (AF_INET or AF_INET6) into buf of at least
+ * INET6_ADDRSTRLEN bytes, as inet_ntop writes it; IPv4's is written here,
+ * without the sprintf glibc's inet_ntop uses. */
+void addr_ntop(int af, const void *addr, char *buf, size_t len);
 void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_vprintf(struct strbuf *sb, const char *fmt, va_list ap);

@@ -4,11 +4,13 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "error.h"
 #include "num.h"
+#include "util.h"
 #include "xtopt.h"
 
 static unsigned test_num, failures;
@@ -85,6 +87,30 @@ static void port_range_case(const char *s, const char *want)
 	ok(strcmp(got, want) == 0, "xt_parse_port_range", s);
 	if (strcmp(got, want) != 0)
 		printf("#   got \"%s\"\n#  want \"%s\"\n", got, want);
+}
+
+/* addr_ntop writes IPv4 itself: the same text as inet_ntop for every
+ * value of each byte, in each position */
+static void ntop_cases(void)
+{
+	char want[INET6_ADDRSTRLEN], got[INET6_ADDRSTRLEN];
+	uint8_t a[16] = { 0 };
+	unsigned pos, v, bad = 0;
+
+	for (pos = 0; pos < 4; pos++) {
+		for (v = 0; v < 256; v++) {
+			memset(a, (int)(v * 7 % 256), 4);
+			a[pos] = (uint8_t)v;
+			inet_ntop(AF_INET, a, want, sizeof(want));
+			addr_ntop(AF_INET, a, got, sizeof(got));
+			bad += strcmp(want, got) != 0;
+		}
+	}
+	ok(bad == 0, "addr_ntop", "IPv4, 1024 addresses");
+	memset(a, 0, sizeof(a));
+	a[15] = 1;
+	addr_ntop(AF_INET6, a, got, sizeof(got));
+	ok(strcmp(got, "::1") == 0, "addr_ntop", "::1");
 }
 
 int main(void)
@@ -168,6 +194,7 @@ int main(void)
 	port_range_case("1:2:3", "x: Too many components for option \"--opt\" (max: 2)\n");
 	port_range_case("0x10", "Port \"0x10\" does not resolve to anything.\n");
 
+	ntop_cases();
 	printf("1..%u\n", test_num);
 	return failures ? 1 : 0;
 }
