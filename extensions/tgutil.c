@@ -60,7 +60,9 @@ void tg_save_string(struct strbuf *out, const char *s)
 
 bool tg_stmt(const struct item *it, const char *name)
 {
-	return it && it->kind == ITEM_STMT && it->name && strcmp(it->name, name) == 0;
+	/* every target tries every statement: the first letter settles most */
+	return it && it->kind == ITEM_STMT && it->name && it->name[0] == name[0] &&
+	       strcmp(it->name, name) == 0;
 }
 
 bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len)

@@ -1,13 +1,17 @@
 #include "cache.h"
 
 #include <stdio.h>
+#include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rmsg.h"
 #include "util.h"
 
 int cache_get_table(struct nlk *nl, uint8_t family, const char *table)
@@ -25,39 +29,114 @@ int cache_get_table(struct nlk *nl, uint8_t family, const char *table)
 	return ret;
 }
 
-static void chain_info_from(struct chain_info *ci, const struct nftnl_chain *c)
+struct chain_attrs {
+	const struct nlattr *tb[NFTA_CHAIN_MAX + 1];
+};
+
+static int chain_attr_cb(const struct nlattr *attr, void *data)
 {
-	const char *s;
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	enum mnl_attr_data_type want = MNL_TYPE_UNSPEC;
+
+	if (mnl_attr_type_valid(attr, NFTA_CHAIN_MAX) < 0)
+		return MNL_CB_OK;
+	switch (type) {
+	case NFTA_CHAIN_TABLE:
+	case NFTA_CHAIN_NAME:
+	case NFTA_CHAIN_TYPE:
+		want = MNL_TYPE_NUL_STRING;
+		break;
+	case NFTA_CHAIN_HANDLE:
+		want = MNL_TYPE_U64;
+		break;
+	case NFTA_CHAIN_POLICY:
+	case NFTA_CHAIN_USE:
+		want = MNL_TYPE_U32;
+		break;
+	case NFTA_CHAIN_HOOK:
+	case NFTA_CHAIN_COUNTERS:
+		want = MNL_TYPE_NESTED;
+		break;
+	}
+	if (mnl_attr_validate(attr, want) < 0)
+		return MNL_CB_ERROR;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* The u32 (u64) attribute of type want nested in nest, or def. */
+static uint64_t nested_uint(const struct nlattr *nest, uint16_t want, bool wide, uint64_t def)
+{
+	const struct nlattr *a;
+
+	if (!nest)
+		return def;
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) != want)
+			continue;
+		if (wide && mnl_attr_validate(a, MNL_TYPE_U64) == 0)
+			return be64toh(mnl_attr_get_u64(a));
+		if (!wide && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			return ntohl(mnl_attr_get_u32(a));
+	}
+	return def;
+}
+
+static bool nested_has(const struct nlattr *nest, uint16_t want)
+{
+	const struct nlattr *a;
+
+	if (nest)
+		mnl_attr_for_each_nested(a, nest)
+			if (mnl_attr_get_type(a) == want)
+				return true;
+	return false;
+}
+
+/* A chain message read into ci, read directly (no libnftnl object: a
+ * table can have tens of thousands of chains); its table's name goes to
+ * *table. -1 if the message is not a chain's. */
+static int chain_info_parse(struct chain_info *ci, const struct nlmsghdr *nlh,
+			    const char **table)
+{
+	struct chain_attrs ca = { 0 };
+	const struct nlattr *hook;
 
 	memset(ci, 0, sizeof(*ci));
-	s = nftnl_chain_get_str(c, NFTNL_CHAIN_NAME);
-	snprintf(ci->name, sizeof(ci->name), "%s", s ? s : "");
-	ci->handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
-	if (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) {
+	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), chain_attr_cb, ca.tb) < 0)
+		return -1;
+	*table = ca.tb[NFTA_CHAIN_TABLE] ? mnl_attr_get_str(ca.tb[NFTA_CHAIN_TABLE]) : NULL;
+	if (ca.tb[NFTA_CHAIN_NAME])
+		str_copy(ci->name, sizeof(ci->name), mnl_attr_get_str(ca.tb[NFTA_CHAIN_NAME]),
+			 sizeof(ci->name));
+	if (ca.tb[NFTA_CHAIN_HANDLE])
+		ci->handle = be64toh(mnl_attr_get_u64(ca.tb[NFTA_CHAIN_HANDLE]));
+	hook = ca.tb[NFTA_CHAIN_HOOK];
+	if (nested_has(hook, NFTA_HOOK_HOOKNUM)) {
 		ci->base = true;
-		ci->hook = nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM);
-		ci->prio = nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO);
-		s = nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE);
-		snprintf(ci->type, sizeof(ci->type), "%s", s ? s : "filter");
-		ci->policy = nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY) ?
-			     nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) : 1;
+		ci->hook = (uint32_t)nested_uint(hook, NFTA_HOOK_HOOKNUM, false, 0);
+		ci->prio = (int32_t)(uint32_t)nested_uint(hook, NFTA_HOOK_PRIORITY, false, 0);
+		str_copy(ci->type, sizeof(ci->type),
+			 ca.tb[NFTA_CHAIN_TYPE] ? mnl_attr_get_str(ca.tb[NFTA_CHAIN_TYPE]) : "filter",
+			 sizeof(ci->type));
+		ci->policy = ca.tb[NFTA_CHAIN_POLICY] ?
+			     ntohl(mnl_attr_get_u32(ca.tb[NFTA_CHAIN_POLICY])) : 1;
 	}
-	if (nftnl_chain_is_set(c, NFTNL_CHAIN_PACKETS)) {
-		ci->pkts = nftnl_chain_get_u64(c, NFTNL_CHAIN_PACKETS);
-		ci->bytes = nftnl_chain_get_u64(c, NFTNL_CHAIN_BYTES);
+	if (nested_has(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS)) {
+		ci->pkts = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS, true, 0);
+		ci->bytes = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_BYTES, true, 0);
 	}
-	ci->use = nftnl_chain_get_u32(c, NFTNL_CHAIN_USE);
+	if (ca.tb[NFTA_CHAIN_USE])
+		ci->use = ntohl(mnl_attr_get_u32(ca.tb[NFTA_CHAIN_USE]));
+	return 0;
 }
 
 static int one_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	const char *table;
 
-	if (!c)
-		return MNL_CB_ERROR;
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0)
-		chain_info_from(data, c);
-	nftnl_chain_free(c);
+	chain_info_parse(data, nlh, &table);
 	return MNL_CB_OK;
 }
 
@@ -85,22 +164,14 @@ static int list_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_ctx *lc = data;
 	struct chain_list *l = lc->out;
-	struct nftnl_chain *c = nftnl_chain_alloc();
 	const char *t;
 
-	if (!c)
-		return MNL_CB_ERROR;
-	if (nftnl_chain_nlmsg_parse(nlh, c) == 0) {
-		t = nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE);
-		if (t && strcmp(t, lc->table) == 0) {
-			if (l->n == l->cap) {
-				l->cap = l->cap ? l->cap * 2 : 16;
-				l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
-			}
-			chain_info_from(&l->v[l->n++], c);
-		}
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	nftnl_chain_free(c);
+	if (chain_info_parse(&l->v[l->n], nlh, &t) == 0 && t && strcmp(t, lc->table) == 0)
+		l->n++;
 	return MNL_CB_OK;
 }
 
@@ -135,16 +206,12 @@ struct rule_walk {
 static int rule_dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct rule_walk *w = data;
-	struct nftnl_rule *r;
+	struct rule_msg m;
 
 	if (w->stop)
 		return MNL_CB_STOP;
-	r = nftnl_rule_alloc();
-	if (!r)
-		return MNL_CB_ERROR;
-	if (nftnl_rule_nlmsg_parse(nlh, r) == 0)
-		w->stop = w->cb(r, w->data);
-	nftnl_rule_free(r);
+	if (rule_msg_parse(&m, nlh) == 0)
+		w->stop = w->cb(&m, w->data);
 	/* the walk has what it wanted: leave the rest of the dump unbuilt */
 	return w->stop ? MNL_CB_STOP : MNL_CB_OK;
 }

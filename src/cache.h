@@ -8,7 +8,7 @@
 
 #include "nlk.h"
 
-struct nftnl_rule;
+struct rule_msg;
 
 struct chain_info {
 	char name[NFT_CHAIN_MAXNAMELEN];
@@ -40,9 +40,9 @@ int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
 void chain_list_free(struct chain_list *l);
 
 /* Stream the rules of one chain (chain NULL: the whole table) in order;
- * cb owns nothing: the rule is freed when it returns. A non-zero return
- * from cb stops the walk and is returned. */
-typedef int (*rule_cb)(struct nftnl_rule *nr, void *data);
+ * cb owns nothing: the message is gone when it returns. A non-zero
+ * return from cb stops the walk and is returned. */
+typedef int (*rule_cb)(const struct rule_msg *m, void *data);
 int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const char *chain,
 		     rule_cb cb, void *data);
 /* The one rule of chain with that handle, to cb; -ENOENT if none. */

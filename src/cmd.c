@@ -15,6 +15,7 @@
 
 #include "cache.h"
 #include "commit.h"
+#include "rmsg.h"
 #include "ext.h"
 #include "list.h"
 #include "print.h"
@@ -479,16 +480,21 @@ static int zero_renew_set(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
-static int zero_one(struct nftnl_rule *nr, void *data)
+static int zero_one(const struct rule_msg *m, void *data)
 {
 	struct zero_walk *z = data;
+	struct nftnl_rule *nr;
 
 	z->seen++;
 	if (z->want && z->want != z->seen)
 		return 0;
+	nr = rule_msg_nftnl(m);
+	if (!nr)
+		return 0;
 	z->nrenew = 0;
 	nftnl_expr_foreach(nr, zero_renew_set, z);
 	txn_zero_rule(z->v->b, nr, z->renew, z->nrenew, z->v->tag);
+	nftnl_rule_free(nr);
 	return 0;
 }
 

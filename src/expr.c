@@ -6,12 +6,14 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nf_tables_compat.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aset.h"
+#include "rmsg.h"
 #include "rule.h"
 #include "util.h"
 
@@ -384,6 +386,221 @@ int expr_reg_slot(uint32_t reg)
 	return -1;
 }
 
+/* One expression of a rule message: its name and its data attributes by
+ * the kernel's numbers. e, the libnftnl object, is made only for the
+ * expressions read as statements or as loads nobody models here: the
+ * extensions that claim those read them through libnftnl. */
+#define RX_ATTRS 8	/* the highest attribute read is 7 (NFTA_BITWISE_DATA) */
+
+enum rx_kind {
+	RX_OTHER,
+	RX_PAYLOAD,
+	RX_META,
+	RX_CT,
+	RX_EXTHDR,
+	RX_BITWISE,
+	RX_CMP,
+	RX_RANGE,
+	RX_IMMEDIATE,
+	RX_COUNTER,
+};
+
+struct rx {
+	enum rx_kind kind;
+	const char *name;
+	const struct nlattr *elem;	/* the NFTA_LIST_ELEM */
+	const struct nlattr *a[RX_ATTRS];
+	struct nftnl_expr *e;
+};
+
+/* The kind of an expression by its name, len bytes with the NUL (the
+ * attribute's payload): by length first, then the bytes. */
+static enum rx_kind rx_kind_of(const char *name, size_t len)
+{
+	static const struct {
+		const char *name;
+		size_t len;
+		enum rx_kind kind;
+	} kinds[] = {
+		{ "ct", 3, RX_CT }, { "cmp", 4, RX_CMP }, { "meta", 5, RX_META },
+		{ "range", 6, RX_RANGE }, { "exthdr", 7, RX_EXTHDR }, { "payload", 8, RX_PAYLOAD },
+		{ "bitwise", 8, RX_BITWISE }, { "counter", 8, RX_COUNTER },
+		{ "immediate", 10, RX_IMMEDIATE },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (kinds[i].len == len && memcmp(name, kinds[i].name, len) == 0)
+			return kinds[i].kind;
+	return RX_OTHER;
+}
+
+static uint32_t rx_u32(const struct rx *x, unsigned attr)
+{
+	const struct nlattr *a = x->a[attr];
+
+	return a && mnl_attr_get_payload_len(a) >= 4 ? ntohl(mnl_attr_get_u32(a)) : 0;
+}
+
+static uint8_t rx_u8(const struct rx *x, unsigned attr)
+{
+	const struct nlattr *a = x->a[attr];
+
+	return a && mnl_attr_get_payload_len(a) >= 1 ? mnl_attr_get_u8(a) : 0;
+}
+
+static uint64_t rx_u64(const struct rx *x, unsigned attr)
+{
+	const struct nlattr *a = x->a[attr];
+
+	return a && mnl_attr_get_payload_len(a) >= 8 ? be64toh(mnl_attr_get_u64(a)) : 0;
+}
+
+/* The NFTA_DATA_ATTR (value or verdict) nested in attribute attr. */
+static const struct nlattr *rx_nested(const struct rx *x, unsigned attr, uint16_t type)
+{
+	const struct nlattr *a = x->a[attr], *in;
+
+	if (!a || mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+		return NULL;
+	mnl_attr_for_each_nested(in, a)
+		if (mnl_attr_get_type(in) == type)
+			return in;
+	return NULL;
+}
+
+/* The value nested in attribute attr (NFTA_DATA_VALUE), or NULL. */
+static const void *rx_data(const struct rx *x, unsigned attr, uint32_t *len)
+{
+	const struct nlattr *v = rx_nested(x, attr, NFTA_DATA_VALUE);
+
+	*len = v ? mnl_attr_get_payload_len(v) : 0;
+	return v ? mnl_attr_get_payload(v) : NULL;
+}
+
+/* Does the expression load a register rather than act? Only such loads
+ * and the relations over them are read without libnftnl. */
+static bool rx_modelled(const struct rx *x)
+{
+	switch (x->kind) {
+	case RX_PAYLOAD:
+		return !x->a[NFTA_PAYLOAD_SREG];
+	case RX_META:
+		return x->a[NFTA_META_DREG];
+	case RX_CT:
+		return x->a[NFTA_CT_DREG];
+	case RX_EXTHDR:
+		return x->a[NFTA_EXTHDR_DREG];
+	case RX_OTHER:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The attributes nested in nest, by type, those of type >= max left
+ * out; -1 if one runs past the nest's end. libmnl's parse does the same
+ * through a callback and two calls per attribute: this runs for every
+ * expression of every rule read. */
+static int rx_nest(const struct nlattr *nest, const struct nlattr **tb, unsigned max)
+{
+	const char *p = mnl_attr_get_payload(nest);
+	size_t left = mnl_attr_get_payload_len(nest);
+
+	while (left >= sizeof(struct nlattr)) {
+		const struct nlattr *at = (const void *)p;
+		size_t step = MNL_ALIGN(at->nla_len);
+		unsigned type = at->nla_type & NLA_TYPE_MASK;
+
+		if (at->nla_len < sizeof(struct nlattr) || at->nla_len > left)
+			return -1;
+		if (type < max)
+			tb[type] = at;
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return 0;
+}
+
+static int rx_parse(struct rx *x, const struct nlattr *elem)
+{
+	const struct nlattr *tb[NFTA_EXPR_MAX + 1] = { 0 };
+
+	/* field by field: a memset of the whole is a slow "rep stos" here,
+	 * and this runs for every expression of every rule read */
+	memset(x->a, 0, sizeof(x->a));
+	x->e = NULL;
+	x->elem = elem;
+	if (mnl_attr_get_type(elem) != NFTA_LIST_ELEM || rx_nest(elem, tb, NFTA_EXPR_MAX + 1) < 0 ||
+	    !tb[NFTA_EXPR_NAME] || mnl_attr_validate(tb[NFTA_EXPR_NAME], MNL_TYPE_NUL_STRING) < 0)
+		return -1;
+	x->name = mnl_attr_get_str(tb[NFTA_EXPR_NAME]);
+	x->kind = rx_kind_of(x->name, strnlen(x->name, mnl_attr_get_payload_len(tb[NFTA_EXPR_NAME])) + 1);
+	if (tb[NFTA_EXPR_DATA] && rx_nest(tb[NFTA_EXPR_DATA], x->a, RX_ATTRS) < 0)
+		return -1;
+	return 0;
+}
+
+/* Give the expressions that need one their libnftnl object, all made by
+ * one parse of a message holding just them; the list owns it. */
+static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t family)
+{
+	size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)) + MNL_ATTR_HDRLEN;
+	struct nftnl_expr_iter *iter;
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct nfgenmsg *nfg;
+	unsigned i, need = 0;
+	char *buf;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!rx_modelled(&xs[i])) {
+			size += MNL_ALIGN(xs[i].elem->nla_len);
+			need++;
+		}
+	}
+	if (!need)
+		return 0;
+	/* zeroed bytes past the end: libnftnl copies strings up to their NUL,
+	 * and libnftnl itself writes some without one (objref names) */
+	buf = xzalloc(size + 16);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = family;
+	nest = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
+	for (i = 0; i < n; i++) {
+		if (rx_modelled(&xs[i]))
+			continue;
+		memcpy(mnl_nlmsg_get_payload_tail(nlh), xs[i].elem, xs[i].elem->nla_len);
+		nlh->nlmsg_len += MNL_ALIGN(xs[i].elem->nla_len);
+	}
+	mnl_attr_nest_end(nlh, nest);
+	out->owned = nftnl_rule_alloc();
+	if (!out->owned)
+		out_of_memory();
+	iter = NULL;
+	if (nftnl_rule_nlmsg_parse(nlh, out->owned) < 0 ||
+	    !(iter = nftnl_expr_iter_create(out->owned))) {
+		ret = -1;
+	} else {
+		for (i = 0; i < n && ret == 0; i++) {
+			if (rx_modelled(&xs[i]))
+				continue;
+			xs[i].e = nftnl_expr_iter_next(iter);
+			if (!xs[i].e)
+				ret = -1;
+		}
+	}
+	if (iter)
+		nftnl_expr_iter_destroy(iter);
+	free(buf);
+	return ret;
+}
+
 struct reader {
 	struct item_list *out;
 	struct regval regs[NREGS];
@@ -394,8 +611,15 @@ static struct item *item_push(struct item_list *l, enum item_kind kind)
 	struct item *it;
 
 	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+		unsigned cap = l->cap ? l->cap * 2 : 16;
+
+		if (l->v_heap || !l->v) {
+			l->v = xrealloc(l->v, cap * sizeof(*l->v));
+		} else {
+			l->v = memcpy(xmalloc(cap * sizeof(*l->v)), l->v, l->n * sizeof(*l->v));
+		}
+		l->v_heap = true;
+		l->cap = cap;
 	}
 	it = &l->v[l->n++];
 	memset(it, 0, sizeof(*it));
@@ -403,17 +627,16 @@ static struct item *item_push(struct item_list *l, enum item_kind kind)
 	return it;
 }
 
-static struct regval *reg_get(struct reader *rd, const struct nftnl_expr *e, uint16_t attr)
+static struct regval *reg_at(struct reader *rd, uint32_t reg)
 {
-	int slot = expr_reg_slot(nftnl_expr_get_u32(e, attr));
+	int slot = expr_reg_slot(reg);
 
 	return slot < 0 ? NULL : &rd->regs[slot];
 }
 
-static void reg_load(struct reader *rd, const struct nftnl_expr *e, uint16_t dreg,
-		     const struct selector *sel, uint32_t len)
+static void reg_load(struct reader *rd, uint32_t dreg, const struct selector *sel, uint32_t len)
 {
-	struct regval *r = reg_get(rd, e, dreg);
+	struct regval *r = reg_at(rd, dreg);
 
 	if (!r)
 		return;
@@ -423,24 +646,44 @@ static void reg_load(struct reader *rd, const struct nftnl_expr *e, uint16_t dre
 	r->len = len;
 }
 
-static void read_payload(struct reader *rd, const struct nftnl_expr *e)
+/* The registers as a statement sees them, kept in the list's array;
+ * returns where. */
+static unsigned regs_snapshot(struct item_list *l, const struct regval *regs)
+{
+	if (l->nregs + NREGS > l->regs_cap) {
+		unsigned cap = l->regs_cap ? l->regs_cap * 2 : 2 * NREGS;
+
+		if (l->regs_heap || !l->regs)
+			l->regs = xrealloc(l->regs, cap * sizeof(*l->regs));
+		else
+			l->regs = memcpy(xmalloc(cap * sizeof(*l->regs)), l->regs,
+					 l->nregs * sizeof(*l->regs));
+		l->regs_heap = true;
+		l->regs_cap = cap;
+	}
+	memcpy(&l->regs[l->nregs], regs, NREGS * sizeof(*regs));
+	l->nregs += NREGS;
+	return l->nregs - NREGS;
+}
+
+static void read_stmt(struct reader *rd, const struct rx *x)
+{
+	struct item *it = item_push(rd->out, ITEM_STMT);
+
+	it->expr = x->e;
+	it->name = x->name;
+	/* the array may still move: items_from_msg sets regs at the end */
+	it->regs_ix = regs_snapshot(rd->out, rd->regs) + 1;
+}
+
+static void read_payload(struct reader *rd, const struct rx *x)
 {
 	struct selector s = { .kind = SEL_PAYLOAD, .dir = -1 };
 
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_PAYLOAD_SREG)) {
-		/* a payload write is a statement */
-		struct item *it = item_push(rd->out, ITEM_STMT);
-
-		it->expr = (struct nftnl_expr *)e;
-		it->name = "payload";
-		it->regs = xmalloc(sizeof(rd->regs));
-		memcpy(it->regs, rd->regs, sizeof(rd->regs));
-		return;
-	}
-	s.base = (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
-	s.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET);
-	s.len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
-	reg_load(rd, e, NFTNL_EXPR_PAYLOAD_DREG, &s, s.len);
+	s.base = (uint8_t)rx_u32(x, NFTA_PAYLOAD_BASE);
+	s.offset = rx_u32(x, NFTA_PAYLOAD_OFFSET);
+	s.len = rx_u32(x, NFTA_PAYLOAD_LEN);
+	reg_load(rd, rx_u32(x, NFTA_PAYLOAD_DREG), &s, s.len);
 }
 
 static uint32_t meta_key_len(uint32_t key)
@@ -464,76 +707,44 @@ static uint32_t meta_key_len(uint32_t key)
 	}
 }
 
-static void read_meta(struct reader *rd, const struct nftnl_expr *e)
+static void read_meta(struct reader *rd, const struct rx *x)
 {
 	struct selector s = { .kind = SEL_META, .dir = -1 };
 
-	if (!nftnl_expr_is_set(e, NFTNL_EXPR_META_DREG)) {
-		struct item *it = item_push(rd->out, ITEM_STMT);
-
-		it->expr = (struct nftnl_expr *)e;
-		it->name = "meta";
-		it->regs = xmalloc(sizeof(rd->regs));
-		memcpy(it->regs, rd->regs, sizeof(rd->regs));
-		return;
-	}
-	s.key = nftnl_expr_get_u32(e, NFTNL_EXPR_META_KEY);
+	s.key = rx_u32(x, NFTA_META_KEY);
 	s.len = meta_key_len(s.key);
-	reg_load(rd, e, NFTNL_EXPR_META_DREG, &s, s.len);
+	reg_load(rd, rx_u32(x, NFTA_META_DREG), &s, s.len);
 }
 
-static void read_ct(struct reader *rd, const struct nftnl_expr *e)
+static void read_ct(struct reader *rd, const struct rx *x)
 {
 	struct selector s = { .kind = SEL_CT, .dir = -1 };
 
-	if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG)) {
-		struct item *it = item_push(rd->out, ITEM_STMT);
-
-		it->expr = (struct nftnl_expr *)e;
-		it->name = "ct";
-		it->regs = xmalloc(sizeof(rd->regs));
-		memcpy(it->regs, rd->regs, sizeof(rd->regs));
-		return;
-	}
-	s.key = nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY);
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR))
-		s.dir = (int8_t)nftnl_expr_get_u8(e, NFTNL_EXPR_CT_DIR);
+	s.key = rx_u32(x, NFTA_CT_KEY);
+	if (x->a[NFTA_CT_DIRECTION])
+		s.dir = (int8_t)rx_u8(x, NFTA_CT_DIRECTION);
 	s.len = 4;
-	reg_load(rd, e, NFTNL_EXPR_CT_DREG, &s, s.len);
+	reg_load(rd, rx_u32(x, NFTA_CT_DREG), &s, s.len);
 }
 
-static void read_exthdr(struct reader *rd, const struct nftnl_expr *e)
+static void read_exthdr(struct reader *rd, const struct rx *x)
 {
 	struct selector s = { .kind = SEL_EXTHDR, .dir = -1 };
 
-	if (!nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_DREG)) {
-		/* an exthdr write (tcp option maxseg size set ...) or reset
-		 * (reset tcp option sack-perm) is a statement, like a payload
-		 * write */
-		struct item *it = item_push(rd->out, ITEM_STMT);
-
-		it->expr = (struct nftnl_expr *)e;
-		it->name = "exthdr";
-		it->regs = xmalloc(sizeof(rd->regs));
-		memcpy(it->regs, rd->regs, sizeof(rd->regs));
-		return;
-	}
-
-	s.base = (uint8_t)nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OP);
-	s.key = nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE);
-	s.offset = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OFFSET);
-	s.len = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_LEN);
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_FLAGS))
-		s.flags = nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_FLAGS);
-	reg_load(rd, e, NFTNL_EXPR_EXTHDR_DREG, &s, s.len);
+	s.base = (uint8_t)rx_u32(x, NFTA_EXTHDR_OP);
+	s.key = rx_u8(x, NFTA_EXTHDR_TYPE);
+	s.offset = rx_u32(x, NFTA_EXTHDR_OFFSET);
+	s.len = rx_u32(x, NFTA_EXTHDR_LEN);
+	if (x->a[NFTA_EXTHDR_FLAGS])
+		s.flags = rx_u32(x, NFTA_EXTHDR_FLAGS);
+	reg_load(rd, rx_u32(x, NFTA_EXTHDR_DREG), &s, s.len);
 }
 
 /* A value wider than its first selector spans the next register: note
  * the selector found there (two ct keys tested as one, say). */
-static void concat_check(struct reader *rd, const struct nftnl_expr *e, uint16_t attr,
-			 uint32_t len, struct regval *v)
+static void concat_check(struct reader *rd, uint32_t reg, uint32_t len, struct regval *v)
 {
-	int slot = expr_reg_slot(nftnl_expr_get_u32(e, attr));
+	int slot = expr_reg_slot(reg);
 
 	if (v->concat || slot < 0 || len <= 4 || v->sel.len != 4 || slot + 1 >= NREGS)
 		return;
@@ -582,35 +793,36 @@ static bool read_other_load(struct reader *rd, const struct nftnl_expr *e, const
 		s.name = other_loads[i].name;
 		s.expr = e;
 		s.len = other_loads[i].len;
-		reg_load(rd, e, other_loads[i].dreg, &s, s.len);
+		reg_load(rd, nftnl_expr_get_u32(e, other_loads[i].dreg), &s, s.len);
 		return true;
 	}
 	return false;
 }
 
-static void read_bitwise(struct reader *rd, const struct nftnl_expr *e)
+static void read_bitwise(struct reader *rd, const struct rx *x)
 {
-	struct regval *src = reg_get(rd, e, NFTNL_EXPR_BITWISE_SREG);
-	struct regval *dst = reg_get(rd, e, NFTNL_EXPR_BITWISE_DREG);
+	uint32_t sreg = rx_u32(x, NFTA_BITWISE_SREG);
+	struct regval *src = reg_at(rd, sreg);
+	struct regval *dst = reg_at(rd, rx_u32(x, NFTA_BITWISE_DREG));
 	uint32_t len, mlen = 0, xlen = 0;
 	const void *mask, *xor;
 	struct regval v;
 
 	if (!src || !dst || !src->set)
 		return;
-	if (nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) &&
-	    nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) != NFT_BITWISE_BOOL) {
+	if (x->a[NFTA_BITWISE_OP] && rx_u32(x, NFTA_BITWISE_OP) != NFT_BITWISE_BOOL) {
+		memset(dst, 0, sizeof(*dst));
 		dst->set = true;
 		dst->sel.kind = SEL_OTHER;
 		return;
 	}
-	len = nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_LEN);
-	mask = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_MASK, &mlen);
-	xor = nftnl_expr_get(e, NFTNL_EXPR_BITWISE_XOR, &xlen);
+	len = rx_u32(x, NFTA_BITWISE_LEN);
+	mask = rx_data(x, NFTA_BITWISE_MASK, &mlen);
+	xor = rx_data(x, NFTA_BITWISE_XOR, &xlen);
 	v = *src;
 	if (len > 16)
 		len = 16;
-	concat_check(rd, e, NFTNL_EXPR_BITWISE_SREG, len, &v);
+	concat_check(rd, sreg, len, &v);
 	v.masked = true;
 	memset(v.mask, 0, sizeof(v.mask));
 	memset(v.xor, 0, sizeof(v.xor));
@@ -632,20 +844,21 @@ static void rel_from_reg(struct item *it, const struct regval *r)
 	memcpy(it->xor, r->xor, sizeof(it->xor));
 }
 
-static void read_cmp(struct reader *rd, const struct nftnl_expr *e)
+static void read_cmp(struct reader *rd, const struct rx *x)
 {
-	struct regval *r = reg_get(rd, e, NFTNL_EXPR_CMP_SREG);
+	uint32_t sreg = rx_u32(x, NFTA_CMP_SREG);
+	struct regval *r = reg_at(rd, sreg);
 	struct item *it = item_push(rd->out, ITEM_REL);
 	uint32_t len = 0;
-	const void *data = nftnl_expr_get(e, NFTNL_EXPR_CMP_DATA, &len);
+	const void *data = rx_data(x, NFTA_CMP_DATA, &len);
 
 	if (r && r->set) {
 		struct regval v = *r;
 
-		concat_check(rd, e, NFTNL_EXPR_CMP_SREG, len, &v);
+		concat_check(rd, sreg, len, &v);
 		rel_from_reg(it, &v);
 	}
-	switch (nftnl_expr_get_u32(e, NFTNL_EXPR_CMP_OP)) {
+	switch (rx_u32(x, NFTA_CMP_OP)) {
 	case NFT_CMP_NEQ: it->op = REL_NEQ; break;
 	case NFT_CMP_LT: it->op = REL_LT; break;
 	case NFT_CMP_LTE: it->op = REL_LTE; break;
@@ -660,17 +873,17 @@ static void read_cmp(struct reader *rd, const struct nftnl_expr *e)
 		memcpy(it->val, data, len);
 }
 
-static void read_range(struct reader *rd, const struct nftnl_expr *e)
+static void read_range(struct reader *rd, const struct rx *x)
 {
-	struct regval *r = reg_get(rd, e, NFTNL_EXPR_RANGE_SREG);
+	struct regval *r = reg_at(rd, rx_u32(x, NFTA_RANGE_SREG));
 	struct item *it = item_push(rd->out, ITEM_REL);
 	uint32_t lo_len = 0, hi_len = 0;
-	const void *lo = nftnl_expr_get(e, NFTNL_EXPR_RANGE_FROM_DATA, &lo_len);
-	const void *hi = nftnl_expr_get(e, NFTNL_EXPR_RANGE_TO_DATA, &hi_len);
+	const void *lo = rx_data(x, NFTA_RANGE_FROM_DATA, &lo_len);
+	const void *hi = rx_data(x, NFTA_RANGE_TO_DATA, &hi_len);
 
 	if (r && r->set)
 		rel_from_reg(it, r);
-	it->op = nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ ? REL_NRANGE : REL_RANGE;
+	it->op = rx_u32(x, NFTA_RANGE_OP) == NFT_RANGE_NEQ ? REL_NRANGE : REL_RANGE;
 	it->len = lo_len > 16 ? 16 : lo_len;
 	if (lo)
 		memcpy(it->val, lo, it->len);
@@ -678,19 +891,18 @@ static void read_range(struct reader *rd, const struct nftnl_expr *e)
 		memcpy(it->hi, hi, hi_len > 16 ? 16 : hi_len);
 }
 
-static void read_stmt(struct reader *rd, const struct nftnl_expr *e, const char *name);
-
-static void read_lookup(struct reader *rd, const struct nftnl_expr *e)
+static void read_lookup(struct reader *rd, const struct rx *x)
 {
-	struct regval *r = reg_get(rd, e, NFTNL_EXPR_LOOKUP_SREG);
+	const struct nftnl_expr *e = x->e;
+	struct regval *r = reg_at(rd, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SREG));
 	struct item *it;
 	uint32_t flags = 0;
 
 	/* a map ("dport vmap { 22 : accept }") yields a value or a verdict:
 	 * no relation, and nothing iptables can say */
 	if (nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
-		read_stmt(rd, e, "lookup");
-		r = reg_get(rd, e, NFTNL_EXPR_LOOKUP_DREG);
+		read_stmt(rd, x);
+		r = reg_at(rd, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG));
 		if (r) {
 			memset(r, 0, sizeof(*r));
 			r->set = true;
@@ -705,12 +917,13 @@ static void read_lookup(struct reader *rd, const struct nftnl_expr *e)
 		flags = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS);
 	it->op = flags & NFT_LOOKUP_F_INV ? REL_NLOOKUP : REL_LOOKUP;
 	it->set = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
-	it->expr = (struct nftnl_expr *)e;
+	it->expr = x->e;
 }
 
-static void read_immediate(struct reader *rd, const struct nftnl_expr *e)
+static void read_immediate(struct reader *rd, const struct rx *x)
 {
-	uint32_t dreg = nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_DREG);
+	uint32_t dreg = rx_u32(x, NFTA_IMMEDIATE_DREG);
+	const struct nlattr *verdict, *in;
 	struct regval *r;
 	uint32_t len = 0;
 	const void *data;
@@ -718,15 +931,23 @@ static void read_immediate(struct reader *rd, const struct nftnl_expr *e)
 	if (dreg == NFT_REG_VERDICT) {
 		struct item *it = item_push(rd->out, ITEM_VERDICT);
 
-		it->verdict = (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT);
-		if (nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
-			it->chain = nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN);
+		verdict = rx_nested(x, NFTA_IMMEDIATE_DATA, NFTA_DATA_VERDICT);
+		if (!verdict || mnl_attr_validate(verdict, MNL_TYPE_NESTED) < 0)
+			return;
+		mnl_attr_for_each_nested(in, verdict) {
+			if (mnl_attr_get_type(in) == NFTA_VERDICT_CODE &&
+			    mnl_attr_validate(in, MNL_TYPE_U32) == 0)
+				it->verdict = (int)ntohl(mnl_attr_get_u32(in));
+			else if (mnl_attr_get_type(in) == NFTA_VERDICT_CHAIN &&
+				 mnl_attr_validate(in, MNL_TYPE_NUL_STRING) == 0)
+				it->chain = mnl_attr_get_str(in);
+		}
 		return;
 	}
-	r = reg_get(rd, e, NFTNL_EXPR_IMM_DREG);
+	r = reg_at(rd, dreg);
 	if (!r)
 		return;
-	data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+	data = rx_data(x, NFTA_IMMEDIATE_DATA, &len);
 	memset(r, 0, sizeof(*r));
 	r->set = true;
 	r->is_data = true;
@@ -735,78 +956,132 @@ static void read_immediate(struct reader *rd, const struct nftnl_expr *e)
 		memcpy(r->data, data, r->len);
 }
 
-static void read_counter(struct reader *rd, const struct nftnl_expr *e)
+static void read_counter(struct reader *rd, const struct rx *x)
 {
 	struct item *it = item_push(rd->out, ITEM_COUNTER);
 
-	it->pkts = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
-	it->bytes = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_BYTES);
+	it->pkts = rx_u64(x, NFTA_COUNTER_PACKETS);
+	it->bytes = rx_u64(x, NFTA_COUNTER_BYTES);
 }
 
-static void read_stmt(struct reader *rd, const struct nftnl_expr *e, const char *name)
+static void read_one(struct reader *rd, const struct rx *x)
 {
-	struct item *it = item_push(rd->out, ITEM_STMT);
-
-	it->expr = (struct nftnl_expr *)e;
-	it->name = name;
-	it->regs = xmalloc(sizeof(rd->regs));
-	memcpy(it->regs, rd->regs, sizeof(rd->regs));
+	switch (x->kind) {
+	case RX_PAYLOAD:
+		if (x->e)
+			read_stmt(rd, x);	/* a payload write */
+		else
+			read_payload(rd, x);
+		return;
+	case RX_META:
+		if (x->e)
+			read_stmt(rd, x);	/* meta ... set */
+		else
+			read_meta(rd, x);
+		return;
+	case RX_CT:
+		if (x->e)
+			read_stmt(rd, x);	/* ct ... set */
+		else
+			read_ct(rd, x);
+		return;
+	case RX_EXTHDR:
+		/* an exthdr write (tcp option maxseg size set ...) or reset
+		 * (reset tcp option sack-perm) is a statement, like a payload
+		 * write */
+		if (x->e)
+			read_stmt(rd, x);
+		else
+			read_exthdr(rd, x);
+		return;
+	case RX_BITWISE:
+		read_bitwise(rd, x);
+		return;
+	case RX_CMP:
+		read_cmp(rd, x);
+		return;
+	case RX_RANGE:
+		read_range(rd, x);
+		return;
+	case RX_IMMEDIATE:
+		read_immediate(rd, x);
+		return;
+	case RX_COUNTER:
+		read_counter(rd, x);
+		return;
+	case RX_OTHER:
+		break;
+	}
+	if (strcmp(x->name, "lookup") == 0)
+		read_lookup(rd, x);
+	else if (!read_other_load(rd, x->e, x->name))
+		read_stmt(rd, x);
 }
 
-struct expr_reader_entry {
-	const char *name;
-	void (*read)(struct reader *rd, const struct nftnl_expr *e);
-};
-
-static const struct expr_reader_entry expr_readers[] = {
-	{ "payload", read_payload },
-	{ "meta", read_meta },
-	{ "ct", read_ct },
-	{ "exthdr", read_exthdr },
-	{ "bitwise", read_bitwise },
-	{ "cmp", read_cmp },
-	{ "range", read_range },
-	{ "lookup", read_lookup },
-	{ "immediate", read_immediate },
-	{ "counter", read_counter },
-};
-
-static int read_one(struct nftnl_expr *e, void *data)
+int items_from_msg(struct item_list *out, const struct rule_msg *m)
 {
-	struct reader *rd = data;
-	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
-	size_t i;
+	const struct nlattr *exprs = m->tb[NFTA_RULE_EXPRESSIONS], *elem;
+	struct rx few[32], *xs = few;
+	unsigned n = 0, cap = ARRAY_SIZE(few), i;
+	struct reader rd;
+	int ret = 0;
 
-	for (i = 0; i < ARRAY_SIZE(expr_readers); i++) {
-		if (strcmp(name, expr_readers[i].name) == 0) {
-			expr_readers[i].read(rd, e);
-			return 0;
+	if (!exprs)
+		return 0;
+	mnl_attr_for_each_nested(elem, exprs) {
+		if (n == cap) {
+			cap *= 2;
+			xs = xs == few ? memcpy(xmalloc(cap * sizeof(*xs)), few, sizeof(few)) :
+					 xrealloc(xs, cap * sizeof(*xs));
+		}
+		if (rx_parse(&xs[n++], elem) < 0) {
+			ret = -1;
+			break;
 		}
 	}
-	if (read_other_load(rd, e, name))
-		return 0;
-	read_stmt(rd, e, name);
-	return 0;
+	if (ret == 0)
+		ret = rx_objects(out, xs, n, m->family);
+	if (ret == 0) {
+		/* every write to a register writes all of it: only the
+		 * flags need clearing (a memset of the whole costs more than
+		 * the rest of a short rule's reading) */
+		for (i = 0; i < NREGS; i++)
+			rd.regs[i].set = false;
+		rd.out = out;
+		for (i = 0; i < n; i++)
+			read_one(&rd, &xs[i]);
+		for (i = 0; i < out->n; i++)
+			if (out->v[i].regs_ix)
+				out->v[i].regs = &out->regs[out->v[i].regs_ix - 1];
+	}
+	if (xs != few)
+		free(xs);
+	return ret;
 }
 
-int items_from_rule(struct item_list *out, struct nftnl_rule *nr)
+void items_init(struct item_list *l, struct item *few, unsigned nfew, struct regval *regs,
+		unsigned nregs)
 {
-	struct reader rd;
-
-	memset(&rd, 0, sizeof(rd));
-	rd.out = out;
-	return nftnl_expr_foreach(nr, read_one, &rd) < 0 ? -1 : 0;
+	memset(l, 0, sizeof(*l));
+	l->v = few;
+	l->cap = few ? nfew : 0;
+	l->regs = regs;
+	l->regs_cap = regs ? nregs : 0;
 }
 
 void items_free(struct item_list *l)
 {
-	unsigned i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].regs);
-	free(l->v);
+	if (l->v_heap)
+		free(l->v);
+	if (l->regs_heap)
+		free(l->regs);
+	if (l->owned)
+		nftnl_rule_free(l->owned);
 	l->v = NULL;
-	l->n = l->cap = 0;
+	l->owned = NULL;
+	l->regs = NULL;
+	l->n = l->cap = l->nregs = l->regs_cap = 0;
+	l->v_heap = l->regs_heap = false;
 }
 
 const struct aset *delin_set(struct delin_ctx *c, const struct item *it)

@@ -14,6 +14,7 @@
 #define IPTNFT_EXPR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct nftnl_rule;
@@ -165,17 +166,31 @@ struct item {
 	/* ITEM_STMT: the expression and the registers as it saw them */
 	struct nftnl_expr *expr;
 	const char *name;
-	struct regval *regs;	/* NREGS entries, owned */
+	struct regval *regs;	/* NREGS entries, in the list's regs */
+	unsigned regs_ix;	/* while reading: 1 + where regs will be */
 };
 
 struct item_list {
 	struct item *v;
 	unsigned n, cap;
+	/* the libnftnl objects of the statements (item.expr), if any */
+	struct nftnl_rule *owned;
+	/* the statements' register snapshots (item.regs), NREGS each */
+	struct regval *regs;
+	unsigned nregs, regs_cap;
+	/* v and regs start in the caller's room (items_init) and are
+	 * allocated only when a rule outgrows it */
+	bool v_heap, regs_heap;
 };
 
-/* Turn nr's expressions into items; nr must outlive the list. Returns 0,
- * or -1 when an expression cannot be read at all. */
-int items_from_rule(struct item_list *out, struct nftnl_rule *nr);
+/* An empty list that uses the caller's arrays until they are full. */
+void items_init(struct item_list *l, struct item *few, unsigned nfew, struct regval *regs,
+		unsigned nregs);
+
+struct rule_msg;
+/* Turn the message's expressions into items; the message must outlive
+ * the list. Returns 0, or -1 when an expression cannot be read at all. */
+int items_from_msg(struct item_list *out, const struct rule_msg *m);
 void items_free(struct item_list *l);
 
 /* Cursor over items for base fields and extensions. */
@@ -191,6 +206,9 @@ struct delin_ctx {
 	/* where lookup items find their set's elements, if anywhere */
 	const struct aset *(*get_set)(void *opaque, const char *name);
 	void *set_opaque;
+	/* room for one extension's data while it tries the items */
+	void *scratch;
+	size_t scratch_len;
 };
 
 /* The elements of the set a lookup item refers to, or NULL. */

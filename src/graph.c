@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "aset.h"
+#include "rmsg.h"
 #include "cache.h"
 #include "frontends.h"
 #include "handle.h"
@@ -83,20 +84,22 @@ static void node_id(struct strbuf *out, const char *table, const char *chain)
 	sb_free(&id);
 }
 
-static int graph_rule(struct nftnl_rule *nr, void *data)
+static int graph_rule(const struct rule_msg *m, void *data)
 {
 	struct graph *g = data;
 	struct rule *r = rule_new(g->h->family);
+	const char *chain = rule_msg_str(m, NFTA_RULE_CHAIN);
 
 	/* one dump of the table: its rules come chain by chain, in order */
-	if (!g->chain || strcmp(g->chain, nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN)) != 0) {
-		snprintf(g->chainbuf, sizeof(g->chainbuf), "%s",
-			 nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN));
+	if (!chain)
+		chain = "";
+	if (!g->chain || strcmp(g->chain, chain) != 0) {
+		snprintf(g->chainbuf, sizeof(g->chainbuf), "%s", chain);
 		g->chain = g->chainbuf;
 		g->num = 0;
 	}
 	g->num++;
-	rule_delinearize_sets(nr, r, aset_cache_get, &g->sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &g->sets);
 	if ((r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) && r->chain) {
 		sb_add(&g->edges, "  ");
 		node_id(&g->edges, g->table, g->chain);

@@ -1,4 +1,5 @@
 #include "list.h"
+#include "rmsg.h"
 
 #include <stdio.h>
 #include <errno.h>
@@ -106,7 +107,7 @@ static void flush_out(struct strbuf *sb)
 	sb_reset(sb);
 }
 
-static int list_one_rule(struct nftnl_rule *nr, void *data)
+static int list_one_rule(const struct rule_msg *m, void *data)
 {
 	struct list_walk *w = data;
 	struct rule *r;
@@ -115,7 +116,7 @@ static int list_one_rule(struct nftnl_rule *nr, void *data)
 	if (w->want && w->num != w->want)
 		return 0;
 	r = rule_new(w->h->family);
-	rule_delinearize_sets(nr, r, aset_cache_get, &w->sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &w->sets);
 	if (r->unknown) {
 		/* never print a rule that lost what we could not read; stop as
 		 * the reference does */

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "aset.h"
+#include "rmsg.h"
 #include "cache.h"
 #include "monitor.h"
 #include "print.h"
@@ -156,7 +157,7 @@ struct traced_rule {
 	const char *table, *chain;
 };
 
-static int traced_rule_cb(struct nftnl_rule *nr, void *data)
+static int traced_rule_cb(const struct rule_msg *m, void *data)
 {
 	struct traced_rule *tr = data;
 	struct aset_cache sets = { 0 };
@@ -165,7 +166,7 @@ static int traced_rule_cb(struct nftnl_rule *nr, void *data)
 	sets.nl = tr->nl;
 	sets.family = tr->family;
 	sets.table = tr->table;
-	rule_delinearize_sets(nr, r, aset_cache_get, &sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &sets);
 	sb_printf(tr->out, "  %s -t %s ", tr->family == NFPROTO_IPV6 ? "-6" : "-4", tr->table);
 	print_rule_save(tr->out, r, tr->chain, false);
 	rule_free(r);

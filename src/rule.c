@@ -35,6 +35,7 @@
 #include "error.h"
 #include "expr.h"
 #include "ext.h"
+#include "rmsg.h"
 
 #define UDATA_COMMENT 0		/* the comment nft and the reference show */
 /* Our own: the rule's matches by name, in order ("tcp,state"). What the
@@ -169,18 +170,26 @@ unsigned family_addr_len(uint8_t family)
 
 int mask_prefix_len(const uint8_t *mask, unsigned len)
 {
-	unsigned i, bits = 0;
-	bool ended = false;
+	unsigned i = 0, bits;
 
-	for (i = 0; i < len * 8; i++) {
-		bool set = mask[i / 8] & (0x80 >> (i % 8));
+	/* byte by byte: this runs for both addresses of every rule listed */
+	while (i < len && mask[i] == 0xff)
+		i++;
+	bits = i * 8;
+	if (i < len) {
+		uint8_t b = mask[i];
 
-		if (set && ended)
+		/* a prefix byte is some ones, then zeroes: ~b + 1 is then a
+		 * power of two */
+		if ((uint8_t)(b | (uint8_t)(b - 1)) != 0xff && b != 0)
 			return -1;
-		if (set)
+		while (b & 0x80) {
 			bits++;
-		else
-			ended = true;
+			b = (uint8_t)(b << 1);
+		}
+		for (i++; i < len; i++)
+			if (mask[i])
+				return -1;
 	}
 	return (int)bits;
 }
@@ -899,7 +908,17 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 			continue;
 		if (!(ext->families & (r->family == NFPROTO_IPV6 ? EXT_IPV6 : EXT_IPV4)))
 			continue;
-		data = xzalloc(ext->size);
+		if (kind == EXT_TARGET && r->verdict != VERDICT_NONE)
+			continue;
+		/* most extensions turn the items down: they try them in the
+		 * context's scratch room, and only a taker's data is kept */
+		if (ext->size > c->scratch_len || !c->scratch) {
+			free(c->scratch);
+			c->scratch_len = ext->size > 64 ? ext->size : 64;
+			c->scratch = xmalloc(c->scratch_len);
+		}
+		data = c->scratch;
+		memset(data, 0, ext->size);
 		c->pos = start;
 		c->ext = ext;
 		if (ext->delinearize(c, data)) {
@@ -908,22 +927,19 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 			if (kind == EXT_MATCH) {
 				m = rule_add_match(r, ext);
 			} else {
-				if (r->verdict != VERDICT_NONE) {
-					free(data);
-					continue;
-				}
 				rule_set_target(r, ext);
 				m = r->target;
 			}
 			free(m->data);
 			m->data = data;
+			c->scratch = NULL;
+			c->scratch_len = 0;
 			if (c->pos == start)
 				c->pos++;
 			return true;
 		}
 		if (ext->destroy)
 			ext->destroy(data);
-		free(data);
 	}
 	c->pos = start;
 	return false;
@@ -1035,21 +1051,46 @@ int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 			  const struct aset *(*get_set)(void *opaque, const char *name),
 			  void *opaque)
 {
+	char *buf = xzalloc(RULE_MSG_MAX);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *nfg;
+	struct rule_msg m;
+	int ret = 0;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
+	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
+	nfg->nfgen_family = r->family;
+	nftnl_rule_nlmsg_build_payload(nlh, nr);
+	if (nlh->nlmsg_len > RULE_MSG_MAX || rule_msg_parse(&m, nlh) < 0)
+		r->unknown = true;
+	else
+		ret = rule_delinearize_msg(&m, r, get_set, opaque);
+	free(buf);
+	return ret;
+}
+
+int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
+			 const struct aset *(*get_set)(void *opaque, const char *name),
+			 void *opaque)
+{
 	bool listed_done = false;
-	struct item_list items = { 0 };
+	/* room for the items of nearly every rule, so that reading one
+	 * allocates nothing for them */
+	struct item few_items[24];
+	struct regval few_regs[2 * NREGS];
+	struct item_list items;
 	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family,
 			       .get_set = get_set, .set_opaque = opaque };
 	struct udata_seen seen = { 0 };
+	uint32_t ud_len = 0;
+	const void *ud = rule_msg_udata(m, &ud_len);
 
-	if (nftnl_rule_is_set(nr, NFTNL_RULE_HANDLE))
-		r->handle = nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE);
-	if (nftnl_rule_is_set(nr, NFTNL_RULE_USERDATA)) {
-		uint32_t len = 0;
-		const void *ud = nftnl_rule_get_data(nr, NFTNL_RULE_USERDATA, &len);
-
-		nftnl_udata_parse(ud, len, udata_cb, &seen);
-	}
-	if (items_from_rule(&items, nr) < 0) {
+	items_init(&items, few_items, ARRAY_SIZE(few_items), few_regs, ARRAY_SIZE(few_regs));
+	if (m->tb[NFTA_RULE_HANDLE])
+		r->handle = rule_msg_handle(m);
+	if (ud)
+		nftnl_udata_parse(ud, ud_len, udata_cb, &seen);
+	if (items_from_msg(&items, m) < 0) {
 		r->unknown = true;
 		items_free(&items);
 		return 0;
@@ -1077,9 +1118,14 @@ int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 			c.pos++;
 			continue;
 		}
-		if (r->verdict == VERDICT_NONE && delin_ext(r, &c, EXT_MATCH))
+		/* after the matches the userdata lists, what is left is
+		 * nearly always the target's: it is offered to the targets
+		 * first, and to matches (of a list cut short) only after */
+		if (!listed_done && r->verdict == VERDICT_NONE && delin_ext(r, &c, EXT_MATCH))
 			continue;
 		if (delin_ext(r, &c, EXT_TARGET))
+			continue;
+		if (listed_done && r->verdict == VERDICT_NONE && delin_ext(r, &c, EXT_MATCH))
 			continue;
 		r->unknown = true;
 		c.pos++;
@@ -1087,5 +1133,6 @@ int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 	if (seen.comment)
 		rule_attach_comment(r, seen.comment);
 	items_free(&items);
+	free(c.scratch);
 	return 0;
 }

@@ -115,8 +115,14 @@ int rule_linearize_msg(const struct rule *r, struct nlmsghdr *nlh, struct aset_l
  * goes), for a rule that needs no set (its sets are dropped). 0, or -1
  * when the rule does not fit in one message. */
 int rule_linearize(const struct rule *r, struct nftnl_rule *nr);
-/* Read nr back into r (family set by the caller); unclaimed expressions
- * set r->unknown. get_set finds the elements of sets the rule looks up. */
+struct rule_msg;
+/* Read the rule message m back into r (family set by the caller);
+ * unclaimed expressions set r->unknown. get_set finds the elements of
+ * sets the rule looks up. */
+int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
+			 const struct aset *(*get_set)(void *opaque, const char *name),
+			 void *opaque);
+/* The same for a libnftnl rule. */
 int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 			  const struct aset *(*get_set)(void *opaque, const char *name),
 			  void *opaque);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "aset.h"
+#include "rmsg.h"
 #include "cache.h"
 #include "cmd.h"
 #include "frontends.h"
@@ -38,12 +39,12 @@ static void flush_out(struct strbuf *sb)
 	sb_reset(sb);
 }
 
-static int save_rule(struct nftnl_rule *nr, void *data)
+static int save_rule(const struct rule_msg *m, void *data)
 {
 	struct save_walk *w = data;
 	struct rule *r = rule_new(w->family);
 
-	rule_delinearize_sets(nr, r, aset_cache_get, &w->sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &w->sets);
 	if (r->unknown) {
 		rule_undecodable_error(w->err, w->prog, w->chain, r->handle);
 		rule_free(r);
@@ -101,9 +102,13 @@ static int save_table(struct handle *h, const char *prog, const char *table, boo
 		const struct chain_info *ci = &cl.v[i];
 
 		/* chain counters print with or without -c, as the reference's */
-		sb_printf(&w.out, ":%s %s [%llu:%llu]\n", ci->name,
-			  ci->base ? (ci->policy == NF_DROP ? "DROP" : "ACCEPT") : "-",
-			  (unsigned long long)ci->pkts, (unsigned long long)ci->bytes);
+		sb_add2(&w.out, ":", ci->name);
+		sb_add2(&w.out, " ", ci->base ? (ci->policy == NF_DROP ? "DROP" : "ACCEPT") : "-");
+		sb_add(&w.out, " [");
+		sb_addu(&w.out, ci->pkts);
+		sb_addc(&w.out, ':');
+		sb_addu(&w.out, ci->bytes);
+		sb_add(&w.out, "]\n");
 	}
 	for (i = 0; i < cl.n && ret == 0; i++) {
 		if (!cl.v[i].handle)

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "aset.h"
+#include "rmsg.h"
 #include "cache.h"
 #include "cmd.h"
 #include "ext.h"
@@ -110,21 +111,21 @@ struct rule_pos {
 	const char *table, *chain;
 };
 
-static int rule_pos_cb(struct nftnl_rule *nr, void *data)
+static int rule_pos_cb(const struct rule_msg *m, void *data)
 {
 	struct rule_pos *rp = data;
 	struct aset_cache sets = { 0 };
 	struct rule *r;
 
 	rp->at++;
-	if (nftnl_rule_get_u64(nr, NFTNL_RULE_HANDLE) != rp->handle)
+	if (rule_msg_handle(m) != rp->handle)
 		return 0;
 	rp->num = rp->at;
 	sets.nl = rp->nl;
 	sets.family = rp->family;
 	sets.table = rp->table;
 	r = rule_new(rp->family);
-	rule_delinearize_sets(nr, r, aset_cache_get, &sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &sets);
 	print_rule_save(rp->text, r, rp->chain, false);
 	rule_free(r);
 	aset_cache_clear(&sets);

@@ -1,4 +1,5 @@
 #include "view.h"
+#include "rmsg.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
@@ -261,7 +262,7 @@ struct load_ctx {
 	bool stopped;
 };
 
-static int load_one(struct nftnl_rule *nr, void *data)
+static int load_one(const struct rule_msg *m, void *data)
 {
 	struct load_ctx *lc = data;
 	struct vchain *c = lc->c;
@@ -274,7 +275,7 @@ static int load_one(struct nftnl_rule *nr, void *data)
 	vr = &c->rules[c->n++];
 	memset(vr, 0, sizeof(*vr));
 	vr->r = rule_new(lc->family);
-	rule_delinearize_sets(nr, vr->r, aset_cache_get, lc->sets);
+	rule_delinearize_msg(m, vr->r, aset_cache_get, lc->sets);
 	vr->handle = vr->r->handle;
 	if ((lc->limit && c->n >= lc->limit) || (lc->stop && lc->stop(vr->r, lc->arg))) {
 		lc->stopped = true;
@@ -829,14 +830,14 @@ struct fetch_ctx {
 	struct rule *r;
 };
 
-static int fetch_one(struct nftnl_rule *nr, void *data)
+static int fetch_one(const struct rule_msg *m, void *data)
 {
 	struct fetch_ctx *fc = data;
 
 	if (fc->r)
 		return 0;
 	fc->r = rule_new(fc->family);
-	rule_delinearize_sets(nr, fc->r, aset_cache_get, fc->sets);
+	rule_delinearize_msg(m, fc->r, aset_cache_get, fc->sets);
 	return 0;
 }
 

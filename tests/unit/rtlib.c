@@ -2,6 +2,7 @@
  * the tests that do it run in (rtlib.h). */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/common.h>
@@ -24,43 +25,24 @@
 #include "util.h"
 
 /* The sets of one rule, for its lookups. In the batch every anonymous
- * set is "__set%d" and a lookup names its set by id; the kernel then
- * gives each its own name. Here the lookups keep the common name, and a
- * lookup's set is found by the very string its expression holds, which
- * is what delinearize hands to get_set. */
-struct rule_sets {
-	const struct aset_list *sets;
-	const char **names;	/* the lookups' NFTNL_EXPR_LOOKUP_SET strings */
-	uint32_t *ids;		/* and their set ids */
-	unsigned n;
-};
-
-static int note_lookup(struct nftnl_expr *e, void *opaque)
-{
-	struct rule_sets *rs = opaque;
-
-	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "lookup") != 0 ||
-	    !nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_SET_ID))
-		return 0;
-	rs->names = xrealloc(rs->names, (rs->n + 1) * sizeof(*rs->names));
-	rs->ids = xrealloc(rs->ids, (rs->n + 1) * sizeof(*rs->ids));
-	rs->names[rs->n] = nftnl_expr_get_str(e, NFTNL_EXPR_LOOKUP_SET);
-	rs->ids[rs->n++] = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_SET_ID);
-	return 0;
-}
-
+ * set is "__set%d" and a lookup names its set by id; the kernel gives
+ * each set its own name, and a lookup dumps with it. kernel_echo names
+ * them "__set<id>", and a lookup's set is found by that id. */
 static const struct aset *sets_get(void *opaque, const char *name)
 {
-	const struct rule_sets *rs = opaque;
-	unsigned i, k;
+	const struct aset_list *sets = opaque;
+	unsigned long id;
+	char *end;
+	unsigned k;
 
-	for (i = 0; i < rs->n; i++) {
-		if (rs->names[i] != name)
-			continue;
-		for (k = 0; k < rs->sets->n; k++)
-			if (rs->sets->v[k].id == rs->ids[i])
-				return &rs->sets->v[k];
-	}
+	if (strncmp(name, "__set", 5) != 0)
+		return NULL;
+	id = strtoul(name + 5, &end, 10);
+	if (end == name + 5 || *end)
+		return NULL;
+	for (k = 0; k < sets->n; k++)
+		if (sets->v[k].id == id)
+			return &sets->v[k];
 	return NULL;
 }
 
@@ -69,16 +51,27 @@ static void copy_attr(struct nlmsghdr *dst, const struct nlattr *a)
 	mnl_attr_put(dst, a->nla_type, mnl_attr_get_payload_len(a), mnl_attr_get_payload(a));
 }
 
-/* An expression's NFTA_EXPR_DATA; an objref's names get their NUL. */
-static void echo_expr_data(struct nlmsghdr *dst, const struct nlattr *data, bool objref)
+/* An expression's NFTA_EXPR_DATA; an objref's names get their NUL, and
+ * a lookup of an anonymous set by id the set's own name. */
+static void echo_expr_data(struct nlmsghdr *dst, const struct nlattr *data, bool objref,
+			   bool lookup)
 {
 	struct nlattr *nest = mnl_attr_nest_start(dst, mnl_attr_get_type(data));
-	const struct nlattr *a;
+	const struct nlattr *a, *id = NULL;
 
+	if (lookup)
+		mnl_attr_for_each_nested(a, data)
+			if (mnl_attr_get_type(a) == NFTA_LOOKUP_SET_ID)
+				id = a;
 	mnl_attr_for_each_nested(a, data) {
 		uint16_t type = mnl_attr_get_type(a);
 
-		if (objref && (type == NFTA_OBJREF_IMM_NAME || type == NFTA_OBJREF_SET_NAME)) {
+		if (id && type == NFTA_LOOKUP_SET) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "__set%u", ntohl(mnl_attr_get_u32(id)));
+			mnl_attr_put_strz(dst, type, name);
+		} else if (objref && (type == NFTA_OBJREF_IMM_NAME || type == NFTA_OBJREF_SET_NAME)) {
 			char *name = strndup(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 
 			if (!name)
@@ -120,7 +113,8 @@ static struct nlmsghdr *kernel_echo(char *dst_buf, const struct nlmsghdr *src)
 				if (mnl_attr_get_type(f) == NFTA_EXPR_NAME)
 					name = mnl_attr_get_str(f);
 				if (mnl_attr_get_type(f) == NFTA_EXPR_DATA)
-					echo_expr_data(dst, f, strcmp(name, "objref") == 0);
+					echo_expr_data(dst, f, strcmp(name, "objref") == 0,
+						       strcmp(name, "lookup") == 0);
 				else
 					copy_attr(dst, f);
 			}
@@ -164,13 +158,8 @@ struct rule *rt_through_netlink(const struct rule *r, const char *table, const c
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
 	rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, compat, NULL });
 	if (nftnl_rule_nlmsg_parse(kernel_echo(dump, nlh), nr) == 0) {
-		struct rule_sets rs = { .sets = &sets };
-
-		nftnl_expr_foreach(nr, note_lookup, &rs);
 		back = rule_new(r->family);
-		rule_delinearize_sets(nr, back, sets_get, &rs);
-		free(rs.names);
-		free(rs.ids);
+		rule_delinearize_sets(nr, back, sets_get, &sets);
 	}
 	nftnl_rule_free(nr);
 	aset_list_clear(&sets);
