@@ -553,7 +553,7 @@ static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t 
 	struct nlattr *nest;
 	struct nfgenmsg *nfg;
 	unsigned i, need = 0;
-	char *buf;
+	char few[2048], *buf;
 	int ret = 0;
 
 	for (i = 0; i < n; i++) {
@@ -566,7 +566,12 @@ static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t 
 		return 0;
 	/* zeroed bytes past the end: libnftnl copies strings up to their NUL,
 	 * and libnftnl itself writes some without one (objref names) */
-	buf = xzalloc(size + 16);
+	if (size + 16 <= sizeof(few)) {
+		buf = few;
+		memset(buf, 0, size + 16);
+	} else {
+		buf = xzalloc(size + 16);
+	}
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
 	nfg = mnl_nlmsg_put_extra_header(nlh, sizeof(*nfg));
@@ -597,7 +602,8 @@ static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t 
 	}
 	if (iter)
 		nftnl_expr_iter_destroy(iter);
-	free(buf);
+	if (buf != few)
+		free(buf);
 	return ret;
 }
 

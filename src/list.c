@@ -15,9 +15,9 @@
 
 static int cmp_user_chain(const void *a, const void *b)
 {
-	const struct chain_info *x = a, *y = b;
+	const struct chain_info *const *x = a, *const *y = b;
 
-	return strcmp(x->name, y->name);
+	return strcmp((*x)->name, (*y)->name);
 }
 
 static bool compatible(const struct builtin_table *bt, const struct chain_info *ci)
@@ -29,6 +29,7 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 			struct chain_list *out)
 {
 	struct chain_list kernel;
+	const struct chain_info **user;
 	unsigned i, j, nuser = 0;
 	int ret;
 
@@ -64,6 +65,7 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 			ci->handle = 0;
 		}
 	}
+	user = xmalloc((kernel.n + 1) * sizeof(*user));
 	for (j = 0; j < kernel.n; j++) {
 		if (kernel.v[j].base) {
 			/* a built-in chain of another shape stands for nothing:
@@ -75,10 +77,14 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 			}
 			continue;
 		}
-		out->v[out->n++] = kernel.v[j];
-		nuser++;
+		user[nuser++] = &kernel.v[j];
 	}
-	qsort(out->v + out->n - nuser, nuser, sizeof(*out->v), cmp_user_chain);
+	/* sorted by pointer: a chain_info is large, and a table can have
+	 * tens of thousands of chains */
+	qsort(user, nuser, sizeof(*user), cmp_user_chain);
+	for (j = 0; j < nuser; j++)
+		out->v[out->n++] = *user[j];
+	free(user);
 	chain_list_free(&kernel);
 	return 0;
 }

@@ -1013,9 +1013,11 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 			 const char **comment)
 {
-	char *copy = xstrdup(list), *save = NULL, *name;
+	/* a userdata value: at most 255 bytes with its NUL */
+	char copy[UINT8_MAX + 1], *save = NULL, *name;
 	struct listed_walk w = { .comment = comment };
 
+	str_copy(copy, sizeof(copy), list, sizeof(copy));
 	c->listed = true;
 	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		char *colon = strchr(name, ':'), *end = NULL, *extra = NULL;
@@ -1039,7 +1041,6 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 					 (unsigned)count, extra);
 	}
 	c->listed = false;
-	free(copy);
 }
 
 int rule_delinearize(struct nftnl_rule *nr, struct rule *r)
