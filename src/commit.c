@@ -21,7 +21,15 @@ static int attempt_once(struct handle *h, const char *table, bool check,
 	int ret, tag = -1;
 
 	*kerr = 0;
-	ret = nlk_genid(&h->nl, &genid);
+	/* the first commit builds on the generation the handle was opened
+	 * at: one question less for a single command */
+	if (h->open_genid_unused) {
+		h->open_genid_unused = false;
+		genid = h->open_genid;
+		ret = 0;
+	} else {
+		ret = nlk_genid(&h->nl, &genid);
+	}
 	if (ret < 0) {
 		if (ops->genid_failed)
 			ops->genid_failed(arg, ret);

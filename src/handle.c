@@ -28,6 +28,8 @@ int handle_netlink(struct handle *h)
 	ret = nlk_genid(&h->nl, &genid);
 	if (ret < 0)
 		return handle_genid_error(h, ret);
+	h->open_genid = genid;
+	h->open_genid_unused = true;
 	return 0;
 }
 

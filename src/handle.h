@@ -17,6 +17,10 @@ struct handle {
 	const char *prog;	/* "iptables" or "ip6tables" */
 	struct nlk nl;
 	bool nl_open;
+	/* the generation handle_netlink was told, until a commit uses it
+	 * (a stale one only makes the kernel refuse and the commit retry) */
+	uint32_t open_genid;
+	bool open_genid_unused;
 	struct ipt_error err;
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
 	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */

@@ -996,6 +996,9 @@ int restore_main(uint8_t family, int argc, char **argv)
 		handle_close(&rs.h);
 		goto out;
 	}
+	/* input may take its time to arrive: each COMMIT asks for the
+	 * generation when it builds, not the one of the start */
+	rs.h.open_genid_unused = false;
 	ret = restore_stream(&rs, in);
 	handle_close(&rs.h);
 out:

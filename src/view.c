@@ -862,8 +862,12 @@ void view_index_prepare(struct view *v)
 void view_index_commit(struct view *v, uint32_t base)
 {
 	const struct rindex_home *home = handle_index(v->h);
-	uint32_t now;
+	/* the kernel took the batch only at generation base, and its commit
+	 * made base + 1 (0 is skipped); a later commit by someone else
+	 * leaves the index stamped with a generation no longer current,
+	 * which no command then trusts */
+	uint32_t now = base + 1 ? base + 1 : 1;
 
-	if (home && nlk_genid(&v->h->nl, &now) == 0)
+	if (home)
 		rindex_committed(v->ri, home, v->b, v->family, v->table, base, now);
 }
