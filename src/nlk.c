@@ -96,8 +96,9 @@ struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t 
 			     uint16_t flags)
 {
 	/* libmnl 1.0.4 leaves attribute padding as it finds it, and the
-	 * kernel should not get stack garbage */
-	memset(buf, 0, MNL_SOCKET_BUFFER_SIZE);
+	 * kernel should not get stack garbage; not the whole buffer: that
+	 * was most of the user time of a save of many small chains */
+	memset(buf, 0, NLK_REQUEST_MAX);
 	return nftnl_nlmsg_build_hdr(buf, type, family, flags, ++nl->seq);
 }
 
@@ -182,6 +183,8 @@ int nlk_query(struct nlk *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data)
 	unsigned long seen;
 	int attempt, ret;
 
+	if (req->nlmsg_len > NLK_REQUEST_MAX)
+		return -EMSGSIZE;
 	for (attempt = 0;; attempt++) {
 		ret = nlk_fresh(nl);
 		if (ret < 0)

@@ -46,8 +46,11 @@ void nlk_close(struct nlk *nl);
  * smallest receive buffer the kernel allows. */
 void nlk_tiny_rcvbuf(struct nlk *nl);
 
-/* Start a request message of type in buf (MNL_SOCKET_BUFFER_SIZE bytes,
- * zeroed here) with the next seq. */
+/* Start a request message of type in buf (MNL_SOCKET_BUFFER_SIZE bytes)
+ * with the next seq. Its first NLK_REQUEST_MAX bytes are zeroed here:
+ * a request is a table, chain and set name and a handle at most, and
+ * nlk_query refuses a longer one (EMSGSIZE). */
+#define NLK_REQUEST_MAX 1024
 struct nlmsghdr *nlk_request(struct nlk *nl, char *buf, uint16_t type, uint16_t family,
 			     uint16_t flags);
 /* Send req and run cb on every reply until done; 0 or -errno. A cb that
