@@ -1065,6 +1065,18 @@ int items_from_msg(struct item_list *out, const struct rule_msg *m)
 	return ret;
 }
 
+bool items_all_native(const struct rule_msg *m)
+{
+	const struct nlattr *exprs = m->tb[NFTA_RULE_EXPRESSIONS], *elem;
+	struct rx x;
+
+	if (exprs)
+		mnl_attr_for_each_nested(elem, exprs)
+			if (rx_parse(&x, elem) == 0 && !rx_modelled(&x))
+				return false;
+	return true;
+}
+
 void items_init(struct item_list *l, struct item *few, unsigned nfew, struct regval *regs,
 		unsigned nregs)
 {

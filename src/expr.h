@@ -191,6 +191,10 @@ struct rule_msg;
 /* Turn the message's expressions into items; the message must outlive
  * the list. Returns 0, or -1 when an expression cannot be read at all. */
 int items_from_msg(struct item_list *out, const struct rule_msg *m);
+/* Does items_from_msg read every expression of m itself, handing none to
+ * libnftnl? (libnftnl exits the program on some malformed expressions,
+ * which a test of our own reader must not reach.) */
+bool items_all_native(const struct rule_msg *m);
 void items_free(struct item_list *l);
 
 /* Cursor over items for base fields and extensions. */

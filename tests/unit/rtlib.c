@@ -21,6 +21,10 @@
 #include <sys/syscall.h>
 
 #include "aset.h"
+#include "expr.h"
+#include "ext.h"
+#include "print.h"
+#include "rmsg.h"
 #include "rtlib.h"
 #include "util.h"
 
@@ -166,6 +170,64 @@ struct rule *rt_through_netlink(const struct rule *r, const char *table, const c
 	free(buf);
 	free(dump);
 	return back;
+}
+
+/* Read msg back as a dump's rule and print it; true if it was read: it
+ * parses, and no expression of it goes to libnftnl, whose answer to a
+ * malformed one can be to end the program. */
+static bool read_spoiled(const struct nlmsghdr *msg, uint8_t family, const char *chain)
+{
+	struct rule_msg m;
+	struct rule *back;
+	struct strbuf out;
+
+	if (rule_msg_parse(&m, msg) < 0 || !items_all_native(&m))
+		return false;
+	back = rule_new(family);
+	rule_delinearize_msg(&m, back, NULL, NULL);
+	sb_init(&out);
+	print_rule_save(&out, back, chain, false);
+	print_list_rule(&out, back, 1, FMT_NUMERIC | FMT_VERBOSE);
+	sb_free(&out);
+	rule_free(back);
+	return true;
+}
+
+unsigned rt_mangled(const struct rule *r, const char *table, const char *chain)
+{
+	static const uint16_t values[] = { 0, 4, 0xffff };
+	char *buf = xzalloc(RULE_MSG_MAX), *dump = xzalloc(2 * RULE_MSG_MAX);
+	char *spoiled = xzalloc(2 * RULE_MSG_MAX);
+	size_t head = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)), pos, v;
+	struct aset_list sets = { 0 };
+	struct nlmsghdr *nlh, *echo, *sp = (struct nlmsghdr *)spoiled;
+	unsigned read = 0;
+
+	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_NEWRULE, r->family, 0, 1);
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	if (rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, false, NULL }) < 0)
+		goto out;
+	echo = kernel_echo(dump, nlh);
+	for (pos = head; pos + 2 <= echo->nlmsg_len; pos += 2) {
+		for (v = 0; v < ARRAY_SIZE(values); v++) {
+			memcpy(spoiled, dump, echo->nlmsg_len);
+			memcpy(spoiled + pos, &values[v], 2);
+			read += read_spoiled(sp, r->family, chain);
+		}
+	}
+	for (pos = head; pos < echo->nlmsg_len; pos += 4) {
+		memcpy(spoiled, dump, echo->nlmsg_len);
+		memset(spoiled + pos, 0, echo->nlmsg_len - pos);
+		sp->nlmsg_len = (uint32_t)pos;
+		read += read_spoiled(sp, r->family, chain);
+	}
+out:
+	aset_list_clear(&sets);
+	free(buf);
+	free(dump);
+	free(spoiled);
+	return read;
 }
 
 void rt_sandbox(void)

@@ -18,6 +18,14 @@ bool rt_fits(const struct rule *r, const char *table, const char *chain, bool co
 struct rule *rt_through_netlink(const struct rule *r, const char *table, const char *chain,
 				bool compat);
 
+/* r's message as a dump hands it over, then that message spoiled every
+ * way a byte pair can spoil it (each 16-bit word set to 0, 4 and 0xffff:
+ * lengths, types, values) and cut short at every 4 bytes, each read back
+ * and printed (-S and -L -v -n) where all its expressions are read by
+ * iptnft's own reader. A fault is the failure (the sanitizers report
+ * it); returns how many spoiled messages were read. */
+unsigned rt_mangled(const struct rule *r, const char *table, const char *chain);
+
 /* Call once, first: from then on the process may open no socket but
  * AF_UNIX ones, so that no test input reaches a kernel's ruleset
  * (NFQUEUE's nft_queue probe, say) or the network (name lookups). */
