@@ -169,6 +169,21 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 	nftnl_expr_free(e);
 }
 
+struct nftnl_expr *expr_exthdr(uint32_t op, uint16_t reg_attr, uint32_t reg, uint8_t type,
+			       uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
+
+	if (!e)
+		out_of_memory();
+	nftnl_expr_set_u32(e, reg_attr, reg);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, op);
+	return e;
+}
+
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
 	    uint32_t len)
 {

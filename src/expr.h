@@ -86,6 +86,12 @@ void lin_imm(struct lin_ctx *c, uint32_t reg, const void *value, uint32_t len);
  * be smaller than LIN_ADD_MAX bytes. */
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
 #define LIN_ADD_MAX 1024
+/* An exthdr expression of op (NFT_EXTHDR_OP_IPV6, _TCPOPT) that loads
+ * (reg_attr NFTNL_EXPR_EXTHDR_DREG) or writes (..._SREG) len bytes at off
+ * of header or option type, through register reg; for the caller to
+ * complete and lin_add. */
+struct nftnl_expr *expr_exthdr(uint32_t op, uint16_t reg_attr, uint32_t reg, uint8_t type,
+			       uint32_t off, uint32_t len);
 /* An xt compat match (target = false) or target expression carrying a
  * copy of info. */
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,

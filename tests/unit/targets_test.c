@@ -214,17 +214,12 @@ static struct nftnl_rule *helper_rule(const char *name)
 static struct nftnl_rule *mss_rule(uint8_t type, uint16_t mss)
 {
 	struct lin_ctx c;
-	struct nftnl_expr *e = expr("exthdr");
 	uint16_t be = htons(mss);
 
 	rule_start(&c, true);
 	imm(&c, NFT_REG_1, &be, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	lin_add(&c, e);
+	lin_add(&c, expr_exthdr(NFT_EXTHDR_OP_TCPOPT, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1, type, 2,
+				2));
 	return rule_finish(&c);
 }
 
