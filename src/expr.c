@@ -235,28 +235,40 @@ void lin_meta(struct lin_ctx *c, uint32_t key)
 	expr_end(c, elem, data);
 }
 
-static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg)
+/* ct KEY (of direction dir, if not < 0) loaded into register reg, or
+ * (set) set from it, a statement */
+static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg, bool set)
 {
 	struct nlattr *data, *elem = expr_begin(c, "ct", &data);
 
 	put_be32(c, NFTA_CT_KEY, key);
-	put_be32(c, NFTA_CT_DREG, reg);
+	if (!set)
+		put_be32(c, NFTA_CT_DREG, reg);
 	if (dir >= 0) {
 		uint8_t d8 = (uint8_t)dir;
 
 		attr_put(c, NFTA_CT_DIRECTION, 1, &d8);
 	}
+	if (set)
+		put_be32(c, NFTA_CT_SREG, reg);
 	expr_end(c, elem, data);
+	if (set)
+		c->items++;	/* a statement, read back as an item */
 }
 
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
 {
-	lin_ct_dir_to(c, key, dir, NFT_REG_1);
+	lin_ct_dir_to(c, key, dir, NFT_REG_1, false);
 }
 
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
 {
-	lin_ct_dir_to(c, key, -1, reg);
+	lin_ct_dir_to(c, key, -1, reg, false);
+}
+
+void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir)
+{
+	lin_ct_dir_to(c, key, dir, NFT_REG_1, true);
 }
 
 static void lin_bitwise_to(struct lin_ctx *c, uint32_t reg, const void *mask, const void *xor,

@@ -68,6 +68,8 @@ void lin_ct(struct lin_ctx *c, uint32_t key, int dir);	/* dir < 0: none */
 /* Load into a given register (NFT_REG32_*), for tests over two values at
  * once: adjacent 32-bit registers read as one 8-byte value. */
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg);
+/* ct KEY [of direction dir, if not < 0] set from register 1 */
+void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir);
 void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len);
 void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
 		 uint32_t len);
