@@ -134,6 +134,17 @@ show_diff() {
 	diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$2") || true
 }
 
+# rules_by WHO CMD RULE...: CMD (words, evaluated) runs with each RULE (a
+# string of arguments, evaluated) after it; one refused fails the test as
+# "WHO refused: RULE"
+rules_by() {
+	local who=$1 cmd=$2 r
+	shift 2
+	for r in "$@"; do
+		eval "$cmd $r" || fail "$who refused: $r"
+	done
+}
+
 # lists_agree WANT GOT TABLE ARGS...: for each ARGS (a string of words),
 # GOT -t TABLE ARGS succeeds and prints exactly what WANT -t TABLE ARGS
 # prints; WANT and GOT are commands (a function, or words to split)
