@@ -230,6 +230,7 @@ void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv)
 	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
 }
 
+/* payload th+off (2 bytes) == pts[0], or in [pts[0], pts[1]] */
 static void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv)
 {
 	uint16_t lo = htons(pts[0]), hi = htons(pts[1]);
@@ -247,6 +248,9 @@ static bool pair_item(const struct item *it, uint32_t off)
 	       it->len == 2 && !it->concat;
 }
 
+/* Read one ==, != or range (either way) at th+off at c's cursor, or
+ * nft's form of a range (>= then <=); inv says "!". How many items that
+ * took (0: not one), for the caller to move past. */
 static unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv)
 {
 	const struct item *it = delin_peek(c), *next;
@@ -278,6 +282,7 @@ static unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pt
 	return 1;
 }
 
+/* " spt:!5", " dpts:1:9"; nothing for an uninverted 0:65535 */
 static void pair_print(struct strbuf *out, const char *one, const char *many,
 		       const uint16_t *pts, bool inv, const char *proto, bool numeric)
 {
@@ -291,6 +296,7 @@ static void pair_print(struct strbuf *out, const char *one, const char *many,
 	}
 }
 
+/* " ! --sport 5", " --dport 1:9" */
 static void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
 {
 	sb_printf(out, "%s --%s %u", inv ? " !" : "", opt, pts[0]);
