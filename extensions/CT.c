@@ -201,19 +201,6 @@ static struct nftnl_obj *ct_object(const void *data, const struct rule *r)
 
 /* ---- writing ---- */
 
-static void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("ct");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, key);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_CT_SREG, NFT_REG_1);
-	if (dir >= 0)
-		nftnl_expr_set_u8(e, NFTNL_EXPR_CT_DIR, (uint8_t)dir);
-	lin_add(c, e);
-}
-
 static int zone_dir(uint16_t flags)
 {
 	switch (flags & (CTF_ZONE_ORIG | CTF_ZONE_REPLY)) {

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter_ipv4/ipt_REJECT.h>
+#include <linux/netfilter_ipv6/ip6t_REJECT.h>
 #include <libnftnl/expr.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,30 +23,8 @@
 #include "tgutil.h"
 #include "util.h"
 
-/* The reference's reject types: enum ipt_reject_with of ipt_REJECT.h,
- * and enum ip6t_reject_with of ip6t_REJECT.h for WITH6_* */
-enum {
-	WITH_NET_UNREACH = 0,
-	WITH_HOST_UNREACH = 1,
-	WITH_PROTO_UNREACH = 2,
-	WITH_PORT_UNREACH = 3,
-	WITH_NET_PROHIB = 5,
-	WITH_HOST_PROHIB = 6,
-	WITH_TCP_RESET = 7,
-	WITH_ADMIN_PROHIB = 8,
-};
-enum {
-	WITH6_NO_ROUTE = 0,
-	WITH6_ADM_PROHIB = 1,
-	WITH6_ADDR_UNREACH = 3,
-	WITH6_PORT_UNREACH = 4,
-	WITH6_TCP_RESET = 6,
-	WITH6_POLICY_FAIL = 7,
-	WITH6_REJECT_ROUTE = 8,
-};
-
 struct reject_data {
-	uint8_t with;		/* WITH_* */
+	uint8_t with;		/* enum ipt_reject_with, ip6t_reject_with */
 };
 
 /* In the reference's order, which decides what an abbreviation means. */
@@ -54,30 +34,31 @@ static const struct reject_type {
 	int icmp_code;		/* -1: tcp reset */
 	int icmpx_code;		/* the inet family's abstract code, -1 none */
 } reject_types[] = {
-	{ "icmp-net-unreachable", "net-unreach", WITH_NET_UNREACH, 0, NFT_REJECT_ICMPX_NO_ROUTE },
-	{ "icmp-host-unreachable", "host-unreach", WITH_HOST_UNREACH, 1,
+	{ "icmp-net-unreachable", "net-unreach", IPT_ICMP_NET_UNREACHABLE, 0,
+	  NFT_REJECT_ICMPX_NO_ROUTE },
+	{ "icmp-host-unreachable", "host-unreach", IPT_ICMP_HOST_UNREACHABLE, 1,
 	  NFT_REJECT_ICMPX_HOST_UNREACH },
-	{ "icmp-proto-unreachable", "proto-unreach", WITH_PROTO_UNREACH, 2, -1 },
-	{ "icmp-port-unreachable", "port-unreach", WITH_PORT_UNREACH, 3,
+	{ "icmp-proto-unreachable", "proto-unreach", IPT_ICMP_PROT_UNREACHABLE, 2, -1 },
+	{ "icmp-port-unreachable", "port-unreach", IPT_ICMP_PORT_UNREACHABLE, 3,
 	  NFT_REJECT_ICMPX_PORT_UNREACH },
-	{ "icmp-net-prohibited", "net-prohib", WITH_NET_PROHIB, 9, -1 },
-	{ "icmp-host-prohibited", "host-prohib", WITH_HOST_PROHIB, 10, -1 },
-	{ "tcp-reset", "tcp-rst", WITH_TCP_RESET, -1, -1 },
-	{ "icmp-admin-prohibited", "admin-prohib", WITH_ADMIN_PROHIB, 13,
+	{ "icmp-net-prohibited", "net-prohib", IPT_ICMP_NET_PROHIBITED, 9, -1 },
+	{ "icmp-host-prohibited", "host-prohib", IPT_ICMP_HOST_PROHIBITED, 10, -1 },
+	{ "tcp-reset", "tcp-rst", IPT_TCP_RESET, -1, -1 },
+	{ "icmp-admin-prohibited", "admin-prohib", IPT_ICMP_ADMIN_PROHIBITED, 13,
 	  NFT_REJECT_ICMPX_ADMIN_PROHIBITED },
 };
 
 static const struct reject_type reject_types6[] = {
-	{ "icmp6-no-route", "no-route", WITH6_NO_ROUTE, 0, NFT_REJECT_ICMPX_NO_ROUTE },
-	{ "icmp6-adm-prohibited", "adm-prohibited", WITH6_ADM_PROHIB, 1,
+	{ "icmp6-no-route", "no-route", IP6T_ICMP6_NO_ROUTE, 0, NFT_REJECT_ICMPX_NO_ROUTE },
+	{ "icmp6-adm-prohibited", "adm-prohibited", IP6T_ICMP6_ADM_PROHIBITED, 1,
 	  NFT_REJECT_ICMPX_ADMIN_PROHIBITED },
-	{ "icmp6-addr-unreachable", "addr-unreach", WITH6_ADDR_UNREACH, 3,
+	{ "icmp6-addr-unreachable", "addr-unreach", IP6T_ICMP6_ADDR_UNREACH, 3,
 	  NFT_REJECT_ICMPX_HOST_UNREACH },
-	{ "icmp6-port-unreachable", "port-unreach", WITH6_PORT_UNREACH, 4,
+	{ "icmp6-port-unreachable", "port-unreach", IP6T_ICMP6_PORT_UNREACH, 4,
 	  NFT_REJECT_ICMPX_PORT_UNREACH },
-	{ "tcp-reset", "tcp-reset", WITH6_TCP_RESET, -1, -1 },
-	{ "icmp6-policy-fail", "policy-fail", WITH6_POLICY_FAIL, 5, -1 },
-	{ "icmp6-reject-route", "reject-route", WITH6_REJECT_ROUTE, 6, -1 },
+	{ "tcp-reset", "tcp-reset", IP6T_TCP_RESET, -1, -1 },
+	{ "icmp6-policy-fail", "policy-fail", IP6T_ICMP6_POLICY_FAIL, 5, -1 },
+	{ "icmp6-reject-route", "reject-route", IP6T_ICMP6_REJECT_ROUTE, 6, -1 },
 };
 
 static const struct reject_type *family_types(uint8_t family, size_t *n)
@@ -145,8 +126,8 @@ static int reject_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	struct reject_data *d = data;
 
 	if (!(seen & (1u << O_REJECT_WITH)))
-		d->with = ctx->rule->family == NFPROTO_IPV6 ? WITH6_PORT_UNREACH :
-							      WITH_PORT_UNREACH;
+		d->with = ctx->rule->family == NFPROTO_IPV6 ? IP6T_ICMP6_PORT_UNREACH :
+							      IPT_ICMP_PORT_UNREACHABLE;
 	return 0;
 }
 

@@ -92,7 +92,8 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 
 		tg_lin_imm(c, NFT_REG_1, &mss, 2);
 	}
-	lin_add(c, tg_tcpopt_expr(NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1, TCPOPT_MAXSEG, 2, 2));
+	lin_add(c, expr_exthdr(NFT_EXTHDR_OP_TCPOPT, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1,
+			       TCPOPT_MAXSEG, 2, 2));
 }
 
 static bool is_mss_write(const struct item *it)

@@ -35,6 +35,8 @@
 #include "xtopt.h"
 
 #define DCCP_PROTO 33
+_Static_assert(XT_DCCP_SRC_PORTS == PAIR_SRC && XT_DCCP_DEST_PORTS == PAIR_DST,
+	       "the blob's port bits are the ones ports.c reads and writes");
 #define TYPE_MASK 0x1e		/* the type's bits in the header's byte 8 */
 
 enum { O_SPORT, O_DPORT, O_TYPES, O_OPTION };
@@ -155,10 +157,7 @@ static void dccp_linearize(struct lin_ctx *c, const void *data)
 	const struct xt_dccp_info *d = data;
 	uint8_t mask = TYPE_MASK, zero = 0, type;
 
-	if (d->flags & XT_DCCP_SRC_PORTS)
-		pair_linearize(c, 0, d->spts, d->invflags & XT_DCCP_SRC_PORTS);
-	if (d->flags & XT_DCCP_DEST_PORTS)
-		pair_linearize(c, 2, d->dpts, d->invflags & XT_DCCP_DEST_PORTS);
+	pairs_linearize(c, d->spts, d->dpts, d->flags, d->invflags);
 	if (d->flags & XT_DCCP_TYPE) {
 		type = (uint8_t)(one_type(d->typemask) << 1);
 		lin_payload(c, NFT_PAYLOAD_TRANSPORT_HEADER, 8, 1);
@@ -183,7 +182,7 @@ static bool dccp_delinearize(struct delin_ctx *c, void *data)
 	struct xt_dccp_info *d = data;
 	struct item *it = delin_peek(c);
 	const struct xt_dccp_info *b;
-	uint16_t bit;
+	uint32_t flags, invflags;
 
 	if ((b = xt_blob(it, false, "dccp", 0, sizeof(*b)))) {
 		if ((b->flags & ~XT_DCCP_VALID_FLAGS) || (b->invflags & ~XT_DCCP_VALID_FLAGS))
@@ -196,26 +195,14 @@ static bool dccp_delinearize(struct delin_ctx *c, void *data)
 		return false;
 	dccp_init(d, 0);
 	/* sport, dport, type: in the order one instance writes them */
-	while ((it = delin_peek(c))) {
-		unsigned n = 0;
-		bool inv = false;
-
-		if (!d->flags && (n = pair_delinearize(c, 0, d->spts, &inv))) {
-			bit = XT_DCCP_SRC_PORTS;
-		} else if (!(d->flags & ~XT_DCCP_SRC_PORTS) &&
-			   (n = pair_delinearize(c, 2, d->dpts, &inv))) {
-			bit = XT_DCCP_DEST_PORTS;
-		} else if (!(d->flags & XT_DCCP_TYPE) && type_delinearize(it, &d->typemask)) {
-			bit = XT_DCCP_TYPE;
-			n = 1;
-			inv = it->op == REL_NEQ || it->op == REL_NRANGE;
-		} else {
-			break;
-		}
-		d->flags |= bit;
-		if (inv)
-			d->invflags |= bit;
-		c->pos += n;
+	pairs_delinearize(c, d->spts, d->dpts, &flags, &invflags);
+	d->flags = (uint16_t)flags;
+	d->invflags = (uint16_t)invflags;
+	if ((it = delin_peek(c)) && type_delinearize(it, &d->typemask)) {
+		d->flags |= XT_DCCP_TYPE;
+		if (it->op == REL_NEQ || it->op == REL_NRANGE)
+			d->invflags |= XT_DCCP_TYPE;
+		c->pos++;
 	}
 	return d->flags != 0;
 }
@@ -247,12 +234,7 @@ static void dccp_print(struct strbuf *out, const void *data, const struct rule *
 
 	(void)r;
 	sb_add(out, " dccp");
-	if (d->flags & XT_DCCP_SRC_PORTS)
-		pair_print(out, "spt", "spts", d->spts, d->invflags & XT_DCCP_SRC_PORTS,
-			   "dccp", numeric);
-	if (d->flags & XT_DCCP_DEST_PORTS)
-		pair_print(out, "dpt", "dpts", d->dpts, d->invflags & XT_DCCP_DEST_PORTS,
-			   "dccp", numeric);
+	pairs_print(out, d->spts, d->dpts, d->flags, d->invflags, "dccp", numeric);
 	if (d->flags & XT_DCCP_TYPE) {
 		sb_add(out, d->invflags & XT_DCCP_TYPE ? " ! " : " ");
 		types_text(out, d->typemask, numeric);
@@ -266,10 +248,7 @@ static void dccp_save(struct strbuf *out, const void *data, const struct rule *r
 	const struct xt_dccp_info *d = data;
 
 	(void)r;
-	if (d->flags & XT_DCCP_SRC_PORTS)
-		pair_save(out, "sport", d->spts, d->invflags & XT_DCCP_SRC_PORTS);
-	if (d->flags & XT_DCCP_DEST_PORTS)
-		pair_save(out, "dport", d->dpts, d->invflags & XT_DCCP_DEST_PORTS);
+	pairs_save(out, d->spts, d->dpts, d->flags, d->invflags);
 	if (d->flags & XT_DCCP_TYPE) {
 		sb_add(out, d->invflags & XT_DCCP_TYPE ? " ! --dccp-types " : " --dccp-types ");
 		types_text(out, d->typemask, false);

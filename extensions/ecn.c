@@ -169,37 +169,48 @@ static bool ecn_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
-static const char *inv_of(const struct xt_ecn_info *i, uint8_t op, const char *yes)
+/* The tests in the order both outputs give them: their word in -L and
+ * their option in save; the ECT value follows either. */
+static const struct {
+	uint8_t op;
+	const char *list, *save;
+} ecn_tests[] = {
+	{ XT_ECN_OP_MATCH_ECE, "ECE", "--ecn-tcp-ece" },
+	{ XT_ECN_OP_MATCH_CWR, "CWR", "--ecn-tcp-cwr" },
+	{ XT_ECN_OP_MATCH_IP, "ECT=", "--ecn-ip-ect " },
+};
+
+/* " !ECE ECT=1" (-L) or " ! --ecn-tcp-ece --ecn-ip-ect 1" (save) */
+static void ecn_text(struct strbuf *out, const struct xt_ecn_info *i, bool save)
 {
-	return i->invert & op ? yes : "";
+	bool inv;
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(ecn_tests); k++) {
+		if (!(i->operation & ecn_tests[k].op))
+			continue;
+		inv = i->invert & ecn_tests[k].op;
+		if (save)
+			sb_printf(out, "%s %s", inv ? " !" : "", ecn_tests[k].save);
+		else
+			sb_printf(out, " %s%s", inv ? "!" : "", ecn_tests[k].list);
+		if (ecn_tests[k].op == XT_ECN_OP_MATCH_IP)
+			sb_printf(out, "%u", i->ip_ect);
+	}
 }
 
 static void ecn_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)
 {
-	const struct xt_ecn_info *i = &((const struct ecn_data *)data)->info;
-
 	(void)r;
 	(void)fmt;
 	sb_add(out, " ECN match");
-	if (i->operation & XT_ECN_OP_MATCH_ECE)
-		sb_printf(out, " %sECE", inv_of(i, XT_ECN_OP_MATCH_ECE, "!"));
-	if (i->operation & XT_ECN_OP_MATCH_CWR)
-		sb_printf(out, " %sCWR", inv_of(i, XT_ECN_OP_MATCH_CWR, "!"));
-	if (i->operation & XT_ECN_OP_MATCH_IP)
-		sb_printf(out, " %sECT=%u", inv_of(i, XT_ECN_OP_MATCH_IP, "!"), i->ip_ect);
+	ecn_text(out, &((const struct ecn_data *)data)->info, false);
 }
 
 static void ecn_save(struct strbuf *out, const void *data, const struct rule *r)
 {
-	const struct xt_ecn_info *i = &((const struct ecn_data *)data)->info;
-
 	(void)r;
-	if (i->operation & XT_ECN_OP_MATCH_ECE)
-		sb_printf(out, "%s --ecn-tcp-ece", inv_of(i, XT_ECN_OP_MATCH_ECE, " !"));
-	if (i->operation & XT_ECN_OP_MATCH_CWR)
-		sb_printf(out, "%s --ecn-tcp-cwr", inv_of(i, XT_ECN_OP_MATCH_CWR, " !"));
-	if (i->operation & XT_ECN_OP_MATCH_IP)
-		sb_printf(out, "%s --ecn-ip-ect %u", inv_of(i, XT_ECN_OP_MATCH_IP, " !"), i->ip_ect);
+	ecn_text(out, &((const struct ecn_data *)data)->info, true);
 }
 
 const struct extension ext_ecn = {

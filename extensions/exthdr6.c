@@ -10,18 +10,10 @@
 
 #define OFF_HDRLEN 1
 
+/* A load of len bytes at off of header type's first instance. */
 static struct nftnl_expr *exthdr_new(uint8_t type, uint32_t off, uint32_t len)
 {
-	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_IPV6);
-	return e;
+	return expr_exthdr(NFT_EXTHDR_OP_IPV6, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1, type, off, len);
 }
 
 void lin_exthdr6(struct lin_ctx *c, uint8_t type, uint32_t off, uint32_t len)

@@ -236,7 +236,8 @@ void ports_from_blob(struct port_range *pr, const uint8_t *two_u16, bool inv)
 	pr->set = !(pr->lo == 0 && pr->hi == 65535 && !inv);
 }
 
-void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv)
+/* payload th+off (2 bytes) == pts[0], or in [pts[0], pts[1]] */
+static void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv)
 {
 	uint16_t lo = htons(pts[0]), hi = htons(pts[1]);
 
@@ -253,7 +254,10 @@ static bool pair_item(const struct item *it, uint32_t off)
 	       it->len == 2 && !it->concat;
 }
 
-unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv)
+/* Read one ==, != or range (either way) at th+off at c's cursor, or
+ * nft's form of a range (>= then <=); inv says "!". How many items that
+ * took (0: not one), for the caller to move past. */
+static unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv)
 {
 	const struct item *it = delin_peek(c), *next;
 	uint16_t lo, hi;
@@ -284,8 +288,9 @@ unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool
 	return 1;
 }
 
-void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,
-		bool inv, const char *proto, bool numeric)
+/* " spt:!5", " dpts:1:9"; nothing for an uninverted 0:65535 */
+static void pair_print(struct strbuf *out, const char *one, const char *many,
+		       const uint16_t *pts, bool inv, const char *proto, bool numeric)
 {
 	if (pts[0] == 0 && pts[1] == 65535 && !inv)
 		return;
@@ -297,9 +302,58 @@ void pair_print(struct strbuf *out, const char *one, const char *many, const uin
 	}
 }
 
-void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
+/* " ! --sport 5", " --dport 1:9" */
+static void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv)
 {
 	sb_printf(out, "%s --%s %u", inv ? " !" : "", opt, pts[0]);
 	if (pts[0] != pts[1])
 		sb_printf(out, ":%u", pts[1]);
+}
+
+void pairs_linearize(struct lin_ctx *c, const uint16_t *spts, const uint16_t *dpts,
+		     uint32_t flags, uint32_t invflags)
+{
+	if (flags & PAIR_SRC)
+		pair_linearize(c, 0, spts, invflags & PAIR_SRC);
+	if (flags & PAIR_DST)
+		pair_linearize(c, 2, dpts, invflags & PAIR_DST);
+}
+
+void pairs_delinearize(struct delin_ctx *c, uint16_t *spts, uint16_t *dpts, uint32_t *flags,
+		       uint32_t *invflags)
+{
+	static const uint32_t bits[] = { PAIR_SRC, PAIR_DST };
+	uint16_t *pts[] = { spts, dpts };
+	unsigned i, n;
+	bool inv;
+
+	*flags = *invflags = 0;
+	for (i = 0; i < 2; i++) {
+		inv = false;
+		n = pair_delinearize(c, 2 * i, pts[i], &inv);
+		if (!n)
+			continue;
+		*flags |= bits[i];
+		if (inv)
+			*invflags |= bits[i];
+		c->pos += n;
+	}
+}
+
+void pairs_print(struct strbuf *out, const uint16_t *spts, const uint16_t *dpts, uint32_t flags,
+		 uint32_t invflags, const char *proto, bool numeric)
+{
+	if (flags & PAIR_SRC)
+		pair_print(out, "spt", "spts", spts, invflags & PAIR_SRC, proto, numeric);
+	if (flags & PAIR_DST)
+		pair_print(out, "dpt", "dpts", dpts, invflags & PAIR_DST, proto, numeric);
+}
+
+void pairs_save(struct strbuf *out, const uint16_t *spts, const uint16_t *dpts, uint32_t flags,
+		uint32_t invflags)
+{
+	if (flags & PAIR_SRC)
+		pair_save(out, "sport", spts, invflags & PAIR_SRC);
+	if (flags & PAIR_DST)
+		pair_save(out, "dport", dpts, invflags & PAIR_DST);
 }

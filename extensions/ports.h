@@ -62,18 +62,26 @@ void port_text(struct strbuf *out, uint16_t port, const char *proto, bool numeri
 /* " --sport 22", " ! --dport 1:1024" */
 void ports_save(struct strbuf *out, const char *opt, const struct port_range *pr);
 
-/* The xt sctp and dccp blobs' form of a range: pts[2] host order, a flag
- * and an inversion bit beside; these read and write it as such. */
-/* payload th+off (2 bytes) == pts[0], or in [pts[0], pts[1]] */
-void pair_linearize(struct lin_ctx *c, uint32_t off, const uint16_t *pts, bool inv);
-/* Read one ==, != or range (either way) at th+off at c's cursor, or
- * nft's form of a range (>= then <=); inv says "!". How many items that
- * took (0: not one), for the caller to move past. */
-unsigned pair_delinearize(struct delin_ctx *c, uint32_t off, uint16_t *pts, bool *inv);
-/* " spt:!5", " dpts:1:9"; nothing for an uninverted 0:65535 */
-void pair_print(struct strbuf *out, const char *one, const char *many, const uint16_t *pts,
-		bool inv, const char *proto, bool numeric);
-/* " ! --sport 5", " --dport 1:9" */
-void pair_save(struct strbuf *out, const char *opt, const uint16_t *pts, bool inv);
+/* The xt sctp and dccp blobs' form of the two ranges: spts and dpts
+ * [2] in host order, and a flag and an inversion bit for each, the same
+ * bits in both blobs; these read and write them as such. */
+#define PAIR_SRC 0x01	/* XT_SCTP_SRC_PORTS, XT_DCCP_SRC_PORTS */
+#define PAIR_DST 0x02	/* XT_SCTP_DEST_PORTS, XT_DCCP_DEST_PORTS */
+/* payload th+0, th+2 (2 bytes each) == pts[0], or in [pts[0], pts[1]],
+ * for the ranges flags holds */
+void pairs_linearize(struct lin_ctx *c, const uint16_t *spts, const uint16_t *dpts,
+		     uint32_t flags, uint32_t invflags);
+/* Read the source then the destination range at c's cursor, each an
+ * ==, != or range (either way), or nft's form of a range (>= then <=),
+ * and move past them; the bits of those found in *flags, of those
+ * negated in *invflags. */
+void pairs_delinearize(struct delin_ctx *c, uint16_t *spts, uint16_t *dpts, uint32_t *flags,
+		       uint32_t *invflags);
+/* " spt:!5 dpts:1:9"; nothing for an uninverted 0:65535 */
+void pairs_print(struct strbuf *out, const uint16_t *spts, const uint16_t *dpts, uint32_t flags,
+		 uint32_t invflags, const char *proto, bool numeric);
+/* " ! --sport 5 --dport 1:9" */
+void pairs_save(struct strbuf *out, const uint16_t *spts, const uint16_t *dpts, uint32_t flags,
+		uint32_t invflags);
 
 #endif

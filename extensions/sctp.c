@@ -36,6 +36,8 @@
 #include "xtopt.h"
 
 #define SCTP_PROTO 132
+_Static_assert(XT_SCTP_SRC_PORTS == PAIR_SRC && XT_SCTP_DEST_PORTS == PAIR_DST,
+	       "the blob's port bits are the ones ports.c reads and writes");
 #define MAP_WORDS (sizeof(((struct xt_sctp_info *)0)->chunkmap) / sizeof(uint32_t))
 
 enum { O_SPORT, O_DPORT, O_CHUNKS };
@@ -202,10 +204,7 @@ static void sctp_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct xt_sctp_info *d = data;
 
-	if (d->flags & XT_SCTP_SRC_PORTS)
-		pair_linearize(c, 0, d->spts, d->invflags & XT_SCTP_SRC_PORTS);
-	if (d->flags & XT_SCTP_DEST_PORTS)
-		pair_linearize(c, 2, d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
+	pairs_linearize(c, d->spts, d->dpts, d->flags, d->invflags);
 }
 
 static bool sctp_delinearize(struct delin_ctx *c, void *data)
@@ -213,7 +212,6 @@ static bool sctp_delinearize(struct delin_ctx *c, void *data)
 	struct xt_sctp_info *d = data;
 	struct item *it = delin_peek(c);
 	const struct xt_sctp_info *b;
-	uint32_t bit;
 
 	if ((b = xt_blob(it, false, "sctp", 0, sizeof(*b)))) {
 		if ((b->flags & ~XT_SCTP_VALID_FLAGS) || (b->invflags & ~XT_SCTP_VALID_FLAGS) ||
@@ -227,23 +225,7 @@ static bool sctp_delinearize(struct delin_ctx *c, void *data)
 		return false;
 	sctp_init(d, 0);
 	/* sport then dport, as one instance writes them */
-	while ((it = delin_peek(c))) {
-		unsigned n = 0;
-		bool inv = false;
-
-		if (!(d->flags & (XT_SCTP_SRC_PORTS | XT_SCTP_DEST_PORTS)) &&
-		    (n = pair_delinearize(c, 0, d->spts, &inv)))
-			bit = XT_SCTP_SRC_PORTS;
-		else if (!(d->flags & XT_SCTP_DEST_PORTS) &&
-			 (n = pair_delinearize(c, 2, d->dpts, &inv)))
-			bit = XT_SCTP_DEST_PORTS;
-		else
-			break;
-		d->flags |= bit;
-		if (inv)
-			d->invflags |= bit;
-		c->pos += n;
-	}
+	pairs_delinearize(c, d->spts, d->dpts, &d->flags, &d->invflags);
 	return d->flags != 0;
 }
 
@@ -304,12 +286,7 @@ static void sctp_print(struct strbuf *out, const void *data, const struct rule *
 
 	(void)r;
 	sb_add(out, " sctp");
-	if (d->flags & XT_SCTP_SRC_PORTS)
-		pair_print(out, "spt", "spts", d->spts, d->invflags & XT_SCTP_SRC_PORTS,
-			   "sctp", numeric);
-	if (d->flags & XT_SCTP_DEST_PORTS)
-		pair_print(out, "dpt", "dpts", d->dpts, d->invflags & XT_SCTP_DEST_PORTS,
-			   "sctp", numeric);
+	pairs_print(out, d->spts, d->dpts, d->flags, d->invflags, "sctp", numeric);
 	if (d->flags & XT_SCTP_CHUNK_TYPES) {
 		if (d->invflags & XT_SCTP_CHUNK_TYPES)
 			sb_add(out, " !");
@@ -322,10 +299,7 @@ static void sctp_save(struct strbuf *out, const void *data, const struct rule *r
 	const struct xt_sctp_info *d = data;
 
 	(void)r;
-	if (d->flags & XT_SCTP_SRC_PORTS)
-		pair_save(out, "sport", d->spts, d->invflags & XT_SCTP_SRC_PORTS);
-	if (d->flags & XT_SCTP_DEST_PORTS)
-		pair_save(out, "dport", d->dpts, d->invflags & XT_SCTP_DEST_PORTS);
+	pairs_save(out, d->spts, d->dpts, d->flags, d->invflags);
 	if (d->flags & XT_SCTP_CHUNK_TYPES) {
 		sb_add(out, d->invflags & XT_SCTP_CHUNK_TYPES ? " ! --chunk-types" :
 								 " --chunk-types");

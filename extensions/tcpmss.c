@@ -84,7 +84,8 @@ static void tcpmss_linearize(struct lin_ctx *c, const void *data)
 		lin_xt(c, false, "tcpmss", out.rev, out.info, out.len);
 		return;
 	}
-	lin_add(c, tg_tcpopt_expr(NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1, TCPOPT_MAXSEG, 2, 2));
+	lin_add(c, expr_exthdr(NFT_EXTHDR_OP_TCPOPT, NFTNL_EXPR_EXTHDR_DREG, NFT_REG_1,
+			       TCPOPT_MAXSEG, 2, 2));
 	if (lo == hi)
 		lin_cmp(c, REL_EQ, &lo, 2);
 	else

@@ -75,21 +75,6 @@ bool tg_reg_data(const struct item *it, uint16_t attr, void *out, uint32_t len)
 	return true;
 }
 
-struct nftnl_expr *tg_tcpopt_expr(uint16_t reg_attr, uint32_t reg, uint8_t type, uint32_t off,
-				  uint32_t len)
-{
-	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
-
-	if (!e)
-		out_of_memory();
-	nftnl_expr_set_u32(e, reg_attr, reg);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, len);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	return e;
-}
-
 void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len)
 {
 	lin_imm(c, reg, data, len);

@@ -62,12 +62,6 @@ const void *tg_xt_blob(const struct item *it, const char *name, uint32_t rev, ui
  * of info padded with zeros to the 8 bytes xt blobs are aligned to. */
 enum compat_res tg_compat_blob(struct xt_out *out, uint32_t rev, const void *info, size_t len);
 
-/* A TCP option field: the exthdr expression that loads (reg_attr
- * NFTNL_EXPR_EXTHDR_DREG) or writes (..._SREG) len bytes at off of option
- * type, through register reg; the caller adds it. */
-struct nftnl_expr *tg_tcpopt_expr(uint16_t reg_attr, uint32_t reg, uint8_t type, uint32_t off,
-				  uint32_t len);
-
 /* Append a new immediate load of len bytes of data into reg. */
 void tg_lin_imm(struct lin_ctx *c, uint32_t reg, const void *data, uint32_t len);
 

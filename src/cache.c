@@ -140,19 +140,30 @@ static int one_chain_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int cache_get_chain(struct nlk *nl, uint8_t family, const char *table, const char *name,
-		    struct chain_info *out)
+/* GETCHAIN of table's chain name, or (name NULL) a dump of all its
+ * chains; each answer to cb. */
+static int chain_query(struct nlk *nl, uint8_t family, const char *table, const char *name,
+		       mnl_cb_t cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct nlmsghdr *nlh;
 
+	if (!c)
+		out_of_memory();
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	nlh = nlk_request(nl, buf, NFT_MSG_GETCHAIN, family, NLM_F_ACK);
+	if (name)
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nlh = nlk_request(nl, buf, NFT_MSG_GETCHAIN, family, name ? NLM_F_ACK : NLM_F_DUMP);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
-	return nlk_query(nl, nlh, one_chain_cb, out);
+	return nlk_query(nl, nlh, cb, data);
+}
+
+int cache_get_chain(struct nlk *nl, uint8_t family, const char *table, const char *name,
+		    struct chain_info *out)
+{
+	return chain_query(nl, family, table, name, one_chain_cb, out);
 }
 
 struct list_ctx {
@@ -178,17 +189,10 @@ static int list_chain_cb(const struct nlmsghdr *nlh, void *data)
 int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
 		      struct chain_list *out)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nftnl_chain *c = nftnl_chain_alloc();
 	struct list_ctx lc = { out, table };
-	struct nlmsghdr *nlh;
 
 	memset(out, 0, sizeof(*out));
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nlh = nlk_request(nl, buf, NFT_MSG_GETCHAIN, family, NLM_F_DUMP);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	return nlk_query(nl, nlh, list_chain_cb, &lc);
+	return chain_query(nl, family, table, NULL, list_chain_cb, &lc);
 }
 
 void chain_list_free(struct chain_list *l)
@@ -216,42 +220,47 @@ static int rule_dump_cb(const struct nlmsghdr *nlh, void *data)
 	return w->stop ? MNL_CB_STOP : MNL_CB_OK;
 }
 
-int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const char *chain,
-		     rule_cb cb, void *data)
+/* GETRULE (flags: NLM_F_DUMP or NLM_F_ACK) of what r names, each rule
+ * answered to cb as cache_dump_rules says; frees r. */
+static int rule_query(struct nlk *nl, uint8_t family, struct nftnl_rule *r, uint16_t flags,
+		      rule_cb cb, void *data)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct rule_walk w = { cb, data, 0 };
 	struct nlmsghdr *nlh;
 	int ret;
 
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	if (chain)
-		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = nlk_request(nl, buf, NFT_MSG_GETRULE, family, NLM_F_DUMP);
+	nlh = nlk_request(nl, buf, NFT_MSG_GETRULE, family, flags);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	nftnl_rule_free(r);
 	ret = nlk_query(nl, nlh, rule_dump_cb, &w);
-	if (ret < 0)
-		return ret;
-	return w.stop;
+	return ret < 0 ? ret : w.stop;
+}
+
+/* A rule request of table's chain (NULL: every chain). */
+static struct nftnl_rule *rule_in(const char *table, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+
+	if (!r)
+		out_of_memory();
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	if (chain)
+		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	return r;
+}
+
+int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const char *chain,
+		     rule_cb cb, void *data)
+{
+	return rule_query(nl, family, rule_in(table, chain), NLM_F_DUMP, cb, data);
 }
 
 int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char *chain,
 		   uint64_t handle, rule_cb cb, void *data)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct rule_walk w = { cb, data, 0 };
-	struct nlmsghdr *nlh;
-	int ret;
+	struct nftnl_rule *r = rule_in(table, chain);
 
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
-	nlh = nlk_request(nl, buf, NFT_MSG_GETRULE, family, NLM_F_ACK);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	ret = nlk_query(nl, nlh, rule_dump_cb, &w);
-	return ret < 0 ? ret : w.stop;
+	return rule_query(nl, family, r, NLM_F_ACK, cb, data);
 }

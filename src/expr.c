@@ -171,6 +171,21 @@ void lin_add(struct lin_ctx *c, struct nftnl_expr *e)
 	nftnl_expr_free(e);
 }
 
+struct nftnl_expr *expr_exthdr(uint32_t op, uint16_t reg_attr, uint32_t reg, uint8_t type,
+			       uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("exthdr");
+
+	if (!e)
+		out_of_memory();
+	nftnl_expr_set_u32(e, reg_attr, reg);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, off);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, op);
+	return e;
+}
+
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,
 	    uint32_t len)
 {
@@ -222,28 +237,40 @@ void lin_meta(struct lin_ctx *c, uint32_t key)
 	expr_end(c, elem, data);
 }
 
-static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg)
+/* ct KEY (of direction dir, if not < 0) loaded into register reg, or
+ * (set) set from it, a statement */
+static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg, bool set)
 {
 	struct nlattr *data, *elem = expr_begin(c, "ct", &data);
 
 	put_be32(c, NFTA_CT_KEY, key);
-	put_be32(c, NFTA_CT_DREG, reg);
+	if (!set)
+		put_be32(c, NFTA_CT_DREG, reg);
 	if (dir >= 0) {
 		uint8_t d8 = (uint8_t)dir;
 
 		attr_put(c, NFTA_CT_DIRECTION, 1, &d8);
 	}
+	if (set)
+		put_be32(c, NFTA_CT_SREG, reg);
 	expr_end(c, elem, data);
+	if (set)
+		c->items++;	/* a statement, read back as an item */
 }
 
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir)
 {
-	lin_ct_dir_to(c, key, dir, NFT_REG_1);
+	lin_ct_dir_to(c, key, dir, NFT_REG_1, false);
 }
 
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg)
 {
-	lin_ct_dir_to(c, key, -1, reg);
+	lin_ct_dir_to(c, key, -1, reg, false);
+}
+
+void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir)
+{
+	lin_ct_dir_to(c, key, dir, NFT_REG_1, true);
 }
 
 static void lin_bitwise_to(struct lin_ctx *c, uint32_t reg, const void *mask, const void *xor,

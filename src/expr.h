@@ -69,6 +69,8 @@ void lin_ct(struct lin_ctx *c, uint32_t key, int dir);	/* dir < 0: none */
 /* Load into a given register (NFT_REG32_*), for tests over two values at
  * once: adjacent 32-bit registers read as one 8-byte value. */
 void lin_ct_to(struct lin_ctx *c, uint32_t key, uint32_t reg);
+/* ct KEY [of direction dir, if not < 0] set from register 1 */
+void lin_ct_set(struct lin_ctx *c, uint32_t key, int dir);
 void lin_bitwise_reg(struct lin_ctx *c, uint32_t reg, const void *mask, uint32_t len);
 void lin_cmp_reg(struct lin_ctx *c, uint32_t reg, enum cmp_op_kind op, const void *data,
 		 uint32_t len);
@@ -87,6 +89,12 @@ void lin_imm(struct lin_ctx *c, uint32_t reg, const void *value, uint32_t len);
  * be smaller than LIN_ADD_MAX bytes. */
 void lin_add(struct lin_ctx *c, struct nftnl_expr *e);
 #define LIN_ADD_MAX 1024
+/* An exthdr expression of op (NFT_EXTHDR_OP_IPV6, _TCPOPT) that loads
+ * (reg_attr NFTNL_EXPR_EXTHDR_DREG) or writes (..._SREG) len bytes at off
+ * of header or option type, through register reg; for the caller to
+ * complete and lin_add. */
+struct nftnl_expr *expr_exthdr(uint32_t op, uint16_t reg_attr, uint32_t reg, uint8_t type,
+			       uint32_t off, uint32_t len);
 /* An xt compat match (target = false) or target expression carrying a
  * copy of info. */
 void lin_xt(struct lin_ctx *c, bool target, const char *name, uint32_t rev, const void *info,

@@ -100,10 +100,19 @@ static void print_transport(struct strbuf *out, const struct nlattr *a, uint8_t 
 			sb_printf(out, "%s ", flags[i].name);
 }
 
+/* "SRC=a DST=b ": two addresses of family af */
+static void print_addrs(struct strbuf *out, int af, const void *src, const void *dst)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	inet_ntop(af, src, s, sizeof(s));
+	inet_ntop(af, dst, d, sizeof(d));
+	sb_printf(out, "SRC=%s DST=%s ", s, d);
+}
+
 static void print_network(struct strbuf *out, const struct trace_event *t, uint8_t family)
 {
 	const struct nlattr *a = t->tb[NFTA_TRACE_NETWORK_HEADER];
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
 	if (!a)
 		return;
@@ -112,11 +121,10 @@ static void print_network(struct strbuf *out, const struct trace_event *t, uint8
 		uint16_t frag;
 
 		memcpy(&ip, mnl_attr_get_payload(a), sizeof(ip));
-		inet_ntop(AF_INET, &ip.saddr, src, sizeof(src));
-		inet_ntop(AF_INET, &ip.daddr, dst, sizeof(dst));
+		print_addrs(out, AF_INET, &ip.saddr, &ip.daddr);
 		frag = ntohs(ip.frag_off);
-		sb_printf(out, "SRC=%s DST=%s LEN=%u TOS=0x%x TTL=%u ID=%u ", src, dst,
-			  ntohs(ip.tot_len), ip.tos, ip.ttl, ntohs(ip.id));
+		sb_printf(out, "LEN=%u TOS=0x%x TTL=%u ID=%u ", ntohs(ip.tot_len), ip.tos, ip.ttl,
+			  ntohs(ip.id));
 		if (frag & IP_DF)
 			sb_add(out, "DF ");
 		if (frag & IP_MF)
@@ -128,14 +136,12 @@ static void print_network(struct strbuf *out, const struct trace_event *t, uint8
 		uint32_t flow;
 
 		memcpy(&ip6, mnl_attr_get_payload(a), sizeof(ip6));
-		inet_ntop(AF_INET6, &ip6.ip6_src, src, sizeof(src));
-		inet_ntop(AF_INET6, &ip6.ip6_dst, dst, sizeof(dst));
+		print_addrs(out, AF_INET6, &ip6.ip6_src, &ip6.ip6_dst);
 		flow = ntohl(ip6.ip6_flow);
 		/* LEN: the payload and 20, as the reference counts it (an
 		 * IPv4 header's size) */
-		sb_printf(out, "SRC=%s DST=%s LEN=%u TC=%u HOPLIMIT=%u FLOWLBL=%u ", src, dst,
-			  ntohs(ip6.ip6_plen) + 20u, (flow >> 20) & 0xff, ip6.ip6_hlim,
-			  flow & 0xfffff);
+		sb_printf(out, "LEN=%u TC=%u HOPLIMIT=%u FLOWLBL=%u ", ntohs(ip6.ip6_plen) + 20u,
+			  (flow >> 20) & 0xff, ip6.ip6_hlim, flow & 0xfffff);
 		print_transport(out, t->tb[NFTA_TRACE_TRANSPORT_HEADER], ip6.ip6_nxt);
 	}
 }

@@ -14,78 +14,78 @@
 
 /* ---- batch building ---- */
 
-void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag)
+/* Message type about table (flags as NLM_F_*) into the batch. */
+static void batch_table(struct batch *b, uint16_t type, uint8_t family, const char *table,
+			uint16_t flags, int tag)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
 
+	if (!t)
+		out_of_memory();
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	nlh = batch_msg(b, NFT_MSG_NEWTABLE, family, NLM_F_CREATE, tag);
-	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_nlmsg_build_payload(batch_msg(b, type, family, flags, tag), t);
 	batch_done(b);
 	nftnl_table_free(t);
+}
+
+/* A chain called name in table, for a message about it. */
+static struct nftnl_chain *chain_named(const char *table, const char *name)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c)
+		out_of_memory();
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	return c;
+}
+
+/* Message type about c into the batch; frees c. */
+static void batch_chain(struct batch *b, uint16_t type, uint8_t family, struct nftnl_chain *c,
+			uint16_t flags, int tag)
+{
+	nftnl_chain_nlmsg_build_payload(batch_msg(b, type, family, flags, tag), c);
+	batch_done(b);
+	nftnl_chain_free(c);
+}
+
+void txn_add_table(struct batch *b, uint8_t family, const char *table, int tag)
+{
+	batch_table(b, NFT_MSG_NEWTABLE, family, table, NLM_F_CREATE, tag);
 }
 
 void txn_add_builtin_chain(struct batch *b, uint8_t family, const char *table,
 			   const struct builtin_chain *bc, int32_t prio, uint32_t policy,
 			   uint64_t pkts, uint64_t bytes, int tag)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
+	struct nftnl_chain *c = chain_named(table, bc->name);
 
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, bc->name);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, bc->hook);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, bc->type);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, policy);
 	nftnl_chain_set_u64(c, NFTNL_CHAIN_PACKETS, pkts);
 	nftnl_chain_set_u64(c, NFTNL_CHAIN_BYTES, bytes);
-	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE, tag);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	batch_done(b);
-	nftnl_chain_free(c);
+	batch_chain(b, NFT_MSG_NEWCHAIN, family, c, NLM_F_CREATE, tag);
 }
 
 void txn_add_user_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 			bool excl, int tag)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
-	nlh = batch_msg(b, NFT_MSG_NEWCHAIN, family, NLM_F_CREATE | (excl ? NLM_F_EXCL : 0), tag);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	batch_done(b);
-	nftnl_chain_free(c);
+	batch_chain(b, NFT_MSG_NEWCHAIN, family, chain_named(table, name),
+		    NLM_F_CREATE | (excl ? NLM_F_EXCL : 0), tag);
 }
 
 void txn_del_table(struct batch *b, uint8_t family, const char *table, int tag)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, table);
-	nlh = batch_msg(b, NFT_MSG_DELTABLE, family, 0, tag);
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	batch_done(b);
-	nftnl_table_free(t);
+	batch_table(b, NFT_MSG_DELTABLE, family, table, 0, tag);
 }
 
 void txn_del_chain(struct batch *b, uint8_t family, const char *table, const char *name,
 		   int tag)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
-
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	/* NONREC: refuse to delete a chain that still holds rules */
-	nlh = batch_msg(b, NFT_MSG_DELCHAIN, family, NLM_F_NONREC, tag);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	batch_done(b);
-	nftnl_chain_free(c);
+	batch_chain(b, NFT_MSG_DELCHAIN, family, chain_named(table, name), NLM_F_NONREC, tag);
 }
 
 void txn_add_obj(struct batch *b, uint8_t family, const char *table, struct nftnl_obj *o,

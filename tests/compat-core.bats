@@ -32,8 +32,8 @@ same() {
 both() {
 	local r
 	for r in "$@"; do
-		eval "ours --compat $r" || fail "iptnft --compat refused: $r"
-		eval "theirs $r" || fail "reference refused: $r"
+		rules_by "iptnft --compat" "ours --compat" "$r"
+		rules_by reference theirs "$r"
 	done
 }
 

@@ -30,8 +30,8 @@ both() {
 	local t=$1 r
 	shift
 	for r in "$@"; do
-		eval "ref6 -t $t $r" || fail "reference refused: $r"
-		eval "ipt6 --compat -t $t $r" || fail "iptnft --compat refused: $r"
+		rules_by reference "ref6 -t $t" "$r"
+		rules_by "iptnft --compat" "ipt6 --compat -t $t" "$r"
 	done
 }
 

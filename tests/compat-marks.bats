@@ -23,10 +23,8 @@ both() {
 	t=$1
 	shift
 	for r in "$@"; do
-		eval "ip netns exec \"\$NS_REF\" \"\$REF_DIR/$fam-nft\" -t $t $r" ||
-			fail "reference refused: $r"
-		eval "ip netns exec \"\$NS\" \"\$IPT_BIN/$fam\" --compat -t $t $r" ||
-			fail "iptnft --compat refused: $r"
+		rules_by reference "ip netns exec \"\$NS_REF\" \"\$REF_DIR/$fam-nft\" -t $t" "$r"
+		rules_by "iptnft --compat" "ip netns exec \"\$NS\" \"\$IPT_BIN/$fam\" --compat -t $t" "$r"
 	done
 }
 

@@ -41,6 +41,12 @@ both() {
 	done
 }
 
+# both6 TABLE RULE...: both and same for ip6tables, in TABLE
+both6() {
+	FAM=ip6tables both "$@"
+	FAM=ip6tables same "$1"
+}
+
 # same TABLE...: in each TABLE, the reference's -S, -L -n -v and -L -n
 # -v -x --line-numbers of iptnft's rules equal those of its own, and
 # iptnft's -S and -L -n -v of its rules too; the whole ruleset holds the
@@ -111,8 +117,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT -j LOG --log-prefix aaaaaaaaaabbbbbbbbbbccccccccccdddd --log-level 7"
 	both nat "-A POSTROUTING -j LOG --log-level warning"
 	same filter nat
-	FAM=ip6tables both filter "-A INPUT -p udp -j LOG --log-prefix six --log-level 1"
-	FAM=ip6tables same filter
+	both6 filter "-A INPUT -p udp -j LOG --log-prefix six --log-level 1"
 }
 
 @test "compat: NFLOG is the reference's native log, after its protocol test" {
@@ -135,8 +140,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	same filter
 	run nft_layout "$NS"
 	assert_output --partial "[ target name NFQUEUE rev 3 ]"
-	FAM=ip6tables both mangle "-A PREROUTING -p tcp -j NFQUEUE --queue-num 65535"
-	FAM=ip6tables same mangle
+	both6 mangle "-A PREROUTING -p tcp -j NFQUEUE --queue-num 65535"
 }
 
 @test "compat: QUEUE is the reference's xt target, which the kernel refuses alike" {
@@ -161,11 +165,10 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	same nat
 	run nft_layout "$NS"
 	assert_output --partial "[ target name SNAT rev 0 ]"
-	FAM=ip6tables both nat \
+	both6 nat \
 		"-A POSTROUTING -j SNAT --to-source 2001:db8::1" \
 		"-A POSTROUTING -p tcp -j SNAT --to-source [2001:db8::1-2001:db8::5]:100-200 --random-fully" \
 		"-A POSTROUTING -p tcp -j SNAT --to-source [2001:db8::1]:80-90/5"
-	FAM=ip6tables same nat
 	run nft_layout "$NS"
 	assert_output --partial "[ target name SNAT rev 1 ]"
 }
@@ -191,10 +194,9 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	assert_success
 	theirs "$NS_REF" -t nat -D PREROUTING -p tcp -j DNAT --to-destination 192.0.2.1:1000-2000/100
 	same nat
-	FAM=ip6tables both nat \
+	both6 nat \
 		"-A PREROUTING -p tcp -j DNAT --to-destination [2001:db8::1]:1000-2000/100" \
 		"-A OUTPUT -j DNAT --to-destination 2001:db8::1-2001:db8::3"
-	FAM=ip6tables same nat
 }
 
 @test "compat: MASQUERADE and REDIRECT, revision 0 in both families" {
@@ -211,11 +213,10 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	run nft_layout "$NS"
 	assert_output --partial "[ target name MASQUERADE rev 0 ]"
 	assert_output --partial "[ target name REDIRECT rev 0 ]"
-	FAM=ip6tables both nat \
+	both6 nat \
 		"-A POSTROUTING -p tcp -j MASQUERADE --to-ports 1000-2000 --random" \
 		"-A POSTROUTING -j MASQUERADE" \
 		"-A PREROUTING -p udp -j REDIRECT --to-ports 53"
-	FAM=ip6tables same nat
 }
 
 # ---------------------------------------------------------------- CT, NOTRACK
@@ -267,8 +268,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 		"-A OUTPUT -s 192.0.2.0/24 -p udp --dport 123 -j NOTRACK"
 	both filter "-A INPUT -j NOTRACK"
 	same raw filter
-	FAM=ip6tables both raw "-A PREROUTING -j NOTRACK"
-	FAM=ip6tables same raw
+	both6 raw "-A PREROUTING -j NOTRACK"
 }
 
 # ---------------------------------------------------------------- TCPMSS
@@ -284,8 +284,7 @@ sys.exit(struct.unpack_from("<i", s.recv(4096), 16)[0] != 0)
 	same mangle
 	run nft_layout "$NS"
 	assert_output --partial "[ target name TCPMSS rev 0 ]"
-	FAM=ip6tables both mangle "-A FORWARD -p tcp -j TCPMSS --set-mss 1220"
-	FAM=ip6tables same mangle
+	both6 mangle "-A FORWARD -p tcp -j TCPMSS --set-mss 1220"
 }
 
 # ---------------------------------------------------------------- restore

@@ -55,22 +55,29 @@ expected_rules() {
 	done | sort
 }
 
-@test "concurrency: 8 processes x 50 appends to one user chain, none lost" {
-	ipt -N LOAD
-	CHAIN=LOAD COUNT=50
+# appends_land CHAIN: 8 append_workers put 50 rules each in CHAIN; its -S
+# (in $BATS_TEST_TMPDIR/got) holds 400 rules, each address exactly once.
+# workers_ok: 1 if a worker failed (wait_workers says how), else 0
+appends_land() {
+	CHAIN=$1 COUNT=50
 	start_workers 8 append_worker
-	local workers_ok=0
+	workers_ok=0
 	wait_workers || workers_ok=1
-	ipt -S LOAD > "$BATS_TEST_TMPDIR/got"
-	run grep -c '^-A LOAD ' "$BATS_TEST_TMPDIR/got"
+	ipt -S "$CHAIN" > "$BATS_TEST_TMPDIR/got"
+	run grep -c "^-A $CHAIN " "$BATS_TEST_TMPDIR/got"
 	assert_output 400
-	run head -n 1 "$BATS_TEST_TMPDIR/got"
-	assert_output "-N LOAD"
-	# each address exactly once
 	grep '^-A ' "$BATS_TEST_TMPDIR/got" | sort > "$BATS_TEST_TMPDIR/got.sorted"
 	expected_rules 8 50 > "$BATS_TEST_TMPDIR/want"
 	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got.sorted"
 	assert_success
+}
+
+@test "concurrency: 8 processes x 50 appends to one user chain, none lost" {
+	ipt -N LOAD
+	local workers_ok
+	appends_land LOAD
+	run head -n 1 "$BATS_TEST_TMPDIR/got"
+	assert_output "-N LOAD"
 	# each worker's own rules stay in the order it appended them
 	local i
 	for i in 1 2 3 4 5 6 7 8; do
@@ -84,17 +91,8 @@ expected_rules() {
 }
 
 @test "concurrency: 8 processes x 50 appends to INPUT of a table nobody created yet" {
-	CHAIN=INPUT COUNT=50
-	start_workers 8 append_worker
-	local workers_ok=0
-	wait_workers || workers_ok=1
-	ipt -S INPUT > "$BATS_TEST_TMPDIR/got"
-	run grep -c '^-A INPUT ' "$BATS_TEST_TMPDIR/got"
-	assert_output 400
-	grep '^-A ' "$BATS_TEST_TMPDIR/got" | sort > "$BATS_TEST_TMPDIR/got.sorted"
-	expected_rules 8 50 > "$BATS_TEST_TMPDIR/want"
-	run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got.sorted"
-	assert_success
+	local workers_ok
+	appends_land INPUT
 	# one filter table with its three chains, not several
 	run ns nft list tables
 	assert_output "table ip filter"

@@ -68,6 +68,17 @@ def states(r):
     return ",".join(s for s in STATES if s in pick)
 
 
+def port_match(r, proto, dport_odds):
+    """-p PROTO -m PROTO, a source port 40% of the time, a destination
+    port DPORT_ODDS of the time"""
+    words = ["-p %s -m %s" % (proto, proto)]
+    if r.random() < 0.4:
+        words.append(neg(r) + "--sport " + port(r))
+    if r.random() < dport_odds:
+        words.append(neg(r) + "--dport " + port(r))
+    return words
+
+
 def rule(r, table, chain, users, idx):
     """one rule of CHAIN; USERS are the user chains it may jump to"""
     words = ["-A", chain]
@@ -82,11 +93,7 @@ def rule(r, table, chain, users, idx):
         words.append(neg(r) + "-o " + r.choice(IFACES))
     kind = r.choice(["tcp", "tcp", "udp", "icmp", "none", "none", "frag"])
     if kind == "tcp":
-        words.append("-p tcp -m tcp")
-        if r.random() < 0.4:
-            words.append(neg(r) + "--sport " + port(r))
-        if r.random() < 0.7:
-            words.append(neg(r) + "--dport " + port(r))
+        words += port_match(r, "tcp", 0.7)
         x = r.random()
         if x < 0.15:
             words.append("--tcp-flags FIN,SYN,RST,ACK SYN")
@@ -94,11 +101,7 @@ def rule(r, table, chain, users, idx):
             mask = flags(r, TCP_FLAGS, r.randint(2, 4))
             words.append(neg(r) + "--tcp-flags %s %s" % (mask, flags(r, mask.split(","), 1)))
     elif kind == "udp":
-        words.append("-p udp -m udp")
-        if r.random() < 0.4:
-            words.append(neg(r) + "--sport " + port(r))
-        if r.random() < 0.8:
-            words.append(neg(r) + "--dport " + port(r))
+        words += port_match(r, "udp", 0.8)
     elif kind == "icmp":
         words.append("-p icmp -m icmp")
         t = r.choice(["0", "3", "3/1", "3/4", "5/1", "8", "11", "11/0", "13", "any"])

@@ -134,6 +134,17 @@ show_diff() {
 	diff -u <(printf '%s\n' "$1") <(printf '%s\n' "$2") || true
 }
 
+# rules_by WHO CMD RULE...: CMD (words, evaluated) runs with each RULE (a
+# string of arguments, evaluated) after it; one refused fails the test as
+# "WHO refused: RULE"
+rules_by() {
+	local who=$1 cmd=$2 r
+	shift 2
+	for r in "$@"; do
+		eval "$cmd $r" || fail "$who refused: $r"
+	done
+}
+
 # lists_agree WANT GOT TABLE ARGS...: for each ARGS (a string of words),
 # GOT -t TABLE ARGS succeeds and prints exactly what WANT -t TABLE ARGS
 # prints; WANT and GOT are commands (a function, or words to split)
@@ -235,14 +246,18 @@ ref() { _ref_ns && ip netns exec "$NS_REF" "$REF_IPTABLES" "$@"; }
 ref_save() { _ref_ns && ip netns exec "$NS_REF" "$REF_SAVE" "$@"; }
 ref_restore() { _ref_ns && ip netns exec "$NS_REF" "$REF_RESTORE" "$@"; }
 
-veth_setup() {
-	new_netns "$NS_PEER" || return 1
-	ip -n "$NS" link add veth0 type veth peer name veth1 netns "$NS_PEER" || return 1
-	ip -n "$NS" addr add 10.99.0.1/24 dev veth0
-	ip -n "$NS_PEER" addr add 10.99.0.2/24 dev veth1
-	ip -n "$NS" link set veth0 up
-	ip -n "$NS_PEER" link set veth1 up
+# veth_link NETNS OURS THEIRS NET: a new namespace NETNS, linked to $NS by
+# a veth pair: OURS in $NS with NET.1/24, THEIRS in NETNS with NET.2/24
+veth_link() {
+	new_netns "$1" || return 1
+	ip -n "$NS" link add "$2" type veth peer name "$3" netns "$1" || return 1
+	ip -n "$NS" addr add "$4.1/24" dev "$2"
+	ip -n "$1" addr add "$4.2/24" dev "$3"
+	ip -n "$NS" link set "$2" up
+	ip -n "$1" link set "$3" up
 }
+
+veth_setup() { veth_link "$NS_PEER" veth0 veth1 10.99.0; }
 peer() { ip netns exec "$NS_PEER" "$@"; }
 
 veth6_setup() {
@@ -258,12 +273,7 @@ veth6_setup() {
 router_setup() {
 	NS_CLIENT=$NS-c
 	veth_setup || return 1
-	new_netns "$NS_CLIENT" || return 1
-	ip -n "$NS" link add veth2 type veth peer name veth3 netns "$NS_CLIENT" || return 1
-	ip -n "$NS" addr add 10.98.0.1/24 dev veth2
-	ip -n "$NS_CLIENT" addr add 10.98.0.2/24 dev veth3
-	ip -n "$NS" link set veth2 up
-	ip -n "$NS_CLIENT" link set veth3 up
+	veth_link "$NS_CLIENT" veth2 veth3 10.98.0 || return 1
 	ip -n "$NS_CLIENT" route add default via 10.98.0.1
 	ip netns exec "$NS" sysctl -qw net.ipv4.ip_forward=1
 }

@@ -39,6 +39,13 @@ said() {
 	SAID=$(sed -n 's/^iptnft: index: //p' "$T/err")
 }
 
+# index_says WORD: -C of a rule that is there is answered from the index
+# (found), or the index is not used (none)
+index_says() {
+	said -C A -s 192.0.2.2/32 -j DROP
+	[ "$SAID" = "$1" ] || fail "-C: the index said '$SAID', not $1"
+}
+
 # answers_right: -C and -D answer as the chain holds, whatever the index
 answers_right() {
 	said -C A -s 192.0.2.2/32 -j DROP
@@ -60,19 +67,16 @@ answers_right() {
 	run stat -c %a "$T/safe/index" "$T/safe/index/$INO"
 	assert_output "700
 700"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = found ]
+	index_says found
 	# a relative name is taken from the working directory
 	cd "$T/safe"
 	export IPTNFT_INDEX_DIR=index
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = found ]
+	index_says found
 	# a sticky directory of root's on the way (like /tmp) is fine
 	mkdir -m 1777 "$T/sticky"
 	export IPTNFT_INDEX_DIR=$T/sticky/index
 	ipt_restore <<< "$RULES"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = found ]
+	index_says found
 }
 
 @test "index dir: one another user can write is not used" {
@@ -84,8 +88,7 @@ answers_right() {
 		export IPTNFT_INDEX_DIR=$dir
 		ipt_restore <<< "$RULES"
 		[ ! -e "$T/open/$INO" ] && [ ! -e "$T/open/index" ] || fail "made in $dir"
-		said -C A -s 192.0.2.2/32 -j DROP
-		[ "$SAID" = none ]
+		index_says none
 		answers_right
 	done
 	# owned by another user
@@ -104,11 +107,9 @@ answers_right() {
 	mkdir -p "$T/ns/index"
 	export IPTNFT_INDEX_DIR=$T/ns/index
 	ipt_restore <<< "$RULES"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = found ]
+	index_says found
 	chmod 770 "$T/ns/index/$INO"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = none ]
+	index_says none
 	answers_right
 }
 
@@ -130,11 +131,9 @@ answers_right() {
 	rm "$SHARED/$INO"
 	chmod 755 "$SHARED"
 	ipt_restore <<< "$RULES"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = found ]
+	index_says found
 	chmod 777 "$SHARED"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = none ]
+	index_says none
 	answers_right
 	# links root itself left (or that came from elsewhere) are not
 	# followed either: the namespace's directory, a file, the directory
@@ -148,15 +147,13 @@ answers_right() {
 	ipt_restore <<< "$RULES"
 	mv "$T/root/index/$INO/2-filter" "$T/elsewhere/2-filter"
 	ln -s "$T/elsewhere/2-filter" "$T/root/index/$INO/2-filter"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = none ]
+	index_says none
 	answers_right
 	ln -s "$T/root/index" "$T/link"
 	rm "$T/root/index/$INO/2-filter"
 	export IPTNFT_INDEX_DIR=$T/link
 	ipt_restore <<< "$RULES"
-	said -C A -s 192.0.2.2/32 -j DROP
-	[ "$SAID" = none ]
+	index_says none
 	[ ! -e "$T/root/index/$INO/2-filter" ]
 	answers_right
 }

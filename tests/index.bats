@@ -42,12 +42,18 @@ count() {
 	printf '# %6s messages, status %s, index %s: iptables %s\n' "$N" "$RC" "${SAID:--}" "$*" >&3
 }
 
-# indexed RC ARGS...: the command ends with status RC and reads no chain
-indexed() {
+# ended RC ARGS...: count ARGS, a command that must end with status RC
+ended() {
 	local rc=$1
 	shift
 	count "$@"
 	[ "$RC" = "$rc" ] || fail "iptables $*: status $RC, expected $rc: $(cat "$BATS_TEST_TMPDIR/err")"
+}
+
+# indexed RC ARGS...: the command ends with status RC and reads no chain
+indexed() {
+	ended "$@"
+	shift
 	[ "$N" -lt 20 ] || fail "iptables $*: received $N messages: the chain was read"
 	case $1 in
 	-C|-D) [ "$SAID" = found ] || [ "$SAID" = absent ] ||
@@ -57,10 +63,8 @@ indexed() {
 
 # unindexed RC ARGS...: the command ends with status RC and reads the chain
 unindexed() {
-	local rc=$1
+	ended "$@"
 	shift
-	count "$@"
-	[ "$RC" = "$rc" ] || fail "iptables $*: status $RC, expected $rc: $(cat "$BATS_TEST_TMPDIR/err")"
 	[ "$N" -ge 20 ] || fail "iptables $*: received only $N messages"
 }
 

@@ -33,20 +33,27 @@ refused_block() {
 	} > "$1"
 }
 
+# appended_all INDEX: the -A of $SOURCES x 2 just run succeeded silently,
+# INPUT holds the 20,000 rules, and the index answers a -C of one of them
+# with INDEX (found, or none when it is not used)
+appended_all() {
+	assert_success
+	assert_output ""
+	run ns nft list chain ip filter INPUT
+	[ "$(grep -c "counter packets 0 bytes 0 accept" <<< "$output")" = 20000 ]
+	run ns env IPTNFT_DEBUG=index "$IPT_BIN/iptables" -C INPUT -s 10.0.39.15 -d 192.0.2.2 -j ACCEPT
+	assert_success
+	assert_output "iptnft: index: $1"
+}
+
 @test "replies: -A of 20,000 rules after a restore commits and says so" {
 	printf '*filter\n:INPUT ACCEPT [0:0]\n:A - [0:0]\n-A INPUT -s 1.2.3.4/32 -j A\nCOMMIT\n' |
 		ipt_restore
 	# issue 11 item 2: 20,000 echoes overflowed the socket, and that
 	# was taken for the batch's result (exit 4, "No buffer space")
 	run ipt -A INPUT -s "$SOURCES" -d 192.0.2.1,192.0.2.2 -j ACCEPT
-	assert_success
-	assert_output ""
-	run ns nft list chain ip filter INPUT
-	[ "$(grep -c "counter packets 0 bytes 0 accept" <<< "$output")" = 20000 ]
 	# every echo was read: the index holds the new rules
-	run ns env IPTNFT_DEBUG=index "$IPT_BIN/iptables" -C INPUT -s 10.0.39.15 -d 192.0.2.2 -j ACCEPT
-	assert_success
-	assert_output "iptnft: index: found"
+	appended_all found
 	run ns env IPTNFT_DEBUG=index "$IPT_BIN/iptables" -D INPUT -s 10.0.0.0 -d 192.0.2.1 -j ACCEPT
 	assert_success
 	assert_output "iptnft: index: found"
@@ -58,14 +65,8 @@ refused_block() {
 	printf '*filter\n:INPUT ACCEPT [0:0]\n:A - [0:0]\n-A INPUT -s 1.2.3.4/32 -j A\nCOMMIT\n' |
 		ns env IPTNFT_DEBUG=rcvbuf "$IPT_BIN/iptables-restore"
 	run ns env IPTNFT_DEBUG=rcvbuf "$IPT_BIN/iptables" -A INPUT -s "$SOURCES" -d 192.0.2.1,192.0.2.2 -j ACCEPT
-	assert_success
-	assert_output ""
-	run ns nft list chain ip filter INPUT
-	[ "$(grep -c "counter packets 0 bytes 0 accept" <<< "$output")" = 20000 ]
 	# the echoes were lost: no index, and -C/-D read the chain
-	run ns env IPTNFT_DEBUG=index "$IPT_BIN/iptables" -C INPUT -s 10.0.39.15 -d 192.0.2.2 -j ACCEPT
-	assert_success
-	assert_output "iptnft: index: none"
+	appended_all none
 	run ns env IPTNFT_DEBUG=index,rcvbuf "$IPT_BIN/iptables" -D INPUT -s 1.2.3.4/32 -j A
 	assert_success
 	run ipt -S INPUT 1

@@ -101,6 +101,15 @@ pkts() {
 	assert_equal "$(pkts INPUT 1)" 2
 }
 
+# tos_arrives TOS SENT: a ping A sends with the TOS byte SENT reaches the
+# peer with TOS, which a rule the peer puts first counts
+tos_arrives() {
+	ipt_peer -I INPUT -p icmp -m tos --tos "$1" -j ACCEPT
+	run ns ping -c 1 -Q "$2" -W 2 "$B"
+	assert_success
+	assert_equal "$(pkts -p INPUT 1)" 1
+}
+
 @test "traffic: TTL --ttl-set rewrites the TTL with a valid checksum" {
 	ipt -t mangle -A POSTROUTING -p icmp -d "$B" -j TTL --ttl-set 33
 	ipt_peer -A INPUT -p icmp -m ttl --ttl-eq 33 -j ACCEPT
@@ -120,10 +129,7 @@ pkts() {
 	assert_equal "$(pkts -p INPUT 1)" 2
 	assert_equal "$(pkts -p INPUT 2)" 0
 	# the ECN bits the sender set are kept
-	ipt_peer -I INPUT -p icmp -m tos --tos 0xb9 -j ACCEPT
-	run ns ping -c 1 -Q 0x01 -W 2 "$B"
-	assert_success
-	assert_equal "$(pkts -p INPUT 1)" 1
+	tos_arrives 0xb9 0x01
 }
 
 @test "traffic: TOS --set-tos rewrites the TOS byte under its mask" {
@@ -133,10 +139,7 @@ pkts() {
 	run ns ping -c 1 -Q 0xc0 -W 2 "$B"
 	assert_success
 	assert_equal "$(pkts -p INPUT 1)" 1
-	ipt_peer -I INPUT -p icmp -m tos --tos 0xd0 -j ACCEPT
-	run ns ping -c 1 -Q 0xc0 -W 2 "$B"
-	assert_success
-	assert_equal "$(pkts -p INPUT 1)" 1
+	tos_arrives 0xd0 0xc0
 }
 
 @test "traffic: -m ttl, -m length and -m pkttype see the packets" {

@@ -90,11 +90,13 @@ udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 
 # ---------------------------------------------------------------- state
 
-@test "traffic: policy DROP + -m state ESTABLISHED,RELATED: outgoing ok, incoming blocked" {
+# replies_only MATCH...: under policy DROP, a rule "MATCH -j ACCEPT" lets
+# in the replies to A's pings, and not the peer's pings
+replies_only() {
 	ipt -P INPUT DROP
 	# without the state rule even the replies to A's pings are dropped
 	ping_out_blocked
-	run ipt -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT
+	run ipt -A INPUT "$@" -j ACCEPT
 	assert_success
 	ping_out_ok
 	ping_in_blocked
@@ -103,16 +105,12 @@ udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 	assert_output "2 168"
 }
 
+@test "traffic: policy DROP + -m state ESTABLISHED,RELATED: outgoing ok, incoming blocked" {
+	replies_only -m state --state ESTABLISHED,RELATED
+}
+
 @test "traffic: policy DROP + -m conntrack --ctstate ESTABLISHED,RELATED: outgoing ok, incoming blocked" {
-	ipt -P INPUT DROP
-	ping_out_blocked
-	run ipt -A INPUT -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
-	assert_success
-	ping_out_ok
-	ping_in_blocked
-	ping_out_ok
-	run rule_counts INPUT 1
-	assert_output "2 168"
+	replies_only -m conntrack --ctstate ESTABLISHED,RELATED
 }
 
 @test "traffic: state NEW/ESTABLISHED over TCP: only A's own connections get in" {
@@ -246,48 +244,38 @@ udp_wait() { wait_line "$BATS_TEST_TMPDIR/udp.$1" "$2"; }
 
 # ---------------------------------------------------------------- addresses
 
+# drops CHAIN WORDS PING [WORDS PING]...: "WORDS -j DROP" as CHAIN's first
+# rule, each in turn (appended, then replacing it), and after each
+# ping_PING (in_ok, in_blocked, out_ok, out_blocked) passes
+drops() {
+	local chain=$1 at=(-A "$1")
+	shift
+	while [ $# -gt 0 ]; do
+		# shellcheck disable=SC2086 # WORDS are the rule's words
+		ipt "${at[@]}" $1 -j DROP
+		"ping_$2"
+		at=(-R "$chain" 1)
+		shift 2
+	done
+}
+
 @test "traffic: -s with CIDR and !" {
-	ipt -A INPUT -s 10.99.0.0/30 -j DROP
-	ping_in_blocked
-	ipt -R INPUT 1 -s 10.99.0.4/30 -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 ! -s 10.99.0.4/30 -j DROP
-	ping_in_blocked
-	ipt -R INPUT 1 ! -s 10.99.0.2 -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 -s 10.99.0.3/31 -j DROP
-	ping_in_blocked
+	drops INPUT "-s 10.99.0.0/30" in_blocked "-s 10.99.0.4/30" in_ok \
+		"! -s 10.99.0.4/30" in_blocked "! -s 10.99.0.2" in_ok "-s 10.99.0.3/31" in_blocked
 }
 
 @test "traffic: -d with CIDR and !, in INPUT and OUTPUT" {
-	ipt -A INPUT -d 10.99.0.0/24 -j DROP
-	ping_in_blocked
-	ipt -R INPUT 1 -d 10.99.0.128/25 -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 ! -d 10.99.0.1/32 -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 ! -d 10.99.0.2 -j DROP
-	ping_in_blocked
+	drops INPUT "-d 10.99.0.0/24" in_blocked "-d 10.99.0.128/25" in_ok \
+		"! -d 10.99.0.1/32" in_ok "! -d 10.99.0.2" in_blocked
 	ipt -F INPUT
-	ipt -A OUTPUT -d 10.99.0.2/31 -j DROP
-	ping_out_blocked
-	ipt -R OUTPUT 1 ! -d 10.99.0.2/31 -j DROP
-	ping_out_ok
+	drops OUTPUT "-d 10.99.0.2/31" out_blocked "! -d 10.99.0.2/31" out_ok
 }
 
 # ---------------------------------------------------------------- interfaces
 
 @test "traffic: -i veth0, -i veth+, ! -i lo" {
-	ipt -A INPUT -i veth0 -j DROP
-	ping_in_blocked
-	ipt -R INPUT 1 -i veth1 -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 -i veth+ -j DROP
-	ping_in_blocked
-	ipt -R INPUT 1 -i eth+ -j DROP
-	ping_in_ok
-	ipt -R INPUT 1 ! -i lo -j DROP
-	ping_in_blocked
+	drops INPUT "-i veth0" in_blocked "-i veth1" in_ok "-i veth+" in_blocked \
+		"-i eth+" in_ok "! -i lo" in_blocked
 	run ns ping -c 1 -W 2 127.0.0.1
 	assert_success
 	ipt -R INPUT 1 -i lo -j DROP
@@ -399,14 +387,7 @@ s.sendto(hdr + bytes(16), (sys.argv[3], 0))
 	send_ipsec 51 8
 	send_ipsec 51 9
 	sleep 0.2
-	run rule_counts INPUT 1
-	assert_output --regexp '^2 '
-	run rule_counts INPUT 2
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 3
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 4
-	assert_output --regexp '^2 '
+	packets_are INPUT 2 1 1 2
 }
 
 @test "traffic: -m ipcomp counts the packets of its CPI only, 16 bits of it" {
@@ -459,14 +440,7 @@ for tos in (1, 1, 2):
 	peer sysctl -qw net.ipv4.tcp_ecn=0
 	tcp_ok 5003
 	sleep 0.2
-	run rule_counts INPUT 1
-	assert_output --regexp '^2 '
-	run rule_counts INPUT 2
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 3
-	assert_output --regexp '^1 '
-	run rule_counts INPUT 4
-	assert_output --regexp '^1 '
+	packets_are INPUT 2 1 1 1
 }
 
 @test "traffic: -m rpfilter fails a source routed back through another interface, --loose passes it" {

@@ -14,20 +14,15 @@ theirs() { ip netns exec "$NS_REF" "$REF_DIR/${FAM:-iptables}-nft" "$@"; }
 # ref_rules TABLE RULE...: the reference appends each rule (a string of
 # arguments) in TABLE
 ref_rules() {
-	local t=$1 r
+	local t=$1
 	shift
-	for r in "$@"; do
-		eval "theirs -t $t $r" || fail "reference refused: $r"
-	done
+	rules_by reference "theirs -t $t" "$@"
 }
 
 # native_only RULE...: iptnft writes each rule (in table filter or the
 # one -t names) and nft shows no xt compat expression
 native_only() {
-	local r
-	for r in "$@"; do
-		eval "ipt${FAM6:-} $r" || fail "iptnft refused: $r"
-	done
+	rules_by iptnft "ipt${FAM6:-}" "$@"
 	native_layout
 }
 

@@ -137,42 +137,43 @@ static struct nftnl_rule *rule_finish(struct lin_ctx *c)
 	return nr;
 }
 
-static struct nftnl_rule *queue_rule(uint16_t num, uint16_t total, uint16_t flags)
+/* A rule "counter" then e alone (freed here). */
+static struct nftnl_rule *rule_with(struct nftnl_expr *e)
 {
 	struct lin_ctx c;
-	struct nftnl_expr *e = expr("queue");
 
 	rule_start(&c, false);
+	lin_add(&c, e);
+	return rule_finish(&c);
+}
+
+static struct nftnl_rule *queue_rule(uint16_t num, uint16_t total, uint16_t flags)
+{
+	struct nftnl_expr *e = expr("queue");
+
 	nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_NUM, num);
 	if (total)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_TOTAL, total);
 	if (flags)
 		nftnl_expr_set_u16(e, NFTNL_EXPR_QUEUE_FLAGS, flags);
-	lin_add(&c, e);
-	return rule_finish(&c);
+	return rule_with(e);
 }
 
 static struct nftnl_rule *reject_rule(uint32_t type, uint8_t code)
 {
-	struct lin_ctx c;
 	struct nftnl_expr *e = expr("reject");
 
-	rule_start(&c, false);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, type);
 	nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, code);
-	lin_add(&c, e);
-	return rule_finish(&c);
+	return rule_with(e);
 }
 
 static struct nftnl_rule *log_rule(uint32_t level)
 {
-	struct lin_ctx c;
 	struct nftnl_expr *e = expr("log");
 
-	rule_start(&c, false);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_LOG_LEVEL, level);
-	lin_add(&c, e);
-	return rule_finish(&c);
+	return rule_with(e);
 }
 
 static struct nftnl_rule *nat_rule(uint32_t flags)
@@ -214,17 +215,12 @@ static struct nftnl_rule *helper_rule(const char *name)
 static struct nftnl_rule *mss_rule(uint8_t type, uint16_t mss)
 {
 	struct lin_ctx c;
-	struct nftnl_expr *e = expr("exthdr");
 	uint16_t be = htons(mss);
 
 	rule_start(&c, true);
 	imm(&c, NFT_REG_1, &be, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1);
-	nftnl_expr_set_u8(e, NFTNL_EXPR_EXTHDR_TYPE, type);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OFFSET, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_LEN, 2);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_EXTHDR_OP, NFT_EXTHDR_OP_TCPOPT);
-	lin_add(&c, e);
+	lin_add(&c, expr_exthdr(NFT_EXTHDR_OP_TCPOPT, NFTNL_EXPR_EXTHDR_SREG, NFT_REG_1, type, 2,
+				2));
 	return rule_finish(&c);
 }
 
