@@ -229,9 +229,8 @@ void batch_init(struct batch *b, struct nlk *nl)
 	b->b = nftnl_batch_alloc(BATCH_PAGE, NLK_MSG_MAX);
 	if (!b->b)
 		out_of_memory();
-	/* libmnl 1.0.4 leaves attribute padding as it finds it: pages start
-	 * zeroed, so that the kernel gets no heap garbage */
-	memset(nftnl_batch_buffer(b->b), 0, BATCH_PAGE_BYTES);
+	/* zeroed as messages are started (batch_room) */
+	b->zeroed = nftnl_batch_buffer(b->b);
 	/* seq of the begin message; commands follow it */
 	b->first_seq = ++nl->seq;
 	b->next_seq = b->first_seq + 1;
@@ -265,11 +264,29 @@ static void batch_put_begin(char *buf, uint32_t seq, uint32_t genid, bool with_g
 		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
 }
 
+/* libmnl 1.0.4 leaves attribute padding as it finds it, and the kernel
+ * must get no heap garbage: the room of the message about to be written
+ * at the buffer's position is zeroed first. A page is zeroed as far as
+ * its messages reach, not whole: a single command's batch touches
+ * kilobytes, not the page's 324 KiB. */
+static void batch_room(struct batch *b)
+{
+	char *at = nftnl_batch_buffer(b->b);
+	char *page_end = at - nftnl_batch_buffer_len(b->b) + BATCH_PAGE_BYTES;
+	char *want = at + NLK_MSG_MAX < page_end ? at + NLK_MSG_MAX : page_end;
+
+	if (want > b->zeroed) {
+		memset(b->zeroed, 0, (size_t)(want - b->zeroed));
+		b->zeroed = want;
+	}
+}
+
 struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
 			   int tag)
 {
 	unsigned idx;
 
+	batch_room(b);
 	if (b->ntags == 0 && nftnl_batch_buffer_len(b->b) == 0) {
 		/* reserve the begin message's place: it is rewritten at commit */
 		batch_put_begin(nftnl_batch_buffer(b->b), b->first_seq, 0, true);
@@ -297,8 +314,8 @@ void batch_done(struct batch *b)
 		out_of_memory();
 	end = nftnl_batch_buffer(b->b);
 	b->last = (struct nlmsghdr *)(end - len);
-	if ((char *)b->last != msg)	/* a new page: zeroed as batch_init's */
-		memset(end, 0, BATCH_PAGE_BYTES - len);
+	if ((char *)b->last != msg)	/* a new page, zeroed from here on */
+		b->zeroed = end;
 	if (b->last->nlmsg_flags & NLM_F_ECHO) {
 		b->echo_asked++;
 		b->echo_bytes += len;
@@ -453,6 +470,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	 * aborts the transaction: that is the check mode. */
 	end_seq = b->next_seq;
 	if (!check) {
+		batch_room(b);
 		nftnl_batch_end(nftnl_batch_buffer(b->b), end_seq);
 		nftnl_batch_update(b->b);
 	}

@@ -70,6 +70,9 @@ struct batch {
 	int *tags;		/* tag of each message, by seq - first_seq */
 	unsigned ntags, captags;
 	struct nlmsghdr *last;	/* the message batch_done closed last */
+	/* the current page is zeroed up to here: a message about to start
+	 * gets its NLK_MSG_MAX bytes zeroed, not the whole page at once */
+	char *zeroed;
 	uint8_t fail_type;	/* NFT_MSG_* of the first message refused, or 0 */
 	uint32_t fail_seq;	/* and its seq, or 0 */
 	/* rules the kernel echoed back (NLM_F_ECHO): their seq and handle */
