@@ -24,9 +24,12 @@ void *xmalloc(size_t n)
 
 void *xzalloc(size_t n)
 {
-	void *p = xmalloc(n);
+	/* calloc: memory fresh from the system is known to be zero, and
+	 * is then not written over (or even touched) here */
+	void *p = calloc(n ? n : 1, 1);
 
-	memset(p, 0, n ? n : 1);
+	if (!p)
+		out_of_memory();
 	return p;
 }
 
