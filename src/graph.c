@@ -278,12 +278,13 @@ int graph_main(uint8_t family, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct handle h = { .family = family };
+	struct handle h;
 	struct graph g = { .h = &h };
 	const char *table = NULL;
 	unsigned i;
 	int c, ret = 0;
 
+	handle_init(&h, family);
 	while ((c = getopt_long(argc, argv, "46t:ch", opts, NULL)) != -1) {
 		switch (c) {
 		case '4':

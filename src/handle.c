@@ -1,6 +1,7 @@
 #include "handle.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 int handle_genid_error(struct handle *h, int err)
@@ -8,6 +9,17 @@ int handle_genid_error(struct handle *h, int err)
 	return err_versioned(&h->err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
 			     err == -EPERM || err == -EACCES ?
 			     "Permission denied (you must be root)" : strerror(-err));
+}
+
+void handle_init(struct handle *h, uint8_t family)
+{
+	size_t err_at = offsetof(struct handle, err) + offsetof(struct ipt_error, msg);
+	size_t after = offsetof(struct handle, err) + sizeof(h->err);
+
+	memset(h, 0, err_at);
+	h->err.msg[0] = '\0';
+	memset((char *)h + after, 0, sizeof(*h) - after);
+	h->family = family;
 }
 
 int handle_netlink(struct handle *h)

@@ -73,11 +73,12 @@ static void print_help(const struct handle *h, const struct command *cmd)
 
 int iptables_main(uint8_t family, int argc, char **argv)
 {
-	struct handle h = { .family = family };
+	struct handle h;
 	struct command cmd;
 	const char *dbg = getenv("IPTNFT_DEBUG");
 	int ret = 0;
 
+	handle_init(&h, family);
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	h.debug_netlink = dbg && strstr(dbg, "netlink");
 	h.debug_index = dbg && strstr(dbg, "index");

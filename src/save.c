@@ -156,12 +156,13 @@ int save_main(uint8_t family, int argc, char **argv)
 		{ "dump", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct handle h = { .family = family };
+	struct handle h;
 	const char *table = NULL, *prog;
 	bool counters = false;
 	int c, ret = 0;
 	size_t i;
 
+	handle_init(&h, family);
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	prog = family == NFPROTO_IPV6 ? "ip6tables-save" : "iptables-save";
 	while ((c = getopt_long(argc, argv, "ct:M:f:Vhd", opts, NULL)) != -1) {

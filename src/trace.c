@@ -372,7 +372,7 @@ static void trace_usage(void)
 
 int trace_main(uint8_t family, int argc, char **argv)
 {
-	struct handle h = { .family = family };
+	struct handle h;
 	struct tracer *t = xzalloc(sizeof(*t));
 	struct command cmd = { 0 };
 	double timeout = 0;
@@ -382,6 +382,7 @@ int trace_main(uint8_t family, int argc, char **argv)
 	sigset_t mask;
 	unsigned i;
 
+	handle_init(&h, family);
 	/* our options, up to the first word of MATCH */
 	for (argi = 1; argi < argc; argi++) {
 		const char *o = argv[argi], *v = NULL;

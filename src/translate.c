@@ -141,12 +141,13 @@ static void shell_quote(struct strbuf *out, const char *s)
 
 int translate_main(uint8_t family, int argc, char **argv)
 {
-	struct handle h = { .family = family };
+	struct handle h;
 	struct command cmd;
 	struct strbuf out, comment, lines;
 	struct nft_xlate x;
 	int ret = 0, i;
 
+	handle_init(&h, family);
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables-translate" : "iptables-translate";
 	if (cmd_parse(&h, argc, argv, &cmd) < 0) {
 		ret = err_report(&h.err, h.prog);
