@@ -370,39 +370,30 @@ static void trace_usage(void)
 	       "  -T, --timeout S     stop after S seconds\n");
 }
 
-int trace_main(uint8_t family, int argc, char **argv)
+/* Our options, up to the first word of MATCH: the index of that word,
+ * or -(status + 1) when the program ends here (help: 0, a bad value: 2). */
+static int trace_options(int argc, char **argv, struct handle *h, struct tracer *t,
+			 double *timeout)
 {
-	struct handle h;
-	struct tracer *t = xzalloc(sizeof(*t));
-	struct command cmd = { 0 };
-	double timeout = 0;
-	char **pargv;
-	int c, argi, pargc, sfd = -1, ret = 0, group = NFNLGRP_NFTRACE;
-	struct strbuf spec;
-	sigset_t mask;
-	unsigned i;
+	int argi;
 
-	handle_init(&h, family);
-	/* our options, up to the first word of MATCH */
 	for (argi = 1; argi < argc; argi++) {
 		const char *o = argv[argi], *v = NULL;
 		char *end;
 
 		if (!strcmp(o, "-4") || !strcmp(o, "-6")) {
-			h.family = o[1] == '6' ? NFPROTO_IPV6 : NFPROTO_IPV4;
+			h->family = o[1] == '6' ? NFPROTO_IPV6 : NFPROTO_IPV4;
 			continue;
 		}
 		if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
 			trace_usage();
-			free(t);
-			return 0;
+			return -1;
 		}
 		if (!strcmp(o, "-c") || !strcmp(o, "--count") || !strcmp(o, "-T") ||
 		    !strcmp(o, "--timeout")) {
 			if (argi + 1 >= argc) {
 				fprintf(stderr, "iptnft trace: %s needs a value\n", o);
-				free(t);
-				return 2;
+				return -3;
 			}
 			v = argv[++argi];
 		} else if (!strncmp(o, "--count=", 8) || !strncmp(o, "--timeout=", 10)) {
@@ -415,34 +406,61 @@ int trace_main(uint8_t family, int argc, char **argv)
 
 			if (*end || !*v || !n || n > UINT_MAX || *v == '-') {
 				fprintf(stderr, "iptnft trace: bad count `%s'\n", v);
-				free(t);
-				return 2;
+				return -3;
 			}
 			t->count = (unsigned)n;
 		} else {
-			timeout = strtod(v, &end);
-			if (*end || !*v || !(timeout > 0)) {
+			*timeout = strtod(v, &end);
+			if (*end || !*v || !(*timeout > 0)) {
 				fprintf(stderr, "iptnft trace: bad timeout `%s'\n", v);
-				free(t);
-				return 2;
+				return -3;
 			}
 		}
 	}
-	h.prog = h.family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
-	/* MATCH as the rule of a raw user chain: -i and -o both allowed */
-	pargc = argc - argi + 7;
+	return argi;
+}
+
+/* MATCH (n words) parsed as the rule of a raw user chain, -i and -o both
+ * allowed, into cmd; as cmd_parse returns. */
+static int trace_parse_match(struct handle *h, int n, char **match, struct command *cmd)
+{
+	int pargc = n + 7, i, ret;
+	char **pargv;
+
 	pargv = xzalloc((size_t)(pargc + 1) * sizeof(*pargv));
-	pargv[0] = (char *)h.prog;
+	pargv[0] = (char *)h->prog;
 	pargv[1] = "-t";
 	pargv[2] = "raw";
 	pargv[3] = "-A";
 	pargv[4] = "iptnft-trace";
-	for (i = 0; (int)i < argc - argi; i++)
-		pargv[5 + i] = argv[argi + (int)i];
+	for (i = 0; i < n; i++)
+		pargv[5 + i] = match[i];
 	pargv[pargc - 2] = "-j";
 	pargv[pargc - 1] = "TRACE";
-	ret = cmd_parse(&h, pargc, pargv, &cmd);
+	ret = cmd_parse(h, pargc, pargv, cmd);
 	free(pargv);
+	return ret;
+}
+
+int trace_main(uint8_t family, int argc, char **argv)
+{
+	struct handle h;
+	struct tracer *t = xzalloc(sizeof(*t));
+	struct command cmd = { 0 };
+	double timeout = 0;
+	int c, argi, sfd = -1, ret = 0, group = NFNLGRP_NFTRACE;
+	struct strbuf spec;
+	sigset_t mask;
+	unsigned i;
+
+	handle_init(&h, family);
+	argi = trace_options(argc, argv, &h, t, &timeout);
+	if (argi < 0) {
+		free(t);
+		return -argi - 1;
+	}
+	h.prog = h.family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
+	ret = trace_parse_match(&h, argc - argi, argv + argi, &cmd);
 	if (ret < 0) {
 		ret = err_report(&h.err, h.prog);
 		cmd_free(&cmd);
