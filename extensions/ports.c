@@ -324,10 +324,22 @@ void pairs_delinearize(struct delin_ctx *c, uint16_t *spts, uint16_t *dpts, uint
 {
 	static const uint32_t bits[] = { PAIR_SRC, PAIR_DST };
 	uint16_t *pts[] = { spts, dpts };
+	struct port_range sp = { 0 }, dp = { 0 };
+	const struct item *it;
 	unsigned i, n;
 	bool inv;
 
 	*flags = *invflags = 0;
+	it = delin_peek(c);
+	/* nft's own "dccp sport 5 dccp dport 80" compares both in one 4-byte
+	 * load; only "equal" is both ports' test (!= is "not both") */
+	if (it && it->op == REL_EQ && ports_pair_delinearize(it, &sp, &dp)) {
+		spts[0] = spts[1] = sp.lo;
+		dpts[0] = dpts[1] = dp.lo;
+		*flags = PAIR_SRC | PAIR_DST;
+		c->pos++;
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		inv = false;
 		n = pair_delinearize(c, 2 * i, pts[i], &inv);

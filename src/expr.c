@@ -877,6 +877,58 @@ static void rel_from_reg(struct item *it, const struct regval *r)
 	memcpy(it->xor, r->xor, sizeof(it->xor));
 }
 
+static bool sel_same(const struct selector *a, const struct selector *b)
+{
+	return a->kind == b->kind && a->kind != SEL_NONE && a->kind != SEL_OTHER &&
+	       a->base == b->base && a->dir == b->dir && a->key == b->key &&
+	       a->offset == b->offset && a->len == b->len && a->flags == b->flags;
+}
+
+static bool same_byteorder(const struct item *a, const struct item *b)
+{
+	static const uint16_t attrs[] = {
+		NFTNL_EXPR_BYTEORDER_SREG, NFTNL_EXPR_BYTEORDER_DREG, NFTNL_EXPR_BYTEORDER_OP,
+		NFTNL_EXPR_BYTEORDER_LEN, NFTNL_EXPR_BYTEORDER_SIZE,
+	};
+	size_t i;
+
+	if (a->kind != ITEM_STMT || b->kind != ITEM_STMT || !a->expr || !b->expr ||
+	    !a->name || !b->name || strcmp(a->name, "byteorder") || strcmp(b->name, "byteorder"))
+		return false;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++)
+		if (nftnl_expr_get_u32(a->expr, attrs[i]) != nftnl_expr_get_u32(b->expr, attrs[i]))
+			return false;
+	return true;
+}
+
+/* A field >= lo, then <= hi: one range. nft writes every range "x
+ * 67-69" so, on one load, and "x ge 200 x le 100", on two, is how
+ * iptnft's translation writes a range whose ends are reversed, which nft
+ * refuses as a range: both are read as the range iptables wrote. A field
+ * turned to network order first has its byteorder statement before each
+ * relation of the second form; the second goes. */
+static void join_range(struct item_list *l)
+{
+	struct item *lo, *hi = &l->v[l->n - 1];
+	unsigned drop = 1;
+
+	if (l->n >= 4 && same_byteorder(&l->v[l->n - 2], &l->v[l->n - 4])) {
+		lo = &l->v[l->n - 3];
+		drop = 2;
+	} else if (l->n >= 2) {
+		lo = &l->v[l->n - 2];
+	} else {
+		return;
+	}
+	if (lo->kind != ITEM_REL || lo->op != REL_GTE || hi->op != REL_LTE || lo->masked ||
+	    hi->masked || lo->concat || hi->concat || lo->len != hi->len ||
+	    !sel_same(&lo->sel, &hi->sel))
+		return;
+	lo->op = REL_RANGE;
+	memcpy(lo->hi, hi->val, sizeof(lo->hi));
+	l->n -= drop;
+}
+
 static void read_cmp(struct reader *rd, const struct rx *x)
 {
 	uint32_t sreg = rx_u32(x, NFTA_CMP_SREG);
@@ -904,6 +956,8 @@ static void read_cmp(struct reader *rd, const struct rx *x)
 	it->len = len;
 	if (data)
 		memcpy(it->val, data, len);
+	if (it->op == REL_LTE)
+		join_range(rd->out);
 }
 
 static void read_range(struct reader *rd, const struct rx *x)

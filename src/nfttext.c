@@ -57,6 +57,7 @@ enum vtype {
 	VT_MARKLIKE,	/* hex, 32-bit */
 	VT_TCHANDLE,	/* major:minor */
 	VT_ARPHRD,	/* interface type */
+	VT_MSEC,	/* a time in milliseconds (ct expiration) */
 };
 
 struct treg {
@@ -258,6 +259,30 @@ static bool printable_string(const char *s, size_t len)
 }
 
 /* Append a value of type vt; false if it has no exact text. */
+/* A time as nft reads one: "1d2h3m4s5ms", the units that are not 0. A
+ * bare number would be seconds, and nft refuses a large one in ms. */
+static void msec_text(struct strbuf *sb, uint64_t ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = { { "d", 86400000 }, { "h", 3600000 }, { "m", 60000 }, { "s", 1000 },
+		      { "ms", 1 } };
+	size_t i;
+
+	if (!ms) {
+		sb_add(sb, "0s");
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (ms >= units[i].ms) {
+			sb_printf(sb, "%llu%s", (unsigned long long)(ms / units[i].ms),
+				  units[i].unit);
+			ms %= units[i].ms;
+		}
+	}
+}
+
 static bool value_text(struct strbuf *sb, enum vtype vt, bool host, const uint8_t *v,
 		       uint32_t len)
 {
@@ -321,6 +346,11 @@ static bool value_text(struct strbuf *sb, enum vtype vt, bool host, const uint8_
 		if (len > 8)
 			break;
 		sb_printf(sb, "%llu", (unsigned long long)x);
+		return true;
+	case VT_MSEC:
+		if (len > 8)
+			break;
+		msec_text(sb, x);
 		return true;
 	case VT_HEX:
 	case VT_MARKLIKE:
@@ -522,7 +552,7 @@ static const struct key ct_keys[] = {
 	{ NFT_CT_DIRECTION, "direction", VT_CTDIR, 1 },
 	{ NFT_CT_STATUS, "status", VT_CTSTATUS, 4 },
 	{ NFT_CT_MARK, "mark", VT_MARKLIKE, 4 },
-	{ NFT_CT_EXPIRATION, "expiration", VT_DEC, 4 },
+	{ NFT_CT_EXPIRATION, "expiration", VT_MSEC, 4 },
 	{ NFT_CT_HELPER, "helper", VT_STRING, 16 },
 	{ NFT_CT_L3PROTOCOL, "l3proto", VT_NFPROTO, 1 },
 	{ NFT_CT_PROTOCOL, "protocol", VT_PROTO, 1 },
@@ -876,11 +906,35 @@ static void rel_cmp(struct tctx *t, const struct nftnl_expr *e)
 static enum vtype range_vt(const struct treg *r)
 {
 	switch (r->raw ? VT_HEX : r->vt) {
-	case VT_IPV4: case VT_IPV6: case VT_ETHER: case VT_HEX: case VT_MARKLIKE:
+	case VT_IPV4: case VT_IPV6: case VT_ETHER: case VT_HEX: case VT_MARKLIKE: case VT_MSEC:
 		return r->raw ? VT_HEX : r->vt;
 	default:
 		return VT_DEC;
 	}
+}
+
+/* A range whose ends are reversed holds nothing, and nft refuses to write
+ * it as a range: "x ge lo x le hi", two relations on two loads of the
+ * field, says the same, and iptnft reads it back as the range. Its
+ * negation holds everything, which nft has no words for. */
+static void rel_reversed(struct tctx *t, const struct treg *r, const struct nftnl_expr *e,
+			 const uint8_t *lo, const uint8_t *hi, uint32_t len)
+{
+	struct strbuf a, b;
+
+	if (nftnl_expr_get_u32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ) {
+		t->ok = false;
+		return;
+	}
+	sb_init(&a);
+	sb_init(&b);
+	if (value_text(&a, range_vt(r), r->host && !r->swapped, lo, len) &&
+	    value_text(&b, range_vt(r), r->host && !r->swapped, hi, len))
+		word(t, "%s ge %s %s le %s", r->sel, a.buf, r->sel, b.buf);
+	else
+		t->ok = false;
+	sb_free(&a);
+	sb_free(&b);
 }
 
 static void rel_range(struct tctx *t, const struct nftnl_expr *e)
@@ -892,8 +946,12 @@ static void rel_range(struct tctx *t, const struct nftnl_expr *e)
 	bool done;
 
 	if (!r || !r->set || r->data || !lo || !hi || lo_len != r->len || hi_len != r->len ||
-	    r->masked || unordered(r) || reversed(lo, hi, lo_len) || r->xbytes) {
+	    r->masked || unordered(r) || r->xbytes) {
 		t->ok = false;
+		return;
+	}
+	if (reversed(lo, hi, lo_len)) {
+		rel_reversed(t, r, e, lo, hi, lo_len);
 		return;
 	}
 	if (!sel_text(t, r, NULL, 0, &done, false)) {

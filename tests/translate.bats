@@ -111,6 +111,42 @@ SAME_AS_REFERENCE=(
 -A PREROUTING -p tcp -j DNAT --to-destination 192.0.2.1:8080"
 }
 
+@test "translate: reversed ranges, ct expiration in time units, and nft's ranges and port pairs read back" {
+	# a range whose ends are reversed holds nothing, and nft refuses it
+	# as a range: it is two relations on the field
+	run xlate -A INPUT -m length --length 200:100
+	assert_success
+	assert_output "nft 'add rule ip filter INPUT meta length ge 200 meta length le 100 counter'"
+	run xlate -A INPUT -p esp -m esp --espspi 5:1
+	assert_output "nft 'add rule ip filter INPUT esp spi ge 5 esp spi le 1 counter'"
+	# ct expiration is milliseconds; a bare number would be seconds to nft
+	run xlate -A INPUT -m conntrack --ctexpire 5
+	assert_output "nft 'add rule ip filter INPUT ct expiration 5s-5s999ms counter'"
+	run xlate -A INPUT -m conntrack --ctexpire 10:
+	assert_output "nft 'add rule ip filter INPUT ct expiration 10s-49d17h2m47s295ms counter'"
+	ipt -S >/dev/null
+	ns nft 'add table ip filter'
+	ns nft 'add chain ip filter INPUT { type filter hook input priority 0; }'
+	ns nft 'add rule ip filter INPUT meta length ge 200 meta length le 100 counter'
+	ns nft 'add rule ip filter INPUT esp spi ge 5 esp spi le 1 counter'
+	ns nft 'add rule ip filter INPUT ct expiration 5s-5s999ms counter'
+	ns nft 'add rule ip filter INPUT ct expiration 10s-49d17h2m47s295ms counter'
+	# nft writes "x 0-5" as >= 0 and <= 0 on one load, and two ports of
+	# one protocol as one 4-byte compare
+	ns nft 'add rule ip filter INPUT esp spi 0-5 counter'
+	ns nft 'add rule ip filter INPUT meta length 7-9 counter'
+	ns nft 'add rule ip filter INPUT dccp dport 80 dccp sport 5 counter'
+	run ipt -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -m length --length 200:100
+-A INPUT -p esp -m esp --espspi 5:1
+-A INPUT -m conntrack --ctexpire 5
+-A INPUT -m conntrack --ctexpire 10:4294967295
+-A INPUT -p esp -m esp --espspi 0:5
+-A INPUT -m length --length 7:9
+-A INPUT -p dccp -m dccp --sport 5 --dport 80"
+}
+
 @test "translate: -s with two addresses is two rules; -I n is an add after rule n-1" {
 	run xlate -A INPUT -s 192.0.2.1,192.0.2.2 -j DROP
 	assert_success
