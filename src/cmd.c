@@ -839,7 +839,7 @@ static int modify_build(struct view *v, void *arg, unsigned attempt, uint32_t ge
 	struct handle *h = v->h;
 	v->verbose = (m->cmd->fmt & FMT_VERBOSE) && attempt == 0;
 	if (!h->compat)
-		v->ri = rindex_open(handle_index(h), h->family, m->cmd->table, genid);
+		v->ri = rindex_open(handle_index(h), v->b, h->family, m->cmd->table, genid);
 	m->too_big = false;
 	if (cmd_build(v, m->cmd) < 0)
 		return -1;

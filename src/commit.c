@@ -41,7 +41,6 @@ static int attempt_once(struct handle *h, const char *table, bool check,
 	view_init(&v, h, &b, table);
 	ret = ops->build(&v, arg, attempt, genid) < 0 ? -1 : 0;
 	if (ret == 0) {
-		view_index_prepare(&v);
 		if (check) {
 			ret = batch_check(&h->nl, &b, genid, &tag);
 		} else {

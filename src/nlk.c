@@ -320,6 +320,14 @@ void batch_done(struct batch *b)
 		b->echo_asked++;
 		b->echo_bytes += len;
 	}
+	if (b->observer)
+		b->observer(b->observer_arg, b, b->last);
+}
+
+void batch_observe(struct batch *b, batch_observer_fn fn, void *arg)
+{
+	b->observer = fn;
+	b->observer_arg = arg;
 }
 
 void batch_set_echo(struct batch *b, struct nlmsghdr *nlh)
@@ -334,11 +342,18 @@ void batch_set_echo(struct batch *b, struct nlmsghdr *nlh)
 static void batch_note_echo(struct batch *b, const struct nlmsghdr *nlh)
 {
 	const struct nlattr *a;
+	uint16_t attr;
 
-	if (nlh->nlmsg_type != ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+	/* a rule's handle, or a chain's (NFTA_RULE_HANDLE is 3,
+	 * NFTA_CHAIN_HANDLE 2) */
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
+		attr = NFTA_RULE_HANDLE;
+	else if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWCHAIN))
+		attr = NFTA_CHAIN_HANDLE;
+	else
 		return;
 	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		if (mnl_attr_get_type(a) != NFTA_RULE_HANDLE ||
+		if (mnl_attr_get_type(a) != attr ||
 		    mnl_attr_get_payload_len(a) != sizeof(uint64_t))
 			continue;
 		if (b->necho == b->capecho) {
@@ -455,6 +470,8 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	int i;
 
 	*fail_tag = -1;
+	if (b->observer)
+		b->observer(b->observer_arg, b, NULL);
 	b->nerrs = 0;
 	b->necho = 0;
 	b->fail_len = 0;

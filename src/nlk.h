@@ -64,8 +64,15 @@ int nlk_genid(struct nlk *nl, uint32_t *genid);
  * most: their attribute's length is 16 bits) and its header. */
 #define NLK_MSG_MAX (64 * 1024 + 4096)
 
+struct batch;
+/* Told of every message batch_done closes, then (nlh NULL) that the
+ * batch is about to be sent. */
+typedef void (*batch_observer_fn)(void *arg, struct batch *b, struct nlmsghdr *nlh);
+
 struct batch {
 	struct nftnl_batch *b;
+	batch_observer_fn observer;	/* the rule index, or NULL */
+	void *observer_arg;
 	uint32_t first_seq, next_seq;
 	int *tags;		/* tag of each message, by seq - first_seq */
 	unsigned ntags, captags;
@@ -104,10 +111,12 @@ void batch_free(struct batch *b);
 struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
 			   int tag);
 void batch_done(struct batch *b);
+/* Have fn read the batch's messages from here on (fn NULL: no one). */
+void batch_observe(struct batch *b, batch_observer_fn fn, void *arg);
 /* Ask the kernel to echo a message already closed with batch_done. */
 void batch_set_echo(struct batch *b, struct nlmsghdr *nlh);
 unsigned batch_count(const struct batch *b);
-/* The handle the kernel gave the rule sent as message seq with
+/* The handle the kernel gave the rule or chain sent as message seq with
  * NLM_F_ECHO, or 0 if it did not say. */
 uint64_t batch_echo_handle(const struct batch *b, uint32_t seq);
 

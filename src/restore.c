@@ -667,7 +667,8 @@ static int block_build(struct view *v, void *arg, unsigned attempt, uint32_t gen
 	/* a block that makes the table anew out of chains and appends
 	 * leaves behind the table's rule index, built as it goes */
 	if (!rs->noflush && !rs->test && br->appends_only && !rs->h.compat)
-		v->ri = rindex_new(handle_index(&rs->h), rs->h.family, rs->table, rs->nlines);
+		v->ri = rindex_new(handle_index(&rs->h), v->b, rs->h.family, rs->table,
+				   rs->nlines);
 	return block_lines(br, v);
 }
 

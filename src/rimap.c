@@ -27,7 +27,7 @@
 #define SO_NETNS_COOKIE 71
 #endif
 
-#define RI_MAGIC "iptnftX2"
+#define RI_MAGIC "iptnftX3"
 #define RI_DUP 0x80000000u
 #define RI_CHAIN_MASK 0x7fffffffu
 #define RI_PARTIAL 1u		/* the chain holds rules the index lacks */
@@ -55,6 +55,7 @@ struct ri_hdr {
 struct ri_chain {
 	uint32_t off;		/* name's offset in the names blob */
 	uint32_t flags;		/* RI_PARTIAL, RI_GONE */
+	uint64_t handle;	/* the kernel's, 0: not known */
 };
 
 struct ri_slot {
@@ -449,6 +450,7 @@ int rimap_chain_add(struct rimap *ri, const char *name)
 	}
 	ri->chains[ri->nchains].off = names_put(ri, name);
 	ri->chains[ri->nchains].flags = 0;
+	ri->chains[ri->nchains].handle = 0;
 	ri->last2 = ri->last;
 	ri->last = ri->nchains + 1;
 	ri->nchains++;
@@ -551,6 +553,23 @@ void rimap_chain_del(struct rimap *ri, int id)
 		return;
 	ri->chains[id].flags = RI_GONE;
 	ri->last = ri->last2 = 0;
+}
+
+void rimap_chain_set_handle(struct rimap *ri, int id, uint64_t handle)
+{
+	if (id >= 0 && (uint32_t)id < ri->nchains)
+		ri->chains[id].handle = handle;
+}
+
+int rimap_chain_by_handle(const struct rimap *ri, uint64_t handle)
+{
+	uint32_t i;
+
+	/* a rename asks, and renames are rare: a scan */
+	for (i = 0; handle && i < ri->nchains; i++)
+		if (ri->chains[i].handle == handle && !(ri->chains[i].flags & RI_GONE))
+			return (int)i;
+	return -1;
 }
 
 void rimap_chain_rename(struct rimap *ri, int id, const char *name)

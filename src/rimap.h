@@ -53,6 +53,10 @@ int rimap_chain(struct rimap *ri, const char *name);
 int rimap_chain_add(struct rimap *ri, const char *name);
 void rimap_chain_del(struct rimap *ri, int id);
 void rimap_chain_rename(struct rimap *ri, int id, const char *name);
+/* The kernel's handle of chain id (a rename names the chain by it), and
+ * the chain of a handle, or -1. */
+void rimap_chain_set_handle(struct rimap *ri, int id, uint64_t handle);
+int rimap_chain_by_handle(const struct rimap *ri, uint64_t handle);
 void rimap_chain_flush(struct rimap *ri, int id);
 void rimap_flush_all(struct rimap *ri);
 /* Rule changes. digest 0: a rule the index cannot describe. */

@@ -7,10 +7,14 @@
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <arpa/inet.h>
+#include <endian.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nlk.h"
+#include "rule.h"
 #include "util.h"
 
 struct rindex_home {
@@ -18,21 +22,26 @@ struct rindex_home {
 	struct rimap_ns ns;
 };
 
-/* A rule message whose handle the kernel is to say. */
+/* A message whose handle the kernel is to say: a rule's, or a chain's
+ * (a rename names the chain by it). */
 struct ri_pending {
-	uint32_t seq;		/* the rule's message */
+	uint32_t seq;		/* the message */
 	int chain;
+	bool is_chain;
 	uint64_t digest;
 	uint64_t handle;	/* foretold (fresh table) or 0 */
 };
 
 struct rindex {
 	struct rimap *m;
+	uint8_t family;
+	char table[NFT_TABLE_MAXNAMELEN];
 	/* a table made anew by this batch: handles are foretold */
 	bool fresh;
 	uint64_t handles;	/* handles the fresh table has given out */
 	struct ri_pending *pend;
 	unsigned npend, cappend;
+	unsigned nrules_pend;	/* fresh: rule entries of pend (first, last) */
 	struct nlmsghdr *last_msg;	/* fresh: the last rule's message */
 	struct {
 		uint32_t type;
@@ -61,7 +70,10 @@ void rindex_home_free(struct rindex_home *home)
 	free(home);
 }
 
-static struct rindex *ri_wrap(struct rimap *m, bool fresh)
+static void ri_observe(void *arg, struct batch *b, struct nlmsghdr *nlh);
+
+static struct rindex *ri_wrap(struct rimap *m, struct batch *b, uint8_t family,
+			      const char *table, bool fresh)
 {
 	struct rindex *ri;
 
@@ -69,26 +81,30 @@ static struct rindex *ri_wrap(struct rimap *m, bool fresh)
 		return NULL;
 	ri = xzalloc(sizeof(*ri));
 	ri->m = m;
+	ri->family = family;
+	snprintf(ri->table, sizeof(ri->table), "%s", table);
 	ri->fresh = fresh;
+	batch_observe(b, ri_observe, ri);
 	return ri;
 }
 
-struct rindex *rindex_open(const struct rindex_home *home, uint8_t family, const char *table,
-			   uint32_t genid)
+struct rindex *rindex_open(const struct rindex_home *home, struct batch *b, uint8_t family,
+			   const char *table, uint32_t genid)
 {
 	if (!rindex_home_usable(home))
 		return NULL;
-	return ri_wrap(rimap_open(home->dir, &home->ns, family, table, genid), false);
+	return ri_wrap(rimap_open(home->dir, &home->ns, family, table, genid), b, family, table,
+		       false);
 }
 
-struct rindex *rindex_new(const struct rindex_home *home, uint8_t family, const char *table,
-			  uint32_t nrules)
+struct rindex *rindex_new(const struct rindex_home *home, struct batch *b, uint8_t family,
+			  const char *table, uint32_t nrules)
 {
 	struct rindex *ri;
 
 	if (!rindex_home_usable(home))
 		return NULL;
-	ri = ri_wrap(rimap_new(home->dir, &home->ns, family, table), true);
+	ri = ri_wrap(rimap_new(home->dir, &home->ns, family, table), b, family, table, true);
 	if (ri)
 		rimap_reserve(ri->m, nrules);
 	return ri;
@@ -108,61 +124,189 @@ void rindex_free(struct rindex *ri)
 	free(ri);
 }
 
-int rindex_chain(struct rindex *ri, const char *name)
-{
-	return rimap_chain(ri->m, name);
-}
+/* ---- following the batch ----
+ *
+ * The index reads each message the batch closes (batch_observe): what
+ * it makes, renames, empties and deletes of its table, as the kernel
+ * will do it, message by message, so that a lookup in the middle of a
+ * batch sees the batch so far. */
 
-/* ---- following the batch ---- */
-
-int rindex_chain_made(struct rindex *ri, const char *name, bool allocates)
+static struct ri_pending *pend_add(struct rindex *ri, uint32_t seq, int chain, uint64_t digest,
+				   uint64_t handle)
 {
-	if (ri->fresh) {
-		ri->handles += allocates;
-	} else if (rimap_chain(ri->m, name) >= 0) {
-		/* the kernel had no such chain, the index says it had */
-		rimap_break(ri->m);
-		return -1;
+	struct ri_pending *p;
+
+	if (ri->npend == ri->cappend) {
+		ri->cappend = ri->cappend ? ri->cappend * 2 : 4;
+		ri->pend = xrealloc(ri->pend, ri->cappend * sizeof(*ri->pend));
 	}
-	return rimap_chain_add(ri->m, name);
+	p = &ri->pend[ri->npend++];
+	p->seq = seq;
+	p->chain = chain;
+	p->is_chain = false;
+	p->digest = digest;
+	p->handle = handle;
+	return p;
 }
 
-void rindex_chain_deleted(struct rindex *ri, int id)
+/* The message's attributes of type below RI_ATTRS, checked only for
+ * length (a batch iptnft wrote itself). */
+#define RI_ATTRS 16
+
+static void msg_attrs(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
+	const struct nlattr *a;
+
+	memset(tb, 0, RI_ATTRS * sizeof(*tb));
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+		if (mnl_attr_get_type(a) < RI_ATTRS)
+			tb[mnl_attr_get_type(a)] = a;
+}
+
+/* A string attribute, or NULL if absent or not NUL-ended. */
+static const char *attr_str(const struct nlattr *a)
+{
+	uint16_t len = a ? mnl_attr_get_payload_len(a) : 0;
+	const char *s = a ? mnl_attr_get_payload(a) : NULL;
+
+	return len && s[len - 1] == '\0' ? s : NULL;
+}
+
+static uint64_t attr_be64(const struct nlattr *a)
+{
+	return a && mnl_attr_get_payload_len(a) == sizeof(uint64_t) ?
+	       be64toh(mnl_attr_get_u64(a)) : 0;
+}
+
+static uint64_t rule_digest(struct rindex *ri, const struct nlmsghdr *nlh);
+
+static void follow_newchain(struct rindex *ri, struct batch *b, struct nlmsghdr *nlh,
+			    const struct nlattr **tb)
+{
+	const char *name = attr_str(tb[NFTA_CHAIN_NAME]);
+	struct ri_pending *p;
+	int id;
+
+	if (tb[NFTA_CHAIN_HANDLE]) {
+		/* by handle: a rename (-E), or an update */
+		id = rimap_chain_by_handle(ri->m, attr_be64(tb[NFTA_CHAIN_HANDLE]));
+		if (id < 0)
+			rimap_break(ri->m);
+		else if (name && rimap_chain(ri->m, name) != id)
+			rimap_chain_rename(ri->m, id, name);
+		return;
+	}
+	/* a chain that is there is only updated (policy, counters) */
+	if (!name || rimap_chain(ri->m, name) >= 0)
+		return;
+	id = rimap_chain_add(ri->m, name);
+	if (id < 0)
+		return;
+	if (ri->fresh) {
+		rimap_chain_set_handle(ri->m, id, ++ri->handles);
+		return;
+	}
+	batch_set_echo(b, nlh);
+	p = pend_add(ri, nlh->nlmsg_seq, id, 0, 0);
+	p->is_chain = true;
+}
+
+static void follow_delchain(struct rindex *ri, const struct nlattr **tb)
+{
+	const char *name = attr_str(tb[NFTA_CHAIN_NAME]);
+	int id = name ? rimap_chain(ri->m, name) :
+			rimap_chain_by_handle(ri->m, attr_be64(tb[NFTA_CHAIN_HANDLE]));
+
 	if (id >= 0)
 		rimap_chain_del(ri->m, id);
 }
 
-void rindex_chain_renamed(struct rindex *ri, int id, const char *name)
+/* A fresh table's rule: the kernel's handle is the next one, and the
+ * first rule and the last are echoed to prove every one foretold. */
+static void fresh_rule(struct rindex *ri, struct batch *b, struct nlmsghdr *nlh, int chain,
+		       uint64_t digest)
 {
-	if (id >= 0)
-		rimap_chain_rename(ri->m, id, name);
+	uint64_t handle = ++ri->handles;
+
+	rimap_add(ri->m, chain, digest, handle);
+	ri->last_msg = nlh;
+	if (!ri->nrules_pend) {
+		batch_set_echo(b, nlh);
+		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
+		ri->nrules_pend = 1;
+	} else if (ri->nrules_pend == 1) {
+		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
+		ri->nrules_pend = 2;
+	} else {
+		struct ri_pending *p = &ri->pend[ri->npend - 1];
+
+		p->seq = nlh->nlmsg_seq;
+		p->chain = chain;
+		p->digest = digest;
+		p->handle = handle;
+	}
 }
 
-void rindex_chain_flushed(struct rindex *ri, int id)
+static void follow_newrule(struct rindex *ri, struct batch *b, struct nlmsghdr *nlh,
+			   const struct nlattr **tb)
 {
-	if (id >= 0)
-		rimap_chain_flush(ri->m, id);
+	const char *name = attr_str(tb[NFTA_RULE_CHAIN]);
+	int chain = name ? rimap_chain(ri->m, name) : -1;
+	uint64_t replace = (nlh->nlmsg_flags & NLM_F_REPLACE) ? attr_be64(tb[NFTA_RULE_HANDLE]) : 0;
+	uint64_t digest;
+
+	if (chain < 0) {
+		/* a fresh table numbers every rule: one the index cannot
+		 * place would leave its count wrong */
+		if (ri->fresh && !replace)
+			rimap_break(ri->m);
+		return;
+	}
+	digest = rule_digest(ri, nlh);
+	if (replace) {
+		/* the rule keeps its handle */
+		rimap_del(ri->m, chain, replace);
+		rimap_add(ri->m, chain, digest, replace);
+	} else if (ri->fresh) {
+		fresh_rule(ri, b, nlh, chain, digest);
+	} else {
+		rimap_add(ri->m, chain, digest, 0);
+		if (digest) {
+			batch_set_echo(b, nlh);
+			pend_add(ri, nlh->nlmsg_seq, chain, digest, 0);
+		}
+	}
 }
 
-void rindex_table_flushed(struct rindex *ri)
+static void follow_delrule(struct rindex *ri, const struct nlattr **tb)
 {
-	rimap_flush_all(ri->m);
+	const char *name = attr_str(tb[NFTA_RULE_CHAIN]);
+	int chain;
+
+	if (!tb[NFTA_RULE_CHAIN]) {
+		rimap_flush_all(ri->m);		/* -F of the table */
+		return;
+	}
+	chain = name ? rimap_chain(ri->m, name) : -1;
+	if (chain < 0)
+		return;
+	if (tb[NFTA_RULE_HANDLE])
+		rimap_del(ri->m, chain, attr_be64(tb[NFTA_RULE_HANDLE]));
+	else if (tb[NFTA_RULE_ID])
+		rimap_break(ri->m);	/* which of this batch's? */
+	else
+		rimap_chain_flush(ri->m, chain);
 }
 
-void rindex_table_deleted(struct rindex *ri)
+static void follow_newobj(struct rindex *ri, const struct nlattr **tb)
 {
-	if (!ri->fresh)
-		rimap_break(ri->m);
-}
-
-void rindex_object_made(struct rindex *ri, uint32_t type, const char *name)
-{
+	const char *name = attr_str(tb[NFTA_OBJ_NAME]);
+	uint32_t type = tb[NFTA_OBJ_TYPE] ? ntohl(mnl_attr_get_u32(tb[NFTA_OBJ_TYPE])) : 0;
 	unsigned i;
 
 	/* the kernel numbers an object when the batch makes it, not when a
 	 * later rule of the batch names it again */
-	if (!ri->fresh)
+	if (!ri->fresh || !name)
 		return;
 	for (i = 0; i < ri->nobjs; i++)
 		if (ri->objs[i].type == type && strcmp(ri->objs[i].name, name) == 0)
@@ -176,103 +320,73 @@ void rindex_object_made(struct rindex *ri, uint32_t type, const char *name)
 	ri->handles++;
 }
 
-void rindex_sets_made(struct rindex *ri, unsigned n)
+/* Whether the message is about the index's table: the table's name is
+ * attribute 1 of every kind (NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, ...). */
+static bool own_table(const struct rindex *ri, const struct nlmsghdr *nlh,
+		      const struct nlattr **tb)
 {
-	if (ri->fresh)
-		ri->handles += n;
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	const char *table = attr_str(tb[1]);
+
+	return g->nfgen_family == ri->family && table && strcmp(table, ri->table) == 0;
 }
 
-static void pend_add(struct rindex *ri, uint32_t seq, int chain, uint64_t digest,
-		     uint64_t handle)
+static void ri_observe(void *arg, struct batch *b, struct nlmsghdr *nlh)
 {
-	struct ri_pending *p;
+	struct rindex *ri = arg;
+	const struct nlattr *tb[RI_ATTRS];
 
-	if (ri->npend == ri->cappend) {
-		ri->cappend = ri->cappend ? ri->cappend * 2 : 4;
-		ri->pend = xrealloc(ri->pend, ri->cappend * sizeof(*ri->pend));
+	if (!nlh) {
+		/* about to be sent: the last rule of a fresh table is echoed */
+		if (ri->fresh && ri->nrules_pend == 2 && ri->last_msg)
+			batch_set_echo(b, ri->last_msg);
+		return;
 	}
-	p = &ri->pend[ri->npend++];
-	p->seq = seq;
-	p->chain = chain;
-	p->digest = digest;
-	p->handle = handle;
-}
-
-void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest, uint64_t replace,
-			struct nlmsghdr *nlh)
-{
-	uint64_t handle;
-
-	if (chain < 0) {
-		/* a fresh table numbers every rule: one the index cannot
-		 * place would leave its count wrong */
-		if (ri->fresh && !replace)
+	if (rimap_broken(ri->m) || (nlh->nlmsg_type >> 8) != NFNL_SUBSYS_NFTABLES)
+		return;
+	msg_attrs(nlh, tb);
+	if (!own_table(ri, nlh, tb))
+		return;
+	switch (nlh->nlmsg_type & 0xff) {
+	case NFT_MSG_DELTABLE:
+		if (!ri->fresh)
 			rimap_break(ri->m);
-		return;
-	}
-	if (replace) {
-		/* the rule keeps its handle */
-		rimap_del(ri->m, chain, replace);
-		rimap_add(ri->m, chain, digest, replace);
-		return;
-	}
-	if (!ri->fresh) {
-		nlh->nlmsg_flags |= NLM_F_ECHO;
-		rimap_add(ri->m, chain, digest, 0);
-		if (digest)
-			pend_add(ri, nlh->nlmsg_seq, chain, digest, 0);
-		return;
-	}
-	handle = ++ri->handles;
-	rimap_add(ri->m, chain, digest, handle);
-	/* the first rule and the last are echoed: the kernel's handles
-	 * must be the ones foretold */
-	if (!ri->npend) {
-		nlh->nlmsg_flags |= NLM_F_ECHO;
-		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
-	} else if (ri->npend == 1) {
-		pend_add(ri, nlh->nlmsg_seq, chain, digest, handle);
-	} else {
-		ri->pend[1].seq = nlh->nlmsg_seq;
-		ri->pend[1].chain = chain;
-		ri->pend[1].digest = digest;
-		ri->pend[1].handle = handle;
+		break;
+	case NFT_MSG_NEWCHAIN:
+		follow_newchain(ri, b, nlh, tb);
+		break;
+	case NFT_MSG_DELCHAIN:
+		follow_delchain(ri, tb);
+		break;
+	case NFT_MSG_NEWRULE:
+		follow_newrule(ri, b, nlh, tb);
+		break;
+	case NFT_MSG_DELRULE:
+		follow_delrule(ri, tb);
+		break;
+	case NFT_MSG_NEWSET:
+		/* in a table made anew every set is new, and takes a handle */
+		ri->handles += ri->fresh;
+		break;
+	case NFT_MSG_NEWOBJ:
+		follow_newobj(ri, tb);
+		break;
+	default:
+		break;
 	}
 }
 
-void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last)
+enum ri_answer rindex_find(struct rindex *ri, const char *chain, const struct nlmsghdr *probe,
+			   uint64_t *handle)
 {
-	if (ri->fresh)
-		ri->last_msg = last;
-}
+	int id = rimap_chain(ri->m, chain);
 
-void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle)
-{
-	if (chain < 0)
-		return;
-	if (handle)
-		rimap_del(ri->m, chain, handle);
-	else
-		rimap_break(ri->m);	/* which of this batch's? */
-}
-
-void rindex_give_up(struct rindex *ri)
-{
-	rimap_break(ri->m);
-}
-
-enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle)
-{
-	return rimap_find(ri->m, chain, digest, handle);
+	if (id < 0)
+		return RI_UNKNOWN;
+	return rimap_find(ri->m, id, rule_digest(ri, probe), handle);
 }
 
 /* ---- the commit ---- */
-
-void rindex_prepare(struct rindex *ri, struct batch *b)
-{
-	if (ri->fresh && ri->npend == 2 && ri->last_msg)
-		batch_set_echo(b, ri->last_msg);
-}
 
 void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
 		      uint8_t family, const char *table, uint32_t base, uint32_t now)
@@ -289,7 +403,9 @@ void rindex_committed(struct rindex *ri, const struct rindex_home *home, const s
 			const struct ri_pending *p = &ri->pend[i];
 			uint64_t h = batch_echo_handle(b, p->seq);
 
-			if (!h || (p->handle && h != p->handle))
+			if (p->is_chain)
+				rimap_chain_set_handle(ri->m, p->chain, h);	/* 0: unknown */
+			else if (!h || (p->handle && h != p->handle))
 				ok = false;
 			else if (!p->handle)
 				rimap_set_handle(ri->m, p->chain, p->digest, h);
@@ -378,7 +494,7 @@ static const char *verdict_chain(const struct nlattr *e, const struct nlattr *na
  * writes. A jump or goto is hashed by the index's id of the chain it
  * names, not by the name: -E renames a chain and every rule that jumps
  * to it then lists the new name with no change to the rule. */
-uint64_t rindex_digest(const struct nlmsghdr *nlh, int target)
+static uint64_t digest_of(const struct nlmsghdr *nlh, int target)
 {
 	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
 	const char *end = (const char *)nlh + nlh->nlmsg_len;
@@ -426,4 +542,66 @@ uint64_t rindex_digest(const struct nlmsghdr *nlh, int target)
 	h *= 0xbf58476d1ce4e5b9ull;
 	h ^= h >> 32;
 	return h ? h : 1;
+}
+
+/* Whether expression e (named name) looks up an anonymous set: its name
+ * is the batch's ("__set%d"), the same for every such rule. */
+static bool anon_lookup(const struct nlattr *e, const struct nlattr *name)
+{
+	const struct nlattr *a;
+
+	if (name->nla_len != MNL_ATTR_HDRLEN + sizeof("lookup") ||
+	    memcmp(name + 1, "lookup", sizeof("lookup")) != 0)
+		return false;
+	a = nested(e, NFTA_EXPR_DATA);
+	a = a ? nested(a, NFTA_LOOKUP_SET) : NULL;
+	return !a || (a->nla_len >= MNL_ATTR_HDRLEN + 2 &&
+		      memcmp((const char *)a + MNL_ATTR_HDRLEN, "__", 2) == 0);
+}
+
+/* The chain the rule jumps or goes to (NULL: none); false if it looks up
+ * an anonymous set. */
+static bool rule_scan(const struct nlmsghdr *nlh, const char **target)
+{
+	const struct nlattr *a;
+
+	*target = NULL;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		const struct nlattr *e;
+
+		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+			continue;
+		mnl_attr_for_each_nested(e, a) {
+			const struct nlattr *n = mnl_attr_get_payload(e);
+			uint32_t code;
+			const char *chain;
+
+			if (e->nla_len < 2 * sizeof(*n) ||
+			    (n->nla_type & NLA_TYPE_MASK) != NFTA_EXPR_NAME ||
+			    n->nla_len > e->nla_len - sizeof(*e))
+				continue;
+			if (anon_lookup(e, n))
+				return false;
+			chain = verdict_chain(e, n, &code);
+			if (chain)
+				*target = chain;
+		}
+	}
+	return true;
+}
+
+/* The digest of a rule message of the index's table; 0 when the index
+ * cannot describe the rule: it looks up an anonymous set, jumps to a
+ * chain the index does not know, or lists in another spelling than its
+ * bytes say (rule_msg_respelled). */
+static uint64_t rule_digest(struct rindex *ri, const struct nlmsghdr *nlh)
+{
+	const char *target;
+	int id = -1;
+
+	if (!rule_scan(nlh, &target) || rule_msg_respelled(nlh))
+		return 0;
+	if (target && (id = rimap_chain(ri->m, target)) < 0)
+		return 0;
+	return digest_of(nlh, id);
 }

@@ -31,10 +31,12 @@
  * name and place say.
  *
  * The interface: a transaction opens the table's index (or starts one for
- * a table it makes anew), tells it each change as it queues the change
- * (it then marks the rule messages whose handles it must learn for an
- * echo), asks it for rules, and hands it the committed batch, whose
- * echoes complete it before it is stored. The map and its file are
+ * a table its batch makes anew), which from then on reads every message
+ * the batch closes (batch_observe) and follows what the kernel will do
+ * with it, marking the messages whose handles the kernel must echo; it
+ * asks the index for rules; and it hands it the committed batch, whose
+ * echoes complete it before it is stored. The index knows nothing of
+ * the view or the command: only messages. The map and its file are
  * rimap.c's. */
 #ifndef IPTNFT_RINDEX_H
 #define IPTNFT_RINDEX_H
@@ -57,48 +59,27 @@ struct rindex_home *rindex_home_new(int fd);
 bool rindex_home_usable(const struct rindex_home *home);
 void rindex_home_free(struct rindex_home *home);
 
-/* The table's index if the file is valid at genid, else NULL. */
-struct rindex *rindex_open(const struct rindex_home *home, uint8_t family, const char *table,
-			   uint32_t genid);
-/* The index of a table the batch makes anew, out of chains and about
+/* The table's index if the file is valid at genid (else NULL), following
+ * batch b from here on. */
+struct rindex *rindex_open(const struct rindex_home *home, struct batch *b, uint8_t family,
+			   const char *table, uint32_t genid);
+/* The index of a table batch b makes anew, out of chains and about
  * nrules appended rules: the kernel's handles are then known in advance
  * (it numbers chains, sets, objects and rules 1, 2, 3... in the batch's
  * order), and the first and last rule are echoed to prove it. */
-struct rindex *rindex_new(const struct rindex_home *home, uint8_t family, const char *table,
-			  uint32_t nrules);
+struct rindex *rindex_new(const struct rindex_home *home, struct batch *b, uint8_t family,
+			  const char *table, uint32_t nrules);
 void rindex_free(struct rindex *ri);
 
-/* The chain's id, or -1 if the index does not know it. */
-int rindex_chain(struct rindex *ri, const char *name);
+/* Which rule of chain has the content of probe, a rule message as the
+ * batch would carry it (its expressions and userdata), given the batch
+ * so far. The digest leaves counters out (their values are state, not
+ * content) and the comment (it only narrows a match, which the check by
+ * handle sees); a jump is hashed by the index's id of its chain, so that
+ * it survives the chain's renaming. */
+enum ri_answer rindex_find(struct rindex *ri, const char *chain, const struct nlmsghdr *probe,
+			   uint64_t *handle);
 
-/* The batch, as it is built. */
-int rindex_chain_made(struct rindex *ri, const char *name, bool allocates);
-void rindex_chain_deleted(struct rindex *ri, int id);
-void rindex_chain_renamed(struct rindex *ri, int id, const char *name);
-void rindex_chain_flushed(struct rindex *ri, int id);
-void rindex_table_flushed(struct rindex *ri);
-void rindex_table_deleted(struct rindex *ri);
-/* A named object (type NFT_OBJECT_*) or n anonymous sets the batch
- * makes: they take handles too. */
-void rindex_object_made(struct rindex *ri, uint32_t type, const char *name);
-void rindex_sets_made(struct rindex *ri, unsigned n);
-/* A rule message of chain (-1: one the index does not know), of content
- * digest (0: none it can describe), replacing the rule of handle replace
- * (0: added): nlh is still open, and gets NLM_F_ECHO where the kernel
- * must say the handle. Then, once batch_done closed it, as last. */
-void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest, uint64_t replace,
-			struct nlmsghdr *nlh);
-void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last);
-/* A rule deleted by handle (0: one of this batch, which has none yet). */
-void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle);
-/* A change the index cannot follow: it is not stored. */
-void rindex_give_up(struct rindex *ri);
-
-/* Which rule of chain has content digest. */
-enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest, uint64_t *handle);
-
-/* Before the batch is sent: the echoes it still needs. */
-void rindex_prepare(struct rindex *ri, struct batch *b);
 /* After our commit took the ruleset from generation base to now: ri
  * (NULL: none was kept) learns its handles from b's echoes and is stored
  * if it followed the batch (and now is base + 1); the namespace's other
@@ -106,58 +87,25 @@ void rindex_prepare(struct rindex *ri, struct batch *b);
 void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
 		      uint8_t family, const char *table, uint32_t base, uint32_t now);
 
-/* The digest of a rule message's expressions, counters left out (their
- * values are state, not content) and userdata left out (what it holds
- * only narrows a match, which the check by handle sees). A rule that
- * jumps or goes to a chain is digested with target, that chain's id in
- * the index, in place of its name, so that the digest survives the
- * chain's renaming; target is -1 for a rule that names no chain. Never 0
- * but when target is given and the message names no chain. */
-uint64_t rindex_digest(const struct nlmsghdr *nlh, int target);
-
 #else /* built without the rule index: there is never one to follow */
 
 static inline struct rindex_home *rindex_home_new(int fd) { (void)fd; return 0; }
 static inline bool rindex_home_usable(const struct rindex_home *home) { (void)home; return 0; }
 static inline void rindex_home_free(struct rindex_home *home) { (void)home; }
-static inline struct rindex *rindex_open(const struct rindex_home *home, uint8_t family,
-					 const char *table, uint32_t genid)
-{ (void)home; (void)family; (void)table; (void)genid; return 0; }
-static inline struct rindex *rindex_new(const struct rindex_home *home, uint8_t family,
-					const char *table, uint32_t nrules)
-{ (void)home; (void)family; (void)table; (void)nrules; return 0; }
+static inline struct rindex *rindex_open(const struct rindex_home *home, struct batch *b,
+					 uint8_t family, const char *table, uint32_t genid)
+{ (void)home; (void)b; (void)family; (void)table; (void)genid; return 0; }
+static inline struct rindex *rindex_new(const struct rindex_home *home, struct batch *b,
+					uint8_t family, const char *table, uint32_t nrules)
+{ (void)home; (void)b; (void)family; (void)table; (void)nrules; return 0; }
 static inline void rindex_free(struct rindex *ri) { (void)ri; }
-static inline int rindex_chain(struct rindex *ri, const char *name)
-{ (void)ri; (void)name; return -1; }
-static inline int rindex_chain_made(struct rindex *ri, const char *name, bool allocates)
-{ (void)ri; (void)name; (void)allocates; return -1; }
-static inline void rindex_chain_deleted(struct rindex *ri, int id) { (void)ri; (void)id; }
-static inline void rindex_chain_renamed(struct rindex *ri, int id, const char *name)
-{ (void)ri; (void)id; (void)name; }
-static inline void rindex_chain_flushed(struct rindex *ri, int id) { (void)ri; (void)id; }
-static inline void rindex_table_flushed(struct rindex *ri) { (void)ri; }
-static inline void rindex_table_deleted(struct rindex *ri) { (void)ri; }
-static inline void rindex_object_made(struct rindex *ri, uint32_t type, const char *name)
-{ (void)ri; (void)type; (void)name; }
-static inline void rindex_sets_made(struct rindex *ri, unsigned n) { (void)ri; (void)n; }
-static inline void rindex_rule_queued(struct rindex *ri, int chain, uint64_t digest,
-				      uint64_t replace, struct nlmsghdr *nlh)
-{ (void)ri; (void)chain; (void)digest; (void)replace; (void)nlh; }
-static inline void rindex_rule_closed(struct rindex *ri, struct nlmsghdr *last)
-{ (void)ri; (void)last; }
-static inline void rindex_rule_deleted(struct rindex *ri, int chain, uint64_t handle)
-{ (void)ri; (void)chain; (void)handle; }
-static inline void rindex_give_up(struct rindex *ri) { (void)ri; }
-static inline enum ri_answer rindex_find(struct rindex *ri, int chain, uint64_t digest,
-					 uint64_t *handle)
-{ (void)ri; (void)chain; (void)digest; (void)handle; return RI_UNKNOWN; }
-static inline void rindex_prepare(struct rindex *ri, struct batch *b) { (void)ri; (void)b; }
+static inline enum ri_answer rindex_find(struct rindex *ri, const char *chain,
+					 const struct nlmsghdr *probe, uint64_t *handle)
+{ (void)ri; (void)chain; (void)probe; (void)handle; return RI_UNKNOWN; }
 static inline void rindex_committed(struct rindex *ri, const struct rindex_home *home,
 				    const struct batch *b, uint8_t family, const char *table,
 				    uint32_t base, uint32_t now)
 { (void)ri; (void)home; (void)b; (void)family; (void)table; (void)base; (void)now; }
-static inline uint64_t rindex_digest(const struct nlmsghdr *nlh, int target)
-{ (void)nlh; (void)target; return 0; }
 
 #endif
 

@@ -670,6 +670,50 @@ static int udata_cb(const struct nftnl_udata *attr, void *data)
 	return 0;
 }
 
+/* Whether the match list names two matches of one kind in a row that
+ * read back as one ("tcp:1,tcp:1", "tcp:1*2"): the rule then lists in
+ * another spelling than its bytes say. */
+static bool names_merge(const char *list, uint8_t family)
+{
+	char prev[32] = "", name[32];
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ":,");
+		const char *end = p + strcspn(p, ",");
+		size_t head = strcspn(p, ",/");	/* name:count[*times], no extra */
+		const struct extension *ext;
+
+		if (n >= sizeof(name))
+			return true;	/* no match has such a name: say so */
+		memcpy(name, p, n);
+		name[n] = '\0';
+		ext = ext_find(name, EXT_MATCH, family);
+		if (ext && ext->merge_repeats &&
+		    (strcmp(prev, name) == 0 || memchr(p, '*', head)))
+			return true;
+		memcpy(prev, name, n + 1);
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+bool rule_msg_respelled(const struct nlmsghdr *nlh)
+{
+	const struct nfgenmsg *g = mnl_nlmsg_get_payload(nlh);
+	struct udata_seen seen = { 0 };
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(*g)) {
+		if (mnl_attr_get_type(a) != NFTA_RULE_USERDATA)
+			continue;
+		nftnl_udata_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), udata_cb,
+				  &seen);
+		return seen.matches && names_merge(seen.matches, g->nfgen_family);
+	}
+	return false;
+}
+
 /* A comment lives in rule userdata; the comment match, where present,
  * turns it back into a match instance at the end of the matches. */
 void rule_attach_comment(struct rule *r, const char *comment)

@@ -85,6 +85,12 @@ const struct extension *rule_ext_of(const struct rule *r, const void *data);
 struct ext_inst *rule_find_match(struct rule *r, const struct extension *ext);
 void rule_set_target(struct rule *r, const struct extension *ext);
 
+struct nlmsghdr;
+/* Whether the rule message, as iptnft writes it, lists in another
+ * spelling than the one it was written from (two tcp matches in a row
+ * read back as one): its bytes are then not those of the rule -S shows. */
+bool rule_msg_respelled(const struct nlmsghdr *nlh);
+
 struct nftnl_rule;
 struct aset;
 struct aset_list;

@@ -324,26 +324,10 @@ void view_ensure_table(struct view *v)
 	v->table_state = 1;
 }
 
-/* ---- keeping the rule index in step ---- */
-
-/* The chain's id in the rule index, or -1. */
-static int ri_chain_id(struct view *v, const struct vchain *c)
-{
-	return v->ri ? rindex_chain(v->ri, c->ci.name) : -1;
-}
-
-static void ri_chain_made(struct view *v, const struct vchain *c, bool allocates)
-{
-	if (v->ri)
-		rindex_chain_made(v->ri, c->ci.name, allocates);
-}
-
 void view_delete_table(struct view *v)
 {
 	unsigned i;
 
-	if (v->ri)
-		rindex_table_deleted(v->ri);
 	txn_del_table(v->b, v->family, v->table, v->tag);
 	for (i = 0; i < v->nchains; i++) {
 		vchain_clear_rules(&v->chains[i]);
@@ -363,9 +347,6 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 	struct vchain *c = hash_find(v, bc->name);
 	int32_t prio = v->h->compat ? bc->ref_prio : bc->prio;
 
-	/* a chain made earlier in this batch is only updated */
-	bool allocates = !(c && c->exists);
-
 	if (c && c->exists && (c->hidden || !c->ci.base) && !v->refused_chain)
 		v->refused_chain = c->ci.name;
 
@@ -374,7 +355,6 @@ struct vchain *view_create_builtin(struct view *v, const struct builtin_chain *b
 			      v->tag);
 	if (!c)
 		c = chain_slot(v, bc->name);
-	ri_chain_made(v, c, allocates);
 	vchain_clear_rules(c);
 	/* NEWCHAIN of a chain that is there only updates it (and the kernel
 	 * refuses it for a hidden one, which stays hidden) */
@@ -399,7 +379,6 @@ struct vchain *view_create_user(struct view *v, const char *name)
 	txn_add_user_chain(v->b, v->family, v->table, name, true, v->tag);
 	if (!c)
 		c = chain_slot(v, name);
-	ri_chain_made(v, c, true);
 	vchain_clear_rules(c);
 	{
 		char *nm = c->ci.name;
@@ -424,8 +403,6 @@ void view_delete_chain(struct view *v, struct vchain *c)
 	v->dels[v->ndels].seq = v->b->next_seq;
 	v->dels[v->ndels++].name = c->ci.name;
 	txn_del_chain(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (v->ri)
-		rindex_chain_deleted(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->exists = false;
 	c->rules_known = false;
@@ -446,8 +423,6 @@ const char *view_deleted_chain(const struct view *v, uint32_t seq)
 void view_flush_chain(struct view *v, struct vchain *c)
 {
 	txn_flush(v->b, v->family, v->table, c->ci.name, v->tag);
-	if (v->ri)
-		rindex_chain_flushed(v->ri, ri_chain_id(v, c));
 	vchain_clear_rules(c);
 	c->rules_known = true;
 	c->fresh = true;
@@ -457,8 +432,6 @@ void view_flush_chain(struct view *v, struct vchain *c)
 void view_flush_table(struct view *v)
 {
 	txn_flush(v->b, v->family, v->table, NULL, v->tag);
-	if (v->ri)
-		rindex_table_flushed(v->ri);
 }
 
 void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
@@ -475,8 +448,6 @@ void view_rename_chain(struct view *v, struct vchain *c, const char *newname)
 	nftnl_chain_nlmsg_build_payload(nlh, nc);
 	batch_done(v->b);
 	nftnl_chain_free(nc);
-	if (v->ri)
-		rindex_chain_renamed(v->ri, ri_chain_id(v, c), newname);
 	/* the old name is gone; the rules move with the chain */
 	c->exists = false;
 	c->rules = NULL;
@@ -527,9 +498,6 @@ static void queue_object(struct view *v, const struct rule *r, const struct ext_
 	if (!inst->ext->object || !(o = inst->ext->object(inst->data, r)))
 		return;
 	txn_add_obj(v->b, v->family, v->table, o, v->tag);
-	if (v->ri)
-		rindex_object_made(v->ri, nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE),
-				   nftnl_obj_get_str(o, NFTNL_OBJ_NAME));
 	nftnl_obj_free(o);
 }
 
@@ -588,61 +556,13 @@ static int linearize_fit(struct view *v, const struct rule *r, struct nlmsghdr *
 	return rule_linearize_msg(r, tmp, sets, &w);
 }
 
-/* The digest of r, whose message is tmp: of the message of the rule as
- * it reads back when that is another (rule_canonical), so that -C and -D
- * of the merged spelling find it. 0 when it has none. */
-static uint64_t rule_digest(struct view *v, const struct rule *r, const struct nlmsghdr *tmp,
-			    const char *chain, int target)
-{
-	struct rule *canon = rule_canonical(r);
-	struct lin_where w = { v->table, chain, v->h->compat, &v->h->feat };
-	struct aset_list sets = { 0 };
-	struct nlmsghdr *nlh;
-	uint64_t digest = 0;
-	char *buf;
-
-	if (!canon)
-		return rindex_digest(tmp, target);
-	buf = xzalloc(RULE_MSG_MAX);
-	nlh = mnl_nlmsg_put_header(buf);
-	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
-	if (rule_linearize_msg(canon, nlh, &sets, &w) >= 0 &&
-	    !sets.n)
-		digest = rindex_digest(nlh, target);
-	aset_list_clear(&sets);
-	rule_free(canon);
-	free(buf);
-	return digest;
-}
-
-/* The rule index's id of the chain r jumps or goes to: -1 if it jumps
- * nowhere, -2 if the index does not know the chain. That chain was
- * found just before the rule's own (check_jump_target, need_chain), so
- * it is found again without hashing: a restore asks for every jump. */
-static int ri_target(struct view *v, const struct rule *r)
-{
-	struct vchain *t;
-	int id;
-
-	if (r->verdict != VERDICT_JUMP && r->verdict != VERDICT_GOTO)
-		return -1;
-	if (v->last2 && strcmp(v->chains[v->last2 - 1].ci.name, r->chain) == 0)
-		t = &v->chains[v->last2 - 1];
-	else
-		t = hash_find(v, r->chain);
-	id = t && t->exists ? ri_chain_id(v, t) : -1;
-	return id < 0 ? -2 : id;
-}
-
 static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, uint16_t flags,
 		       const struct vrule *ref, uint64_t replace, uint32_t id)
 {
 	struct aset_list sets = { 0 };
 	struct nlmsghdr *nlh, *tmp;
-	uint64_t digest = 0;
 	uint32_t len;
 	unsigned i;
-	int chain = ri_chain_id(v, c);
 	bool theirs;
 
 	/* the expressions first, in a scratch message: the anonymous sets
@@ -660,16 +580,6 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	v->next_set_id = sets.next_id;
 	for (i = 0; i < sets.n; i++)
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
-	/* an anonymous set's name is the batch's: such a rule has no
-	 * digest another batch could find again; nor has one written in
-	 * the reference's layout, which a lookup does not write */
-	if (chain >= 0 && !sets.n && theirs == v->h->compat) {
-		int target = ri_target(v, r);
-
-		digest = target == -2 ? 0 : rule_digest(v, r, tmp, c->ci.name, target);
-	}
-	if (v->ri)
-		rindex_sets_made(v->ri, sets.n);
 	aset_list_clear(&sets);
 
 	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
@@ -688,11 +598,7 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 	       (char *)mnl_nlmsg_get_payload(tmp) + MNL_ALIGN(sizeof(struct nfgenmsg)), len);
 	nlh->nlmsg_len += len;
 	scratch_clear(v, tmp);
-	if (v->ri)
-		rindex_rule_queued(v->ri, chain, digest, replace, nlh);
 	batch_done(v->b);
-	if (v->ri && chain >= 0 && !replace)
-		rindex_rule_closed(v->ri, v->b->last);
 }
 
 void view_add_rule(struct view *v, struct vchain *c, const struct rule *r, unsigned pos,
@@ -736,8 +642,6 @@ void view_replace_rule(struct view *v, struct vchain *c, unsigned idx, const str
 	}
 	/* a rule of this batch has no handle yet: add the new one before
 	 * it, then delete it */
-	if (v->ri)
-		rindex_give_up(v->ri);
 	{
 		struct vrule vr = { 0 };
 
@@ -761,8 +665,6 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
 	else
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
-	if (v->ri)
-		rindex_rule_deleted(v->ri, ri_chain_id(v, c), vr->handle);
 	nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	batch_done(v->b);
@@ -780,8 +682,6 @@ void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
 	mnl_attr_put_u64(nlh, NFTA_RULE_HANDLE, htobe64(handle));
 	batch_done(v->b);
-	if (v->ri && handle)
-		rindex_rule_deleted(v->ri, ri_chain_id(v, c), handle);
 	/* the view's copy of the chain, if it has one, no longer holds */
 	vchain_clear_rules(c);
 	c->rules_known = false;
@@ -803,25 +703,20 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 			       uint64_t *handle)
 {
 	struct aset_list sets = { 0 };
+	enum ri_answer ans = RI_UNKNOWN;
 	struct nlmsghdr *tmp;
-	uint64_t digest = 0;
-	int chain = ri_chain_id(v, c);
-	bool jumps = r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO;
-	int target;
 	bool theirs;
 
-	if (chain < 0 || v->h->compat || holds_equal_any(r))
+	if (!v->ri || v->h->compat || holds_equal_any(r))
 		return RI_UNKNOWN;
-	target = jumps ? rindex_chain(v->ri, r->chain) : -1;
 	tmp = scratch_start(v);
 	/* as queue_rule would write it: a rule in the reference's layout
-	 * has no digest, nor has a jump to a chain the index does not know */
-	if (linearize_fit(v, r, tmp, &sets, c->ci.name, &theirs) >= 0 && !sets.n && !theirs &&
-	    (!jumps || target >= 0))
-		digest = rindex_digest(tmp, target);
+	 * (too long otherwise) or with anonymous sets has no digest */
+	if (linearize_fit(v, r, tmp, &sets, c->ci.name, &theirs) >= 0 && !sets.n && !theirs)
+		ans = rindex_find(v->ri, c->ci.name, tmp, handle);
 	scratch_clear(v, tmp);
 	aset_list_clear(&sets);
-	return rindex_find(v->ri, chain, digest, handle);
+	return ans;
 }
 
 struct fetch_ctx {
@@ -851,12 +746,6 @@ struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
 		return NULL;
 	}
 	return fc.r;
-}
-
-void view_index_prepare(struct view *v)
-{
-	if (v->ri)
-		rindex_prepare(v->ri, v->b);
 }
 
 void view_index_commit(struct view *v, uint32_t base)

@@ -155,9 +155,6 @@ enum ri_answer view_index_find(struct view *v, struct vchain *c, const struct ru
 			       uint64_t *handle);
 /* One rule of chain c by its handle, decoded; NULL if it is not there. */
 struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle);
-/* Call before the batch is sent: asks the kernel to echo what the index
- * needs to check. */
-void view_index_prepare(struct view *v);
 /* After the batch committed on generation base: store the index if the
  * kernel's generation is base + 1 and the echoes agree, and carry every
  * other index of the namespace forward. */
