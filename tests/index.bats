@@ -61,6 +61,14 @@ indexed() {
 	esac
 }
 
+# read_chain RC ARGS...: -C or -D ends with status RC, and the index said
+# it does not know (so the chain, however short, was read)
+read_chain() {
+	ended "$@"
+	shift
+	[ "$SAID" = unknown ] || fail "iptables $*: the index said ${SAID:-nothing}"
+}
+
 # unindexed RC ARGS...: the command ends with status RC and reads the chain
 unindexed() {
 	ended "$@"
@@ -232,6 +240,24 @@ unindexed() {
 	assert_output "-N SMALL
 -A SMALL -s 192.0.2.1/32 -j DROP
 -A SMALL -s 192.0.2.8/32 -j DROP"
+}
+
+@test "index: a rule that lists in another spelling is found by reading its chain" {
+	# two tcp matches in a row list as one: the bytes of the rule added
+	# are not those of the rule -S shows, so the index has no digest for
+	# it and answers neither found nor absent for that chain
+	ipt -A SMALL -p tcp -m tcp --dport 22 -m tcp --sport 1024 -j ACCEPT
+	run ipt -S SMALL
+	assert_line -- "-A SMALL -p tcp -m tcp --sport 1024 --dport 22 -j ACCEPT"
+	read_chain 0 -C SMALL -p tcp -m tcp --sport 1024 --dport 22 -j ACCEPT
+	read_chain 0 -C SMALL -p tcp -m tcp --dport 22 -m tcp --sport 1024 -j ACCEPT
+	read_chain 1 -C SMALL -p tcp -m tcp --sport 1024 --dport 23 -j ACCEPT
+	ipt -D SMALL -p tcp -m tcp --sport 1024 --dport 22 -j ACCEPT
+	run ipt -S SMALL
+	assert_output "-N SMALL
+-A SMALL -s 192.0.2.1/32 -j DROP"
+	# BIG, which holds no such rule, is still answered by the index
+	indexed 0 -C BIG "${LAST[@]}"
 }
 
 @test "index: only the comment differs" {
