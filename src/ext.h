@@ -141,11 +141,8 @@ struct ext_opt {
 	 * two-word option: "mask comp") and what it does, in a line */
 	const char *help_arg;
 	const char *help;
-	/* Not yet converted extensions say it themselves (OT_CUSTOM). */
+	/* OT_CUSTOM: whether the option takes a word (the others know) */
 	bool has_arg;
-	bool invertible;	/* same as OF_INV */
-	bool two_args;		/* same as OF_TWO_ARGS */
-	bool own_repeat_check;	/* same as OF_MULTI */
 };
 
 /* Whether the option reads a word, may follow '!', may come again, or
@@ -162,7 +159,7 @@ struct parse_ctx {
 	struct ipt_error *err;
 	const char *table;
 	const char *chain;
-	const char *arg2;		/* second word of a two_args option */
+	const char *arg2;		/* second word of an OF_TWO_ARGS option */
 	unsigned seen;			/* ids of the options given before this one */
 	int op;				/* enum cmd_op of the command being parsed */
 	/* --compat: the rule is written in the reference's layout, so forms

@@ -21,17 +21,17 @@ bool ext_opt_has_arg(const struct ext_opt *o)
 
 bool ext_opt_invertible(const struct ext_opt *o)
 {
-	return (o->flags & OF_INV) || o->invertible;
+	return o->flags & OF_INV;
 }
 
 bool ext_opt_multi(const struct ext_opt *o)
 {
-	return (o->flags & OF_MULTI) || o->own_repeat_check;
+	return o->flags & OF_MULTI;
 }
 
 bool ext_opt_two_args(const struct ext_opt *o)
 {
-	return (o->flags & OF_TWO_ARGS) || o->two_args;
+	return o->flags & OF_TWO_ARGS;
 }
 
 const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name)
@@ -360,9 +360,8 @@ void ext_help(struct strbuf *out, const struct extension *ext)
 		const char *arg = o->help_arg ? o->help_arg : ext_opt_has_arg(o) ? "value" : "";
 		size_t start = out->len;
 
-		/* "[!] " for OF_INV only: a legacy option's .invertible leaves
-		 * '!' to its parser, so it says nothing of it here; help_arg
-		 * names both words of a two-word option */
+		/* "[!] " where a '!' may come and the reference's help says
+		 * so; help_arg names both words of a two-word option */
 		sb_printf(out, "%s--%s%s%s%s",
 			  (o->flags & (OF_INV | OF_INV_HIDDEN)) == OF_INV ? "[!] " : "    ", o->name,
 			  *arg ? " " : "", arg,
