@@ -37,14 +37,21 @@ struct log_data {
 
 enum { O_LEVEL, O_PREFIX, O_TCPSEQ, O_TCPOPT, O_IPOPT, O_UID, O_MACDECODE };
 
+/* What --log-level takes by name (or a number 0-7). */
+static const struct ext_sym level_names[] = {
+	{ "emerg", 0 }, { "alert", 1 }, { "crit", 2 }, { "error", 3 }, { "warning", 4 },
+	{ "notice", 5 }, { "info", 6 }, { "debug", 7 }, { "panic", 0 }, { NULL, 0 },
+};
+
 #define LOG_FLAG_OPT(opt, id_, bit, what)                                                    \
 	{ .name = opt, .id = id_, .type = OT_FLAG, .flags = OF_NOINV_XT,                      \
 	  OPT_DST(struct log_data, flags), .max = bit, .help = what }
 
 static const struct ext_opt log_opts[] = {
-	/* a name or a number: parse's */
-	{ .name = "log-level", .id = O_LEVEL, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_NOINV_XT, .help_arg = "level", .help = "syslog priority, by name or number" },
+	{ .name = "log-level", .id = O_LEVEL, .type = OT_ENUM, .flags = OF_NOINV_XT | OF_NUM,
+	  OPT_DST(struct log_data, level), .syms = level_names, .max = 7,
+	  .bad = "log level \"%s\" unknown\n", .help_arg = "level",
+	  .help = "syslog priority, by name or number" },
 	/* its own messages, and a long one cut short: parse's */
 	{ .name = "log-prefix", .id = O_PREFIX, .type = OT_CUSTOM, .has_arg = true,
 	  .flags = OF_NOINV_XT, .help_arg = "prefix",
@@ -70,42 +77,17 @@ static const struct {
 	{ LOGF_MACDECODE, "macdecode", "--log-macdecode" },
 };
 
-/* What --log-level takes by name, and what -L prints per level. */
-static const struct {
-	const char *name;
-	uint8_t level;
-} level_names[] = {
-	{ "emerg", 0 }, { "alert", 1 }, { "crit", 2 }, { "error", 3 }, { "warning", 4 },
-	{ "notice", 5 }, { "info", 6 }, { "debug", 7 }, { "panic", 0 },
-};
+/* What -L prints per level. */
 static const char *const level_list[8] = {
 	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
 };
-
-static int parse_level(struct parse_ctx *ctx, const char *arg, uint8_t *level)
-{
-	uint64_t n;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(level_names); i++) {
-		if (strcmp(arg, level_names[i].name) == 0) {
-			*level = level_names[i].level;
-			return 0;
-		}
-	}
-	if (!num_uint(arg, 0, 7, &n))
-		return err_param(ctx->err, "log level \"%s\" unknown\n", arg);
-	*level = (uint8_t)n;
-	return 0;
-}
 
 static int log_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct log_data *d = data;
 
 	(void)inv;
-	if (id == O_LEVEL)
-		return parse_level(ctx, arg, &d->level);
+	(void)id;	/* only --log-prefix is parse's */
 	return tg_parse_log_prefix(ctx->err, "log-prefix", arg, d->prefix, LOG_PREFIX_MAX);
 }
 

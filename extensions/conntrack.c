@@ -22,24 +22,18 @@
  * which matches exactly the addresses ADDR/MASK does and keeps ADDR.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/x_tables.h>
 #include <linux/netfilter/xt_conntrack.h>
-#include <netdb.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 
 #include "ctstate.h"
 #include "ext.h"
 #include "expr.h"
 #include "num.h"
-#include "parse.h"
 #include "u32rel.h"
 #include "xtopt.h"
 
@@ -78,188 +72,90 @@ enum {
 	O_CTSTATUS, O_CTEXPIRE, O_CTDIR,
 };
 
+static const struct ext_sym status_names[] = {
+	{ "NONE", 0 },
+	{ "EXPECTED", 1 << 0 },		/* IPS_* */
+	{ "SEEN_REPLY", 1 << 1 },
+	{ "ASSURED", 1 << 2 },
+	{ "CONFIRMED", 1 << 3 },
+	{ NULL, 0 },
+};
+
+#define STATUS_BITS 0xfu
+
+static const struct ext_sym dir_names[] = {
+	{ "ORIGINAL", IP_CT_DIR_ORIGINAL },
+	{ "REPLY", IP_CT_DIR_REPLY },
+	{ NULL, 0 },
+};
+
+#define CT_DST(field) OPT_DST(struct conntrack_data, field)
+#define CT_INV(field) OPT_INVDST(struct conntrack_data, field)
+#define CT_ADDR(n, t, h) \
+	{ .name = n, .id = O_ORIGSRC + (t), .type = OT_HOSTMASK, .flags = OF_INV, \
+	  CT_DST(addr[t].addr), CT_INV(addr[t].inv), .help_arg = "address[/mask]", .help = h }
+#define CT_PORT(n, t, h) \
+	{ .name = n, .id = O_ORIGSRCPORT + (t), .type = OT_PORT_RANGE, .flags = OF_INV, \
+	  CT_DST(port[t].lo), CT_INV(port[t].inv), .help_arg = "port[:port]", .help = h }
+
 static const struct ext_opt conntrack_opts[] = {
-	{ .name = "ctstate", .has_arg = true, .id = O_CTSTATE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "state[,state...]",
+	{ .name = "ctstate", .id = O_CTSTATE, .has_arg = true, .flags = OF_INV,
+	  CT_INV(inv_state), .help_arg = "state[,state...]",
 	  .help = "any of the listed states, SNAT and DNAT too" },
-	{ .name = "ctproto", .has_arg = true, .id = O_CTPROTO, .invertible = true,
-	  .flags = OF_INV, .help_arg = "proto",
+	{ .name = "ctproto", .id = O_CTPROTO, .type = OT_PROTO, .flags = OF_INV,
+	  CT_DST(proto), CT_INV(inv_proto), .help_arg = "proto",
 	  .help = "layer 4 protocol of the connection, name or number" },
-	{ .name = "ctorigsrc", .has_arg = true, .id = O_ORIGSRC, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[/mask]",
-	  .help = "source address, original direction" },
-	{ .name = "ctorigdst", .has_arg = true, .id = O_ORIGDST, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[/mask]",
-	  .help = "destination address, original direction" },
-	{ .name = "ctreplsrc", .has_arg = true, .id = O_REPLSRC, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[/mask]",
-	  .help = "source address, reply direction" },
-	{ .name = "ctrepldst", .has_arg = true, .id = O_REPLDST, .invertible = true,
-	  .flags = OF_INV, .help_arg = "address[/mask]",
-	  .help = "destination address, reply direction" },
-	{ .name = "ctorigsrcport", .has_arg = true, .id = O_ORIGSRCPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, original direction" },
-	{ .name = "ctorigdstport", .has_arg = true, .id = O_ORIGDSTPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]",
-	  .help = "destination port, original direction" },
-	{ .name = "ctreplsrcport", .has_arg = true, .id = O_REPLSRCPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "source port, reply direction" },
-	{ .name = "ctrepldstport", .has_arg = true, .id = O_REPLDSTPORT, .invertible = true,
-	  .flags = OF_INV, .help_arg = "port[:port]", .help = "destination port, reply direction" },
-	{ .name = "ctstatus", .has_arg = true, .id = O_CTSTATUS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "status[,status...]",
+	CT_ADDR("ctorigsrc", ORIGSRC, "source address, original direction"),
+	CT_ADDR("ctorigdst", ORIGDST, "destination address, original direction"),
+	CT_ADDR("ctreplsrc", REPLSRC, "source address, reply direction"),
+	CT_ADDR("ctrepldst", REPLDST, "destination address, reply direction"),
+	CT_PORT("ctorigsrcport", ORIGSRC, "source port, original direction"),
+	CT_PORT("ctorigdstport", ORIGDST, "destination port, original direction"),
+	CT_PORT("ctreplsrcport", REPLSRC, "source port, reply direction"),
+	CT_PORT("ctrepldstport", REPLDST, "destination port, reply direction"),
+	{ .name = "ctstatus", .id = O_CTSTATUS, .type = OT_ENUM,
+	  .flags = OF_INV | OF_NOCASE | OF_LIST, .syms = status_names,
+	  .bad = "Bad ctstatus \"%s\"", CT_DST(status), CT_INV(inv_status),
+	  .help_arg = "status[,status...]",
 	  .help = "any of the listed status bits (ASSURED, ...)" },
-	{ .name = "ctexpire", .has_arg = true, .id = O_CTEXPIRE, .invertible = true,
-	  .flags = OF_INV, .help_arg = "time[:time]",
+	{ .name = "ctexpire", .id = O_CTEXPIRE, .type = OT_UINT_RANGE, .flags = OF_INV,
+	  CT_DST(exp_lo), CT_INV(inv_expire), .help_arg = "time[:time]",
 	  .help = "seconds the entry has left, or a range of them" },
-	{ .name = "ctdir", .has_arg = true, .id = O_CTDIR, .invertible = true,
-	  .help_arg = "ORIGINAL|REPLY", .help = "only packets going in this direction" },
+	{ .name = "ctdir", .id = O_CTDIR, .type = OT_ENUM, .flags = OF_NOINV_XT | OF_NOCASE,
+	  .syms = dir_names, CT_DST(dir), .help_arg = "ORIGINAL|REPLY",
+	  .help = "only packets going in this direction" },
 	{ .name = NULL },
 };
 
 static const char *const tuple_names[NTUPLE] = { "origsrc", "origdst", "replsrc", "repldst" };
 
-static const struct {
-	const char *name;
-	uint32_t bit;		/* IPS_* */
-} status_names[] = {
-	{ "EXPECTED", 1 << 0 },
-	{ "SEEN_REPLY", 1 << 1 },
-	{ "ASSURED", 1 << 2 },
-	{ "CONFIRMED", 1 << 3 },
-};
-
-#define STATUS_BITS 0xfu
-
-/* ---- parsing ---- */
-
-/* "host[/mask]" of a tuple address. */
-static int parse_ct_addr(struct parse_ctx *ctx, const char *opt, const char *arg,
-			 struct ct_addr *a)
-{
-	if (xt_parse_hostmask(ctx->err, "conntrack", opt, arg, ctx->rule->family, a->addr,
-			      a->mask) < 0)
-		return -1;
-	a->set = true;
-	return 0;
-}
-
-/* "P", "P:Q", ":Q", "P:"; an empty end is 0 or 65535. */
-static int parse_ct_port(struct parse_ctx *ctx, const char *opt, const char *arg,
-			 struct ct_port *p)
-{
-	if (xt_parse_port_range(ctx->err, "conntrack", opt, arg, &p->lo, &p->hi) < 0)
-		return -1;
-	p->set = true;
-	return 0;
-}
-
-static int parse_expire(struct parse_ctx *ctx, const char *arg, struct conntrack_data *d)
-{
-	uint64_t lo, hi;
-
-	if (xt_parse_uint_range(ctx->err, "conntrack", "ctexpire", arg, UINT32_MAX, &lo, &hi, NULL) < 0)
-		return -1;
-	d->exp_lo = (uint32_t)lo;
-	d->exp_hi = (uint32_t)hi;
-	d->has_expire = true;
-	return 0;
-}
-
-/* "EXPECTED,ASSURED"; a bad name is reported with the rest of the list. */
-static int parse_status(struct parse_ctx *ctx, const char *arg, uint32_t *bits)
-{
-	const char *p = arg;
-
-	*bits = 0;
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p), i;
-
-		if (len == 4 && strncasecmp(p, "NONE", 4) == 0) {
-			i = 0;
-		} else {
-			for (i = 0; i < ARRAY_SIZE(status_names); i++)
-				if (len == strlen(status_names[i].name) &&
-				    strncasecmp(p, status_names[i].name, len) == 0)
-					break;
-			if (i == ARRAY_SIZE(status_names))
-				return err_param(ctx->err, "Bad ctstatus \"%s\"", p);
-			*bits |= status_names[i].bit;
-		}
-		if (!comma)
-			return 0;
-		p = comma + 1;
-	}
-}
-
+/* What no type reads: the states, which -m state shares. */
 static int conntrack_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
 	struct conntrack_data *d = data;
-	uint16_t proto;
 
-	switch (id) {
-	case O_CTSTATE:
-		d->has_state = true;
-		d->inv_state = inv;
-		return ctstate_parse(arg, true, &d->state, ctx->err, "ctstate");
-	case O_CTPROTO:
-		if (parse_protocol(arg, &proto, ctx->err) < 0)
-			return -1;
-		d->has_proto = true;
-		d->inv_proto = inv;
-		d->proto = (uint8_t)proto;
-		return 0;
-	case O_ORIGSRC:
-	case O_ORIGDST:
-	case O_REPLSRC:
-	case O_REPLDST: {
-		struct ct_addr *a = &d->addr[id - O_ORIGSRC];
-		char opt[16];
-
-		snprintf(opt, sizeof(opt), "ct%s", tuple_names[id - O_ORIGSRC]);
-		a->inv = inv;
-		return parse_ct_addr(ctx, opt, arg, a);
-	}
-	case O_ORIGSRCPORT:
-	case O_ORIGDSTPORT:
-	case O_REPLSRCPORT:
-	case O_REPLDSTPORT: {
-		struct ct_port *p = &d->port[id - O_ORIGSRCPORT];
-		char opt[20];
-
-		snprintf(opt, sizeof(opt), "ct%sport", tuple_names[id - O_ORIGSRCPORT]);
-		p->inv = inv;
-		return parse_ct_port(ctx, opt, arg, p);
-	}
-	case O_CTSTATUS:
-		d->has_status = true;
-		d->inv_status = inv;
-		return parse_status(ctx, arg, &d->status);
-	case O_CTEXPIRE:
-		d->inv_expire = inv;
-		return parse_expire(ctx, arg, d);
-	case O_CTDIR:
-		if (inv)
-			return xt_err_noinv(ctx->err, "conntrack", "ctdir");
-		if (strcasecmp(arg, "ORIGINAL") == 0)
-			d->dir = IP_CT_DIR_ORIGINAL;
-		else if (strcasecmp(arg, "REPLY") == 0)
-			d->dir = IP_CT_DIR_REPLY;
-		else
-			return err_param(ctx->err, "conntrack: Bad value for \"--ctdir\" option: \"%s\"",
-					 arg);
-		d->has_dir = true;
-		return 0;
-	}
-	return 0;
+	(void)id;
+	(void)inv;
+	return ctstate_parse(arg, true, &d->state, ctx->err, "ctstate");
 }
 
+/* What was given, for the rule's expressions. */
 static int conntrack_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
-	(void)data;
+	struct conntrack_data *d = data;
+	unsigned t;
+
 	if (!seen)
 		return err_param(ctx->err, "conntrack: At least one option is required");
+	d->has_state = seen & 1u << O_CTSTATE;
+	d->has_proto = seen & 1u << O_CTPROTO;
+	for (t = 0; t < NTUPLE; t++) {
+		d->addr[t].set = seen & 1u << (O_ORIGSRC + t);
+		d->port[t].set = seen & 1u << (O_ORIGSRCPORT + t);
+	}
+	d->has_status = seen & 1u << O_CTSTATUS;
+	d->has_expire = seen & 1u << O_CTEXPIRE;
+	d->has_dir = seen & 1u << O_CTDIR;
 	return 0;
 }
 
@@ -819,25 +715,6 @@ static void range_text(struct strbuf *out, uint32_t lo, uint32_t hi)
 		sb_printf(out, "%u:%u", lo, hi);
 }
 
-static void status_text(struct strbuf *out, uint32_t bits)
-{
-	bool first = true;
-	size_t i;
-
-	if (!bits) {
-		sb_add(out, "NONE");
-		return;
-	}
-	for (i = 0; i < ARRAY_SIZE(status_names); i++) {
-		if (!(bits & status_names[i].bit))
-			continue;
-		if (!first)
-			sb_addc(out, ',');
-		sb_add(out, status_names[i].name);
-		first = false;
-	}
-}
-
 /* " ctproto " for -L, " ! --ctproto " for -S and so on */
 static void piece(struct strbuf *out, bool inv, bool save, const char *what,
 		  const char *tuple)
@@ -874,7 +751,7 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 	}
 	if (d->has_status) {
 		piece(out, d->inv_status, save, "status", "");
-		status_text(out, d->status);
+		ext_sym_bits(out, status_names, d->status, ',');
 	}
 	if (d->has_expire) {
 		piece(out, d->inv_expire, save, "expire", "");
@@ -882,7 +759,7 @@ static void ct_text(struct strbuf *out, const struct conntrack_data *d, uint8_t 
 	}
 	if (d->has_dir) {
 		piece(out, false, save, "dir", "");
-		sb_add(out, d->dir == IP_CT_DIR_REPLY ? "REPLY" : "ORIGINAL");
+		ext_sym_text(out, dir_names, d->dir);
 	}
 }
 

@@ -23,7 +23,6 @@
 #include <linux/netfilter/x_tables.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "expr.h"
 #include "num.h"
@@ -35,10 +34,7 @@
 #define DSCP_MASK 0xfc
 #define DSCP_SHIFT 2
 
-static const struct {
-	const char *name;
-	uint8_t dscp;
-} dscp_classes[] = {
+static const struct ext_sym dscp_classes[] = {
 	{ "CS0", 0x00 }, { "CS1", 0x08 }, { "CS2", 0x10 }, { "CS3", 0x18 },
 	{ "CS4", 0x20 }, { "CS5", 0x28 }, { "CS6", 0x30 }, { "CS7", 0x38 },
 	{ "BE", 0x00 },
@@ -47,33 +43,19 @@ static const struct {
 	{ "AF31", 0x1a }, { "AF32", 0x1c }, { "AF33", 0x1e },
 	{ "AF41", 0x22 }, { "AF42", 0x24 }, { "AF43", 0x26 },
 	{ "EF", 0x2e },
+	{ NULL, 0 },
 };
-
-static int parse_dscp_class(struct ipt_error *err, const char *arg, uint8_t *out)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(dscp_classes); i++) {
-		if (strcasecmp(arg, dscp_classes[i].name) == 0) {
-			*out = dscp_classes[i].dscp;
-			return 0;
-		}
-	}
-	return err_param(err, "Invalid DSCP value `%s'", arg);
-}
 
 /* The old TOS names, with the mask 0x3f they imply. */
 #define TOS_NAME_MASK 0x3f
 
-static const struct {
-	const char *name;
-	uint8_t value;
-} tos_names[] = {
+static const struct ext_sym tos_names[] = {
 	{ "Minimize-Delay", 0x10 },
 	{ "Maximize-Throughput", 0x08 },
 	{ "Maximize-Reliability", 0x04 },
 	{ "Minimize-Cost", 0x02 },
 	{ "Normal-Service", 0x00 },
+	{ NULL, 0 },
 };
 
 /* A byte as the reference's integer options read it, at s. */
@@ -87,17 +69,14 @@ static int parse_tos(struct ipt_error *err, const char *arg, uint8_t *value, uin
 {
 	uint64_t v, m = 0xff;
 	const char *end;
-	size_t i;
+	uint32_t named;
 
 	if (!read_byte(arg, &v, &end)) {
-		for (i = 0; i < ARRAY_SIZE(tos_names); i++) {
-			if (strcasecmp(arg, tos_names[i].name) == 0) {
-				*value = tos_names[i].value;
-				*mask = TOS_NAME_MASK;
-				return 0;
-			}
-		}
-		return err_param(err, "Symbolic name \"%s\" is unknown", arg);
+		if (!ext_sym_find(tos_names, arg, strlen(arg), true, &named))
+			return err_param(err, "Symbolic name \"%s\" is unknown", arg);
+		*value = (uint8_t)named;
+		*mask = TOS_NAME_MASK;
+		return 0;
 	}
 	if (*end == '/' && !read_byte(end + 1, &m, &end))
 		return err_param(err, "Illegal value: \"%s\"", arg);
@@ -110,14 +89,7 @@ static int parse_tos(struct ipt_error *err, const char *arg, uint8_t *value, uin
 
 static const char *tos_name(uint8_t value, uint8_t mask)
 {
-	size_t i;
-
-	if (mask != TOS_NAME_MASK)
-		return NULL;
-	for (i = 0; i < ARRAY_SIZE(tos_names); i++)
-		if (tos_names[i].value == value)
-			return tos_names[i].name;
-	return NULL;
+	return mask == TOS_NAME_MASK ? ext_sym_name(tos_names, value) : NULL;
 }
 
 /* ---- the byte in either family ---- */
@@ -241,39 +213,22 @@ struct dscp_data {
 enum { O_DSCP, O_DSCP_CLASS };
 
 static const struct ext_opt dscp_opts[] = {
-	{ .name = "dscp", .has_arg = true, .id = O_DSCP, .invertible = true,
-	  .flags = OF_INV, .help_arg = "value", .help = "DSCP field equals value (0 to 63)" },
-	{ .name = "dscp-class", .has_arg = true, .id = O_DSCP_CLASS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "class",
+	{ .name = "dscp", .id = O_DSCP, .type = OT_UINT, .flags = OF_INV, .max = 63,
+	  OPT_DST(struct dscp_data, dscp), OPT_INVDST(struct dscp_data, inv),
+	  .excl = 1 << O_DSCP_CLASS,
+	  .help_arg = "value", .help = "DSCP field equals value (0 to 63)" },
+	{ .name = "dscp-class", .id = O_DSCP_CLASS, .type = OT_ENUM, .flags = OF_INV | OF_NOCASE,
+	  .syms = dscp_classes, .bad = "Invalid DSCP value `%s'",
+	  OPT_DST(struct dscp_data, dscp), OPT_INVDST(struct dscp_data, inv),
+	  .excl = 1 << O_DSCP, .help_arg = "class",
 	  .help = "DSCP of a DiffServ class (BE, EF, AFxx, CSx)" },
 	{ .name = NULL },
 };
 
-static const struct xt_excl dscp_excl[] = {
-	{ O_DSCP, "dscp", 1 << O_DSCP_CLASS },
-	{ O_DSCP_CLASS, "dscp-class", 1 << O_DSCP },
-};
-
-static int dscp_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct dscp_data *d = data;
-	uint64_t v;
-
-	d->inv = inv;
-	if (id == O_DSCP_CLASS)
-		return parse_dscp_class(ctx->err, arg, &d->dscp);
-	if (xt_parse_uint(ctx->err, "dscp", "dscp", arg, 0, 63, &v) < 0)
-		return -1;
-	d->dscp = (uint8_t)v;
-	return 0;
-}
-
 static int dscp_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
-	if (!seen)
-		return err_param(ctx->err, "DSCP match: Parameter --dscp is required");
-	return xt_check_excl(ctx->err, "dscp", dscp_excl, ARRAY_SIZE(dscp_excl), seen);
+	return seen ? 0 : err_param(ctx->err, "DSCP match: Parameter --dscp is required");
 }
 
 static void dscp_linearize(struct lin_ctx *c, const void *data)
@@ -357,7 +312,6 @@ const struct extension ext_dscp = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct dscp_data),
 	.opts = dscp_opts,
-	.parse = dscp_parse,
 	.check = dscp_check,
 	.linearize = dscp_linearize,
 	.compat = dscp_compat,
@@ -376,8 +330,8 @@ struct tos_data {
 enum { O_TOS };
 
 static const struct ext_opt tos_opts[] = {
-	{ .name = "tos", .has_arg = true, .id = O_TOS, .invertible = true,
-	  .flags = OF_INV, .help_arg = "value[/mask]",
+	{ .name = "tos", .has_arg = true, .id = O_TOS, .flags = OF_INV | OF_MAND,
+	  OPT_INVDST(struct tos_data, inv), .help_arg = "value[/mask]",
 	  .help = "TOS ANDed with mask equals value (or a TOS name)" },
 	{ .name = NULL },
 };
@@ -387,14 +341,8 @@ static int tos_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 	struct tos_data *d = data;
 
 	(void)id;
-	d->inv = inv;
+	(void)inv;
 	return parse_tos(ctx->err, arg, &d->value, &d->mask);
-}
-
-static int tos_check(struct parse_ctx *ctx, void *data, unsigned seen)
-{
-	(void)data;
-	return seen ? 0 : xt_err_mandatory(ctx->err, "tos", "tos");
 }
 
 static void tos_linearize(struct lin_ctx *c, const void *data)
@@ -463,7 +411,6 @@ const struct extension ext_tos = {
 	.size = sizeof(struct tos_data),
 	.opts = tos_opts,
 	.parse = tos_parse,
-	.check = tos_check,
 	.linearize = tos_linearize,
 	.compat = tos_compat,
 	.delinearize = tos_delinearize,
@@ -480,42 +427,22 @@ struct dscp_target {
 enum { O_SET_DSCP, O_SET_DSCP_CLASS };
 
 static const struct ext_opt dscp_target_opts[] = {
-	{ .name = "set-dscp", .has_arg = true, .id = O_SET_DSCP, .invertible = true,
+	{ .name = "set-dscp", .id = O_SET_DSCP, .type = OT_UINT, .flags = OF_NOINV_XT, .max = 63,
+	  OPT_DST(struct dscp_target, dscp), .excl = 1 << O_SET_DSCP_CLASS,
 	  .help_arg = "value", .help = "write value (0 to 63) into the DSCP field" },
-	{ .name = "set-dscp-class", .has_arg = true, .id = O_SET_DSCP_CLASS, .invertible = true,
+	{ .name = "set-dscp-class", .id = O_SET_DSCP_CLASS, .type = OT_ENUM,
+	  .flags = OF_NOINV_XT | OF_NOCASE, .syms = dscp_classes,
+	  .bad = "Invalid DSCP value `%s'", OPT_DST(struct dscp_target, dscp),
+	  .excl = 1 << O_SET_DSCP,
 	  .help_arg = "class", .help = "write the DSCP of a DiffServ class (EF, AF11, ...)" },
 	{ .name = NULL },
 };
-
-static const struct xt_excl dscp_target_excl[] = {
-	{ O_SET_DSCP, "set-dscp", 1 << O_SET_DSCP_CLASS },
-	{ O_SET_DSCP_CLASS, "set-dscp-class", 1 << O_SET_DSCP },
-};
-
-static int dscp_target_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
-			     bool inv)
-{
-	struct dscp_target *d = data;
-	uint64_t v;
-
-	if (inv)
-		return xt_err_noinv(ctx->err, "DSCP", dscp_target_opts[id].name);
-	if (id == O_SET_DSCP_CLASS)
-		return parse_dscp_class(ctx->err, arg, &d->dscp);
-	if (xt_parse_uint(ctx->err, "DSCP", "set-dscp", arg, 0, 63, &v) < 0)
-		return -1;
-	d->dscp = (uint8_t)v;
-	return 0;
-}
 
 static int dscp_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	if (!seen)
 		return err_param(ctx->err, "DSCP target: Parameter --set-dscp is required");
-	if (xt_check_excl(ctx->err, "DSCP", dscp_target_excl, ARRAY_SIZE(dscp_target_excl),
-			  seen) < 0)
-		return -1;
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
 	return 0;
@@ -583,7 +510,6 @@ const struct extension ext_DSCP = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct dscp_target),
 	.opts = dscp_target_opts,
-	.parse = dscp_target_parse,
 	.check = dscp_target_check,
 	.linearize = dscp_target_linearize,
 	.compat = dscp_target_compat,
@@ -601,39 +527,29 @@ struct tos_target {
 
 enum { O_SET_TOS, O_AND_TOS, O_OR_TOS, O_XOR_TOS };
 
-static const struct ext_opt tos_target_opts[] = {
-	{ .name = "set-tos", .has_arg = true, .id = O_SET_TOS, .invertible = true,
-	  .help_arg = "value[/mask]", .help = "TOS = (TOS & ~mask) ^ value, or a TOS name" },
-	{ .name = "and-tos", .has_arg = true, .id = O_AND_TOS, .invertible = true,
-	  .help_arg = "bits", .help = "TOS = TOS & bits" },
-	{ .name = "or-tos", .has_arg = true, .id = O_OR_TOS, .invertible = true,
-	  .help_arg = "bits", .help = "TOS = TOS | bits" },
-	{ .name = "xor-tos", .has_arg = true, .id = O_XOR_TOS, .invertible = true,
-	  .help_arg = "bits", .help = "TOS = TOS ^ bits" },
-	{ .name = NULL },
-};
-
 #define TOS_ALL (1 << O_SET_TOS | 1 << O_AND_TOS | 1 << O_OR_TOS | 1 << O_XOR_TOS)
+#define TOS_OPT(n, i, a, h) \
+	{ .name = n, .id = i, .has_arg = true, .flags = OF_NOINV_XT, \
+	  .excl = TOS_ALL & ~(1 << (i)), .help_arg = a, .help = h }
 
-static const struct xt_excl tos_target_excl[] = {
-	{ O_SET_TOS, "set-tos", TOS_ALL & ~(1 << O_SET_TOS) },
-	{ O_AND_TOS, "and-tos", TOS_ALL & ~(1 << O_AND_TOS) },
-	{ O_OR_TOS, "or-tos", TOS_ALL & ~(1 << O_OR_TOS) },
-	{ O_XOR_TOS, "xor-tos", TOS_ALL & ~(1 << O_XOR_TOS) },
+static const struct ext_opt tos_target_opts[] = {
+	TOS_OPT("set-tos", O_SET_TOS, "value[/mask]", "TOS = (TOS & ~mask) ^ value, or a TOS name"),
+	TOS_OPT("and-tos", O_AND_TOS, "bits", "TOS = TOS & bits"),
+	TOS_OPT("or-tos", O_OR_TOS, "bits", "TOS = TOS | bits"),
+	TOS_OPT("xor-tos", O_XOR_TOS, "bits", "TOS = TOS ^ bits"),
+	{ .name = NULL },
 };
 
 static int tos_target_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
 			    bool inv)
 {
 	struct tos_target *d = data;
-	const char *name = tos_target_opts[id].name;
 	uint64_t v;
 
-	if (inv)
-		return xt_err_noinv(ctx->err, "TOS", name);
+	(void)inv;
 	if (id == O_SET_TOS)
 		return parse_tos(ctx->err, arg, &d->value, &d->mask);
-	if (xt_parse_uint(ctx->err, "TOS", name, arg, 0, 255, &v) < 0)
+	if (xt_parse_uint(ctx->err, "TOS", tos_target_opts[id].name, arg, 0, 255, &v) < 0)
 		return -1;
 	switch (id) {
 	case O_AND_TOS:
@@ -656,8 +572,6 @@ static int tos_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	(void)data;
 	if (!seen)
 		return err_param(ctx->err, "TOS: An action is required");
-	if (xt_check_excl(ctx->err, "TOS", tos_target_excl, ARRAY_SIZE(tos_target_excl), seen) < 0)
-		return -1;
 	if (strcmp(ctx->table, "mangle") != 0)
 		return xt_err_table(ctx, ctx->chain);
 	return 0;

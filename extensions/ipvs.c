@@ -52,13 +52,11 @@ static const struct ext_opt ipvs_opts[] = {
 	{ .name = NULL },
 };
 
-static const struct {
-	const char *name;
-	uint8_t method;
-} ipvs_methods[] = {
+static const struct ext_sym ipvs_methods[] = {
 	{ "GATE", IP_VS_CONN_F_DROUTE },
 	{ "IPIP", IP_VS_CONN_F_TUNNEL },
 	{ "MASQ", IP_VS_CONN_F_MASQ },
+	{ NULL, 0 },
 };
 
 static int ipvs_port(struct parse_ctx *ctx, const char *arg, __be16 *port)
@@ -75,7 +73,7 @@ static int ipvs_parse_value(struct parse_ctx *ctx, struct xt_ipvs_mtinfo *info, 
 			    const char *arg)
 {
 	uint16_t proto;
-	size_t i;
+	uint32_t method;
 
 	switch (id) {
 	case O_PROTO:
@@ -99,11 +97,9 @@ static int ipvs_parse_value(struct parse_ctx *ctx, struct xt_ipvs_mtinfo *info, 
 		}
 		break;
 	case O_METHOD:
-		for (i = 0; i < ARRAY_SIZE(ipvs_methods); i++) {
-			if (strcasecmp(arg, ipvs_methods[i].name) == 0) {
-				info->fwd_method = ipvs_methods[i].method;
-				return 0;
-			}
+		if (ext_sym_find(ipvs_methods, arg, strlen(arg), true, &method)) {
+			info->fwd_method = (uint8_t)method;
+			return 0;
 		}
 		break;
 	}
@@ -157,12 +153,9 @@ static bool ipvs_delinearize(struct delin_ctx *c, void *data)
 
 static const char *ipvs_method_name(uint8_t method)
 {
-	size_t i;
+	const char *name = ext_sym_name(ipvs_methods, method);
 
-	for (i = 0; i < ARRAY_SIZE(ipvs_methods); i++)
-		if (ipvs_methods[i].method == method)
-			return ipvs_methods[i].name;
-	return "UNKNOWN";
+	return name ? name : "UNKNOWN";
 }
 
 /* -L (prefix "") and save (prefix "--") say the same */

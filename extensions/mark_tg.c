@@ -40,113 +40,89 @@ enum {
 	O_SAVE_MARK, O_RESTORE_MARK, O_CTMASK, O_NFMASK, O_MASK,
 };
 
+#define SET_OPS (1 << O_SET_XMARK | 1 << O_SET_MARK | 1 << O_AND_MARK | 1 << O_OR_MARK | \
+		 1 << O_XOR_MARK)
+#define ALL_OPS (SET_OPS | 1 << O_SAVE_MARK | 1 << O_RESTORE_MARK)
+#define MASKS (1 << O_CTMASK | 1 << O_NFMASK)
+
+/* Each operation excludes the others; ops are those of the target. */
+#define XMARK_OPS(ops, what) \
+	{ .name = "set-xmark", .id = O_SET_XMARK, .type = OT_MARKMASK, .flags = OF_NOINV_XT, \
+	  OPT_DST(struct xmark_data, value), .excl = (ops) & ~(1 << O_SET_XMARK), \
+	  .help_arg = "value[/mask]", .help = what " = (" what " & ~mask) ^ value" }, \
+	{ .name = "set-mark", .id = O_SET_MARK, .has_arg = true, .flags = OF_NOINV_XT, \
+	  .excl = (ops) & ~(1 << O_SET_MARK), \
+	  .help_arg = "value[/mask]", .help = what " = (" what " & ~mask) | value" }, \
+	{ .name = "and-mark", .id = O_AND_MARK, .has_arg = true, .flags = OF_NOINV_XT, \
+	  .excl = (ops) & ~(1 << O_AND_MARK), \
+	  .help_arg = "bits", .help = what " = " what " & bits" }, \
+	{ .name = "or-mark", .id = O_OR_MARK, .has_arg = true, .flags = OF_NOINV_XT, \
+	  .excl = (ops) & ~(1 << O_OR_MARK), \
+	  .help_arg = "bits", .help = what " = " what " | bits" }, \
+	{ .name = "xor-mark", .id = O_XOR_MARK, .has_arg = true, .flags = OF_NOINV_XT, \
+	  .excl = (ops) & ~(1 << O_XOR_MARK), \
+	  .help_arg = "bits", .help = what " = " what " ^ bits" }
+
 static const struct ext_opt mark_target_opts[] = {
-	{ .name = "set-xmark", .has_arg = true, .id = O_SET_XMARK, .invertible = true,
-	  .help_arg = "value[/mask]", .help = "mark = (mark & ~mask) ^ value" },
-	{ .name = "set-mark", .has_arg = true, .id = O_SET_MARK, .invertible = true,
-	  .help_arg = "value[/mask]", .help = "mark = (mark & ~mask) | value" },
-	{ .name = "and-mark", .has_arg = true, .id = O_AND_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "mark = mark & bits" },
-	{ .name = "or-mark", .has_arg = true, .id = O_OR_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "mark = mark | bits" },
-	{ .name = "xor-mark", .has_arg = true, .id = O_XOR_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "mark = mark ^ bits" },
+	XMARK_OPS(SET_OPS, "mark"),
 	{ .name = NULL },
 };
 
 static const struct ext_opt connmark_target_opts[] = {
-	{ .name = "set-xmark", .has_arg = true, .id = O_SET_XMARK, .invertible = true,
-	  .help_arg = "value[/mask]", .help = "ctmark = (ctmark & ~mask) ^ value" },
-	{ .name = "set-mark", .has_arg = true, .id = O_SET_MARK, .invertible = true,
-	  .help_arg = "value[/mask]", .help = "ctmark = (ctmark & ~mask) | value" },
-	{ .name = "and-mark", .has_arg = true, .id = O_AND_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "ctmark = ctmark & bits" },
-	{ .name = "or-mark", .has_arg = true, .id = O_OR_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "ctmark = ctmark | bits" },
-	{ .name = "xor-mark", .has_arg = true, .id = O_XOR_MARK, .invertible = true,
-	  .help_arg = "bits", .help = "ctmark = ctmark ^ bits" },
-	{ .name = "save-mark", .id = O_SAVE_MARK, .invertible = true,
+	XMARK_OPS(ALL_OPS, "ctmark"),
+	{ .name = "save-mark", .id = O_SAVE_MARK, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct xmark_data, mode), .max = CM_SAVE,
+	  .excl = ALL_OPS & ~(1 << O_SAVE_MARK),
 	  .help = "copy the packet mark to the connection mark" },
-	{ .name = "restore-mark", .id = O_RESTORE_MARK, .invertible = true,
+	{ .name = "restore-mark", .id = O_RESTORE_MARK, .type = OT_FLAG, .flags = OF_NOINV_XT,
+	  OPT_DST(struct xmark_data, mode), .max = CM_RESTORE,
+	  .excl = ALL_OPS & ~(1 << O_RESTORE_MARK),
 	  .help = "copy the connection mark to the packet mark" },
-	{ .name = "ctmask", .has_arg = true, .id = O_CTMASK, .invertible = true,
+	{ .name = "ctmask", .id = O_CTMASK, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct xmark_data, mask),
 	  .help_arg = "mask", .help = "save/restore: connection mark bits involved" },
-	{ .name = "nfmask", .has_arg = true, .id = O_NFMASK, .invertible = true,
+	{ .name = "nfmask", .id = O_NFMASK, .type = OT_UINT, .flags = OF_NOINV_XT,
+	  OPT_DST(struct xmark_data, nfmask),
 	  .help_arg = "mask", .help = "save/restore: packet mark bits involved" },
-	{ .name = "mask", .has_arg = true, .id = O_MASK, .invertible = true,
+	{ .name = "mask", .id = O_MASK, .has_arg = true, .flags = OF_NOINV_XT,
 	  .help_arg = "mask", .help = "sets --ctmask and --nfmask to the same mask" },
 	{ .name = NULL },
 };
 
-#define SET_OPS (1 << O_SET_XMARK | 1 << O_SET_MARK | 1 << O_AND_MARK | 1 << O_OR_MARK | \
-		 1 << O_XOR_MARK)
-#define ALL_OPS (SET_OPS | 1 << O_SAVE_MARK | 1 << O_RESTORE_MARK)
-
-/* In the reference's order: each operation excludes the others, and
- * --mask the two masks it stands for. */
-static const struct xt_excl xmark_excl[] = {
-	{ O_SET_XMARK, "set-xmark", ALL_OPS & ~(1 << O_SET_XMARK) },
-	{ O_SET_MARK, "set-mark", ALL_OPS & ~(1 << O_SET_MARK) },
-	{ O_AND_MARK, "and-mark", ALL_OPS & ~(1 << O_AND_MARK) },
-	{ O_OR_MARK, "or-mark", ALL_OPS & ~(1 << O_OR_MARK) },
-	{ O_XOR_MARK, "xor-mark", ALL_OPS & ~(1 << O_XOR_MARK) },
-	{ O_SAVE_MARK, "save-mark", ALL_OPS & ~(1 << O_SAVE_MARK) },
-	{ O_RESTORE_MARK, "restore-mark", ALL_OPS & ~(1 << O_RESTORE_MARK) },
-	{ O_CTMASK, "ctmask", 1 << O_MASK },
-	{ O_NFMASK, "nfmask", 1 << O_MASK },
-	{ O_MASK, "mask", 0 },
-};
-
-/* The options both targets share; name is "MARK" or "CONNMARK". */
-static int xmark_parse(struct parse_ctx *ctx, const char *ext, const struct ext_opt *opts,
-		       struct xmark_data *d, int id, const char *arg, bool inv)
+/* What no type reads: the updates computed from a number (or from a
+ * value/mask), each at once, as a later --ctmask or --mask changes what
+ * an earlier one set; and --mask, which sets both masks. */
+static int xmark_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
 {
-	uint64_t n = 0;
+	const char *ext = ctx->ext->name, *opt = ctx->ext->opts[id].name;
+	struct xmark_data *d = data;
+	uint64_t n;
 	uint32_t v, m;
 
-	if (inv)
-		return xt_err_noinv(ctx->err, ext, opts[id].name);
-	switch (id) {
-	case O_SET_XMARK:
-	case O_SET_MARK:
-		if (xt_parse_markmask(ctx->err, ext, opts[id].name, arg, &v, &m) < 0)
+	(void)inv;
+	if (id == O_SET_MARK) {
+		if (xt_parse_markmask(ctx->err, ext, opt, arg, &v, &m) < 0)
 			return -1;
-		d->mode = CM_SET;
 		d->value = v;
-		d->mask = id == O_SET_MARK ? m | v : m;
-		return 0;
-	case O_SAVE_MARK:
-		d->mode = CM_SAVE;
-		return 0;
-	case O_RESTORE_MARK:
-		d->mode = CM_RESTORE;
+		d->mask = m | v;
 		return 0;
 	}
-	if (xt_parse_uint(ctx->err, ext, opts[id].name, arg, 0, UINT32_MAX, &n) < 0)
+	if (xt_parse_uint(ctx->err, ext, opt, arg, 0, UINT32_MAX, &n) < 0)
 		return -1;
 	v = (uint32_t)n;
 	switch (id) {
 	case O_AND_MARK:
-		d->mode = CM_SET;
 		d->value = 0;
 		d->mask = ~v;
 		break;
 	case O_OR_MARK:
-		d->mode = CM_SET;
 		d->value = d->mask = v;
 		break;
 	case O_XOR_MARK:
-		d->mode = CM_SET;
 		d->value = v;
 		d->mask = 0;
 		break;
-	case O_CTMASK:
-		d->mask = v;
-		break;
-	case O_NFMASK:
-		d->nfmask = v;
-		break;
-	case O_MASK:
+	default:	/* O_MASK */
 		d->mask = d->nfmask = v;
 		break;
 	}
@@ -298,18 +274,12 @@ static bool delin_copy(const struct regval *rv, bool from_ct, uint32_t *mask)
 
 /* ---- -j MARK ---- */
 
-static int mark_target_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
-			     bool inv)
-{
-	return xmark_parse(ctx, "MARK", mark_target_opts, data, id, arg, inv);
-}
-
 static int mark_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	if (!seen)
 		return err_param(ctx->err, "MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required");
-	return xt_check_excl(ctx->err, "MARK", xmark_excl, O_XOR_MARK + 1, seen);
+	return 0;
 }
 
 static void mark_target_linearize(struct lin_ctx *c, const void *data)
@@ -387,7 +357,7 @@ const struct extension ext_MARK = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct xmark_data),
 	.opts = mark_target_opts,
-	.parse = mark_target_parse,
+	.parse = xmark_parse,
 	.check = mark_target_check,
 	.linearize = mark_target_linearize,
 	.compat = mark_target_compat,
@@ -398,19 +368,15 @@ const struct extension ext_MARK = {
 
 /* ---- -j CONNMARK ---- */
 
-static int connmark_target_parse(struct parse_ctx *ctx, void *data, int id, const char *arg,
-				 bool inv)
-{
-	return xmark_parse(ctx, "CONNMARK", connmark_target_opts, data, id, arg, inv);
-}
-
 static int connmark_target_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	(void)data;
 	if (!(seen & ALL_OPS))
 		return err_param(ctx->err, "CONNMARK target: No operation specified");
-	if (xt_check_excl(ctx->err, "CONNMARK", xmark_excl, ARRAY_SIZE(xmark_excl), seen) < 0)
-		return -1;
+	/* after that message, as the reference checks */
+	if ((seen & (1 << O_MASK)) && (seen & MASKS))
+		return xt_err_conflict(ctx->err, "CONNMARK", seen & (1 << O_CTMASK) ? "ctmask" : "nfmask",
+				       "mask");
 	return 0;
 }
 
@@ -569,7 +535,7 @@ const struct extension ext_CONNMARK = {
 	.size = sizeof(struct xmark_data),
 	.opts = connmark_target_opts,
 	.init = connmark_target_init,
-	.parse = connmark_target_parse,
+	.parse = xmark_parse,
 	.check = connmark_target_check,
 	.linearize = connmark_target_linearize,
 	.compat = connmark_target_compat,

@@ -2,11 +2,11 @@
  *
  *   meta load pkttype; cmp eq|neq TYPE (1 byte)
  *
- * The reference writes an xt blob instead, read below.
+ * The reference writes an xt blob instead, revision 0 (struct
+ * xt_pkttype_info): the type and the '!', an int each; read below.
  */
 #include <linux/netfilter/nf_tables.h>
 #include <string.h>
-#include <strings.h>
 
 #include "expr.h"
 #include "ext.h"
@@ -17,42 +17,23 @@ struct pkttype_data {
 	bool inv;
 };
 
-/* The kernel's PACKET_* numbers; the first name of a number is printed. */
-static const struct {
-	const char *name;
-	uint8_t type;
-} pkttype_names[] = {
-	{ "unicast", 0 },
-	{ "broadcast", 1 },
-	{ "multicast", 2 },
-	{ "otherhost", 3 },
-	{ "host", 0 },
+struct pkttype_blob {
+	int32_t pkttype, invert;
 };
 
-enum { O_PKTTYPE };
+/* The kernel's PACKET_* numbers; the first name of a number is printed. */
+static const struct ext_sym pkttype_names[] = {
+	{ "unicast", 0 }, { "broadcast", 1 }, { "multicast", 2 }, { "otherhost", 3 },
+	{ "host", 0 }, { NULL, 0 },
+};
 
 static const struct ext_opt pkttype_opts[] = {
-	{ .name = "pkt-type", .id = O_PKTTYPE, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_INV | OF_MAND, OPT_INVDST(struct pkttype_data, inv), .help_arg = "type",
-	  .help = "class of link-layer destination, e.g. broadcast" },
+	{ .name = "pkt-type", .type = OT_ENUM, .flags = OF_INV | OF_MAND | OF_NOCASE,
+	  .syms = pkttype_names, .bad = "Bad packet type '%s'",
+	  OPT_DST(struct pkttype_data, type), OPT_INVDST(struct pkttype_data, inv),
+	  .help_arg = "type", .help = "class of link-layer destination, e.g. broadcast" },
 	{ .name = NULL },
 };
-
-static int pkttype_parse(struct parse_ctx *ctx, void *data, int id, const char *arg, bool inv)
-{
-	struct pkttype_data *d = data;
-	size_t i;
-
-	(void)id;
-	(void)inv;
-	for (i = 0; i < ARRAY_SIZE(pkttype_names); i++) {
-		if (strcasecmp(arg, pkttype_names[i].name) == 0) {
-			d->type = pkttype_names[i].type;
-			return 0;
-		}
-	}
-	return err_param(ctx->err, "Bad packet type '%s'", arg);
-}
 
 static void pkttype_linearize(struct lin_ctx *c, const void *data)
 {
@@ -61,18 +42,6 @@ static void pkttype_linearize(struct lin_ctx *c, const void *data)
 	lin_meta(c, NFT_META_PKTTYPE);
 	lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->type, 1);
 }
-
-/*
- * The reference's blob, revision 0 (struct xt_pkttype_info):
- *
- *   0               4               8
- *   +---------------+---------------+
- *   | pkttype (int) | invert (int)  |
- *   +---------------+---------------+
- */
-struct pkttype_blob {
-	int32_t pkttype, invert;
-};
 
 static enum compat_res pkttype_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
@@ -90,41 +59,20 @@ static bool pkttype_delinearize(struct delin_ctx *c, void *data)
 {
 	struct pkttype_data *d = data;
 	struct item *it = delin_peek(c);
-	const void *p;
+	struct pkttype_blob b;
 
 	if (item_is_meta(it, NFT_META_PKTTYPE) && !it->masked && it->len == 1 &&
 	    (it->op == REL_EQ || it->op == REL_NEQ)) {
-		d->type = it->val[0];
-		d->inv = it->op == REL_NEQ;
-		c->pos++;
-		return true;
+		b.pkttype = it->val[0];
+		b.invert = it->op == REL_NEQ;
+	} else if (!delin_xt_match(c, "pkttype", 0, &b, sizeof(b)) || b.pkttype < 0 ||
+		   b.pkttype > 255) {
+		return false;
 	}
-	p = xt_blob(it, false, "pkttype", 0, sizeof(struct pkttype_blob));
-	if (p) {
-		struct pkttype_blob b;
-
-		memcpy(&b, p, sizeof(b));
-		if (b.pkttype < 0 || b.pkttype > 255)
-			return false;
-		d->type = (uint8_t)b.pkttype;
-		d->inv = b.invert != 0;
-		c->pos++;
-		return true;
-	}
-	return false;
-}
-
-static void type_text(struct strbuf *out, uint8_t type)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(pkttype_names); i++) {
-		if (pkttype_names[i].type == type) {
-			sb_add(out, pkttype_names[i].name);
-			return;
-		}
-	}
-	sb_printf(out, "%u", type);
+	d->type = (uint8_t)b.pkttype;
+	d->inv = b.invert != 0;
+	c->pos++;
+	return true;
 }
 
 static void pkttype_print(struct strbuf *out, const void *data, const struct rule *r,
@@ -135,7 +83,7 @@ static void pkttype_print(struct strbuf *out, const void *data, const struct rul
 	(void)r;
 	(void)fmt;
 	sb_add(out, d->inv ? " PKTTYPE != " : " PKTTYPE = ");
-	type_text(out, d->type);
+	ext_sym_text(out, pkttype_names, d->type);
 }
 
 static void pkttype_save(struct strbuf *out, const void *data, const struct rule *r)
@@ -144,7 +92,7 @@ static void pkttype_save(struct strbuf *out, const void *data, const struct rule
 
 	(void)r;
 	sb_add(out, d->inv ? " ! --pkt-type " : " --pkt-type ");
-	type_text(out, d->type);
+	ext_sym_text(out, pkttype_names, d->type);
 }
 
 const struct extension ext_pkttype = {
@@ -153,7 +101,6 @@ const struct extension ext_pkttype = {
 	.families = EXT_BOTH,
 	.size = sizeof(struct pkttype_data),
 	.opts = pkttype_opts,
-	.parse = pkttype_parse,
 	.linearize = pkttype_linearize,
 	.compat = pkttype_compat,
 	.delinearize = pkttype_delinearize,

@@ -52,20 +52,20 @@ enum {
 };
 
 /* '!' is refused by parse in the reference's words, except before a
- * comparison */
+ * comparison; the reference's help does not mention it */
+#define RE_INV (OF_INV | OF_INV_HIDDEN | OF_MULTI)
 #define RE_OPT(n, i, f, a, h) \
-	{ .name = n, .id = i, .type = OT_CUSTOM, .flags = OF_MULTI | (f), .invertible = true, \
-	  .help_arg = a, .help = h }
+	{ .name = n, .id = i, .type = OT_CUSTOM, .flags = RE_INV | (f), .help_arg = a, .help = h }
 
 static const struct ext_opt rateest_opts[] = {
 	{ .name = "rateest1", .id = O_NAME1, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_MULTI, .invertible = true, .help_arg = "name",
+	  .flags = RE_INV, .help_arg = "name",
 	  .help = "the estimator to compare" },
 	{ .name = "rateest", .id = O_NAME1, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_MULTI, .invertible = true, .help_arg = "name",
+	  .flags = RE_INV, .help_arg = "name",
 	  .help = "the same as --rateest1" },
 	{ .name = "rateest2", .id = O_NAME2, .type = OT_CUSTOM, .has_arg = true,
-	  .flags = OF_MULTI, .invertible = true, .help_arg = "name",
+	  .flags = RE_INV, .help_arg = "name",
 	  .help = "compare with this estimator" },
 	RE_OPT("rateest-delta", O_DELTA, 0, NULL, "compare rates less the given ones"),
 	RE_OPT("rateest-bps1", O_BPS1, OF_NEXT_WORD, "[rate]", "compare bytes/s; rate for delta"),

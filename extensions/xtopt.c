@@ -192,21 +192,6 @@ int xt_err_table(const struct parse_ctx *ctx, const char *chain)
 	}
 }
 
-int xt_check_excl(struct ipt_error *err, const char *ext, const struct xt_excl *tab,
-		  unsigned n, unsigned seen)
-{
-	unsigned i, j;
-
-	for (i = 0; i < n; i++) {
-		if (!(seen & (1u << tab[i].id)) || !(tab[i].excl & seen))
-			continue;
-		for (j = 0; j < n; j++)
-			if ((tab[i].excl & (1u << tab[j].id)) && (seen & (1u << tab[j].id)))
-				return xt_err_conflict(err, ext, tab[i].name, tab[j].name);
-	}
-	return 0;
-}
-
 void xt_xmark_text(struct strbuf *out, uint32_t value, uint32_t mask)
 {
 	if (value == 0)

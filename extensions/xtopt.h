@@ -69,18 +69,6 @@ struct parse_ctx;
  * worded for the command being parsed. */
 int xt_err_table(const struct parse_ctx *ctx, const char *chain);
 
-/* An exclusive group of options in the reference's table order: the
- * first option given that excludes another one given is reported with
- * that other one. excl[i] has bit j when option i excludes option j;
- * ids[i] is the bit of option i in seen. Returns 0 or -1 with err set. */
-struct xt_excl {
-	uint8_t id;
-	const char *name;
-	unsigned excl;		/* bits of ids */
-};
-int xt_check_excl(struct ipt_error *err, const char *ext, const struct xt_excl *tab,
-		  unsigned n, unsigned seen);
-
 /* The -L text of a mark update new = (old & ~mask) ^ value: " set V",
  * " and M", " or V", " xor V" or " xset V/M". */
 void xt_xmark_text(struct strbuf *out, uint32_t value, uint32_t mask);

@@ -57,7 +57,17 @@ enum opt_type {
 	OT_UINT_RANGE,	/* N, N:M, N: or :M: two numbers of size bytes each,
 			 * the second right after the first (N alone: M = N) */
 	OT_MARKMASK,	/* value[/mask]: two u32, mask all ones by default */
-	OT_STRING,	/* char[size]; at most max characters (0: size - 1) */
+	OT_STRING,	/* char[size]; at most max characters (0: size - 1), at
+			 * least min */
+	OT_ENUM,	/* a word syms names (OF_NOCASE, OF_LIST, OF_NUM), its
+			 * value in size bytes; an unknown word gets the
+			 * message bad */
+	OT_PROTO,	/* a protocol as -p reads it (name or number) */
+	OT_HOSTMASK,	/* host[/mask] of the rule's family as
+			 * xt_parse_hostmask reads it: 16 bytes of address,
+			 * then 16 of mask */
+	OT_PORT_RANGE,	/* port[:port] as xt_parse_port_range reads it
+			 * (service names too): two u16, host order */
 };
 
 enum opt_flags {
@@ -79,6 +89,25 @@ enum opt_flags {
 				 * word too when there is one that is no
 				 * option and no '!' (parse gets NULL
 				 * otherwise), as rateest's values */
+	OF_INV_HIDDEN = 1 << 9,	/* with OF_INV: -h shows no "[!] " before it,
+				 * as the reference's help does not */
+	OF_NOCASE = 1 << 10,	/* OT_ENUM: a word in any case */
+	OF_LIST = 1 << 11,	/* OT_ENUM: words separated by commas, each
+				 * one a symbol, their values OR'ed into the
+				 * destination; an unknown word is reported
+				 * with the rest of the list */
+	OF_LIST_TOK = 1 << 12,	/* with OF_LIST: empty words are skipped, and
+				 * an unknown one is reported with the whole
+				 * argument (the reference's strtok lists) */
+	OF_NUM = 1 << 13,	/* OT_ENUM: a word no symbol names may be a
+				 * number in [min, max] */
+};
+
+/* A word an OT_ENUM option takes and the value it stands for. A value
+ * may have several names: the first one in the table is printed. */
+struct ext_sym {
+	const char *name;
+	uint32_t value;
 };
 
 /* The byte offset + 1 of a field in an extension's data (0: none), and
@@ -100,17 +129,20 @@ struct ext_opt {
 	uint16_t inv_dst;	/* offset + 1 of a bool set by '!', 0: none */
 	uint32_t excl;		/* ids this option cannot be given with */
 	uint32_t also;		/* ids this option needs */
-	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (max),
-				 * OT_FLAG (max: the bits it sets) */
+	uint64_t min, max;	/* OT_UINT, OT_UINT_RANGE, OT_STRING (lengths),
+				 * OT_ENUM with OF_NUM, OT_FLAG (max: the bits
+				 * it sets) */
+	/* OT_ENUM: the words (NULL-name terminated), and the message for
+	 * one that is none of them, a format with one %s, the word (NULL:
+	 * "EXT: Bad value for "--OPT" option: "WORD"") */
+	const struct ext_sym *syms;
+	const char *bad;
 	/* -h text: the argument's name ("value[/mask]"; both words of a
 	 * two-word option: "mask comp") and what it does, in a line */
 	const char *help_arg;
 	const char *help;
-	/* Not yet converted extensions say it themselves (OT_CUSTOM). */
+	/* OT_CUSTOM: whether the option takes a word (the others know) */
 	bool has_arg;
-	bool invertible;	/* same as OF_INV */
-	bool two_args;		/* same as OF_TWO_ARGS */
-	bool own_repeat_check;	/* same as OF_MULTI */
 };
 
 /* Whether the option reads a word, may follow '!', may come again, or
@@ -127,7 +159,7 @@ struct parse_ctx {
 	struct ipt_error *err;
 	const char *table;
 	const char *chain;
-	const char *arg2;		/* second word of a two_args option */
+	const char *arg2;		/* second word of an OF_TWO_ARGS option */
 	unsigned seen;			/* ids of the options given before this one */
 	int op;				/* enum cmd_op of the command being parsed */
 	/* --compat: the rule is written in the reference's layout, so forms
@@ -255,6 +287,19 @@ const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name
  * (or "target"), each option with its argument and what it does, then
  * what ext->help adds. */
 void ext_help(struct strbuf *out, const struct extension *ext);
+
+/* The value of the word of len characters at word among syms (in any
+ * case if nocase); false if no symbol names it. */
+bool ext_sym_find(const struct ext_sym *syms, const char *word, size_t len, bool nocase,
+		  uint32_t *value);
+/* The first name of value among syms, or NULL. */
+const char *ext_sym_name(const struct ext_sym *syms, uint32_t value);
+/* The name of value, or else the number in decimal. */
+void ext_sym_text(struct strbuf *out, const struct ext_sym *syms, uint32_t value);
+/* A set of bits by name: in table order, each symbol whose bits are all
+ * in bits and not all named yet, sep between them; the name of 0 for no
+ * bits. Bits no symbol names are left out. */
+void ext_sym_bits(struct strbuf *out, const struct ext_sym *syms, uint32_t bits, char sep);
 
 /* The static table of all extensions (extensions/table.c). */
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family);

@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ext.h"
+#include "num.h"
+#include "parse.h"
 #include "util.h"
 #include "xtopt.h"
 
@@ -18,17 +21,17 @@ bool ext_opt_has_arg(const struct ext_opt *o)
 
 bool ext_opt_invertible(const struct ext_opt *o)
 {
-	return (o->flags & OF_INV) || o->invertible;
+	return o->flags & OF_INV;
 }
 
 bool ext_opt_multi(const struct ext_opt *o)
 {
-	return (o->flags & OF_MULTI) || o->own_repeat_check;
+	return o->flags & OF_MULTI;
 }
 
 bool ext_opt_two_args(const struct ext_opt *o)
 {
-	return (o->flags & OF_TWO_ARGS) || o->two_args;
+	return o->flags & OF_TWO_ARGS;
 }
 
 const struct ext_opt *ext_opt_find(const struct extension *ext, const char *name)
@@ -95,6 +98,9 @@ static int parse_string(struct parse_ctx *ctx, const struct ext_opt *o, const ch
 {
 	size_t max = o->max ? o->max : (size_t)o->size - 1, len = strlen(arg);
 
+	if (len < o->min)
+		return err_param(ctx->err, "Argument must have a minimum length of %u characters\n",
+				 (unsigned)o->min);
 	if ((o->flags & OF_NOEMPTY) && len == 0)
 		return err_param(ctx->err, "%s: Empty string for option \"--%s\".\n",
 				 ctx->ext->name, o->name);
@@ -106,6 +112,145 @@ static int parse_string(struct parse_ctx *ctx, const struct ext_opt *o, const ch
 	memcpy(dst, arg, len);
 	dst[len] = '\0';
 	return 0;
+}
+
+bool ext_sym_find(const struct ext_sym *syms, const char *word, size_t len, bool nocase,
+		  uint32_t *value)
+{
+	const struct ext_sym *s;
+
+	for (s = syms; s->name; s++) {
+		if (strlen(s->name) != len ||
+		    (nocase ? strncasecmp(word, s->name, len) : strncmp(word, s->name, len)) != 0)
+			continue;
+		*value = s->value;
+		return true;
+	}
+	return false;
+}
+
+const char *ext_sym_name(const struct ext_sym *syms, uint32_t value)
+{
+	const struct ext_sym *s;
+
+	for (s = syms; s->name; s++)
+		if (s->value == value)
+			return s->name;
+	return NULL;
+}
+
+void ext_sym_text(struct strbuf *out, const struct ext_sym *syms, uint32_t value)
+{
+	const char *name = ext_sym_name(syms, value);
+
+	if (name)
+		sb_add(out, name);
+	else
+		sb_printf(out, "%u", value);
+}
+
+void ext_sym_bits(struct strbuf *out, const struct ext_sym *syms, uint32_t bits, char sep)
+{
+	const struct ext_sym *s;
+	uint32_t named = 0;
+
+	if (!bits) {
+		s = syms;
+		while (s->name && s->value)
+			s++;
+		if (s->name)
+			sb_add(out, s->name);
+		return;
+	}
+	for (s = syms; s->name; s++) {
+		if (!s->value || (s->value & bits) != s->value || !(s->value & ~named))
+			continue;
+		if (named)
+			sb_addc(out, sep);
+		sb_add(out, s->name);
+		named |= s->value;
+	}
+}
+
+/* One word of an OT_ENUM option: a symbol, or with OF_NUM a number. */
+static bool enum_word(const struct ext_opt *o, const char *word, size_t len, uint32_t *value)
+{
+	char num[32];
+	uint64_t n;
+
+	if (ext_sym_find(o->syms, word, len, o->flags & OF_NOCASE, value))
+		return true;
+	if (!(o->flags & OF_NUM) || len >= sizeof(num))
+		return false;
+	memcpy(num, word, len);
+	num[len] = '\0';
+	if (!num_uint(num, o->min, opt_max(o), &n))
+		return false;
+	*value = (uint32_t)n;
+	return true;
+}
+
+static int enum_bad(struct parse_ctx *ctx, const struct ext_opt *o, const char *word)
+{
+	if (o->bad)
+		return err_param(ctx->err, o->bad, word);
+	return err_param(ctx->err, "%s: Bad value for \"--%s\" option: \"%s\"", ctx->ext->name,
+			 o->name, word);
+}
+
+/* A word, or a list of them whose values add to the destination's. */
+static int parse_enum(struct parse_ctx *ctx, const struct ext_opt *o, const char *arg,
+		      char *dst)
+{
+	bool tok = o->flags & OF_LIST_TOK;
+	const char *p = arg;
+	uint32_t v, bits = 0;
+	size_t len;
+
+	if (!(o->flags & OF_LIST)) {
+		if (!enum_word(o, arg, strlen(arg), &v))
+			return enum_bad(ctx, o, arg);
+		store_uint(dst, o->size, v);
+		return 0;
+	}
+	for (;;) {
+		len = strcspn(p, ",");
+		if (len || !tok) {
+			if (!enum_word(o, p, len, &v))
+				return enum_bad(ctx, o, tok ? arg : p);
+			bits |= v;
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	store_uint(dst, o->size, load_uint(dst, o->size) | bits);
+	return 0;
+}
+
+/* Values of a type some library function reads. */
+static int parse_lib(struct parse_ctx *ctx, const struct ext_opt *o, const char *arg,
+		     char *dst)
+{
+	const char *ext = ctx->ext->name;
+	uint16_t lo, hi;
+
+	switch (o->type) {
+	case OT_PROTO:
+		if (parse_protocol(arg, &lo, ctx->err) < 0)
+			return -1;
+		store_uint(dst, o->size, lo);
+		return 0;
+	case OT_HOSTMASK:
+		return xt_parse_hostmask(ctx->err, ext, o->name, arg, ctx->rule->family,
+					 (uint8_t *)dst, (uint8_t *)dst + 16);
+	default:	/* OT_PORT_RANGE */
+		if (xt_parse_port_range(ctx->err, ext, o->name, arg, &lo, &hi) < 0)
+			return -1;
+		memcpy(dst, &lo, 2);
+		memcpy(dst + 2, &hi, 2);
+		return 0;
+	}
 }
 
 /* Read arg by o's type into data. */
@@ -140,6 +285,12 @@ static int parse_value(struct parse_ctx *ctx, void *data, const struct ext_opt *
 	}
 	case OT_STRING:
 		return parse_string(ctx, o, arg, dst);
+	case OT_ENUM:
+		return parse_enum(ctx, o, arg, dst);
+	case OT_PROTO:
+	case OT_HOSTMASK:
+	case OT_PORT_RANGE:
+		return parse_lib(ctx, o, arg, dst);
 	default:
 		return ctx->ext->parse(ctx, data, o->id, arg, inv);
 	}
@@ -209,10 +360,10 @@ void ext_help(struct strbuf *out, const struct extension *ext)
 		const char *arg = o->help_arg ? o->help_arg : ext_opt_has_arg(o) ? "value" : "";
 		size_t start = out->len;
 
-		/* "[!] " for OF_INV only: a legacy option's .invertible leaves
-		 * '!' to its parser, so it says nothing of it here; help_arg
-		 * names both words of a two-word option */
-		sb_printf(out, "%s--%s%s%s%s", o->flags & OF_INV ? "[!] " : "    ", o->name,
+		/* "[!] " where a '!' may come and the reference's help says
+		 * so; help_arg names both words of a two-word option */
+		sb_printf(out, "%s--%s%s%s%s",
+			  (o->flags & (OF_INV | OF_INV_HIDDEN)) == OF_INV ? "[!] " : "    ", o->name,
 			  *arg ? " " : "", arg,
 			  ext_opt_two_args(o) && !o->help_arg ? " value" : "");
 		if (o->help) {
