@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "tgutil.h"
 #include "util.h"

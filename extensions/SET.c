@@ -17,6 +17,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "ipset.h"
 #include "tgutil.h"
 #include "xtopt.h"

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "tgutil.h"
 #include "util.h"

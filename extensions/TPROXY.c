@@ -20,6 +20,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "num.h"
 #include "tgutil.h"
 #include "xtopt.h"

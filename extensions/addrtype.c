@@ -21,6 +21,7 @@
 
 #include "aset.h"
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "util.h"
 #include "xtopt.h"

@@ -16,6 +16,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "xtopt.h"
 
 #define COMMENT_MAX 255		/* the reference keeps at most this much */

@@ -26,6 +26,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "util.h"
 #include "xtopt.h"
 

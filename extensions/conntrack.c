@@ -32,6 +32,7 @@
 
 #include "ctstate.h"
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "num.h"
 #include "u32rel.h"

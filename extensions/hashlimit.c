@@ -31,6 +31,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "xtopt.h"
 
 #define HASHLIMIT_REV 3

@@ -21,6 +21,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "num.h"
 #include "util.h"
 #include "xtopt.h"

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "xtopt.h"
 

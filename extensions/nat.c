@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "natrange.h"
 #include "tgutil.h"

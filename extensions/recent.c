@@ -17,6 +17,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "xtopt.h"
 
 #define RECENT_REV 1

@@ -18,6 +18,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "ipset.h"
 #include "xtopt.h"
 

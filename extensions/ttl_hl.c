@@ -28,6 +28,7 @@
 
 #include "expr.h"
 #include "ext.h"
+#include "rule.h"
 #include "iphdr.h"
 #include "util.h"
 #include "xtopt.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ext.h"
+#include "rule.h"
 #include "expr.h"
 #include "ports.h"
 #include "xtopt.h"

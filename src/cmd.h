@@ -13,20 +13,6 @@
 
 bool compat_from_env(void);
 
-struct command {
-	enum cmd_op op;
-	bool zero_after_list;	/* -L -Z */
-	char *table;
-	char *chain;
-	char *arg;		/* -E new name, -P policy */
-	unsigned rulenum;	/* -I/-R/-D/-L/-S/-Z n; 0 when not given */
-	unsigned fmt;		/* enum print_fmt */
-	bool counters_given;	/* -c */
-	uint64_t pkts, bytes;
-	struct rule **rules;	/* one per -s/-d combination */
-	unsigned nrules;
-	char *help;		/* -h: the extensions' sections */
-};
 
 /* Parse an iptables command line (argv[0] is the program). 0 or -1. */
 int cmd_parse(struct handle *h, int argc, char **argv, struct command *cmd);

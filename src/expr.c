@@ -14,7 +14,6 @@
 
 #include "aset.h"
 #include "rmsg.h"
-#include "rule.h"
 #include "util.h"
 
 /* ---- writing ---- */

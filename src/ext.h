@@ -8,11 +8,11 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "rule.h"
 #include "util.h"
 
 struct lin_ctx;
 struct delin_ctx;
+struct rule;
 struct nftnl_obj;
 
 enum ext_kind { EXT_MATCH, EXT_TARGET };

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #include "aset.h"
+#include "error.h"
+#include "handle.h"
+#include "rule.h"
 #include "ext.h"
 #include "print.h"
 

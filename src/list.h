@@ -3,8 +3,10 @@
 #define IPTNFT_LIST_H
 
 #include "cache.h"
-#include "cmd.h"
+#include "op.h"
 #include "table.h"
+
+struct handle;
 
 /* The chains of a table in listing order: built-in chains in hook order
  * (those not in the kernel yet, or not in the shape iptables makes them,
