@@ -490,60 +490,6 @@ static const char *verdict_chain(const struct nlattr *e, const struct nlattr *na
 	return chain;
 }
 
-/* The attributes are walked by hand: this runs for every rule a restore
- * writes. A jump or goto is hashed by the index's id of the chain it
- * names, not by the name: -E renames a chain and every rule that jumps
- * to it then lists the new name with no change to the rule. */
-static uint64_t digest_of(const struct nlmsghdr *nlh, int target)
-{
-	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
-	const char *end = (const char *)nlh + nlh->nlmsg_len;
-	uint64_t h = 0x6a09e667f3bcc908ull;
-	bool jump_seen = target < 0;
-
-	while (end - p >= (long)sizeof(struct nlattr)) {
-		const struct nlattr *a = (const void *)p;
-		const char *q, *qend;
-
-		if (a->nla_len < sizeof(*a) || a->nla_len > end - p)
-			break;
-		p += MNL_ALIGN(a->nla_len);
-		if ((a->nla_type & NLA_TYPE_MASK) != NFTA_RULE_EXPRESSIONS)
-			continue;
-		q = (const char *)a + MNL_ATTR_HDRLEN;
-		qend = (const char *)a + a->nla_len;
-		while (qend - q >= (long)sizeof(struct nlattr)) {
-			const struct nlattr *e = (const void *)q;
-			const struct nlattr *n = e + 1;
-			uint32_t code = 0;
-
-			if (e->nla_len < sizeof(*e) || e->nla_len > qend - q)
-				break;
-			q += MNL_ALIGN(e->nla_len);
-			/* the expression's name comes first */
-			if (e->nla_len >= 2 * sizeof(*n) &&
-			    (n->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME &&
-			    n->nla_len <= e->nla_len - sizeof(*e)) {
-				if (n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
-				    memcmp(n + 1, "counter", sizeof("counter")) == 0)
-					continue;
-				if (target >= 0 && verdict_chain(e, n, &code)) {
-					h = mix(h, (uint64_t)(uint32_t)target << 32 | code);
-					jump_seen = true;
-					continue;
-				}
-			}
-			h = hash_bytes(h, e, e->nla_len);
-		}
-	}
-	if (!jump_seen)
-		return 0;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return h ? h : 1;
-}
-
 /* Whether expression e (named name) looks up an anonymous set: its name
  * is the batch's ("__set%d"), the same for every such rule. */
 static bool anon_lookup(const struct nlattr *e, const struct nlattr *name)
@@ -559,49 +505,70 @@ static bool anon_lookup(const struct nlattr *e, const struct nlattr *name)
 		      memcmp((const char *)a + MNL_ATTR_HDRLEN, "__", 2) == 0);
 }
 
-/* The chain the rule jumps or goes to (NULL: none); false if it looks up
- * an anonymous set. */
-static bool rule_scan(const struct nlmsghdr *nlh, const char **target)
+/* The digest of a rule message's expressions, in one walk: this runs for
+ * every rule a restore writes, so the attributes are walked by hand.
+ * Counters are left out (their values are state, not content); a jump or
+ * goto is hashed by the index's id of the chain it names, not by the
+ * name, so that the digest survives -E. 0 when the rule looks up an
+ * anonymous set or jumps to a chain the index does not know. */
+static uint64_t digest_of(struct rindex *ri, const struct nlmsghdr *nlh)
 {
-	const struct nlattr *a;
+	const char *p = (const char *)nlh + MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg));
+	const char *end = (const char *)nlh + nlh->nlmsg_len;
+	uint64_t h = 0x6a09e667f3bcc908ull;
 
-	*target = NULL;
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-		const struct nlattr *e;
+	while (end - p >= (long)sizeof(struct nlattr)) {
+		const struct nlattr *a = (const void *)p;
+		const char *q, *qend;
 
-		if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+		if (a->nla_len < sizeof(*a) || a->nla_len > end - p)
+			break;
+		p += MNL_ALIGN(a->nla_len);
+		if ((a->nla_type & NLA_TYPE_MASK) != NFTA_RULE_EXPRESSIONS)
 			continue;
-		mnl_attr_for_each_nested(e, a) {
-			const struct nlattr *n = mnl_attr_get_payload(e);
-			uint32_t code;
+		q = (const char *)a + MNL_ATTR_HDRLEN;
+		qend = (const char *)a + a->nla_len;
+		while (qend - q >= (long)sizeof(struct nlattr)) {
+			const struct nlattr *e = (const void *)q;
+			const struct nlattr *n = e + 1;
 			const char *chain;
+			uint32_t code = 0;
+			int id;
 
-			if (e->nla_len < 2 * sizeof(*n) ||
-			    (n->nla_type & NLA_TYPE_MASK) != NFTA_EXPR_NAME ||
-			    n->nla_len > e->nla_len - sizeof(*e))
-				continue;
-			if (anon_lookup(e, n))
-				return false;
-			chain = verdict_chain(e, n, &code);
-			if (chain)
-				*target = chain;
+			if (e->nla_len < sizeof(*e) || e->nla_len > qend - q)
+				break;
+			q += MNL_ALIGN(e->nla_len);
+			/* the expression's name comes first */
+			if (e->nla_len >= 2 * sizeof(*n) &&
+			    (n->nla_type & NLA_TYPE_MASK) == NFTA_EXPR_NAME &&
+			    n->nla_len <= e->nla_len - sizeof(*e)) {
+				if (n->nla_len == MNL_ATTR_HDRLEN + sizeof("counter") &&
+				    memcmp(n + 1, "counter", sizeof("counter")) == 0)
+					continue;
+				if (anon_lookup(e, n))
+					return 0;
+				if ((chain = verdict_chain(e, n, &code))) {
+					if ((id = rimap_chain(ri->m, chain)) < 0)
+						return 0;
+					h = mix(h, (uint64_t)(uint32_t)id << 32 | code);
+					continue;
+				}
+			}
+			h = hash_bytes(h, e, e->nla_len);
 		}
 	}
-	return true;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h ? h : 1;
 }
 
-/* The digest of a rule message of the index's table; 0 when the index
- * cannot describe the rule: it looks up an anonymous set, jumps to a
- * chain the index does not know, or lists in another spelling than its
- * bytes say (rule_msg_respelled). */
+/* The digest of a rule message of the index's table (digest_of); 0 also
+ * when the rule lists in another spelling than its bytes say
+ * (rule_msg_respelled). */
 static uint64_t rule_digest(struct rindex *ri, const struct nlmsghdr *nlh)
 {
-	const char *target;
-	int id = -1;
+	uint64_t h = digest_of(ri, nlh);
 
-	if (!rule_scan(nlh, &target) || rule_msg_respelled(nlh))
-		return 0;
-	if (target && (id = rimap_chain(ri->m, target)) < 0)
-		return 0;
-	return digest_of(nlh, id);
+	return h && !rule_msg_respelled(nlh) ? h : 0;
 }

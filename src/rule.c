@@ -688,9 +688,9 @@ static bool names_merge(const char *list, uint8_t family)
 			return true;	/* no match has such a name: say so */
 		memcpy(name, p, n);
 		name[n] = '\0';
-		ext = ext_find(name, EXT_MATCH, family);
-		if (ext && ext->merge_repeats &&
-		    (strcmp(prev, name) == 0 || memchr(p, '*', head)))
+		/* the repeat first: it is rare, finding the match is not free */
+		if ((strcmp(prev, name) == 0 || memchr(p, '*', head)) &&
+		    (ext = ext_find(name, EXT_MATCH, family)) && ext->merge_repeats)
 			return true;
 		memcpy(prev, name, n + 1);
 		p = *end ? end + 1 : end;
