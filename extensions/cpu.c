@@ -2,22 +2,21 @@
  *
  *   meta load cpu; cmp eq|neq N
  *
- * as nft writes `meta cpu N`. The reference writes an xt blob (revision
- * 0, struct xt_cpu_info: u32 cpu, u32 invert), read below; --compat
- * writes it too.
+ * as nft writes `meta cpu N`. The reference writes an xt blob
+ * (metamatch.h), read too; --compat writes it too.
  */
 #include <linux/netfilter/nf_tables.h>
-#include <string.h>
 
-#include "expr.h"
 #include "ext.h"
+#include "metamatch.h"
 #include "util.h"
-#include "xtopt.h"
 
 struct cpu_data {
 	uint32_t cpu;
 	bool inv;
 };
+
+static const struct meta_match cpu_mm = { NFT_META_CPU, 4, "cpu" };
 
 static const struct ext_opt cpu_opts[] = {
 	{ .name = "cpu", .type = OT_UINT, .flags = OF_INV | OF_MAND,
@@ -30,42 +29,22 @@ static void cpu_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct cpu_data *d = data;
 
-	lin_meta(c, NFT_META_CPU);
-	lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->cpu, 4);
+	mm_linearize(c, &cpu_mm, d->cpu, d->inv);
 }
 
 static enum compat_res cpu_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
 	const struct cpu_data *d = data;
-	uint32_t blob[2] = { d->cpu, d->inv };
 
 	(void)c;
-	out->rev = 0;
-	out->len = sizeof(blob);
-	memcpy(out->info, blob, sizeof(blob));
-	return COMPAT_XT;
+	return mm_compat(out, d->cpu, d->inv);
 }
 
 static bool cpu_delinearize(struct delin_ctx *c, void *data)
 {
 	struct cpu_data *d = data;
-	struct item *it = delin_peek(c);
-	uint32_t blob[2];
-	const void *p;
 
-	if (item_is_meta(it, NFT_META_CPU) && !it->masked && it->len == 4 &&
-	    (it->op == REL_EQ || it->op == REL_NEQ)) {
-		memcpy(&d->cpu, it->val, 4);
-		d->inv = it->op == REL_NEQ;
-	} else if ((p = xt_blob(it, false, "cpu", 0, sizeof(blob)))) {
-		memcpy(blob, p, sizeof(blob));
-		d->cpu = blob[0];
-		d->inv = blob[1] != 0;
-	} else {
-		return false;
-	}
-	c->pos++;
-	return true;
+	return mm_delinearize(c, &cpu_mm, &d->cpu, &d->inv);
 }
 
 static void cpu_print(struct strbuf *out, const void *data, const struct rule *r, unsigned fmt)

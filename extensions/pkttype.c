@@ -2,24 +2,19 @@
  *
  *   meta load pkttype; cmp eq|neq TYPE (1 byte)
  *
- * The reference writes an xt blob instead, revision 0 (struct
- * xt_pkttype_info): the type and the '!', an int each; read below.
+ * The reference writes an xt blob instead (metamatch.h), read too.
  */
 #include <linux/netfilter/nf_tables.h>
-#include <string.h>
 
-#include "expr.h"
 #include "ext.h"
-#include "xtopt.h"
+#include "metamatch.h"
 
 struct pkttype_data {
 	uint8_t type;
 	bool inv;
 };
 
-struct pkttype_blob {
-	int32_t pkttype, invert;
-};
+static const struct meta_match pkttype_mm = { NFT_META_PKTTYPE, 1, "pkttype" };
 
 /* The kernel's PACKET_* numbers; the first name of a number is printed. */
 static const struct ext_sym pkttype_names[] = {
@@ -39,39 +34,25 @@ static void pkttype_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct pkttype_data *d = data;
 
-	lin_meta(c, NFT_META_PKTTYPE);
-	lin_cmp(c, d->inv ? REL_NEQ : REL_EQ, &d->type, 1);
+	mm_linearize(c, &pkttype_mm, d->type, d->inv);
 }
 
 static enum compat_res pkttype_compat(struct lin_ctx *c, const void *data, struct xt_out *out)
 {
 	const struct pkttype_data *d = data;
-	struct pkttype_blob b = { .pkttype = d->type, .invert = d->inv };
 
 	(void)c;
-	out->rev = 0;
-	out->len = sizeof(b);
-	memcpy(out->info, &b, sizeof(b));
-	return COMPAT_XT;
+	return mm_compat(out, d->type, d->inv);
 }
 
 static bool pkttype_delinearize(struct delin_ctx *c, void *data)
 {
 	struct pkttype_data *d = data;
-	struct item *it = delin_peek(c);
-	struct pkttype_blob b;
+	uint32_t type;
 
-	if (item_is_meta(it, NFT_META_PKTTYPE) && !it->masked && it->len == 1 &&
-	    (it->op == REL_EQ || it->op == REL_NEQ)) {
-		b.pkttype = it->val[0];
-		b.invert = it->op == REL_NEQ;
-	} else if (!delin_xt_match(c, "pkttype", 0, &b, sizeof(b)) || b.pkttype < 0 ||
-		   b.pkttype > 255) {
+	if (!mm_delinearize(c, &pkttype_mm, &type, &d->inv))
 		return false;
-	}
-	d->type = (uint8_t)b.pkttype;
-	d->inv = b.invert != 0;
-	c->pos++;
+	d->type = (uint8_t)type;
 	return true;
 }
 
