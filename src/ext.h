@@ -101,6 +101,10 @@ enum opt_flags {
 				 * argument (the reference's strtok lists) */
 	OF_NUM = 1 << 13,	/* OT_ENUM: a word no symbol names may be a
 				 * number in [min, max] */
+	OF_PREFIX = 1 << 14,	/* OT_ENUM: a word that starts with a symbol's
+				 * name is that symbol, the first such in the
+				 * table ("EF123" is EF, as the reference's
+				 * DiffServ classes are read) */
 };
 
 /* A word an OT_ENUM option takes and the value it stands for. A value

@@ -178,6 +178,19 @@ static bool enum_word(const struct ext_opt *o, const char *word, size_t len, uin
 	char num[32];
 	uint64_t n;
 
+	if (o->flags & OF_PREFIX) {
+		const struct ext_sym *s;
+
+		for (s = o->syms; s->name; s++) {
+			size_t n = strlen(s->name);
+
+			if (len >= n && ((o->flags & OF_NOCASE) ? strncasecmp(word, s->name, n) :
+						 strncmp(word, s->name, n)) == 0) {
+				*value = s->value;
+				return true;
+			}
+		}
+	}
 	if (ext_sym_find(o->syms, word, len, o->flags & OF_NOCASE, value))
 		return true;
 	if (!(o->flags & OF_NUM) || len >= sizeof(num))
