@@ -233,7 +233,6 @@ static void lin_notrack(struct lin_ctx *c)
 static void ct_linearize(struct lin_ctx *c, const void *data)
 {
 	const struct ct_data *d = data;
-	struct nftnl_expr *e;
 	struct xt_out *out;
 
 	if (tg_misplaced(c, "raw", TG_ANY_HOOK)) {
@@ -268,12 +267,7 @@ static void ct_linearize(struct lin_ctx *c, const void *data)
 
 		if (!helper_missing(c->rule))
 			helper_obj_name(name, sizeof(name), d->helper, c->rule);
-		e = nftnl_expr_alloc("objref");
-		if (!e)
-			out_of_memory();
-		nftnl_expr_set_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_HELPER);
-		nftnl_expr_set_str(e, NFTNL_EXPR_OBJREF_IMM_NAME, name);
-		lin_add(c, e);
+		lin_objref(c, NFT_OBJECT_CT_HELPER, name);
 	}
 }
 

@@ -236,6 +236,18 @@ void lin_meta(struct lin_ctx *c, uint32_t key)
 	expr_end(c, elem, data);
 }
 
+void lin_objref(struct lin_ctx *c, uint32_t type, const char *name)
+{
+	struct nlattr *data, *elem = expr_begin(c, "objref", &data);
+
+	put_be32(c, NFTA_OBJREF_IMM_TYPE, type);
+	/* with its NUL: libnftnl writes the name without one, and reading
+	 * the message back (translate, -C's canonical form) then runs into
+	 * the next attribute when the name fills its 4-byte words */
+	put_strz(c, NFTA_OBJREF_IMM_NAME, name);
+	expr_end(c, elem, data);
+}
+
 /* ct KEY (of direction dir, if not < 0) loaded into register reg, or
  * (set) set from it, a statement */
 static void lin_ct_dir_to(struct lin_ctx *c, uint32_t key, int dir, uint32_t reg, bool set)

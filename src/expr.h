@@ -65,6 +65,9 @@ enum cmp_op_kind {
 
 void lin_payload(struct lin_ctx *c, uint32_t base, uint32_t off, uint32_t len);
 void lin_meta(struct lin_ctx *c, uint32_t key);
+/* A reference to the named object of type (NFT_OBJECT_*): "ct helper set
+ * NAME". */
+void lin_objref(struct lin_ctx *c, uint32_t type, const char *name);
 void lin_ct(struct lin_ctx *c, uint32_t key, int dir);	/* dir < 0: none */
 /* Load into a given register (NFT_REG32_*), for tests over two values at
  * once: adjacent 32-bit registers read as one 8-byte value. */

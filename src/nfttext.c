@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <linux/if_packet.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/udata.h>
 #include <linux/netfilter.h>
@@ -33,6 +34,7 @@
 
 #include "aset.h"
 #include "expr.h"
+#include "ext.h"
 #include "rule.h"
 
 /* How the value of a selector is written. */
@@ -1678,6 +1680,21 @@ static void stmt_exthdr_set(struct tctx *t, const struct nftnl_expr *e)
 }
 
 /* "dup to 192.0.2.1" (TEE); a device is an index nft would want a name for */
+/* A named object the rule refers to: "ct helper set "ftp-tcp"" (the
+ * object itself is made by its own command, objects_text). */
+static void stmt_objref(struct tctx *t, const struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_OBJREF_IMM_NAME);
+
+	if (!nftnl_expr_is_set(e, NFTNL_EXPR_OBJREF_IMM_TYPE) ||
+	    nftnl_expr_get_u32(e, NFTNL_EXPR_OBJREF_IMM_TYPE) != NFT_OBJECT_CT_HELPER || !name ||
+	    !printable_string(name, strlen(name))) {
+		t->ok = false;
+		return;
+	}
+	word(t, "ct helper set \"%s\"", name);
+}
+
 static void stmt_dup(struct tctx *t, const struct nftnl_expr *e)
 {
 	const struct treg *r = reg_at(t, e, NFTNL_EXPR_DUP_SREG_ADDR);
@@ -1850,10 +1867,50 @@ static void run_one(struct tctx *t, struct nftnl_expr *e, const char *name)
 		stmt_exthdr_set(t, e);
 	} else if (strcmp(name, "dup") == 0) {
 		stmt_dup(t, e);
+	} else if (strcmp(name, "objref") == 0) {
+		stmt_objref(t, e);
 	} else {
 		/* match, target (xt compat), and what iptnft does not write */
 		t->ok = false;
 	}
+}
+
+/* Objects the rule's extensions make for it (a CT target's helper), as
+ * nft commands that make them, one per line into out, each after lead:
+ * "add ct helper ip raw ftp-tcp { type "ftp" protocol tcp; }". false if
+ * one has no nft form. */
+static bool objects_text(struct strbuf *out, const struct rule *r, const char *table,
+			 const char *lead)
+{
+	const struct ext_inst *insts[2] = { r->matches, r->verdict == VERDICT_TARGET ? r->target : NULL };
+	const struct ext_inst *m;
+	bool ok = true;
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		for (m = insts[i]; m; m = i == 0 ? m->next : NULL) {
+			struct nftnl_obj *o = m->ext->object ? m->ext->object(m->data, r) : NULL;
+			const char *name, *helper, *proto;
+
+			if (!o)
+				continue;
+			name = nftnl_obj_get_str(o, NFTNL_OBJ_NAME);
+			helper = nftnl_obj_get_str(o, NFTNL_OBJ_CT_HELPER_NAME);
+			proto = nftnl_obj_get_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO) == IPPROTO_TCP ? "tcp" :
+				nftnl_obj_get_u8(o, NFTNL_OBJ_CT_HELPER_L4PROTO) == IPPROTO_UDP ? "udp" :
+				NULL;
+			if (nftnl_obj_get_u32(o, NFTNL_OBJ_TYPE) != NFT_OBJECT_CT_HELPER || !name ||
+			    !helper || !proto || !printable_string(helper, strlen(helper)) ||
+			    !printable_string(name, strlen(name)))
+				ok = false;
+			else
+				sb_printf(out, "%sadd ct helper %s %s %s { type \"%s\" protocol %s; }\n",
+					  lead, r->family == NFPROTO_IPV6 ? "ip6" : "ip", table, name,
+					  helper, proto);
+			nftnl_obj_free(o);
+		}
+	}
+	return ok;
 }
 
 void nft_xlate_init(struct nft_xlate *x)
@@ -1868,8 +1925,8 @@ void nft_xlate_free(struct nft_xlate *x)
 	x->buf = NULL;
 }
 
-bool nft_rule_text_of(struct nft_xlate *x, struct strbuf *sb, const struct rule *r,
-		      const char *table, const char *chain)
+bool nft_rule_text_of(struct nft_xlate *x, struct strbuf *sb, struct strbuf *objs,
+		      const char *lead, const struct rule *r, const char *table, const char *chain)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(x->buf);
 	struct aset_list sets = { 0 };
@@ -1881,8 +1938,9 @@ bool nft_rule_text_of(struct nft_xlate *x, struct strbuf *sb, const struct rule 
 	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE;
 	mnl_nlmsg_put_extra_header(nlh, sizeof(struct nfgenmsg));
 	if (rule_linearize_msg(r, nlh, &sets, &(struct lin_where){ table, chain, false, NULL }) >= 0 &&
-	    nftnl_rule_nlmsg_parse(nlh, nr) == 0)
-		ok = nft_rule_text(sb, nr, r->family, &sets);
+	    nftnl_rule_nlmsg_parse(nlh, nr) == 0) {
+		ok = nft_rule_text(sb, nr, r->family, &sets) && objects_text(objs, r, table, lead);
+	}
 	/* clean again for the next rule: only what this one wrote */
 	memset(x->buf, 0, nlh->nlmsg_len < RULE_MSG_MAX ? nlh->nlmsg_len : RULE_MSG_MAX);
 	nftnl_rule_free(nr);

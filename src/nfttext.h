@@ -28,9 +28,12 @@ struct nft_xlate {
 void nft_xlate_init(struct nft_xlate *x);
 void nft_xlate_free(struct nft_xlate *x);
 /* The same for rule r as iptables would write it into table and chain
- * (native expressions; no kernel asked). */
-bool nft_rule_text_of(struct nft_xlate *x, struct strbuf *out, const struct rule *r,
-		      const char *table, const char *chain);
+ * (native expressions; no kernel asked); the objects the rule needs made
+ * first (a ct helper) go to objs as whole nft commands, a line each,
+ * each after lead. */
+bool nft_rule_text_of(struct nft_xlate *x, struct strbuf *out, struct strbuf *objs,
+		      const char *lead, const struct rule *r, const char *table,
+		      const char *chain);
 
 /* Append name, a chain's or a table's, as nft reads one: bare (nft takes
  * no quotes there). false when nft would not read it as that name: a

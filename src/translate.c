@@ -43,12 +43,13 @@ static int command_text(struct nft_xlate *x, struct strbuf *out, const struct co
 			uint8_t family, const char *lead, const char *comment)
 {
 	const struct builtin_table *bt = table_find(cmd->table);
-	struct strbuf where, line;
+	struct strbuf where, line, objs;
 	int ret = 0;
 	unsigned i;
 
 	sb_init(&where);
 	sb_init(&line);
+	sb_init(&objs);
 	if (cmd->table && !where_text(&where, family, cmd->table, cmd->chain)) {
 		/* a chain name nft cannot say */
 		sb_printf(out, "%s\n", comment);
@@ -60,10 +61,15 @@ static int command_text(struct nft_xlate *x, struct strbuf *out, const struct co
 	case OP_INSERT:
 		for (i = 0; i < cmd->nrules && ret == 0; i++) {
 			sb_reset(&line);
-			if (!nft_rule_text_of(x, &line, cmd->rules[i], cmd->table, cmd->chain)) {
+			sb_reset(&objs);
+			if (!nft_rule_text_of(x, &line, &objs, lead, cmd->rules[i], cmd->table,
+					      cmd->chain)) {
 				ret = 1;
 				break;
 			}
+			/* the objects it refers to (a ct helper) first */
+			if (objs.len)
+				sb_add(out, objs.buf);
 			if (cmd->op == OP_APPEND)
 				sb_printf(out, "%sadd rule %s %s\n", lead, where.buf, line.buf);
 			else if (cmd->rulenum > 1)
@@ -122,6 +128,7 @@ static int command_text(struct nft_xlate *x, struct strbuf *out, const struct co
 out:
 	sb_free(&where);
 	sb_free(&line);
+	sb_free(&objs);
 	return ret;
 }
 

@@ -147,6 +147,24 @@ SAME_AS_REFERENCE=(
 -A INPUT -p dccp -m dccp --sport 5 --dport 80"
 }
 
+@test "translate: CT --helper makes its ct helper object first, and loads back" {
+	run xlate -t raw -A PREROUTING -p udp --dport 69 -j CT --helper tftp
+	assert_success
+	assert_output "nft 'add ct helper ip raw tftp-udp { type \"tftp\" protocol udp; }'
+nft 'add rule ip raw PREROUTING udp dport 69 counter ct zone set 0 ct helper set \"tftp-udp\"'"
+	printf '*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp\n-A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp\nCOMMIT\n' \
+		> "$BATS_TEST_TMPDIR/helpers.rules"
+	run rxlate "$BATS_TEST_TMPDIR/helpers.rules"
+	assert_success
+	assert_line "add ct helper ip raw ftp-tcp { type \"ftp\" protocol tcp; }"
+	echo "$output" > "$BATS_TEST_TMPDIR/helpers.nft"
+	ns nft -f "$BATS_TEST_TMPDIR/helpers.nft"
+	run ipt -t raw -S PREROUTING
+	assert_output "-P PREROUTING ACCEPT
+-A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
+-A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp"
+}
+
 @test "translate: -s with two addresses is two rules; -I n is an add after rule n-1" {
 	run xlate -A INPUT -s 192.0.2.1,192.0.2.2 -j DROP
 	assert_success

@@ -49,7 +49,7 @@ void fuzz_rule(const struct rule *r, const char *table, const char *chain)
 	/* the translator reads whatever iptables writes */
 	sb_reset(&b);
 	nft_xlate_init(&x);
-	nft_rule_text_of(&x, &b, r, table, chain);
+	nft_rule_text_of(&x, &b, &b, "", r, table, chain);
 	nft_xlate_free(&x);
 	for (compat = 0; compat < 2; compat++) {
 		back = rt_through_netlink(r, table, chain, compat);
