@@ -90,6 +90,7 @@ struct tctx {
 	const struct aset_list *sets;
 	struct treg regs[NREGS];
 	uint8_t l4;		/* layer 4 protocol a relation has fixed, or 0 */
+	uint8_t ct_l4;		/* the same of the connection (ct protocol) */
 	/* where the text of a "meta l4proto X" just printed starts, plus
 	 * one (0: none): nft writes that test itself before a field of X's
 	 * header, so it goes when such a field follows at once */
@@ -634,9 +635,11 @@ static void load_ct(struct tctx *t, const struct nftnl_expr *e)
 			t->ok = false;
 		break;
 	case NFT_CT_PROTO_SRC: case NFT_CT_PROTO_DST:
-		/* nft parses these ports only after "ct protocol" names the
-		 * protocol, which iptables does not write */
-		t->ok = false;
+		/* nft parses these ports only after a relation fixed the
+		 * protocol ("ct protocol tcp", "meta l4proto tcp"), which
+		 * iptables writes only when the rule says which */
+		if (!t->l4 && !t->ct_l4)
+			t->ok = false;
 		break;
 	case NFT_CT_STATE: case NFT_CT_DIRECTION: case NFT_CT_STATUS: case NFT_CT_MARK:
 	case NFT_CT_EXPIRATION: case NFT_CT_HELPER: case NFT_CT_EVENTMASK:
@@ -901,6 +904,9 @@ static void rel_cmp(struct tctx *t, const struct nftnl_expr *e)
 	    (strcmp(r->sel, "ip protocol") == 0 || strcmp(r->sel, "meta l4proto") == 0 ||
 	     strcmp(r->sel, "ip6 nexthdr") == 0))
 		t->l4 = v[0];
+	else if (op == NFT_CMP_EQ && !r->masked && r->vt == VT_PROTO && len == 1 &&
+		 strncmp(r->sel, "ct ", 3) == 0)
+		t->ct_l4 = v[0];
 }
 
 /* How the ends of a range of r's values are written: a name with a '-'

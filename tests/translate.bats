@@ -124,7 +124,6 @@ SAME_AS_REFERENCE=(
 	assert_output "nft 'add rule ip filter INPUT ct expiration 5s-5s999ms counter'"
 	run xlate -A INPUT -m conntrack --ctexpire 10:
 	assert_output "nft 'add rule ip filter INPUT ct expiration 10s-49d17h2m47s295ms counter'"
-	ipt -S >/dev/null
 	ns nft 'add table ip filter'
 	ns nft 'add chain ip filter INPUT { type filter hook input priority 0; }'
 	ns nft 'add rule ip filter INPUT meta length ge 200 meta length le 100 counter'
@@ -163,6 +162,26 @@ nft 'add rule ip raw PREROUTING udp dport 69 counter ct zone set 0 ct helper set
 	assert_output "-P PREROUTING ACCEPT
 -A PREROUTING -p tcp -m tcp --dport 21 -j CT --helper ftp
 -A PREROUTING -p udp -m udp --dport 69 -j CT --helper tftp"
+}
+
+@test "translate: conntrack ports once the rule names the protocol, and not without it" {
+	run xlate -A INPUT -m conntrack --ctproto tcp --ctorigdstport 22
+	assert_success
+	assert_output "nft 'add rule ip filter INPUT ct protocol tcp ct original proto-dst 22 counter'"
+	run xlate -A INPUT -p udp -m conntrack --ctreplsrcport 1024:2048
+	assert_success
+	assert_output "nft 'add rule ip filter INPUT meta l4proto udp ct reply proto-src 1024-2048 counter'"
+	# nft cannot type the port without the protocol: a comment, status 1
+	run xlate -A INPUT -m conntrack --ctorigdstport 22
+	assert_failure 1
+	ns nft 'add table ip filter'
+	ns nft 'add chain ip filter INPUT { type filter hook input priority 0; }'
+	ns nft 'add rule ip filter INPUT ct protocol tcp ct original proto-dst 22 counter'
+	ns nft 'add rule ip filter INPUT meta l4proto udp ct reply proto-src 1024-2048 counter'
+	run ipt -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -m conntrack --ctproto 6 --ctorigdstport 22
+-A INPUT -p udp -m conntrack --ctreplsrcport 1024:2048"
 }
 
 @test "translate: -s with two addresses is two rules; -I n is an add after rule n-1" {
