@@ -751,12 +751,13 @@ struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
 void view_index_commit(struct view *v, uint32_t base)
 {
 	const struct rindex_home *home = handle_index(v->h);
-	/* the kernel took the batch only at generation base, and its commit
-	 * made base + 1 (0 is skipped); a later commit by someone else
-	 * leaves the index stamped with a generation no longer current,
-	 * which no command then trusts */
-	uint32_t now = base + 1 ? base + 1 : 1;
+	uint32_t now;
 
-	if (home)
+	/* the kernel took the batch only at generation base; its commit made
+	 * base + 1 if the batch changed anything, and none if it did not (a
+	 * flush of an empty chain): the generation is asked, not assumed.
+	 * Anything else (someone committed since) leaves the index stamped
+	 * with a generation no longer current, which no command trusts. */
+	if (home && nlk_genid(&v->h->nl, &now) == 0)
 		rindex_committed(v->ri, home, v->b, v->family, v->table, base, now);
 }

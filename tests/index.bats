@@ -117,6 +117,23 @@ unindexed() {
 	unindexed 1 -C BIG "${LAST[@]}"
 }
 
+@test "index: a commit that changes nothing makes no generation, and the index is not stamped ahead" {
+	ipt -N EMPTY
+	indexed 1 -C EMPTY -s 10.0.0.2 -j DROP
+	# flushing an empty chain commits, but the kernel makes no new
+	# generation for a batch that changed nothing
+	ipt -F EMPTY
+	indexed 1 -C EMPTY -s 10.0.0.2 -j DROP
+	# another tool's commit then makes the next one: the index must not
+	# take it for its own
+	ns nft add rule ip filter EMPTY ip saddr 10.0.0.2 counter drop
+	run ipt -C EMPTY -s 10.0.0.2 -j DROP
+	assert_success
+	ipt -D EMPTY -s 10.0.0.2 -j DROP
+	run ipt -S EMPTY
+	assert_output "-N EMPTY"
+}
+
 @test "index: the reference's change is never answered for" {
 	need_ref
 	ns "$REF_IPTABLES" -A BIG -s 203.0.113.10 -j ACCEPT
