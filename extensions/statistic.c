@@ -4,6 +4,7 @@
  *       numgen random mod 2^31; byteorder hton; cmp lt P (! : gte)
  *       where P = p * 2^31 rounded, the kernel's xt_statistic threshold,
  *       so the probability prints back as the reference prints it
+ *       (read also as "lte P-1" / "gt P-1", how nft says P = 2^31)
  *   --mode nth --every n --packet p
  *       numgen inc mod n; cmp eq p (! : neq)
  *
@@ -257,11 +258,15 @@ static bool statistic_delinearize(struct delin_ctx *c, void *data)
 	if (statistic_blob(c, d) || meta_random(c, d))
 		return true;
 	if (u32_delin(c, numgen_sel, &type, &rel)) {
+		/* "<= P - 1" and "> P - 1" too: nft's words for P = 2^31 */
+		bool below = rel.op == REL_LTE || rel.op == REL_GT;
+
 		if (read_modulus(c) == (uint32_t)RANDOM_RANGE &&
-		    (rel.op == REL_LT || rel.op == REL_GTE)) {
+		    (rel.op == REL_LT || rel.op == REL_GTE || below) &&
+		    (uint64_t)rel.lo + below <= (uint64_t)RANDOM_RANGE) {
 			d->mode = XT_STATISTIC_MODE_RANDOM;
-			d->word = rel.lo;
-			d->inv = rel.op == REL_GTE;
+			d->word = rel.lo + below;
+			d->inv = rel.op == REL_GTE || rel.op == REL_GT;
 			return true;
 		}
 		c->pos = start;

@@ -154,6 +154,15 @@ static uint64_t int_of(const uint8_t *v, uint32_t len, bool host)
 	return x;
 }
 
+/* x into len bytes, in the order int_of reads them */
+static void int_put(uint8_t *v, uint32_t len, bool host, uint64_t x)
+{
+	uint32_t i;
+
+	for (i = 0; i < len; i++, x >>= 8)
+		v[host ? i : len - 1 - i] = (uint8_t)x;
+}
+
 static bool all_zero(const uint8_t *v, uint32_t len)
 {
 	while (len--)
@@ -895,6 +904,17 @@ static void rel_cmp(struct tctx *t, const struct nftnl_expr *e)
 	if (op == NFT_CMP_EQ && !r->masked && strcmp(r->sel, "meta iiftype") == 0 && len == 2 &&
 	    int_of(v, 2, true) == 1)
 		t->ll_cut = start + 1;
+	/* "< limit" holds every value numgen makes, and nft takes no value
+	 * at its limit: "<= limit - 1" says the same */
+	if (r->limit && len <= 8 && (op == NFT_CMP_LT || op == NFT_CMP_GTE) &&
+	    int_of(v, len, r->host && !r->swapped) == r->limit) {
+		uint8_t below[8];
+
+		int_put(below, len, r->host && !r->swapped, r->limit - 1);
+		word(t, "%s", op == NFT_CMP_LT ? "le" : "gt");
+		value(t, r, below, len);
+		return;
+	}
 	/* a bare flag would be a flag test: equality says so */
 	if (*ops || r->masked || bitmask_type(r->vt))
 		word(t, "%s", *ops ? ops : "==");
@@ -1616,12 +1636,16 @@ static void load_exthdr(struct tctx *t, const struct nftnl_expr *e)
 		/* exists / missing: a boolean, one byte */
 		name = op == NFT_EXTHDR_OP_IPV6 ? sym_name(ip6, type) :
 		       op == NFT_EXTHDR_OP_TCPOPT ? sym_name(tcpopt, type) : NULL;
-		if (!name || off || len != 1) {
+		if ((!name && op != NFT_EXTHDR_OP_TCPOPT) || off || len != 1) {
 			t->ok = false;
 			return;
 		}
-		snprintf(r->sel, sizeof(r->sel), "%s %s", op == NFT_EXTHDR_OP_IPV6 ? "exthdr" :
-			 "tcp option", name);
+		/* nft takes any tcp option by its number */
+		if (!name)
+			snprintf(r->sel, sizeof(r->sel), "tcp option %u", type);
+		else
+			snprintf(r->sel, sizeof(r->sel), "%s %s", op == NFT_EXTHDR_OP_IPV6 ?
+				 "exthdr" : "tcp option", name);
 		r->vt = VT_DEC;
 		r->raw = false;
 		/* printed as "exists"/"missing" by the relation: mark it */

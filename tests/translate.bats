@@ -184,6 +184,32 @@ nft 'add rule ip raw PREROUTING udp dport 69 counter ct zone set 0 ct helper set
 -A INPUT -p udp -m conntrack --ctreplsrcport 1024:2048"
 }
 
+@test "translate: probability 1 below numgen's limit, and tcp options nft has no name for" {
+	# nft takes no value at numgen's modulus: "< 2^31" is "<= 2^31 - 1"
+	run xlate -A INPUT -m statistic --mode random --probability 1
+	assert_success
+	assert_output "nft 'add rule ip filter INPUT numgen random mod 2147483648 le 2147483647 counter'"
+	run xlate -A INPUT -m statistic --mode random ! --probability 1
+	assert_output "nft 'add rule ip filter INPUT numgen random mod 2147483648 gt 2147483647 counter'"
+	run xlate -A INPUT -p tcp --tcp-option 255
+	assert_success
+	assert_output "nft 'add rule ip filter INPUT meta l4proto tcp tcp option 255 exists counter'"
+	run xlate -A INPUT -p tcp ! --tcp-option 7
+	assert_output "nft 'add rule ip filter INPUT meta l4proto tcp tcp option 7 missing counter'"
+	ns nft 'add table ip filter'
+	ns nft 'add chain ip filter INPUT { type filter hook input priority 0; }'
+	ns nft 'add rule ip filter INPUT numgen random mod 2147483648 le 2147483647 counter'
+	ns nft 'add rule ip filter INPUT numgen random mod 2147483648 gt 2147483647 counter'
+	ns nft 'add rule ip filter INPUT meta l4proto tcp tcp option 255 exists counter'
+	ns nft 'add rule ip filter INPUT meta l4proto tcp tcp option 7 missing counter'
+	run ipt -S INPUT
+	assert_output "-P INPUT ACCEPT
+-A INPUT -m statistic --mode random --probability 1.00000000000
+-A INPUT -m statistic --mode random ! --probability 1.00000000000
+-A INPUT -p tcp -m tcp --tcp-option 255
+-A INPUT -p tcp -m tcp ! --tcp-option 7"
+}
+
 @test "translate: -s with two addresses is two rules; -I n is an add after rule n-1" {
 	run xlate -A INPUT -s 192.0.2.1,192.0.2.2 -j DROP
 	assert_success
