@@ -118,15 +118,52 @@ static unsigned family_bit(uint8_t family)
 	return family == NFPROTO_IPV6 ? EXT_IPV6 : EXT_IPV4;
 }
 
+/* ext_all again, sorted by name (strcmp; equal names in ext_all's
+ * order), for ext_find's binary search: names are looked up for every
+ * -m and -j a restore reads and for every match a save lists. A new
+ * extension goes in both tables; tests/unit/ext_test checks they agree. */
+const struct extension *const ext_by_name[] = {
+	&ext_AUDIT, &ext_CHECKSUM, &ext_CLASSIFY, &ext_CLUSTERIP, &ext_CONNMARK, &ext_CONNSECMARK,
+	&ext_CT, &ext_DNAT, &ext_DNPT, &ext_DSCP, &ext_ECN, &ext_HL, &ext_HMARK, &ext_IDLETIMER,
+	&ext_LED, &ext_LOG, &ext_MARK, &ext_MASQUERADE, &ext_NETMAP, &ext_NFLOG, &ext_NFQUEUE,
+	&ext_NOTRACK, &ext_QUEUE, &ext_RATEEST, &ext_REDIRECT, &ext_REJECT, &ext_SECMARK,
+	&ext_SET, &ext_SNAT, &ext_SNPT, &ext_SYNPROXY, &ext_TCPMSS, &ext_TCPOPTSTRIP, &ext_TEE,
+	&ext_TOS, &ext_TPROXY, &ext_TRACE, &ext_TTL, &ext_ULOG, &ext_addrtype, &ext_ah, &ext_ah6,
+	&ext_bpf, &ext_cgroup, &ext_cluster, &ext_comment, &ext_connbytes, &ext_connlabel,
+	&ext_connlimit, &ext_connmark, &ext_conntrack, &ext_cpu, &ext_dccp, &ext_devgroup,
+	&ext_dscp, &ext_dst, &ext_ecn, &ext_esp, &ext_eui64, &ext_frag, &ext_hashlimit, &ext_hbh,
+	&ext_helper, &ext_hl, &ext_icmp, &ext_icmp6, &ext_ipcomp, &ext_iprange, &ext_ipv6header,
+	&ext_ipvs, &ext_length, &ext_limit, &ext_mac, &ext_mark, &ext_mh, &ext_multiport,
+	&ext_nfacct, &ext_osf, &ext_owner, &ext_physdev, &ext_pkttype, &ext_policy, &ext_quota,
+	&ext_rateest, &ext_realm, &ext_recent, &ext_rpfilter, &ext_rt, &ext_sctp, &ext_set,
+	&ext_socket, &ext_srh, &ext_state, &ext_statistic, &ext_string, &ext_tcp, &ext_tcpmss,
+	&ext_time, &ext_tos, &ext_ttl, &ext_u32, &ext_udp,
+	NULL,
+};
+
+/* strcmp, with the first bytes compared here: they nearly always differ */
+static int name_cmp(const char *a, const char *b)
+{
+	if (a[0] != b[0])
+		return (unsigned char)a[0] - (unsigned char)b[0];
+	return a[0] ? strcmp(a + 1, b + 1) : 0;
+}
+
 const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t family)
 {
+	size_t lo = 0, hi = ARRAY_SIZE(ext_by_name) - 1, mid;
 	const struct extension *const *e;
 
-	/* the first letter rules out almost all: this runs for every -m
-	 * and -j of every line a restore reads */
-	for (e = ext_all; *e; e++)
-		if ((*e)->name[0] == name[0] && (*e)->kind == kind &&
-		    ((*e)->families & family_bit(family)) && strcmp((*e)->name, name) == 0)
+	/* the first entry not below name */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (name_cmp(ext_by_name[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (e = &ext_by_name[lo]; *e && name_cmp((*e)->name, name) == 0; e++)
+		if ((*e)->kind == kind && ((*e)->families & family_bit(family)))
 			return *e;
 	return NULL;
 }

@@ -313,5 +313,7 @@ bool ext_reference_target(const char *name, uint8_t family);
 /* The match that -p NAME loads implicitly, if any. */
 const struct extension *ext_find_proto(uint16_t proto, uint8_t family);
 extern const struct extension *const ext_all[];
+/* ext_all sorted by name, for ext_find (and its test) */
+extern const struct extension *const ext_by_name[];
 
 #endif
