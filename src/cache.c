@@ -33,36 +33,24 @@ struct chain_attrs {
 	const struct nlattr *tb[NFTA_CHAIN_MAX + 1];
 };
 
-static int chain_attr_cb(const struct nlattr *attr, void *data)
+static enum mnl_attr_data_type chain_attr_type(unsigned type)
 {
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	enum mnl_attr_data_type want = MNL_TYPE_UNSPEC;
-
-	if (mnl_attr_type_valid(attr, NFTA_CHAIN_MAX) < 0)
-		return MNL_CB_OK;
 	switch (type) {
 	case NFTA_CHAIN_TABLE:
 	case NFTA_CHAIN_NAME:
 	case NFTA_CHAIN_TYPE:
-		want = MNL_TYPE_NUL_STRING;
-		break;
+		return MNL_TYPE_NUL_STRING;
 	case NFTA_CHAIN_HANDLE:
-		want = MNL_TYPE_U64;
-		break;
+		return MNL_TYPE_U64;
 	case NFTA_CHAIN_POLICY:
 	case NFTA_CHAIN_USE:
-		want = MNL_TYPE_U32;
-		break;
+		return MNL_TYPE_U32;
 	case NFTA_CHAIN_HOOK:
 	case NFTA_CHAIN_COUNTERS:
-		want = MNL_TYPE_NESTED;
-		break;
+		return MNL_TYPE_NESTED;
+	default:
+		return MNL_TYPE_UNSPEC;
 	}
-	if (mnl_attr_validate(attr, want) < 0)
-		return MNL_CB_ERROR;
-	tb[type] = attr;
-	return MNL_CB_OK;
 }
 
 /* The u32 (u64) attribute of type want nested in nest, or def. */
@@ -75,9 +63,9 @@ static uint64_t nested_uint(const struct nlattr *nest, uint16_t want, bool wide,
 	mnl_attr_for_each_nested(a, nest) {
 		if (mnl_attr_get_type(a) != want)
 			continue;
-		if (wide && mnl_attr_validate(a, MNL_TYPE_U64) == 0)
+		if (wide && attr_check(a, MNL_TYPE_U64) == 0)
 			return be64toh(mnl_attr_get_u64(a));
-		if (!wide && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		if (!wide && attr_check(a, MNL_TYPE_U32) == 0)
 			return ntohl(mnl_attr_get_u32(a));
 	}
 	return def;
@@ -102,10 +90,14 @@ static int chain_info_parse(struct chain_info *ci, const struct nlmsghdr *nlh,
 {
 	struct chain_attrs ca = { 0 };
 	const struct nlattr *hook;
+	unsigned i;
 
 	memset(ci, 0, sizeof(*ci));
-	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), chain_attr_cb, ca.tb) < 0)
+	if (attr_table(nlh, sizeof(struct nfgenmsg), ca.tb, NFTA_CHAIN_MAX) < 0)
 		return -1;
+	for (i = 0; i <= NFTA_CHAIN_MAX; i++)
+		if (ca.tb[i] && attr_check(ca.tb[i], chain_attr_type(i)) < 0)
+			return -1;
 	*table = ca.tb[NFTA_CHAIN_TABLE] ? mnl_attr_get_str(ca.tb[NFTA_CHAIN_TABLE]) : NULL;
 	if (ca.tb[NFTA_CHAIN_NAME])
 		str_copy(ci->name, sizeof(ci->name), mnl_attr_get_str(ca.tb[NFTA_CHAIN_NAME]),

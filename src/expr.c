@@ -499,7 +499,7 @@ static const struct nlattr *rx_nested(const struct rx *x, unsigned attr, uint16_
 {
 	const struct nlattr *a = x->a[attr], *in;
 
-	if (!a || mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+	if (!a || attr_check(a, MNL_TYPE_NESTED) < 0)
 		return NULL;
 	mnl_attr_for_each_nested(in, a)
 		if (mnl_attr_get_type(in) == type)
@@ -572,7 +572,7 @@ static int rx_parse(struct rx *x, const struct nlattr *elem)
 	x->e = NULL;
 	x->elem = elem;
 	if (mnl_attr_get_type(elem) != NFTA_LIST_ELEM || rx_nest(elem, tb, NFTA_EXPR_MAX + 1) < 0 ||
-	    !tb[NFTA_EXPR_NAME] || mnl_attr_validate(tb[NFTA_EXPR_NAME], MNL_TYPE_NUL_STRING) < 0)
+	    !tb[NFTA_EXPR_NAME] || attr_check(tb[NFTA_EXPR_NAME], MNL_TYPE_NUL_STRING) < 0)
 		return -1;
 	x->name = mnl_attr_get_str(tb[NFTA_EXPR_NAME]);
 	x->kind = rx_kind_of(x->name, strnlen(x->name, mnl_attr_get_payload_len(tb[NFTA_EXPR_NAME])) + 1);
@@ -1030,14 +1030,14 @@ static void read_immediate(struct reader *rd, const struct rx *x)
 		struct item *it = item_push(rd->out, ITEM_VERDICT);
 
 		verdict = rx_nested(x, NFTA_IMMEDIATE_DATA, NFTA_DATA_VERDICT);
-		if (!verdict || mnl_attr_validate(verdict, MNL_TYPE_NESTED) < 0)
+		if (!verdict || attr_check(verdict, MNL_TYPE_NESTED) < 0)
 			return;
 		mnl_attr_for_each_nested(in, verdict) {
 			if (mnl_attr_get_type(in) == NFTA_VERDICT_CODE &&
-			    mnl_attr_validate(in, MNL_TYPE_U32) == 0)
+			    attr_check(in, MNL_TYPE_U32) == 0)
 				it->verdict = (int)ntohl(mnl_attr_get_u32(in));
 			else if (mnl_attr_get_type(in) == NFTA_VERDICT_CHAIN &&
-				 mnl_attr_validate(in, MNL_TYPE_NUL_STRING) == 0)
+				 attr_check(in, MNL_TYPE_NUL_STRING) == 0)
 				it->chain = mnl_attr_get_str(in);
 		}
 		return;

@@ -6,44 +6,59 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <string.h>
 
-static int rule_attr_cb(const struct nlattr *attr, void *data)
+int attr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+	       unsigned max)
 {
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	enum mnl_attr_data_type want;
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen);
+	const char *p = (const char *)nlh + off;
+	size_t left;
 
-	if (mnl_attr_type_valid(attr, NFTA_RULE_MAX) < 0)
-		return MNL_CB_OK;	/* newer than us: not ours to read */
+	if (nlh->nlmsg_len < off)
+		return -1;
+	left = nlh->nlmsg_len - off;
+	while (left >= sizeof(struct nlattr)) {
+		const struct nlattr *at = (const void *)p;
+		size_t step = MNL_ALIGN(at->nla_len);
+		unsigned type = at->nla_type & NLA_TYPE_MASK;
+
+		if (at->nla_len < sizeof(struct nlattr) || at->nla_len > left)
+			return -1;
+		if (type <= max)
+			tb[type] = at;
+		if (step >= left)
+			break;
+		p += step;
+		left -= step;
+	}
+	return 0;
+}
+
+/* The type each attribute of a rule must have; a newer one is not ours
+ * to read */
+static enum mnl_attr_data_type rule_attr_type(unsigned type)
+{
 	switch (type) {
 	case NFTA_RULE_TABLE:
 	case NFTA_RULE_CHAIN:
-		want = MNL_TYPE_NUL_STRING;
-		break;
+		return MNL_TYPE_NUL_STRING;
 	case NFTA_RULE_HANDLE:
 	case NFTA_RULE_POSITION:
-		want = MNL_TYPE_U64;
-		break;
+		return MNL_TYPE_U64;
 	case NFTA_RULE_EXPRESSIONS:
 	case NFTA_RULE_COMPAT:
-		want = MNL_TYPE_NESTED;
-		break;
+		return MNL_TYPE_NESTED;
 	case NFTA_RULE_ID:
 	case NFTA_RULE_POSITION_ID:
-		want = MNL_TYPE_U32;
-		break;
+		return MNL_TYPE_U32;
 	default:
-		want = MNL_TYPE_UNSPEC;
-		break;
+		return MNL_TYPE_UNSPEC;
 	}
-	if (mnl_attr_validate(attr, want) < 0)
-		return MNL_CB_ERROR;
-	tb[type] = attr;
-	return MNL_CB_OK;
 }
 
 int rule_msg_parse(struct rule_msg *m, const struct nlmsghdr *nlh)
 {
 	const struct nfgenmsg *nfg;
+	unsigned i;
 
 	memset(m, 0, sizeof(*m));
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*nfg)))
@@ -51,8 +66,11 @@ int rule_msg_parse(struct rule_msg *m, const struct nlmsghdr *nlh)
 	nfg = mnl_nlmsg_get_payload(nlh);
 	m->nlh = nlh;
 	m->family = nfg->nfgen_family;
-	if (mnl_attr_parse(nlh, sizeof(*nfg), rule_attr_cb, m->tb) < 0)
+	if (attr_table(nlh, sizeof(*nfg), m->tb, NFTA_RULE_MAX) < 0)
 		return -1;
+	for (i = 0; i <= NFTA_RULE_MAX; i++)
+		if (m->tb[i] && attr_check(m->tb[i], rule_attr_type(i)) < 0)
+			return -1;
 	return 0;
 }
 

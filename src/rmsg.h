@@ -5,11 +5,11 @@
 #ifndef IPTNFT_RMSG_H
 #define IPTNFT_RMSG_H
 
+#include <libmnl/libmnl.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-struct nlattr;
 struct nlmsghdr;
 struct nftnl_rule;
 
@@ -18,6 +18,37 @@ struct rule_msg {
 	uint8_t family;
 	const struct nlattr *tb[NFTA_RULE_MAX + 1];
 };
+
+/* mnl_attr_validate's test for the types read here (NUL_STRING, U8,
+ * U32, U64, NESTED, UNSPEC), without its call and table: every attribute
+ * of every rule and chain read goes through it. 0 or -1. */
+static inline int attr_check(const struct nlattr *a, enum mnl_attr_data_type type)
+{
+	uint16_t len = mnl_attr_get_payload_len(a);
+
+	switch (type) {
+	case MNL_TYPE_NUL_STRING:
+		return len && ((const char *)mnl_attr_get_payload(a))[len - 1] == '\0' ? 0 : -1;
+	case MNL_TYPE_U8:
+		return len >= 1 ? 0 : -1;
+	case MNL_TYPE_U32:
+		return len >= 4 ? 0 : -1;
+	case MNL_TYPE_U64:
+		return len >= 8 ? 0 : -1;
+	case MNL_TYPE_NESTED:
+		return len == 0 || len >= MNL_ATTR_HDRLEN ? 0 : -1;
+	case MNL_TYPE_UNSPEC:
+		return 0;
+	default:
+		return mnl_attr_validate(a, type);
+	}
+}
+
+/* The attributes of nlh after its hdrlen bytes of header, by type into
+ * tb (types above max left out): mnl_attr_parse without a call per
+ * attribute. -1 if one runs past the message's end. */
+int attr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **tb,
+	       unsigned max);
 
 /* Take nlh apart: 0, or -1 when an attribute is not of its type. */
 int rule_msg_parse(struct rule_msg *m, const struct nlmsghdr *nlh);
