@@ -42,7 +42,7 @@ extern const struct extension ext_comment;
 
 static void set_text(struct comment_data *d, const char *s)
 {
-	snprintf(d->text, sizeof(d->text), "%s", s);
+	str_copy(d->text, sizeof(d->text), s, sizeof(d->text));
 }
 
 /* What the core's list of matches may take in userdata: each name with

@@ -16,6 +16,7 @@
  */
 #include "rule.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <linux/netfilter.h>
@@ -58,7 +59,6 @@ static void inst_free(struct ext_inst *m)
 
 		if (m->ext && m->ext->destroy)
 			m->ext->destroy(m->data);
-		free(m->data);
 		free(m);
 		m = next;
 	}
@@ -74,12 +74,17 @@ void rule_free(struct rule *r)
 	free(r);
 }
 
+/* Where an instance's data starts in its allocation: one block holds
+ * both, aligned for any type the data may hold. */
+#define INST_DATA_OFF \
+	((sizeof(struct ext_inst) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1))
+
 static struct ext_inst *inst_new(const struct extension *ext)
 {
-	struct ext_inst *m = xzalloc(sizeof(*m));
+	struct ext_inst *m = xzalloc(INST_DATA_OFF + ext->size);
 
 	m->ext = ext;
-	m->data = xzalloc(ext->size);
+	m->data = (char *)m + INST_DATA_OFF;
 	return m;
 }
 
@@ -974,10 +979,9 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 				rule_set_target(r, ext);
 				m = r->target;
 			}
-			free(m->data);
-			m->data = data;
-			c->scratch = NULL;
-			c->scratch_len = 0;
+			/* the taker's data moves into the instance; the
+			 * scratch room stays for the next rule part */
+			memcpy(m->data, data, ext->size);
 			if (c->pos == start)
 				c->pos++;
 			return true;
@@ -1052,28 +1056,58 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 	c->pos = end;
 }
 
+/* A decimal number at *p, which moves past it; no digits read as 0. */
+static unsigned long listed_number(const char **p)
+{
+	unsigned long n = 0;
+
+	while (**p >= '0' && **p <= '9' && n <= RULE_MSG_MAX)
+		n = n * 10 + (unsigned long)(*(*p)++ - '0');
+	return n;
+}
+
 /* Give the cursor to each match the rule's userdata lists, in order; a
- * match that claims nothing was given without options. */
+ * match that claims nothing was given without options. The list is
+ * "name[:count[*times][/extra]]", comma-separated. */
 static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 			 const char **comment)
 {
 	/* a userdata value: at most 255 bytes with its NUL */
-	char copy[UINT8_MAX + 1], *save = NULL, *name;
+	char copy[UINT8_MAX + 1], *name, *p;
 	struct listed_walk w = { .comment = comment };
 
 	str_copy(copy, sizeof(copy), list, sizeof(copy));
 	c->listed = true;
-	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(name, ':'), *end = NULL, *extra = NULL;
+	for (p = copy; *p; ) {
 		unsigned long count = 0, times = 1;
+		char *extra = NULL;
 
-		if (colon) {
-			*colon = '\0';
-			count = strtoul(colon + 1, &end, 10);
-			if (*end == '*')
-				times = strtoul(end + 1, &end, 10);
-			extra = *end == '/' ? end + 1 : NULL;
+		if (*p == ',') {
+			p++;
+			continue;
 		}
+		name = p;
+		p += strcspn(p, ":,");
+		if (*p == ':') {
+			const char *q = p + 1;
+
+			*p = '\0';
+			count = listed_number(&q);
+			if (*q == '*') {
+				q++;
+				times = listed_number(&q);
+			}
+			p = (char *)q;
+			if (*p == '/') {
+				/* the extra runs to the next comma */
+				extra = ++p;
+				p += strcspn(p, ",");
+			}
+			/* what strtoul left past the number belongs to no field */
+			p += strcspn(p, ",");
+		}
+		if (*p == ',')
+			*p++ = '\0';
 		/* no rule has more items than this: a larger number is no
 		 * list of ours */
 		if (count > RULE_MSG_MAX || times > RULE_MSG_MAX) {
