@@ -287,6 +287,27 @@ static bool statistic_delinearize(struct delin_ctx *c, void *data)
 	return false;
 }
 
+/* word / 2^31 as printf's "%.11f" writes it, rounded the same way (to
+ * nearest, ties to even: the quotient is exact in binary), without
+ * printf's floating-point path, which costs more than the rest of the
+ * rule's printing. */
+static void probability_text(struct strbuf *out, uint32_t word)
+{
+	unsigned __int128 x = (unsigned __int128)word * 100000000000ULL;
+	uint64_t q = (uint64_t)(x >> 31), rem = (uint64_t)(x & 0x7fffffff);
+	char frac[12];
+	int i;
+
+	if (rem > 0x40000000 || (rem == 0x40000000 && (q & 1)))
+		q++;
+	sb_addu(out, q / 100000000000ULL);
+	q %= 100000000000ULL;
+	for (i = 10; i >= 0; i--, q /= 10)
+		frac[i] = (char)('0' + q % 10);
+	frac[11] = '\0';
+	sb_add2(out, ".", frac);
+}
+
 static void statistic_print(struct strbuf *out, const void *data, const struct rule *r,
 			    unsigned fmt)
 {
@@ -295,8 +316,9 @@ static void statistic_print(struct strbuf *out, const void *data, const struct r
 	(void)r;
 	(void)fmt;
 	if (d->mode == XT_STATISTIC_MODE_RANDOM) {
-		sb_printf(out, " statistic mode random%s probability %.11f", d->inv ? " !" : "",
-			  d->word / RANDOM_RANGE);
+		sb_add2(out, " statistic mode random", d->inv ? " !" : "");
+		sb_add(out, " probability ");
+		probability_text(out, d->word);
 		return;
 	}
 	sb_printf(out, " statistic mode nth%s every %llu", d->inv ? " !" : "",
@@ -311,8 +333,9 @@ static void statistic_save(struct strbuf *out, const void *data, const struct ru
 
 	(void)r;
 	if (d->mode == XT_STATISTIC_MODE_RANDOM) {
-		sb_printf(out, " --mode random%s --probability %.11f", d->inv ? " !" : "",
-			  d->word / RANDOM_RANGE);
+		sb_add2(out, " --mode random", d->inv ? " !" : "");
+		sb_add(out, " --probability ");
+		probability_text(out, d->word);
 		return;
 	}
 	sb_printf(out, " --mode nth%s --every %llu --packet %u", d->inv ? " !" : "",
