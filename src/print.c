@@ -300,8 +300,8 @@ static void list_iface(struct strbuf *out, const char *name, bool inv, unsigned 
 void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, unsigned fmt)
 {
 	const struct ext_inst *m;
-	struct strbuf a;
 	char protobuf[16];
+	size_t start;
 	const char *pname = NULL;
 
 	if (fmt & FMT_LINENUM)
@@ -317,8 +317,16 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 	if (!(fmt & FMT_NUMERIC))
 		pname = r->proto ? proto_name(r->proto, r->family) : "all";
 	if (!pname) {
-		snprintf(protobuf, sizeof(protobuf), "%u", r->proto);
-		pname = protobuf;
+		/* "%u", without snprintf: with -n, every rule comes here */
+		char *p = protobuf + sizeof(protobuf) - 1;
+		unsigned v = r->proto;
+
+		*p = '\0';
+		do {
+			*--p = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		pname = p;
 	}
 	sb_addpad(out, pname, 4);
 	sb_addc(out, ' ');
@@ -331,17 +339,16 @@ void print_list_rule(struct strbuf *out, const struct rule *r, unsigned num, uns
 		list_iface(out, r->iniface, r->inv & INV_IN, fmt);
 		list_iface(out, r->outiface, r->inv & INV_OUT, fmt);
 	}
-	sb_init(&a);
-	print_addr_list(&a, &r->src, r->family, fmt & FMT_NUMERIC);
 	sb_addc(out, r->inv & INV_SRC ? '!' : ' ');
-	sb_addpad(out, a.buf, 19);
+	start = out->len;
+	print_addr_list(out, &r->src, r->family, fmt & FMT_NUMERIC);
+	sb_pad_from(out, start, 19);
 	sb_addc(out, ' ');
-	sb_reset(&a);
-	print_addr_list(&a, &r->dst, r->family, fmt & FMT_NUMERIC);
 	sb_addc(out, r->inv & INV_DST ? '!' : ' ');
-	sb_addpad(out, a.buf, 19);
+	start = out->len;
+	print_addr_list(out, &r->dst, r->family, fmt & FMT_NUMERIC);
+	sb_pad_from(out, start, 19);
 	sb_addc(out, ' ');
-	sb_free(&a);
 
 	if (r->verdict == VERDICT_GOTO)
 		sb_add(out, "[goto] ");

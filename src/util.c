@@ -79,7 +79,7 @@ void sb_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-static void sb_grow(struct strbuf *sb, size_t extra)
+void sb_grow(struct strbuf *sb, size_t extra)
 {
 	size_t need = sb->len + extra + 1;
 
@@ -104,11 +104,16 @@ void sb_add(struct strbuf *sb, const char *s)
 	sb_addn(sb, s, strlen(s));
 }
 
-void sb_addc(struct strbuf *sb, char c)
+void sb_pad_from(struct strbuf *sb, size_t start, size_t width)
 {
-	sb_grow(sb, 1);
-	sb->buf[sb->len++] = c;
-	sb->buf[sb->len] = '\0';
+	size_t n = sb->len - start;
+
+	if (n < width) {
+		sb_grow(sb, width - n);
+		memset(sb->buf + sb->len, ' ', width - n);
+		sb->len += width - n;
+		sb->buf[sb->len] = '\0';
+	}
 }
 
 void sb_addpad(struct strbuf *sb, const char *s, size_t width)

@@ -19,12 +19,23 @@ void sb_init(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
 void sb_add(struct strbuf *sb, const char *s);
-void sb_addc(struct strbuf *sb, char c);
+/* Room for extra more bytes and the NUL. */
+void sb_grow(struct strbuf *sb, size_t extra);
+/* One character: inline, the printers add hundreds of thousands. */
+static inline void sb_addc(struct strbuf *sb, char c)
+{
+	if (sb->len + 2 > sb->cap)
+		sb_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
+}
 void sb_addn(struct strbuf *sb, const char *s, size_t n);
 /* Append v in decimal: sb_printf("%llu") without the formatting cost. */
 void sb_addu(struct strbuf *sb, unsigned long long v);
 /* Append s, then blanks up to width characters: "%-*s". */
 void sb_addpad(struct strbuf *sb, const char *s, size_t width);
+/* Blanks after what was added since start, up to width characters. */
+void sb_pad_from(struct strbuf *sb, size_t start, size_t width);
 /* Append a, then b: "%s%s". */
 void sb_add2(struct strbuf *sb, const char *a, const char *b);
 /* The text of an address (AF_INET or AF_INET6) into buf of at least
