@@ -448,7 +448,7 @@ struct rx {
 	const char *name;
 	const struct nlattr *elem;	/* the NFTA_LIST_ELEM */
 	const struct nlattr *a[RX_ATTRS];
-	struct nftnl_expr *e;
+	const struct nftnl_expr *e;
 };
 
 /* The kind of an expression by its name, len bytes with the NUL (the
@@ -581,27 +581,25 @@ static int rx_parse(struct rx *x, const struct nlattr *elem)
 	return 0;
 }
 
-/* Give the expressions that need one their libnftnl object, all made by
- * one parse of a message holding just them; the list owns it. */
-static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t family)
+/* One libnftnl rule made from a message holding the expressions of xs
+ * that need an object (want), each given its object in turn; NULL if
+ * libnftnl refuses them. The caller owns the rule. */
+static struct nftnl_rule *rx_parse_objects(struct rx *xs, unsigned n, const bool *want,
+					   uint8_t family)
 {
 	size_t size = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct nfgenmsg)) + MNL_ATTR_HDRLEN;
 	struct nftnl_expr_iter *iter;
+	struct nftnl_rule *nr;
 	struct nlmsghdr *nlh;
 	struct nlattr *nest;
 	struct nfgenmsg *nfg;
-	unsigned i, need = 0;
 	char few[2048], *buf;
-	int ret = 0;
+	unsigned i;
+	bool ok;
 
-	for (i = 0; i < n; i++) {
-		if (!rx_modelled(&xs[i])) {
+	for (i = 0; i < n; i++)
+		if (want[i])
 			size += MNL_ALIGN(xs[i].elem->nla_len);
-			need++;
-		}
-	}
-	if (!need)
-		return 0;
 	/* zeroed bytes past the end: libnftnl copies strings up to their NUL,
 	 * and libnftnl itself writes some without one (objref names) */
 	if (size + 16 <= sizeof(few)) {
@@ -616,32 +614,151 @@ static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t 
 	nfg->nfgen_family = family;
 	nest = mnl_attr_nest_start(nlh, NFTA_RULE_EXPRESSIONS);
 	for (i = 0; i < n; i++) {
-		if (rx_modelled(&xs[i]))
+		if (!want[i])
 			continue;
 		memcpy(mnl_nlmsg_get_payload_tail(nlh), xs[i].elem, xs[i].elem->nla_len);
 		nlh->nlmsg_len += MNL_ALIGN(xs[i].elem->nla_len);
 	}
 	mnl_attr_nest_end(nlh, nest);
-	out->owned = nftnl_rule_alloc();
-	if (!out->owned)
+	nr = nftnl_rule_alloc();
+	if (!nr)
 		out_of_memory();
 	iter = NULL;
-	if (nftnl_rule_nlmsg_parse(nlh, out->owned) < 0 ||
-	    !(iter = nftnl_expr_iter_create(out->owned))) {
-		ret = -1;
-	} else {
-		for (i = 0; i < n && ret == 0; i++) {
-			if (rx_modelled(&xs[i]))
-				continue;
-			xs[i].e = nftnl_expr_iter_next(iter);
-			if (!xs[i].e)
-				ret = -1;
-		}
+	ok = nftnl_rule_nlmsg_parse(nlh, nr) >= 0 && (iter = nftnl_expr_iter_create(nr));
+	for (i = 0; i < n && ok; i++) {
+		if (!want[i])
+			continue;
+		xs[i].e = nftnl_expr_iter_next(iter);
+		ok = xs[i].e != NULL;
 	}
 	if (iter)
 		nftnl_expr_iter_destroy(iter);
 	if (buf != few)
 		free(buf);
+	if (!ok) {
+		for (i = 0; i < n; i++)
+			if (want[i])
+				xs[i].e = NULL;
+		nftnl_rule_free(nr);
+		return NULL;
+	}
+	return nr;
+}
+
+/* Statement expressions of a dump, each read through libnftnl once: a
+ * table of their bytes (family first) to the object made of them. The
+ * rules of a large ruleset repeat few distinct statements (kube-proxy's
+ * 20k services: the same MARK, masquerade and nat expressions, the
+ * addresses and ports being in immediates read without libnftnl). Open
+ * addressing; once full it takes no more, so memory stays bounded. */
+#define XCACHE_SLOTS 1024
+#define XCACHE_FILL 768
+
+struct xentry {
+	uint32_t hash;
+	uint16_t len;		/* of key; 0: free slot */
+	uint8_t *key;		/* family, then the NFTA_LIST_ELEM's bytes */
+	struct nftnl_rule *owner;
+	const struct nftnl_expr *e;
+};
+
+struct xcache {
+	unsigned n;
+	struct xentry slot[XCACHE_SLOTS];
+};
+
+struct xcache *xcache_new(void)
+{
+	return xzalloc(sizeof(struct xcache));
+}
+
+void xcache_free(struct xcache *xc)
+{
+	unsigned i;
+
+	if (!xc)
+		return;
+	for (i = 0; i < XCACHE_SLOTS; i++) {
+		if (!xc->slot[i].len)
+			continue;
+		free(xc->slot[i].key);
+		nftnl_rule_free(xc->slot[i].owner);
+	}
+	free(xc);
+}
+
+static uint32_t xhash(uint8_t family, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint32_t h = 2166136261u ^ family;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h;
+}
+
+/* x's object from the cache, made and kept on a miss while there is
+ * room; NULL when there is none (the caller reads x with the rule). */
+static const struct nftnl_expr *xcache_get(struct xcache *xc, struct rx *x, uint8_t family)
+{
+	size_t len = x->elem->nla_len;
+	uint32_t h = xhash(family, x->elem, len);
+	unsigned i = h & (XCACHE_SLOTS - 1);
+	struct xentry *se;
+	bool want = true;
+
+	if (len + 1 > UINT16_MAX)
+		return NULL;
+	for (;; i = (i + 1) & (XCACHE_SLOTS - 1)) {
+		se = &xc->slot[i];
+		if (!se->len)
+			break;
+		if (se->hash == h && se->len == len + 1 && se->key[0] == family &&
+		    memcmp(se->key + 1, x->elem, len) == 0)
+			return se->e;
+	}
+	if (xc->n >= XCACHE_FILL)
+		return NULL;
+	se->owner = rx_parse_objects(x, 1, &want, family);
+	if (!se->owner)
+		return NULL;
+	se->key = xmalloc(len + 1);
+	se->key[0] = family;
+	memcpy(se->key + 1, x->elem, len);
+	se->len = (uint16_t)(len + 1);
+	se->hash = h;
+	se->e = x->e;
+	xc->n++;
+	return se->e;
+}
+
+/* Give the expressions that need one their libnftnl object: from the
+ * cache, or made by one parse of a message holding the rest, which the
+ * list then owns. */
+static int rx_objects(struct item_list *out, struct rx *xs, unsigned n, uint8_t family,
+		      struct xcache *xc)
+{
+	bool few[32], *want = n <= ARRAY_SIZE(few) ? few : xmalloc(n * sizeof(*want));
+	unsigned i, need = 0;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		want[i] = false;
+		if (rx_modelled(&xs[i]))
+			continue;
+		if (xc && (xs[i].e = xcache_get(xc, &xs[i], family)))
+			continue;
+		want[i] = true;
+		need++;
+	}
+	if (need) {
+		out->owned = rx_parse_objects(xs, n, want, family);
+		if (!out->owned)
+			ret = -1;
+	}
+	if (want != few)
+		free(want);
 	return ret;
 }
 
@@ -1116,7 +1233,7 @@ static void read_one(struct reader *rd, const struct rx *x)
 		read_stmt(rd, x);
 }
 
-int items_from_msg(struct item_list *out, const struct rule_msg *m)
+int items_from_msg(struct item_list *out, const struct rule_msg *m, struct xcache *xc)
 {
 	const struct nlattr *exprs = m->tb[NFTA_RULE_EXPRESSIONS], *elem;
 	struct rx few[32], *xs = few;
@@ -1138,7 +1255,7 @@ int items_from_msg(struct item_list *out, const struct rule_msg *m)
 		}
 	}
 	if (ret == 0)
-		ret = rx_objects(out, xs, n, m->family);
+		ret = rx_objects(out, xs, n, m->family, xc);
 	if (ret == 0) {
 		/* every write to a register writes all of it: only the
 		 * flags need clearing (a memset of the whole costs more than

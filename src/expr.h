@@ -175,7 +175,7 @@ struct item {
 	int verdict;
 	const char *chain;
 	/* ITEM_STMT: the expression and the registers as it saw them */
-	struct nftnl_expr *expr;
+	const struct nftnl_expr *expr;
 	const char *name;
 	struct regval *regs;	/* NREGS entries, in the list's regs */
 	unsigned regs_ix;	/* while reading: 1 + where regs will be */
@@ -201,7 +201,15 @@ void items_init(struct item_list *l, struct item *few, unsigned nfew, struct reg
 struct rule_msg;
 /* Turn the message's expressions into items; the message must outlive
  * the list. Returns 0, or -1 when an expression cannot be read at all. */
-int items_from_msg(struct item_list *out, const struct rule_msg *m);
+/* The statements of a dump's rules, read through libnftnl once for each
+ * distinct expression (see expr.c); bounded. Owned by the reader of the
+ * dump, which frees it after the last rule's items. */
+struct xcache;
+struct xcache *xcache_new(void);
+void xcache_free(struct xcache *xc);
+/* xc: NULL, or the cache the statements' objects come from (they then
+ * live as long as it does) */
+int items_from_msg(struct item_list *out, const struct rule_msg *m, struct xcache *xc);
 /* Does items_from_msg read every expression of m itself, handing none to
  * libnftnl? (libnftnl exits the program on some malformed expressions,
  * which a test of our own reader must not reach.) */

@@ -99,7 +99,7 @@ static int graph_rule(const struct rule_msg *m, void *data)
 		g->num = 0;
 	}
 	g->num++;
-	rule_delinearize_msg(m, r, aset_cache_get, &g->sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &g->sets, NULL);
 	if ((r->verdict == VERDICT_JUMP || r->verdict == VERDICT_GOTO) && r->chain) {
 		sb_add(&g->edges, "  ");
 		node_id(&g->edges, g->table, g->chain);

@@ -11,6 +11,7 @@
 
 #include "aset.h"
 #include "error.h"
+#include "expr.h"
 #include "handle.h"
 #include "rule.h"
 #include "ext.h"
@@ -107,6 +108,7 @@ struct list_walk {
 	struct strbuf out;
 	bool save;
 	struct aset_cache sets;
+	struct xcache *xc;	/* the statements read so far */
 };
 
 static void flush_out(struct strbuf *sb)
@@ -125,7 +127,7 @@ static int list_one_rule(const struct rule_msg *m, void *data)
 	if (w->want && w->num != w->want)
 		return 0;
 	r = rule_new(w->h->family);
-	rule_delinearize_msg(m, r, aset_cache_get, &w->sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &w->sets, w->xc);
 	if (r->unknown) {
 		/* never print a rule that lost what we could not read; stop as
 		 * the reference does */
@@ -169,6 +171,8 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 	unsigned i;
 	int ret = 0;
 
+	/* one buffer for every chain's title */
+	sb_init(&title);
 	for (i = 0; i < cl->n; i++) {
 		const struct chain_info *ci = &cl->v[i];
 
@@ -188,7 +192,7 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 			sb_reset(&w->out);
 			break;
 		}
-		sb_init(&title);
+		sb_reset(&title);
 		if (only < 0 && i > 0)
 			sb_addc(&title, '\n');
 		print_chain_title(&title, ci->name, ci->base ? policy_name(ci) : NULL,
@@ -196,11 +200,11 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 				  ci->use > w->num ? (int)(ci->use - w->num) : 0, w->cmd->fmt);
 		print_list_header(&title, w->cmd->fmt);
 		fwrite(title.buf, 1, title.len, stdout);
-		sb_free(&title);
 		flush_out(&w->out);
 		if (ret > 0)
 			break;	/* stopped at a rule it cannot read */
 	}
+	sb_free(&title);
 	return ret;
 }
 
@@ -270,8 +274,10 @@ int list_run(struct handle *h, struct command *cmd)
 	w.sets.nl = &h->nl;
 	w.sets.family = h->family;
 	w.sets.table = cmd->table;
+	w.xc = xcache_new();
 	ret = w.save ? list_S(&w, &cl, only) : list_L(&w, &cl, only);
 	aset_cache_clear(&w.sets);
+	xcache_free(w.xc);
 	flush_out(&w.out);
 	sb_free(&w.out);
 	chain_list_free(&cl);

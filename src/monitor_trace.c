@@ -172,7 +172,7 @@ static int traced_rule_cb(const struct rule_msg *m, void *data)
 	sets.nl = tr->nl;
 	sets.family = tr->family;
 	sets.table = tr->table;
-	rule_delinearize_msg(m, r, aset_cache_get, &sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &sets, NULL);
 	sb_printf(tr->out, "  %s -t %s ", tr->family == NFPROTO_IPV6 ? "-6" : "-4", tr->table);
 	print_rule_save(tr->out, r, tr->chain, false);
 	rule_free(r);

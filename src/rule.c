@@ -1143,14 +1143,14 @@ int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 	if (nlh->nlmsg_len > RULE_MSG_MAX || rule_msg_parse(&m, nlh) < 0)
 		r->unknown = true;
 	else
-		ret = rule_delinearize_msg(&m, r, get_set, opaque);
+		ret = rule_delinearize_msg(&m, r, get_set, opaque, NULL);
 	free(buf);
 	return ret;
 }
 
 int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 			 const struct aset *(*get_set)(void *opaque, const char *name),
-			 void *opaque)
+			 void *opaque, struct xcache *xc)
 {
 	bool listed_done = false;
 	/* room for the items of nearly every rule, so that reading one
@@ -1169,7 +1169,7 @@ int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 		r->handle = rule_msg_handle(m);
 	if (ud)
 		nftnl_udata_parse(ud, ud_len, udata_cb, &seen);
-	if (items_from_msg(&items, m) < 0) {
+	if (items_from_msg(&items, m, xc) < 0) {
 		r->unknown = true;
 		items_free(&items);
 		return 0;

@@ -93,6 +93,7 @@ bool rule_msg_respelled(const struct nlmsghdr *nlh);
 
 struct nftnl_rule;
 struct aset;
+struct xcache;
 struct aset_list;
 /* Room for one rule's message. Its expressions are one attribute, whose
  * length the kernel reads as 16 bits: no rule message can be larger. */
@@ -127,7 +128,7 @@ struct rule_msg;
  * sets the rule looks up. */
 int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 			 const struct aset *(*get_set)(void *opaque, const char *name),
-			 void *opaque);
+			 void *opaque, struct xcache *xc);
 /* The same for a libnftnl rule. */
 int rule_delinearize_sets(struct nftnl_rule *nr, struct rule *r,
 			  const struct aset *(*get_set)(void *opaque, const char *name),

@@ -125,7 +125,7 @@ static int rule_pos_cb(const struct rule_msg *m, void *data)
 	sets.family = rp->family;
 	sets.table = rp->table;
 	r = rule_new(rp->family);
-	rule_delinearize_msg(m, r, aset_cache_get, &sets);
+	rule_delinearize_msg(m, r, aset_cache_get, &sets, NULL);
 	print_rule_save(rp->text, r, rp->chain, false);
 	rule_free(r);
 	aset_cache_clear(&sets);

@@ -275,7 +275,7 @@ static int load_one(const struct rule_msg *m, void *data)
 	vr = &c->rules[c->n++];
 	memset(vr, 0, sizeof(*vr));
 	vr->r = rule_new(lc->family);
-	rule_delinearize_msg(m, vr->r, aset_cache_get, lc->sets);
+	rule_delinearize_msg(m, vr->r, aset_cache_get, lc->sets, NULL);
 	vr->handle = vr->r->handle;
 	if ((lc->limit && c->n >= lc->limit) || (lc->stop && lc->stop(vr->r, lc->arg))) {
 		lc->stopped = true;
@@ -732,7 +732,7 @@ static int fetch_one(const struct rule_msg *m, void *data)
 	if (fc->r)
 		return 0;
 	fc->r = rule_new(fc->family);
-	rule_delinearize_msg(m, fc->r, aset_cache_get, fc->sets);
+	rule_delinearize_msg(m, fc->r, aset_cache_get, fc->sets, NULL);
 	return 0;
 }
 

@@ -184,7 +184,7 @@ static bool read_spoiled(const struct nlmsghdr *msg, uint8_t family, const char 
 	if (rule_msg_parse(&m, msg) < 0 || !items_all_native(&m))
 		return false;
 	back = rule_new(family);
-	rule_delinearize_msg(&m, back, NULL, NULL);
+	rule_delinearize_msg(&m, back, NULL, NULL, NULL);
 	sb_init(&out);
 	print_rule_save(&out, back, chain, false);
 	print_list_rule(&out, back, 1, FMT_NUMERIC | FMT_VERBOSE);
