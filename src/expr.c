@@ -653,6 +653,7 @@ static struct nftnl_rule *rx_parse_objects(struct rx *xs, unsigned n, const bool
  * addressing; once full it takes no more, so memory stays bounded. */
 #define XCACHE_SLOTS 1024
 #define XCACHE_FILL 768
+#define XCACHE_KEY_MAX 512
 
 struct xentry {
 	uint32_t hash;
@@ -708,7 +709,9 @@ static const struct nftnl_expr *xcache_get(struct xcache *xc, struct rx *x, uint
 	struct xentry *se;
 	bool want = true;
 
-	if (len + 1 > UINT16_MAX)
+	/* large ones (xt blobs) are read with their rule: the cache holds
+	 * at most XCACHE_FILL * XCACHE_KEY_MAX bytes of keys */
+	if (len > XCACHE_KEY_MAX)
 		return NULL;
 	for (;; i = (i + 1) & (XCACHE_SLOTS - 1)) {
 		se = &xc->slot[i];
