@@ -72,6 +72,44 @@ compare_files() {
 	compare_files "$D/ref.rules" "$D/ours.rules"
 }
 
+@test "save and -L with more distinct statements than the statement cache keeps" {
+	# 1,500 distinct LOG statements, twice each, and repeated MARK ones:
+	# the reader keeps 768 statements and reads the rest with their rules
+	{
+		echo '*mangle'
+		echo ':PREROUTING ACCEPT [0:0]'
+		echo ':INPUT ACCEPT [0:0]'
+		echo ':FORWARD ACCEPT [0:0]'
+		echo ':OUTPUT ACCEPT [0:0]'
+		echo ':POSTROUTING ACCEPT [0:0]'
+		for i in $(seq 1 1500); do
+			printf -- '-A PREROUTING -j MARK --set-xmark 0x%x/0xffffffff\n' "$i"
+		done
+		echo 'COMMIT'
+		echo '*filter'
+		echo ':INPUT ACCEPT [0:0]'
+		echo ':FORWARD ACCEPT [0:0]'
+		echo ':OUTPUT ACCEPT [0:0]'
+		for i in $(seq 1 1500); do
+			printf -- '-A INPUT -j LOG --log-prefix p%d\n' "$i"
+		done
+		for i in $(seq 1 1500); do
+			printf -- '-A OUTPUT -s 10.0.0.1/32 -j LOG --log-prefix p%d --log-level 2\n' "$i"
+			printf -- '-A OUTPUT -s 10.0.0.1/32 -j LOG --log-prefix p%d\n' "$i"
+		done
+		echo 'COMMIT'
+	} > "$D/in.rules"
+	run ipt_restore < "$D/in.rules"
+	assert_success
+	ipt_save | nocomments > "$D/ours.rules"
+	compare_files "$D/in.rules" "$D/ours.rules"
+	run ipt -L OUTPUT -n
+	assert_success
+	assert_line --index 2 "LOG        0    --  10.0.0.1             0.0.0.0/0            LOG flags 0 level 2 prefix \"p1\""
+	assert_line --index 3001 "LOG        0    --  10.0.0.1             0.0.0.0/0            LOG flags 0 level 4 prefix \"p1500\""
+	[ "${#lines[@]}" = 3002 ]
+}
+
 @test "save | restore is a fixed point, with and without -c" {
 	python3 "$GEN" -n 10000 -s 3 -c > "$D/in.rules"
 	ipt_restore -c < "$D/in.rules"
