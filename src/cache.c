@@ -61,12 +61,12 @@ static uint64_t nested_uint(const struct nlattr *nest, uint16_t want, bool wide,
 	if (!nest)
 		return def;
 	mnl_attr_for_each_nested(a, nest) {
-		if (mnl_attr_get_type(a) != want)
+		if (nla_type(a) != want)
 			continue;
 		if (wide && attr_check(a, MNL_TYPE_U64) == 0)
-			return be64toh(mnl_attr_get_u64(a));
+			return be64toh(nla_u64(a));
 		if (!wide && attr_check(a, MNL_TYPE_U32) == 0)
-			return ntohl(mnl_attr_get_u32(a));
+			return ntohl(nla_u32(a));
 	}
 	return def;
 }
@@ -77,7 +77,7 @@ static bool nested_has(const struct nlattr *nest, uint16_t want)
 
 	if (nest)
 		mnl_attr_for_each_nested(a, nest)
-			if (mnl_attr_get_type(a) == want)
+			if (nla_type(a) == want)
 				return true;
 	return false;
 }
@@ -98,29 +98,29 @@ static int chain_info_parse(struct chain_info *ci, const struct nlmsghdr *nlh,
 	for (i = 0; i <= NFTA_CHAIN_MAX; i++)
 		if (ca.tb[i] && attr_check(ca.tb[i], chain_attr_type(i)) < 0)
 			return -1;
-	*table = ca.tb[NFTA_CHAIN_TABLE] ? mnl_attr_get_str(ca.tb[NFTA_CHAIN_TABLE]) : NULL;
+	*table = ca.tb[NFTA_CHAIN_TABLE] ? nla_str(ca.tb[NFTA_CHAIN_TABLE]) : NULL;
 	if (ca.tb[NFTA_CHAIN_NAME])
-		str_copy(ci->name, sizeof(ci->name), mnl_attr_get_str(ca.tb[NFTA_CHAIN_NAME]),
+		str_copy(ci->name, sizeof(ci->name), nla_str(ca.tb[NFTA_CHAIN_NAME]),
 			 sizeof(ci->name));
 	if (ca.tb[NFTA_CHAIN_HANDLE])
-		ci->handle = be64toh(mnl_attr_get_u64(ca.tb[NFTA_CHAIN_HANDLE]));
+		ci->handle = be64toh(nla_u64(ca.tb[NFTA_CHAIN_HANDLE]));
 	hook = ca.tb[NFTA_CHAIN_HOOK];
 	if (nested_has(hook, NFTA_HOOK_HOOKNUM)) {
 		ci->base = true;
 		ci->hook = (uint32_t)nested_uint(hook, NFTA_HOOK_HOOKNUM, false, 0);
 		ci->prio = (int32_t)(uint32_t)nested_uint(hook, NFTA_HOOK_PRIORITY, false, 0);
 		str_copy(ci->type, sizeof(ci->type),
-			 ca.tb[NFTA_CHAIN_TYPE] ? mnl_attr_get_str(ca.tb[NFTA_CHAIN_TYPE]) : "filter",
+			 ca.tb[NFTA_CHAIN_TYPE] ? nla_str(ca.tb[NFTA_CHAIN_TYPE]) : "filter",
 			 sizeof(ci->type));
 		ci->policy = ca.tb[NFTA_CHAIN_POLICY] ?
-			     ntohl(mnl_attr_get_u32(ca.tb[NFTA_CHAIN_POLICY])) : 1;
+			     ntohl(nla_u32(ca.tb[NFTA_CHAIN_POLICY])) : 1;
 	}
 	if (nested_has(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS)) {
 		ci->pkts = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS, true, 0);
 		ci->bytes = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_BYTES, true, 0);
 	}
 	if (ca.tb[NFTA_CHAIN_USE])
-		ci->use = ntohl(mnl_attr_get_u32(ca.tb[NFTA_CHAIN_USE]));
+		ci->use = ntohl(nla_u32(ca.tb[NFTA_CHAIN_USE]));
 	return 0;
 }
 

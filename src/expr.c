@@ -455,43 +455,49 @@ struct rx {
  * attribute's payload): by length first, then the bytes. */
 static enum rx_kind rx_kind_of(const char *name, size_t len)
 {
-	static const struct {
-		const char *name;
-		size_t len;
-		enum rx_kind kind;
-	} kinds[] = {
-		{ "ct", 3, RX_CT }, { "cmp", 4, RX_CMP }, { "meta", 5, RX_META },
-		{ "range", 6, RX_RANGE }, { "exthdr", 7, RX_EXTHDR }, { "payload", 8, RX_PAYLOAD },
-		{ "bitwise", 8, RX_BITWISE }, { "counter", 8, RX_COUNTER },
-		{ "immediate", 10, RX_IMMEDIATE },
-	};
-	size_t i;
+	const char *want;
+	enum rx_kind kind;
 
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		if (kinds[i].len == len && memcmp(name, kinds[i].name, len) == 0)
-			return kinds[i].kind;
-	return RX_OTHER;
+	/* the length and a letter pick the one name to compare */
+	switch (len) {
+	case 3: want = "ct"; kind = RX_CT; break;
+	case 4: want = "cmp"; kind = RX_CMP; break;
+	case 5: want = "meta"; kind = RX_META; break;
+	case 6: want = "range"; kind = RX_RANGE; break;
+	case 7: want = "exthdr"; kind = RX_EXTHDR; break;
+	case 8:
+		switch (name[0]) {
+		case 'p': want = "payload"; kind = RX_PAYLOAD; break;
+		case 'b': want = "bitwise"; kind = RX_BITWISE; break;
+		case 'c': want = "counter"; kind = RX_COUNTER; break;
+		default: return RX_OTHER;
+		}
+		break;
+	case 10: want = "immediate"; kind = RX_IMMEDIATE; break;
+	default: return RX_OTHER;
+	}
+	return memcmp(name, want, len) == 0 ? kind : RX_OTHER;
 }
 
 static uint32_t rx_u32(const struct rx *x, unsigned attr)
 {
 	const struct nlattr *a = x->a[attr];
 
-	return a && mnl_attr_get_payload_len(a) >= 4 ? ntohl(mnl_attr_get_u32(a)) : 0;
+	return a && nla_paylen(a) >= 4 ? ntohl(nla_u32(a)) : 0;
 }
 
 static uint8_t rx_u8(const struct rx *x, unsigned attr)
 {
 	const struct nlattr *a = x->a[attr];
 
-	return a && mnl_attr_get_payload_len(a) >= 1 ? mnl_attr_get_u8(a) : 0;
+	return a && nla_paylen(a) >= 1 ? nla_u8(a) : 0;
 }
 
 static uint64_t rx_u64(const struct rx *x, unsigned attr)
 {
 	const struct nlattr *a = x->a[attr];
 
-	return a && mnl_attr_get_payload_len(a) >= 8 ? be64toh(mnl_attr_get_u64(a)) : 0;
+	return a && nla_paylen(a) >= 8 ? be64toh(nla_u64(a)) : 0;
 }
 
 /* The NFTA_DATA_ATTR (value or verdict) nested in attribute attr. */
@@ -502,7 +508,7 @@ static const struct nlattr *rx_nested(const struct rx *x, unsigned attr, uint16_
 	if (!a || attr_check(a, MNL_TYPE_NESTED) < 0)
 		return NULL;
 	mnl_attr_for_each_nested(in, a)
-		if (mnl_attr_get_type(in) == type)
+		if (nla_type(in) == type)
 			return in;
 	return NULL;
 }
@@ -512,8 +518,8 @@ static const void *rx_data(const struct rx *x, unsigned attr, uint32_t *len)
 {
 	const struct nlattr *v = rx_nested(x, attr, NFTA_DATA_VALUE);
 
-	*len = v ? mnl_attr_get_payload_len(v) : 0;
-	return v ? mnl_attr_get_payload(v) : NULL;
+	*len = v ? nla_paylen(v) : 0;
+	return v ? nla_data(v) : NULL;
 }
 
 /* Does the expression load a register rather than act? Only such loads
@@ -542,8 +548,8 @@ static bool rx_modelled(const struct rx *x)
  * expression of every rule read. */
 static int rx_nest(const struct nlattr *nest, const struct nlattr **tb, unsigned max)
 {
-	const char *p = mnl_attr_get_payload(nest);
-	size_t left = mnl_attr_get_payload_len(nest);
+	const char *p = nla_data(nest);
+	size_t left = nla_paylen(nest);
 
 	while (left >= sizeof(struct nlattr)) {
 		const struct nlattr *at = (const void *)p;
@@ -571,11 +577,11 @@ static int rx_parse(struct rx *x, const struct nlattr *elem)
 	memset(x->a, 0, sizeof(x->a));
 	x->e = NULL;
 	x->elem = elem;
-	if (mnl_attr_get_type(elem) != NFTA_LIST_ELEM || rx_nest(elem, tb, NFTA_EXPR_MAX + 1) < 0 ||
+	if (nla_type(elem) != NFTA_LIST_ELEM || rx_nest(elem, tb, NFTA_EXPR_MAX + 1) < 0 ||
 	    !tb[NFTA_EXPR_NAME] || attr_check(tb[NFTA_EXPR_NAME], MNL_TYPE_NUL_STRING) < 0)
 		return -1;
-	x->name = mnl_attr_get_str(tb[NFTA_EXPR_NAME]);
-	x->kind = rx_kind_of(x->name, strnlen(x->name, mnl_attr_get_payload_len(tb[NFTA_EXPR_NAME])) + 1);
+	x->name = nla_str(tb[NFTA_EXPR_NAME]);
+	x->kind = rx_kind_of(x->name, strnlen(x->name, nla_paylen(tb[NFTA_EXPR_NAME])) + 1);
 	if (tb[NFTA_EXPR_DATA] && rx_nest(tb[NFTA_EXPR_DATA], x->a, RX_ATTRS) < 0)
 		return -1;
 	return 0;
@@ -691,10 +697,16 @@ void xcache_free(struct xcache *xc)
 static uint32_t xhash(uint8_t family, const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint32_t h = 2166136261u ^ family;
+	uint32_t h = 2166136261u ^ family, w;
 	size_t i;
 
-	for (i = 0; i < len; i++)
+	/* a word at a time: attributes are padded to four bytes */
+	for (i = 0; i + 4 <= len; i += 4) {
+		memcpy(&w, b + i, 4);
+		h = (h ^ w) * 16777619u;
+		h ^= h >> 15;
+	}
+	for (; i < len; i++)
 		h = (h ^ b[i]) * 16777619u;
 	return h;
 }
@@ -1153,12 +1165,12 @@ static void read_immediate(struct reader *rd, const struct rx *x)
 		if (!verdict || attr_check(verdict, MNL_TYPE_NESTED) < 0)
 			return;
 		mnl_attr_for_each_nested(in, verdict) {
-			if (mnl_attr_get_type(in) == NFTA_VERDICT_CODE &&
+			if (nla_type(in) == NFTA_VERDICT_CODE &&
 			    attr_check(in, MNL_TYPE_U32) == 0)
-				it->verdict = (int)ntohl(mnl_attr_get_u32(in));
-			else if (mnl_attr_get_type(in) == NFTA_VERDICT_CHAIN &&
+				it->verdict = (int)ntohl(nla_u32(in));
+			else if (nla_type(in) == NFTA_VERDICT_CHAIN &&
 				 attr_check(in, MNL_TYPE_NUL_STRING) == 0)
-				it->chain = mnl_attr_get_str(in);
+				it->chain = nla_str(in);
 		}
 		return;
 	}

@@ -76,20 +76,20 @@ int rule_msg_parse(struct rule_msg *m, const struct nlmsghdr *nlh)
 
 const char *rule_msg_str(const struct rule_msg *m, int attr)
 {
-	return m->tb[attr] ? mnl_attr_get_str(m->tb[attr]) : NULL;
+	return m->tb[attr] ? nla_str(m->tb[attr]) : NULL;
 }
 
 uint64_t rule_msg_handle(const struct rule_msg *m)
 {
-	return m->tb[NFTA_RULE_HANDLE] ? be64toh(mnl_attr_get_u64(m->tb[NFTA_RULE_HANDLE])) : 0;
+	return m->tb[NFTA_RULE_HANDLE] ? be64toh(nla_u64(m->tb[NFTA_RULE_HANDLE])) : 0;
 }
 
 const void *rule_msg_udata(const struct rule_msg *m, uint32_t *len)
 {
 	if (!m->tb[NFTA_RULE_USERDATA])
 		return NULL;
-	*len = mnl_attr_get_payload_len(m->tb[NFTA_RULE_USERDATA]);
-	return mnl_attr_get_payload(m->tb[NFTA_RULE_USERDATA]);
+	*len = nla_paylen(m->tb[NFTA_RULE_USERDATA]);
+	return nla_data(m->tb[NFTA_RULE_USERDATA]);
 }
 
 struct nftnl_rule *rule_msg_nftnl(const struct rule_msg *m)

@@ -9,6 +9,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 struct nlmsghdr;
 struct nftnl_rule;
@@ -19,16 +20,62 @@ struct rule_msg {
 	const struct nlattr *tb[NFTA_RULE_MAX + 1];
 };
 
+/* libmnl's attribute getters, inline: the readers call them for every
+ * attribute of every rule */
+static inline uint16_t nla_type(const struct nlattr *a)
+{
+	return a->nla_type & NLA_TYPE_MASK;
+}
+
+static inline uint16_t nla_paylen(const struct nlattr *a)
+{
+	return (uint16_t)(a->nla_len - MNL_ATTR_HDRLEN);
+}
+
+static inline const void *nla_data(const struct nlattr *a)
+{
+	return (const char *)a + MNL_ATTR_HDRLEN;
+}
+
+static inline uint8_t nla_u8(const struct nlattr *a)
+{
+	return *(const uint8_t *)nla_data(a);
+}
+
+static inline uint32_t nla_u32(const struct nlattr *a)
+{
+	uint32_t v;
+
+	memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
+static inline uint64_t nla_u64(const struct nlattr *a)
+{
+	uint64_t v;
+
+	memcpy(&v, nla_data(a), sizeof(v));
+	return v;
+}
+
+static inline const char *nla_str(const struct nlattr *a)
+{
+	return nla_data(a);
+}
+
 /* mnl_attr_validate's test for the types read here (NUL_STRING, U8,
  * U32, U64, NESTED, UNSPEC), without its call and table: every attribute
  * of every rule and chain read goes through it. 0 or -1. */
 static inline int attr_check(const struct nlattr *a, enum mnl_attr_data_type type)
 {
-	uint16_t len = mnl_attr_get_payload_len(a);
+	uint16_t len;
 
+	if (a->nla_len < MNL_ATTR_HDRLEN)
+		return -1;
+	len = nla_paylen(a);
 	switch (type) {
 	case MNL_TYPE_NUL_STRING:
-		return len && ((const char *)mnl_attr_get_payload(a))[len - 1] == '\0' ? 0 : -1;
+		return len && ((const char *)nla_data(a))[len - 1] == '\0' ? 0 : -1;
 	case MNL_TYPE_U8:
 		return len >= 1 ? 0 : -1;
 	case MNL_TYPE_U32:

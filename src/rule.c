@@ -710,9 +710,9 @@ bool rule_msg_respelled(const struct nlmsghdr *nlh)
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, sizeof(*g)) {
-		if (mnl_attr_get_type(a) != NFTA_RULE_USERDATA)
+		if (nla_type(a) != NFTA_RULE_USERDATA)
 			continue;
-		nftnl_udata_parse(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a), udata_cb,
+		nftnl_udata_parse(nla_data(a), nla_paylen(a), udata_cb,
 				  &seen);
 		return seen.matches && names_merge(seen.matches, g->nfgen_family);
 	}
