@@ -548,24 +548,7 @@ static bool rx_modelled(const struct rx *x)
  * expression of every rule read. */
 static int rx_nest(const struct nlattr *nest, const struct nlattr **tb, unsigned max)
 {
-	const char *p = nla_data(nest);
-	size_t left = nla_paylen(nest);
-
-	while (left >= sizeof(struct nlattr)) {
-		const struct nlattr *at = (const void *)p;
-		size_t step = MNL_ALIGN(at->nla_len);
-		unsigned type = at->nla_type & NLA_TYPE_MASK;
-
-		if (at->nla_len < sizeof(struct nlattr) || at->nla_len > left)
-			return -1;
-		if (type < max)
-			tb[type] = at;
-		if (step >= left)
-			break;
-		p += step;
-		left -= step;
-	}
-	return 0;
+	return attr_run(nest, MNL_ATTR_HDRLEN, nla_paylen(nest), tb, max - 1);
 }
 
 static int rx_parse(struct rx *x, const struct nlattr *elem)
@@ -694,29 +677,12 @@ void xcache_free(struct xcache *xc)
 	free(xc);
 }
 
-static uint32_t xhash(uint8_t family, const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint32_t h = 2166136261u ^ family, w;
-	size_t i;
-
-	/* a word at a time: attributes are padded to four bytes */
-	for (i = 0; i + 4 <= len; i += 4) {
-		memcpy(&w, b + i, 4);
-		h = (h ^ w) * 16777619u;
-		h ^= h >> 15;
-	}
-	for (; i < len; i++)
-		h = (h ^ b[i]) * 16777619u;
-	return h;
-}
-
 /* x's object from the cache, made and kept on a miss while there is
  * room; NULL when there is none (the caller reads x with the rule). */
 static const struct nftnl_expr *xcache_get(struct xcache *xc, struct rx *x, uint8_t family)
 {
 	size_t len = x->elem->nla_len;
-	uint32_t h = xhash(family, x->elem, len);
+	uint32_t h = name_hash((const char *)x->elem, len) ^ family;
 	unsigned i = h & (XCACHE_SLOTS - 1);
 	struct xentry *se;
 	bool want = true;

@@ -10,27 +10,10 @@ int attr_table(const struct nlmsghdr *nlh, size_t hdrlen, const struct nlattr **
 	       unsigned max)
 {
 	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen);
-	const char *p = (const char *)nlh + off;
-	size_t left;
 
 	if (nlh->nlmsg_len < off)
 		return -1;
-	left = nlh->nlmsg_len - off;
-	while (left >= sizeof(struct nlattr)) {
-		const struct nlattr *at = (const void *)p;
-		size_t step = MNL_ALIGN(at->nla_len);
-		unsigned type = at->nla_type & NLA_TYPE_MASK;
-
-		if (at->nla_len < sizeof(struct nlattr) || at->nla_len > left)
-			return -1;
-		if (type <= max)
-			tb[type] = at;
-		if (step >= left)
-			break;
-		p += step;
-		left -= step;
-	}
-	return 0;
+	return attr_run(nlh, off, nlh->nlmsg_len - off, tb, max);
 }
 
 /* The type each attribute of a rule must have; a newer one is not ours

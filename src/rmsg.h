@@ -91,6 +91,31 @@ static inline int attr_check(const struct nlattr *a, enum mnl_attr_data_type typ
 	}
 }
 
+/* The run of attributes len bytes long at offset off from base, by
+ * type into tb (types above max left out); -1 if one runs past its end.
+ * Inline: the expression reader walks every expression's this way. */
+static inline int attr_run(const void *base, size_t off, size_t len,
+			   const struct nlattr **tb, unsigned max)
+{
+	const char *p = (const char *)base + off;
+
+	while (len >= sizeof(struct nlattr)) {
+		const struct nlattr *at = (const void *)p;
+		size_t step = MNL_ALIGN(at->nla_len);
+		unsigned type = at->nla_type & NLA_TYPE_MASK;
+
+		if (at->nla_len < sizeof(struct nlattr) || at->nla_len > len)
+			return -1;
+		if (type <= max)
+			tb[type] = at;
+		if (step >= len)
+			break;
+		p += step;
+		len -= step;
+	}
+	return 0;
+}
+
 /* The attributes of nlh after its hdrlen bytes of header, by type into
  * tb (types above max left out): mnl_attr_parse without a call per
  * attribute. -1 if one runs past the message's end. */
