@@ -232,6 +232,7 @@ struct delin_ctx {
 	/* room for one extension's data while it tries the items */
 	void *scratch;
 	size_t scratch_len;
+	bool scratch_heap;	/* scratch was allocated (else the caller's room) */
 };
 
 /* The elements of the set a lookup item refers to, or NULL. */

@@ -69,12 +69,18 @@ static bool net_name(const uint8_t *a, uint8_t family, char *buf, size_t len)
 void print_addr_list(struct strbuf *out, const struct addr_mask *am, uint8_t family,
 		     bool numeric)
 {
+	static const uint8_t zero_addr[16];
 	unsigned alen = family_addr_len(family);
 	int plen = mask_prefix_len(am->mask, alen);
 	char buf[1025];
 
 	if (plen == 0 && !numeric) {
 		sb_add(out, "anywhere");
+		return;
+	}
+	/* any address with -n, the most common by far */
+	if (plen == 0 && memcmp(am->addr, zero_addr, alen) == 0) {
+		sb_add(out, family == NFPROTO_IPV6 ? "::/0" : "0.0.0.0/0");
 		return;
 	}
 	if (!numeric) {

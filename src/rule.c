@@ -962,9 +962,11 @@ static bool delin_ext(struct rule *r, struct delin_ctx *c, enum ext_kind kind)
 		/* most extensions turn the items down: they try them in the
 		 * context's scratch room, and only a taker's data is kept */
 		if (ext->size > c->scratch_len || !c->scratch) {
-			free(c->scratch);
+			if (c->scratch_heap)
+				free(c->scratch);
 			c->scratch_len = ext->size > 64 ? ext->size : 64;
 			c->scratch = xmalloc(c->scratch_len);
+			c->scratch_heap = true;
 		}
 		data = c->scratch;
 		memset(data, 0, ext->size);
@@ -1158,8 +1160,12 @@ int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 	struct item few_items[24];
 	struct regval few_regs[2 * NREGS];
 	struct item_list items;
+	/* room for the data of nearly every extension while it tries the
+	 * items, so that reading a rule allocates nothing for that */
+	_Alignas(max_align_t) char scratch[512];
 	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family,
-			       .get_set = get_set, .set_opaque = opaque };
+			       .get_set = get_set, .set_opaque = opaque,
+			       .scratch = scratch, .scratch_len = sizeof(scratch) };
 	struct udata_seen seen = { 0 };
 	uint32_t ud_len = 0;
 	const void *ud = rule_msg_udata(m, &ud_len);
@@ -1212,6 +1218,7 @@ int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 	if (seen.comment)
 		rule_attach_comment(r, seen.comment);
 	items_free(&items);
-	free(c.scratch);
+	if (c.scratch_heap)
+		free(c.scratch);
 	return 0;
 }
