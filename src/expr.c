@@ -564,7 +564,8 @@ static int rx_parse(struct rx *x, const struct nlattr *elem)
 	    !tb[NFTA_EXPR_NAME] || attr_check(tb[NFTA_EXPR_NAME], MNL_TYPE_NUL_STRING) < 0)
 		return -1;
 	x->name = nla_str(tb[NFTA_EXPR_NAME]);
-	x->kind = rx_kind_of(x->name, strnlen(x->name, nla_paylen(tb[NFTA_EXPR_NAME])) + 1);
+	/* the kernel writes the name with its NUL and nothing after it */
+	x->kind = rx_kind_of(x->name, nla_paylen(tb[NFTA_EXPR_NAME]));
 	if (tb[NFTA_EXPR_DATA] && rx_nest(tb[NFTA_EXPR_DATA], x->a, RX_ATTRS) < 0)
 		return -1;
 	return 0;
@@ -792,6 +793,8 @@ static void reg_load(struct reader *rd, uint32_t dreg, const struct selector *se
  * returns where. */
 static unsigned regs_snapshot(struct item_list *l, const struct regval *regs)
 {
+	unsigned i;
+
 	if (l->nregs + NREGS > l->regs_cap) {
 		unsigned cap = l->regs_cap ? l->regs_cap * 2 : 2 * NREGS;
 
@@ -803,7 +806,14 @@ static unsigned regs_snapshot(struct item_list *l, const struct regval *regs)
 		l->regs_heap = true;
 		l->regs_cap = cap;
 	}
-	memcpy(&l->regs[l->nregs], regs, NREGS * sizeof(*regs));
+	/* only the registers in use: a whole copy is kilobytes a statement,
+	 * and readers look at no register that is not set */
+	for (i = 0; i < NREGS; i++) {
+		if (regs[i].set)
+			l->regs[l->nregs + i] = regs[i];
+		else
+			l->regs[l->nregs + i].set = false;
+	}
 	l->nregs += NREGS;
 	return l->nregs - NREGS;
 }
