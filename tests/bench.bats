@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # bench/run works end to end: its quick mode runs every tool's commands on
-# both sizes, every one of them succeeds, and both tables are complete.
+# both sizes, every one of them succeeds, and both tables are complete, the
+# user/system shares measured precisely enough to be numbers.
 # Nothing here looks at a time: the figures are for people, not for tests.
 
 load helpers
@@ -32,6 +33,11 @@ teardown() { :; }
 			n=$(awk -v s=$size -v o=$op '$1 == s && $2 == "nft" && $3 == o && $NF == 0' "$report" | wc -l)
 			[ "$n" = 1 ] || { echo "$size nft $op: $n successful lines"; cat "$report"; return 1; }
 		done
+		# the precise user and system times the shares come from
+		for op in restore-floor save-floor list-floor; do
+			n=$(awk -v s=$size -v o=$op '$1 == s && $2 == "iptnft" && $3 == o && $NF == 0' "$report" | wc -l)
+			[ "$n" = 1 ] || { echo "$size iptnft $op: $n successful lines"; cat "$report"; return 1; }
+		done
 		for tool in iptnft reference; do
 			n=$(awk -v s=$size -v t=$tool '$1 == s && $2 == t && $3 == "translate" && $NF == 0' "$report" | wc -l)
 			[ "$n" = 1 ] || { echo "$size $tool translate: $n lines"; cat "$report"; return 1; }
@@ -41,6 +47,9 @@ teardown() { :; }
 		[ "${#lines[@]}" = 1 ] || { echo "no floor line for $size"; cat "$report"; return 1; }
 		[[ "${lines[0]}" =~ ^$size(\ +([0-9]+\.[0-9]+x?|-)){11}$ ]] ||
 			{ echo "floor line: ${lines[0]}"; return 1; }
+		# save, list and restore shares are measured, even at 100 services
+		[[ "${lines[0]}" =~ ^$size(\ +[0-9]+\.[0-9]{3}){3}\  ]] ||
+			{ echo "no user/system share in: ${lines[0]}"; return 1; }
 	done
 	grep -q '^iptnft against the floor' "$report"
 }
