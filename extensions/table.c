@@ -168,6 +168,12 @@ const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t f
 	return NULL;
 }
 
+const struct extension *ext_find_comment(uint8_t family)
+{
+	return ext_comment.kind == EXT_MATCH && (ext_comment.families & family_bit(family)) ?
+		       &ext_comment : NULL;
+}
+
 const struct extension *ext_find_proto(uint16_t proto, uint8_t family)
 {
 	switch (proto) {

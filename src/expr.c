@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aset.h"
+#include "ext.h"
 #include "rmsg.h"
 #include "util.h"
 
@@ -455,28 +456,26 @@ struct rx {
  * attribute's payload): by length first, then the bytes. */
 static enum rx_kind rx_kind_of(const char *name, size_t len)
 {
-	const char *want;
-	enum rx_kind kind;
-
-	/* the length and a letter pick the one name to compare */
+	/* the length and a letter pick the one name to compare, each with
+	 * a constant size, which the compiler compares in place */
+#define RX_IS(lit, kind) (memcmp(name, lit, sizeof(lit)) == 0 ? (kind) : RX_OTHER)
 	switch (len) {
-	case 3: want = "ct"; kind = RX_CT; break;
-	case 4: want = "cmp"; kind = RX_CMP; break;
-	case 5: want = "meta"; kind = RX_META; break;
-	case 6: want = "range"; kind = RX_RANGE; break;
-	case 7: want = "exthdr"; kind = RX_EXTHDR; break;
+	case 3: return RX_IS("ct", RX_CT);
+	case 4: return RX_IS("cmp", RX_CMP);
+	case 5: return RX_IS("meta", RX_META);
+	case 6: return RX_IS("range", RX_RANGE);
+	case 7: return RX_IS("exthdr", RX_EXTHDR);
 	case 8:
 		switch (name[0]) {
-		case 'p': want = "payload"; kind = RX_PAYLOAD; break;
-		case 'b': want = "bitwise"; kind = RX_BITWISE; break;
-		case 'c': want = "counter"; kind = RX_COUNTER; break;
+		case 'p': return RX_IS("payload", RX_PAYLOAD);
+		case 'b': return RX_IS("bitwise", RX_BITWISE);
+		case 'c': return RX_IS("counter", RX_COUNTER);
 		default: return RX_OTHER;
 		}
-		break;
-	case 10: want = "immediate"; kind = RX_IMMEDIATE; break;
+	case 10: return RX_IS("immediate", RX_IMMEDIATE);
 	default: return RX_OTHER;
 	}
-	return memcmp(name, want, len) == 0 ? kind : RX_OTHER;
+#undef RX_IS
 }
 
 static uint32_t rx_u32(const struct rx *x, unsigned attr)
@@ -653,10 +652,43 @@ struct xentry {
 	const struct nftnl_expr *e;
 };
 
+/* the matches last looked up by name */
+#define XCACHE_NAMES 8
+struct xname {
+	char name[16];
+	uint8_t family;
+	const struct extension *ext;
+};
+
 struct xcache {
 	unsigned n;
 	struct xentry slot[XCACHE_SLOTS];
+	struct xname names[XCACHE_NAMES];
+	unsigned next_name;
 };
+
+const struct extension *xcache_match(struct xcache *xc, const char *name, uint8_t family)
+{
+	const struct extension *ext;
+	struct xname *xn;
+	unsigned i;
+
+	if (!xc)
+		return ext_find(name, EXT_MATCH, family);
+	for (i = 0; i < XCACHE_NAMES; i++) {
+		xn = &xc->names[i];
+		if (xn->name[0] == name[0] && xn->family == family && strcmp(xn->name, name) == 0)
+			return xn->ext;
+	}
+	ext = ext_find(name, EXT_MATCH, family);
+	if (name[0] && strlen(name) < sizeof(xn->name)) {
+		xn = &xc->names[xc->next_name++ % XCACHE_NAMES];
+		strcpy(xn->name, name);
+		xn->family = family;
+		xn->ext = ext;
+	}
+	return ext;
+}
 
 struct xcache *xcache_new(void)
 {

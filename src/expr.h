@@ -207,6 +207,9 @@ struct rule_msg;
 struct xcache;
 struct xcache *xcache_new(void);
 void xcache_free(struct xcache *xc);
+/* ext_find(name, EXT_MATCH, family), remembered in xc (if any) for the
+ * next rules: a table's rules name few matches, over and over. */
+const struct extension *xcache_match(struct xcache *xc, const char *name, uint8_t family);
 /* xc: NULL, or the cache the statements' objects come from (they then
  * live as long as it does) */
 int items_from_msg(struct item_list *out, const struct rule_msg *m, struct xcache *xc);
@@ -233,6 +236,7 @@ struct delin_ctx {
 	void *scratch;
 	size_t scratch_len;
 	bool scratch_heap;	/* scratch was allocated (else the caller's room) */
+	struct xcache *xc;	/* what earlier rules' reading left, or NULL */
 };
 
 /* The elements of the set a lookup item refers to, or NULL. */

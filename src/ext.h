@@ -312,6 +312,9 @@ const struct extension *ext_find(const char *name, enum ext_kind kind, uint8_t f
 bool ext_reference_target(const char *name, uint8_t family);
 /* The match that -p NAME loads implicitly, if any. */
 const struct extension *ext_find_proto(uint16_t proto, uint8_t family);
+/* ext_find("comment", EXT_MATCH, family) without the search: nearly
+ * every rule read has a comment */
+const struct extension *ext_find_comment(uint8_t family);
 extern const struct extension *const ext_all[];
 /* ext_all sorted by name, for ext_find (and its test) */
 extern const struct extension *const ext_by_name[];

@@ -723,7 +723,7 @@ bool rule_msg_respelled(const struct nlmsghdr *nlh)
  * turns it back into a match instance at the end of the matches. */
 void rule_attach_comment(struct rule *r, const char *comment)
 {
-	const struct extension *ext = ext_find("comment", EXT_MATCH, r->family);
+	const struct extension *ext = ext_find_comment(r->family);
 	struct ext_inst *m;
 
 	if (!ext || !ext->from_comment) {
@@ -1117,7 +1117,7 @@ static void delin_listed(struct rule *r, struct delin_ctx *c, const char *list,
 			break;
 		}
 		while (times--)
-			delin_one_listed(r, c, &w, ext_find(name, EXT_MATCH, r->family),
+			delin_one_listed(r, c, &w, xcache_match(c->xc, name, r->family),
 					 (unsigned)count, extra);
 	}
 	c->listed = false;
@@ -1165,7 +1165,7 @@ int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 	_Alignas(max_align_t) char scratch[512];
 	struct delin_ctx c = { .items = &items, .rule = r, .family = r->family,
 			       .get_set = get_set, .set_opaque = opaque,
-			       .scratch = scratch, .scratch_len = sizeof(scratch) };
+			       .scratch = scratch, .scratch_len = sizeof(scratch), .xc = xc };
 	struct udata_seen seen = { 0 };
 	uint32_t ud_len = 0;
 	const void *ud = rule_msg_udata(m, &ud_len);

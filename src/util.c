@@ -24,9 +24,15 @@ void *xmalloc(size_t n)
 
 void *xzalloc(size_t n)
 {
-	/* calloc: memory fresh from the system is known to be zero, and
-	 * is then not written over (or even touched) here */
-	void *p = calloc(n ? n : 1, 1);
+	/* small: malloc and a memset, as glibc's calloc passes by the
+	 * per-thread cache every freed small block goes to (a rule and its
+	 * matches, read and freed once a rule); large: calloc, as memory
+	 * fresh from the system is known to be zero, and is then not written
+	 * over (or even touched) here */
+	void *p = n <= 1024 ? malloc(n ? n : 1) : calloc(n, 1);
+
+	if (p && n <= 1024)
+		memset(p, 0, n);
 
 	if (!p)
 		out_of_memory();
@@ -91,19 +97,6 @@ void sb_grow(struct strbuf *sb, size_t extra)
 	sb->buf = xrealloc(sb->buf, sb->cap);
 }
 
-void sb_addn(struct strbuf *sb, const char *s, size_t n)
-{
-	sb_grow(sb, n);
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-}
-
-void sb_add(struct strbuf *sb, const char *s)
-{
-	sb_addn(sb, s, strlen(s));
-}
-
 void sb_pad_from(struct strbuf *sb, size_t start, size_t width)
 {
 	size_t n = sb->len - start;
@@ -127,12 +120,6 @@ void sb_addpad(struct strbuf *sb, const char *s, size_t width)
 		sb->len += width - n;
 		sb->buf[sb->len] = '\0';
 	}
-}
-
-void sb_add2(struct strbuf *sb, const char *a, const char *b)
-{
-	sb_add(sb, a);
-	sb_add(sb, b);
 }
 
 void addr_ntop(int af, const void *addr, char *buf, size_t len)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -18,7 +19,6 @@ struct strbuf {
 void sb_init(struct strbuf *sb);
 void sb_free(struct strbuf *sb);
 void sb_reset(struct strbuf *sb);
-void sb_add(struct strbuf *sb, const char *s);
 /* Room for extra more bytes and the NUL. */
 void sb_grow(struct strbuf *sb, size_t extra);
 /* One character: inline, the printers add hundreds of thousands. */
@@ -29,7 +29,20 @@ static inline void sb_addc(struct strbuf *sb, char c)
 	sb->buf[sb->len++] = c;
 	sb->buf[sb->len] = '\0';
 }
-void sb_addn(struct strbuf *sb, const char *s, size_t n);
+/* n bytes of s; these three inline too: with a constant string the
+ * compiler knows its length */
+static inline void sb_addn(struct strbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap)
+		sb_grow(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+static inline void sb_add(struct strbuf *sb, const char *s)
+{
+	sb_addn(sb, s, strlen(s));
+}
 /* Append v in decimal: sb_printf("%llu") without the formatting cost. */
 void sb_addu(struct strbuf *sb, unsigned long long v);
 /* Append s, then blanks up to width characters: "%-*s". */
@@ -37,7 +50,11 @@ void sb_addpad(struct strbuf *sb, const char *s, size_t width);
 /* Blanks after what was added since start, up to width characters. */
 void sb_pad_from(struct strbuf *sb, size_t start, size_t width);
 /* Append a, then b: "%s%s". */
-void sb_add2(struct strbuf *sb, const char *a, const char *b);
+static inline void sb_add2(struct strbuf *sb, const char *a, const char *b)
+{
+	sb_add(sb, a);
+	sb_add(sb, b);
+}
 /* The text of an address (AF_INET or AF_INET6) into buf of at least
  * INET6_ADDRSTRLEN bytes, as inet_ntop writes it; IPv4's is written here,
  * without the sprintf glibc's inet_ntop uses. */

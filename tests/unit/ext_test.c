@@ -79,6 +79,9 @@ int main(void)
 	for (i = 0; absent[i]; i++)
 		ok(!ext_find(absent[i], EXT_MATCH, NFPROTO_IPV4) &&
 		   !ext_find(absent[i], EXT_TARGET, NFPROTO_IPV6), "ext_find misses", absent[i]);
+	ok(ext_find_comment(NFPROTO_IPV4) == walk_find("comment", EXT_MATCH, EXT_IPV4) &&
+	   ext_find_comment(NFPROTO_IPV6) == walk_find("comment", EXT_MATCH, EXT_IPV6) &&
+	   ext_find_comment(NFPROTO_IPV4), "ext_find_comment finds", "comment");
 	printf("1..%u\n", test_num);
 	return failures ? 1 : 0;
 }
