@@ -1,9 +1,12 @@
+#include <config.h>
+
 #include "cache.h"
 
 #include <stdio.h>
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/rule.h>
@@ -173,8 +176,14 @@ static int list_chain_cb(const struct nlmsghdr *nlh, void *data)
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	if (chain_info_parse(&l->v[l->n], nlh, &t) == 0 && t && strcmp(t, lc->table) == 0)
+	if (chain_info_parse(&l->v[l->n], nlh, &t) == 0 && t && strcmp(t, lc->table) == 0) {
+		l->v[l->n].kpos = l->n;
 		l->n++;
+	}
+	if (!l->has_gen) {
+		l->gen = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->res_id;
+		l->has_gen = true;
+	}
 	return MNL_CB_OK;
 }
 
@@ -182,9 +191,18 @@ int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
 		      struct chain_list *out)
 {
 	struct list_ctx lc = { out, table };
+	unsigned tries = 0;
+	int ret;
 
-	memset(out, 0, sizeof(*out));
-	return chain_query(nl, family, table, NULL, list_chain_cb, &lc);
+	/* a dump the ruleset changed under is read again, as the reference
+	 * does, a few times */
+	do {
+		memset(out, 0, sizeof(*out));
+		ret = chain_query(nl, family, table, NULL, list_chain_cb, &lc);
+		if (ret == -EINTR)
+			chain_list_free(out);
+	} while (ret == -EINTR && ++tries < 8);
+	return ret;
 }
 
 void chain_list_free(struct chain_list *l)
@@ -255,4 +273,330 @@ int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char
 
 	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, handle);
 	return rule_query(nl, family, r, NLM_F_ACK, cb, data);
+}
+
+/* ---- a table's rules in the order its chains are shown ---- */
+
+/* What the rules of chains that come early in the dump may hold: past
+ * it, such a chain is read on its own when its turn comes. */
+#define HELD_MAX (4u << 20)
+
+struct held {
+	char *buf;		/* the chain's rule messages, as the dump gave them */
+	size_t len, cap;
+	bool alone;		/* read on its own instead */
+};
+
+struct table_walk {
+	struct nlk *nl, side;
+	bool side_open;
+	uint8_t family;
+	const char *table;
+	const struct chain_list *cl;
+	const struct chain_walk_ops *ops;
+	void *data;
+	unsigned *order;	/* cl's chains that exist, by kpos */
+	unsigned norder, oc;	/* and the dump's place among them */
+	char miss[NFT_CHAIN_MAXNAMELEN];	/* the last chain not in cl */
+	struct held *held;	/* per chain of cl */
+	size_t held_bytes, held_max;
+	unsigned p;		/* the next chain to show */
+	bool live;		/* p's rules go straight to the callbacks */
+	int run;		/* the chain of the dump's rules, or -1 */
+	uint32_t kp;		/* the dump's place: run's kpos, UINT32_MAX at its end */
+	bool changed;		/* the dump is of another ruleset than the chains */
+	bool fallback;		/* so it was left, for a dump of each chain */
+	bool stale;		/* WALK_STALE */
+	bool started;		/* the dump has reached a chain */
+	unsigned delivered;	/* p's rules given so far, when live */
+};
+
+struct skip_walk {
+	rule_cb cb;
+	void *data;
+	unsigned skip;
+};
+
+static int skip_rule(const struct rule_msg *m, void *data)
+{
+	struct skip_walk *s = data;
+
+	if (s->skip) {
+		s->skip--;
+		return 0;
+	}
+	return s->cb(m, s->data);
+}
+
+static void tw_begin(struct table_walk *t, unsigned i)
+{
+	if (t->ops->begin)
+		t->ops->begin(t->data, i);
+}
+
+static void tw_end(struct table_walk *t, unsigned i)
+{
+	if (t->ops->end)
+		t->ops->end(t->data, i);
+}
+
+/* The rules of chain i read on their own, but the first skip of them;
+ * the dump's socket is busy until it ends. */
+static int tw_alone(struct table_walk *t, unsigned i, unsigned skip)
+{
+	struct skip_walk s = { t->ops->rule, t->data, skip };
+	struct nlk *nl = t->nl;
+	int ret;
+
+	if (t->kp != UINT32_MAX) {
+		if (!t->side_open) {
+			ret = nlk_open(&t->side);
+			if (ret < 0)
+				return ret;
+			t->side_open = true;
+			t->side.dump_intr_ok = true;
+		}
+		nl = &t->side;
+	}
+	ret = cache_dump_rules(nl, t->family, t->table, t->cl->v[i].name, skip_rule, &s);
+	return ret == -ENOENT ? 0 : ret;	/* gone since the chains were read */
+}
+
+static int tw_replay(struct table_walk *t, struct held *h)
+{
+	const struct nlmsghdr *nlh = (const void *)h->buf;
+	int left = (int)h->len, ret = 0;
+	struct rule_msg m;
+
+	for (; ret == 0 && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+		if (rule_msg_parse(&m, nlh) == 0)
+			ret = t->ops->rule(&m, t->data);
+	return ret;
+}
+
+/* Show every chain whose turn has come and whose rules are all in hand:
+ * those the dump has passed, and those read on their own. */
+static int tw_advance(struct table_walk *t)
+{
+	const struct chain_info *ci;
+	struct held *h;
+	int ret;
+
+	for (; t->p < t->cl->n; t->p++) {
+		ci = &t->cl->v[t->p];
+		h = &t->held[t->p];
+		if (t->live) {
+			if (ci->kpos == t->kp)
+				return 0;	/* still coming */
+			t->live = false;
+			tw_end(t, t->p);
+			continue;
+		}
+		if (ci->handle && !h->alone && ci->kpos >= t->kp)
+			return 0;	/* not reached yet */
+		tw_begin(t, t->p);
+		ret = 0;
+		if (h->alone)
+			ret = tw_alone(t, t->p, 0);
+		else if (h->len)
+			ret = tw_replay(t, h);
+		free(h->buf);
+		t->held_bytes -= h->len;
+		memset(h, 0, sizeof(*h));
+		if (ret < 0)
+			return ret;
+		tw_end(t, t->p);
+		if (ret > 0) {
+			t->p++;
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Keep a rule of chain i until its turn; past the limit, the chain is
+ * read on its own then. */
+static void tw_hold(struct table_walk *t, unsigned i, const struct nlmsghdr *nlh)
+{
+	struct held *h = &t->held[i];
+
+	if (t->held_bytes + nlh->nlmsg_len > t->held_max) {
+		t->held_bytes -= h->len;
+		free(h->buf);
+		memset(h, 0, sizeof(*h));
+		h->alone = true;
+		return;
+	}
+	if (h->len + nlh->nlmsg_len > h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 4096;
+		if (h->cap < h->len + nlh->nlmsg_len)
+			h->cap = h->len + nlh->nlmsg_len;
+		h->buf = xrealloc(h->buf, h->cap);
+	}
+	memcpy(h->buf + h->len, nlh, nlh->nlmsg_len);
+	h->len += nlh->nlmsg_len;
+	t->held_bytes += nlh->nlmsg_len;
+}
+
+/* cl's index of the chain named, or -1; the dump meets chains in the
+ * kernel's order, so the one after the last is looked at first. One
+ * found before the dump's place (made again since the chains were read)
+ * says the ruleset changed. */
+static int tw_find(struct table_walk *t, const char *name)
+{
+	unsigned k;
+
+	if (strcmp(t->miss, name) == 0)
+		return -1;
+	for (k = t->oc; k < t->norder; k++) {
+		if (strcmp(t->cl->v[t->order[k]].name, name) == 0) {
+			t->oc = k;
+			return (int)t->order[k];
+		}
+	}
+	for (k = 0; k < t->oc; k++) {
+		if (strcmp(t->cl->v[t->order[k]].name, name) == 0) {
+			t->changed = true;
+			return -1;
+		}
+	}
+	/* made since: not shown, as if it had been made after the listing */
+	snprintf(t->miss, sizeof(t->miss), "%s", name);
+	return -1;
+}
+
+/* The ruleset changed between reading the chains and this dump (or
+ * during it): what the dump says of the chains still to be shown is not
+ * to be trusted. Each is then read on its own, as they were listed. */
+static int tw_changed(struct table_walk *t)
+{
+	unsigned i;
+	int ret;
+
+	t->kp = UINT32_MAX;
+	if (t->live) {
+		/* the chain being shown: the rest of its rules from a reading
+		 * of its own */
+		t->live = false;
+		ret = tw_alone(t, t->p, t->delivered);
+		if (ret < 0)
+			return ret;
+		tw_end(t, t->p++);
+		if (ret > 0)
+			return ret;
+	}
+	for (i = t->p; i < t->cl->n; i++) {
+		free(t->held[i].buf);
+		t->held_bytes -= t->held[i].len;
+		memset(&t->held[i], 0, sizeof(t->held[i]));
+		t->held[i].alone = true;
+	}
+	return tw_advance(t);
+}
+
+static int tw_rule(const struct rule_msg *m, void *data)
+{
+	struct table_walk *t = data;
+	const char *name = rule_msg_str(m, NFTA_RULE_CHAIN);
+	bool new_run;
+	int ret;
+
+	if (!name)
+		return 0;
+	if (t->nl->dump_intr ||
+	    (t->cl->has_gen &&
+	     ((const struct nfgenmsg *)mnl_nlmsg_get_payload(m->nlh))->res_id != t->cl->gen))
+		t->changed = true;
+	new_run = t->run < 0 || strcmp(name, t->cl->v[t->run].name) != 0;
+	if (new_run && !t->changed) {
+		if (t->stale && t->started)
+			t->changed = true;
+		else
+			t->run = tw_find(t, name);
+	}
+	if (t->changed) {
+		/* the ruleset changed since the chains were read: the rest
+		 * is read chain by chain */
+		t->fallback = true;
+		return 1;
+	}
+	if (new_run) {
+		/* the dump is at a new chain: those before it are whole */
+		t->started = true;
+		if (t->run < 0)
+			return 0;	/* not shown: a base chain of another shape */
+		t->kp = t->cl->v[t->run].kpos;
+		ret = tw_advance(t);
+		if (ret != 0)
+			return ret;
+		if ((unsigned)t->run == t->p && !t->held[t->p].alone) {
+			t->live = true;
+			t->delivered = 0;
+			tw_begin(t, t->p);
+		}
+	}
+	if (t->live && (unsigned)t->run == t->p) {
+		t->delivered++;
+		ret = t->ops->rule(m, t->data);
+		if (ret != 0) {
+			t->live = false;
+			tw_end(t, t->p++);
+		}
+		return ret;
+	}
+	if ((unsigned)t->run > t->p && !t->held[t->run].alone)
+		tw_hold(t, (unsigned)t->run, m->nlh);
+	return 0;	/* else shown already, read on its own */
+}
+
+int cache_walk_rules(struct nlk *nl, uint8_t family, const char *table,
+		     const struct chain_list *cl, const struct chain_walk_ops *ops, void *data,
+		     unsigned flags)
+{
+	struct table_walk t = { .nl = nl, .family = family, .table = table, .cl = cl,
+				.ops = ops, .data = data, .run = -1,
+				.held_max = flags & WALK_NOHOLD ? 0 : HELD_MAX,
+				.stale = (flags & WALK_STALE) != 0 };
+	unsigned i, k, nk = 0;
+	bool intr_ok;
+	int ret;
+
+	/* by kpos, which is a place in a list: no sort needed */
+	for (i = 0; i < cl->n; i++)
+		if (cl->v[i].handle && cl->v[i].kpos >= nk)
+			nk = cl->v[i].kpos + 1;
+	t.order = xmalloc((nk + 1) * sizeof(*t.order));
+	for (k = 0; k < nk; k++)
+		t.order[k] = UINT_MAX;
+	for (i = 0; i < cl->n; i++)
+		if (cl->v[i].handle)
+			t.order[cl->v[i].kpos] = i;
+	for (k = 0; k < nk; k++)
+		if (t.order[k] != UINT_MAX)
+			t.order[t.norder++] = t.order[k];
+	t.held = xzalloc((cl->n + 1) * sizeof(*t.held));
+	intr_ok = nl->dump_intr_ok;
+	nl->dump_intr_ok = true;
+	nl->dump_intr = false;
+	/* no chain made yet, no rule to ask for */
+	ret = t.norder ? cache_dump_rules(nl, family, table, NULL, tw_rule, &t) : 0;
+	if (ret == -ENOENT)
+		ret = 0;
+	if (t.fallback && ret >= 0) {
+		ret = tw_changed(&t);
+	} else if (ret == 0) {
+		/* the rest had no rules in the dump, or were kept */
+		t.kp = UINT32_MAX;
+		ret = tw_advance(&t);
+	}
+	for (i = 0; i < cl->n; i++)
+		free(t.held[i].buf);
+	free(t.held);
+	nl->dump_intr_ok = intr_ok;
+	if (t.side_open) {
+		nl->rx_msgs += t.side.rx_msgs;
+		nlk_close(&t.side);
+	}
+	free(t.order);
+	return ret;
 }

@@ -4,11 +4,24 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "cache.h"
+
 int handle_genid_error(struct handle *h, int err)
 {
 	return err_versioned(&h->err, EXIT_RESOURCE, "Could not fetch rule set generation id: %s",
 			     err == -EPERM || err == -EACCES ?
 			     "Permission denied (you must be root)" : strerror(-err));
+}
+
+unsigned debug_walk_flags(const char *dbg)
+{
+	unsigned flags = 0;
+
+	if (dbg && strstr(dbg, "nohold"))
+		flags |= WALK_NOHOLD;
+	if (dbg && strstr(dbg, "stale"))
+		flags |= WALK_STALE;
+	return flags;
 }
 
 void handle_init(struct handle *h, uint8_t family)

@@ -25,6 +25,7 @@ struct handle {
 	bool debug_netlink;	/* IPTNFT_DEBUG=netlink: report message counts */
 	bool debug_index;	/* IPTNFT_DEBUG=index: say what the rule index answered */
 	bool debug_rcvbuf;	/* IPTNFT_DEBUG=rcvbuf: the smallest receive buffer */
+	unsigned debug_walk;	/* IPTNFT_DEBUG=nohold,stale: WALK_ flags for listings */
 	const char *restore_prog;	/* set while parsing restore lines */
 	const char *restore_table;	/* the table of the restore block */
 	/* --compat or IPTNFT_COMPAT: write rules in the reference's own
@@ -42,6 +43,9 @@ struct handle {
  * before it is read) is left as it is: zeroing it was a third of what a
  * single command did in user space. */
 void handle_init(struct handle *h, uint8_t family);
+/* The WALK_ flags (cache.h) IPTNFT_DEBUG's value dbg (or NULL) asks for:
+ * nohold, stale. */
+unsigned debug_walk_flags(const char *dbg);
 /* Open netlink on demand and ask for the generation, as the reference
  * does first; 0 or -1 with h->err set ("you must be root"). */
 int handle_netlink(struct handle *h);

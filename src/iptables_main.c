@@ -83,6 +83,7 @@ int iptables_main(uint8_t family, int argc, char **argv)
 	h.debug_netlink = dbg && strstr(dbg, "netlink");
 	h.debug_index = dbg && strstr(dbg, "index");
 	h.debug_rcvbuf = dbg && strstr(dbg, "rcvbuf");
+	h.debug_walk = debug_walk_flags(dbg);
 	h.compat = compat_from_env();
 	if (cmd_parse(&h, argc, argv, &cmd) < 0) {
 		ret = err_report(&h.err, h.prog);

@@ -49,6 +49,8 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 	memset(out, 0, sizeof(*out));
 	out->cap = kernel.n + (bt ? bt->nchains : 0) + 1;
 	out->v = xzalloc(out->cap * sizeof(*out->v));
+	out->gen = kernel.gen;
+	out->has_gen = kernel.has_gen;
 	for (i = 0; bt && i < bt->nchains; i++) {
 		struct chain_info *ci = &out->v[out->n++];
 		bool found = false;
@@ -84,8 +86,11 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 		user[nuser++] = &kernel.v[j];
 	}
 	/* sorted by pointer: a chain_info is large, and a table can have
-	 * tens of thousands of chains */
-	qsort(user, nuser, sizeof(*user), cmp_user_chain);
+	 * tens of thousands of chains; often they were made in order */
+	for (j = 1; j < nuser && strcmp(user[j - 1]->name, user[j]->name) < 0; j++)
+		;
+	if (j < nuser)
+		qsort(user, nuser, sizeof(*user), cmp_user_chain);
 	for (j = 0; j < nuser; j++)
 		out->v[out->n++] = *user[j];
 	free(user);
@@ -102,9 +107,13 @@ void list_incompatible_note(const char *table)
 struct list_walk {
 	struct handle *h;
 	struct command *cmd;
+	const struct chain_list *cl;
+	int only;		/* the one chain listed, or -1 */
+	struct strbuf title;	/* one buffer for every chain's title */
 	const char *chain;
 	unsigned num;
 	unsigned want;		/* only this rule number, or 0 */
+	bool flushed;		/* some of the chain's rules were written out */
 	struct strbuf out;
 	bool save;
 	struct aset_cache sets;
@@ -142,21 +151,34 @@ static int list_one_rule(const struct rule_msg *m, void *data)
 		print_list_rule(&w->out, r, w->num, w->cmd->fmt);
 	}
 	rule_free(r);
-	if (w->save && w->out.len > 65536)
+	if (w->save && w->out.len > 65536) {
 		flush_out(&w->out);
+		w->flushed = true;
+	}
 	return 0;
 }
 
 static int walk_chain(struct list_walk *w, const struct chain_info *ci)
 {
+	size_t start = w->out.len;
+	unsigned tries = 0;
 	int ret;
 
 	w->chain = ci->name;
-	w->num = 0;
 	if (!ci->handle)	/* a built-in chain not created yet */
 		return 0;
-	ret = cache_dump_rules(&w->h->nl, w->h->family, w->cmd->table, ci->name,
-			       list_one_rule, w);
+	w->flushed = false;
+	do {
+		/* a dump the ruleset changed under is read again, as the
+		 * reference does, while nothing of it was written out */
+		w->num = 0;
+		if (w->out.len > start) {
+			w->out.len = start;
+			w->out.buf[start] = '\0';
+		}
+		ret = cache_dump_rules(&w->h->nl, w->h->family, w->cmd->table, ci->name,
+				       list_one_rule, w);
+	} while (ret == -EINTR && !w->flushed && ++tries < 8);
 	return ret == -ENOENT ? 0 : ret;
 }
 
@@ -165,46 +187,71 @@ static const char *policy_name(const struct chain_info *ci)
 	return ci->policy == NF_DROP ? "DROP" : "ACCEPT";
 }
 
+static void list_begin(void *data, unsigned i)
+{
+	struct list_walk *w = data;
+
+	w->chain = w->cl->v[i].name;
+	w->num = 0;
+}
+
+/* Chain i's title, then its rules: the kernel counts a chain's own
+ * rules among its users, so the title waits for them to be counted. */
+static void list_L_end(void *data, unsigned i)
+{
+	struct list_walk *w = data;
+	const struct chain_info *ci = &w->cl->v[i];
+
+	sb_reset(&w->title);
+	if (w->only < 0 && i > 0)
+		sb_addc(&w->title, '\n');
+	print_chain_title(&w->title, ci->name, ci->base ? policy_name(ci) : NULL, ci->pkts,
+			  ci->bytes, ci->use > w->num ? (int)(ci->use - w->num) : 0,
+			  w->cmd->fmt);
+	print_list_header(&w->title, w->cmd->fmt);
+	fwrite(w->title.buf, 1, w->title.len, stdout);
+	flush_out(&w->out);
+}
+
+static void list_S_end(void *data, unsigned i)
+{
+	struct list_walk *w = data;
+
+	(void)i;
+	flush_out(&w->out);
+}
+
+static const struct chain_walk_ops list_L_ops = { list_begin, list_one_rule, list_L_end };
+static const struct chain_walk_ops list_S_ops = { list_begin, list_one_rule, list_S_end };
+
 static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 {
-	struct strbuf title;
 	unsigned i;
 	int ret = 0;
 
-	/* one buffer for every chain's title */
-	sb_init(&title);
-	for (i = 0; i < cl->n; i++) {
-		const struct chain_info *ci = &cl->v[i];
-
-		if (only >= 0 && (unsigned)only != i)
-			continue;
-		if (w->want) {
-			ret = walk_chain(w, ci);
+	if (w->want) {
+		for (i = 0; i < cl->n; i++) {
+			if (only >= 0 && (unsigned)only != i)
+				continue;
+			ret = walk_chain(w, &cl->v[i]);
 			if (ret != 0)
 				break;
 			flush_out(&w->out);
-			continue;
 		}
-		/* the kernel counts a chain's own rules among its users, so
-		 * the title waits for the rules to be counted */
-		ret = walk_chain(w, ci);
-		if (ret < 0) {
-			sb_reset(&w->out);
-			break;
-		}
-		sb_reset(&title);
-		if (only < 0 && i > 0)
-			sb_addc(&title, '\n');
-		print_chain_title(&title, ci->name, ci->base ? policy_name(ci) : NULL,
-				  ci->pkts, ci->bytes,
-				  ci->use > w->num ? (int)(ci->use - w->num) : 0, w->cmd->fmt);
-		print_list_header(&title, w->cmd->fmt);
-		fwrite(title.buf, 1, title.len, stdout);
-		flush_out(&w->out);
-		if (ret > 0)
-			break;	/* stopped at a rule it cannot read */
+		return ret;
 	}
-	sb_free(&title);
+	sb_init(&w->title);
+	if (only >= 0) {
+		ret = walk_chain(w, &cl->v[only]);
+		if (ret >= 0)
+			list_L_end(w, (unsigned)only);
+	} else {
+		ret = cache_walk_rules(&w->h->nl, w->h->family, w->cmd->table, cl, &list_L_ops, w,
+				       w->h->debug_walk);
+	}
+	if (ret < 0)
+		sb_reset(&w->out);
+	sb_free(&w->title);
 	return ret;
 }
 
@@ -231,6 +278,9 @@ static int list_S(struct list_walk *w, const struct chain_list *cl, int only)
 			}
 		}
 	}
+	if (only < 0 && !w->want)
+		return cache_walk_rules(&w->h->nl, w->h->family, w->cmd->table, cl, &list_S_ops,
+					w, w->h->debug_walk);
 	for (i = 0; i < cl->n; i++) {
 		if (only >= 0 && (unsigned)only != i)
 			continue;
@@ -275,6 +325,8 @@ int list_run(struct handle *h, struct command *cmd)
 	w.sets.family = h->family;
 	w.sets.table = cmd->table;
 	w.xc = xcache_new();
+	w.cl = &cl;
+	w.only = only;
 	ret = w.save ? list_S(&w, &cl, only) : list_L(&w, &cl, only);
 	aset_cache_clear(&w.sets);
 	xcache_free(w.xc);

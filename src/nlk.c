@@ -113,7 +113,6 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 	struct counted_cb *c = data;
 	int ret;
 
-	c->nl->rx_msgs++;
 	ret = c->cb ? c->cb(nlh, c->data) : MNL_CB_OK;
 	if (ret == MNL_CB_STOP)
 		c->nl->abandoned = true;
@@ -124,7 +123,7 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 static int nlk_fresh(struct nlk *nl)
 {
 	unsigned long rx = nl->rx_msgs;
-	bool tiny = nl->tiny_rcvbuf;
+	bool tiny = nl->tiny_rcvbuf, intr_ok = nl->dump_intr_ok;
 	int ret;
 
 	if (!nl->abandoned)
@@ -132,6 +131,7 @@ static int nlk_fresh(struct nlk *nl)
 	nlk_close(nl);
 	ret = nlk_open(nl);
 	nl->rx_msgs = rx;
+	nl->dump_intr_ok = intr_ok;
 	if (ret == 0 && tiny)
 		nlk_tiny_rcvbuf(nl);
 	return ret;
@@ -139,15 +139,20 @@ static int nlk_fresh(struct nlk *nl)
 
 /* Run cb on the replies to seq in buf, up to the one that ends them;
  * a message of an earlier request that nobody read is passed over. */
-static int run_replies(struct nlk *nl, const char *buf, size_t len, uint32_t seq,
+static int run_replies(struct nlk *nl, char *buf, size_t len, uint32_t seq,
 		       struct counted_cb *c)
 {
-	const struct nlmsghdr *nlh = (const void *)buf;
+	struct nlmsghdr *nlh = (void *)buf;
 	int left = (int)len, ret = MNL_CB_OK;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (nlh->nlmsg_seq != seq)
 			continue;
+		nl->rx_msgs++;	/* the dump's end and acknowledgements too */
+		if ((nlh->nlmsg_flags & NLM_F_DUMP_INTR) && nl->dump_intr_ok) {
+			nl->dump_intr = true;
+			nlh->nlmsg_flags &= ~NLM_F_DUMP_INTR;
+		}
 		ret = mnl_cb_run(nlh, nlh->nlmsg_len, seq, nl->portid, count_cb, c);
 		if (ret <= MNL_CB_STOP)
 			return ret;

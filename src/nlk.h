@@ -37,6 +37,9 @@ struct nlk {
 	/* IPTNFT_DEBUG=rcvbuf: keep the kernel's smallest receive buffer,
 	 * so that replies overflow it (tests of what then holds) */
 	bool tiny_rcvbuf;
+	/* a dump the ruleset changed under (NLM_F_DUMP_INTR) is read on
+	 * to its end, with dump_intr set, instead of failing with EINTR */
+	bool dump_intr_ok, dump_intr;
 };
 
 /* Open the socket; returns 0 or -errno. */

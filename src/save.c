@@ -28,6 +28,7 @@ struct save_walk {
 	const char *prog;
 	uint8_t family;
 	const char *chain;
+	const struct chain_list *cl;
 	bool counters;
 	struct strbuf out;
 	struct aset_cache sets;
@@ -62,6 +63,15 @@ static int save_rule(const struct rule_msg *m, void *data)
 		flush_out(&w->out);
 	return 0;
 }
+
+static void save_begin(void *data, unsigned i)
+{
+	struct save_walk *w = data;
+
+	w->chain = w->cl->v[i].name;
+}
+
+static const struct chain_walk_ops save_ops = { save_begin, save_rule, NULL };
 
 static void now_text(char *buf, size_t len)
 {
@@ -113,14 +123,8 @@ static int save_table(struct handle *h, const char *prog, const char *table, boo
 		sb_addu(&w.out, ci->bytes);
 		sb_add(&w.out, "]\n");
 	}
-	for (i = 0; i < cl.n && ret == 0; i++) {
-		if (!cl.v[i].handle)
-			continue;
-		w.chain = cl.v[i].name;
-		ret = cache_dump_rules(&h->nl, h->family, table, cl.v[i].name, save_rule, &w);
-		if (ret == -ENOENT)
-			ret = 0;
-	}
+	w.cl = &cl;
+	ret = cache_walk_rules(&h->nl, h->family, table, &cl, &save_ops, &w, h->debug_walk);
 	if (ret != 0) {
 		flush_out(&w.out);
 		sb_free(&w.out);
@@ -164,10 +168,13 @@ int save_main(uint8_t family, int argc, char **argv)
 	struct handle h;
 	const char *table = NULL, *prog;
 	bool counters = false;
+	const char *dbg = getenv("IPTNFT_DEBUG");
 	int c, ret = 0;
 	size_t i;
 
 	handle_init(&h, family);
+	h.debug_netlink = dbg && strstr(dbg, "netlink");
+	h.debug_walk = debug_walk_flags(dbg);
 	h.prog = family == NFPROTO_IPV6 ? "ip6tables" : "iptables";
 	prog = family == NFPROTO_IPV6 ? "ip6tables-save" : "iptables-save";
 	while ((c = getopt_long(argc, argv, "ct:M:f:Vhd", opts, NULL)) != -1) {
@@ -227,6 +234,8 @@ int save_main(uint8_t family, int argc, char **argv)
 	else if (ret < 0)
 		ret = err_versioned(&h.err, EXIT_RESOURCE, "%s", err_kernel_text(-ret, OP_NONE)),
 		ret = err_report(&h.err, prog);
+	if (h.debug_netlink)
+		fprintf(stderr, "iptnft: netlink messages received: %lu\n", h.nl.rx_msgs);
 	handle_close(&h);
 	return ret;
 }

@@ -247,3 +247,84 @@ chain_worker() {
 	# every process exited 0 with nothing on stderr (details above)
 	[ "$workers_ok" = 0 ]
 }
+
+# churn_worker I: chains made, filled, emptied and deleted, and one chain
+# deleted and made again (it moves to the end of the kernel's list), over
+# and over, while others list the table
+churn_worker() {
+	local i j rc=0
+	for ((j = 0; j < 15; j++)); do
+		ipt -N "Z$1x$j" || rc=$?
+		ipt -A "Z$1x$j" -j RETURN || rc=$?
+		ipt -F "Z$1x$j" || rc=$?
+		ipt -X "Z$1x$j" || rc=$?
+		if [ "$1" = 1 ]; then
+			ipt -F AGAIN || rc=$?
+			ipt -X AGAIN || rc=$?
+			ipt -N AGAIN || rc=$?
+			for i in 1 2 3; do
+				ipt -A AGAIN -s "10.8.0.$i" -j RETURN || rc=$?
+			done
+		fi
+	done
+	return $rc
+}
+
+# list_worker I: save and -S the table, and -S one chain, 15 times, each
+# output to a file
+list_worker() {
+	local j
+	for ((j = 0; j < 15; j++)); do
+		ipt_save -t filter > "$BATS_TEST_TMPDIR/list.$1.$j.save" || return 1
+		ipt -S > "$BATS_TEST_TMPDIR/list.$1.$j.S" || return 1
+		ipt -S S05 > "$BATS_TEST_TMPDIR/one.$1.$j.S" || return 1
+	done
+}
+
+work_listed() {
+	if [ "$1" -le 2 ]; then
+		churn_worker "$1"
+	else
+		list_worker "$1"
+	fi
+}
+
+@test "concurrency: listings while others make and remake chains show every other chain whole" {
+	local i j f
+	# chains the kernel holds in the reverse of the order they are shown
+	{
+		echo "*filter"
+		for ((i = 59; i >= 0; i--)); do
+			printf ':S%02d - [0:0]\n' "$i"
+		done
+		echo ":AGAIN - [0:0]"
+		for ((i = 59; i >= 0; i--)); do
+			for j in 1 2 3; do
+				printf -- '-A S%02d -s 10.9.%d.%d/32 -j RETURN\n' "$i" "$i" "$j"
+			done
+		done
+		echo "-A AGAIN -s 10.8.0.1/32 -j RETURN"
+		echo "COMMIT"
+	} > "$BATS_TEST_TMPDIR/stable.rules"
+	ipt_restore < "$BATS_TEST_TMPDIR/stable.rules"
+	grep '^-A S' "$BATS_TEST_TMPDIR/stable.rules" | sort > "$BATS_TEST_TMPDIR/want"
+	start_workers 5 work_listed
+	local workers_ok=0
+	wait_workers || workers_ok=1
+	for f in "$BATS_TEST_TMPDIR"/list.*; do
+		grep '^-A S' "$f" > "$BATS_TEST_TMPDIR/got" || true
+		run diff -u "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/got"
+		assert_success
+	done
+	[ "$(ls "$BATS_TEST_TMPDIR"/list.* | wc -l)" = 90 ]
+	{
+		echo "-N S05"
+		grep '^-A S05 ' "$BATS_TEST_TMPDIR/want"
+	} > "$BATS_TEST_TMPDIR/want.S05"
+	for f in "$BATS_TEST_TMPDIR"/one.*; do
+		run diff -u "$BATS_TEST_TMPDIR/want.S05" "$f"
+		assert_success
+	done
+	[ "$(ls "$BATS_TEST_TMPDIR"/one.* | wc -l)" = 45 ]
+	[ "$workers_ok" = 0 ]
+}

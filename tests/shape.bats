@@ -153,3 +153,98 @@ peak_rss() {
 	# streaming: twice the rules may not cost more than a few percent
 	[ "$big" -lt $((small + small / 10)) ]
 }
+
+# made_backwards N: a nat table of N chains made in reverse order of their
+# names, one rule each
+made_backwards() {
+	local n=$1 i
+	{
+		echo "*nat"
+		for ((i = n; i > 0; i--)); do
+			printf ':C%04d - [0:0]\n' "$i"
+		done
+		for ((i = n; i > 0; i--)); do
+			printf -- '-A C%04d -s 10.3.%d.%d/32 -j RETURN\n' "$i" $((i / 250)) $((i % 250))
+		done
+		echo "COMMIT"
+	} > "$BATS_TEST_TMPDIR/backwards.rules"
+	ipt_restore --noflush < "$BATS_TEST_TMPDIR/backwards.rules"
+}
+
+@test "shape: a listing of many chains reads the table in one dump" {
+	made_backwards 300
+	# a message per chain and per rule, and the two dumps' ends: a dump
+	# per chain would end each with a message of its own, 900 and more
+	expect_below 700 -t nat -S
+	cp "$BATS_TEST_TMPDIR/nl.out" "$BATS_TEST_TMPDIR/held.out"
+	expect_below 700 -t nat -L -n -v
+	# the chains the dump reached first, kept until their turn, are shown
+	# in order
+	run grep -c '^-A C' "$BATS_TEST_TMPDIR/held.out"
+	assert_output 300
+	grep '^-A C' "$BATS_TEST_TMPDIR/held.out" | sort -c
+	run ns env IPTNFT_DEBUG=netlink "$IPT_BIN/iptables-save" -t nat
+	assert_success
+	assert_line --regexp '^iptnft: netlink messages received: [0-9]{3}$'
+	[ "$(printf '%s\n' "$output" | sed -n 's/^iptnft: netlink messages received: //p')" -lt 700 ]
+}
+
+@test "shape: with nothing kept back, each chain the dump reaches early is read alone" {
+	made_backwards 300
+	ns env IPTNFT_DEBUG=netlink,nohold "$IPT_BIN/iptables" -t nat -S \
+		> "$BATS_TEST_TMPDIR/alone.out" 2> "$BATS_TEST_TMPDIR/alone.err"
+	run cat "$BATS_TEST_TMPDIR/alone.err"
+	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
+	# the table's dump, and a dump of its own for each chain but the last
+	[ "${output##* }" -ge 1190 ]
+	nl_count -t nat -S
+	cmp "$BATS_TEST_TMPDIR/nl.out" "$BATS_TEST_TMPDIR/alone.out"
+}
+
+@test "shape: a ruleset changed since its chains were read is read chain by chain" {
+	made_backwards 300
+	# IPTNFT_DEBUG=stale: the listing takes the table's dump for one of
+	# another ruleset from its second chain on, as when someone committed
+	# between the two reads; the chains after it are read on their own
+	ns env IPTNFT_DEBUG=netlink,stale "$IPT_BIN/iptables" -t nat -S \
+		> "$BATS_TEST_TMPDIR/stale.out" 2> "$BATS_TEST_TMPDIR/stale.err"
+	run cat "$BATS_TEST_TMPDIR/stale.err"
+	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
+	[ "${output##* }" -ge 890 ]
+	nl_count -t nat -S
+	cmp "$BATS_TEST_TMPDIR/nl.out" "$BATS_TEST_TMPDIR/stale.out"
+	ns env IPTNFT_DEBUG=stale "$IPT_BIN/iptables-save" -t nat | grep -v '^#' \
+		> "$BATS_TEST_TMPDIR/stale.save"
+	ns "$IPT_BIN/iptables-save" -t nat | grep -v '^#' > "$BATS_TEST_TMPDIR/held.save"
+	cmp "$BATS_TEST_TMPDIR/held.save" "$BATS_TEST_TMPDIR/stale.save"
+}
+
+@test "shape: past a few MiB kept back, a chain the dump reached early is read alone" {
+	local i
+	# Z1 and Z2 come first in the kernel's list, last in the listing:
+	# their 40000 rules are more than the listing keeps back
+	{
+		echo "*raw"
+		echo ":Z1 - [0:0]"
+		echo ":Z2 - [0:0]"
+		echo ":A - [0:0]"
+		for ((i = 0; i < 20000; i++)); do
+			echo "-A Z1 -s 10.4.$((i / 250)).$((i % 250 + 1))/32 -p tcp -m tcp --dport $((i % 60000 + 1)) -j ACCEPT"
+			echo "-A Z2 -d 10.5.$((i / 250)).$((i % 250 + 1))/32 -p udp -m udp --sport $((i % 60000 + 1)) -j DROP"
+		done
+		echo "-A A -j RETURN"
+		echo "COMMIT"
+	} > "$BATS_TEST_TMPDIR/early.rules"
+	ipt_restore --noflush < "$BATS_TEST_TMPDIR/early.rules"
+	ns env IPTNFT_DEBUG=netlink "$IPT_BIN/iptables-save" -t raw \
+		> "$BATS_TEST_TMPDIR/kept.save" 2> "$BATS_TEST_TMPDIR/kept.err"
+	run cat "$BATS_TEST_TMPDIR/kept.err"
+	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
+	# the table's dump (40000 rules) and a dump of its own for at least
+	# one of the two chains it could not keep
+	[ "${output##* }" -ge 60000 ]
+	ns env IPTNFT_DEBUG=nohold "$IPT_BIN/iptables-save" -t raw > "$BATS_TEST_TMPDIR/alone.save"
+	diff <(grep -v '^#' "$BATS_TEST_TMPDIR/kept.save") <(grep -v '^#' "$BATS_TEST_TMPDIR/alone.save")
+	grep -v '^#' "$BATS_TEST_TMPDIR/kept.save" | grep -c '^-A' | grep -qx 40001
+	[ "$(grep '^-A' "$BATS_TEST_TMPDIR/kept.save" | head -1)" = "-A A -j RETURN" ]
+}
