@@ -349,6 +349,13 @@ static void batch_note_echo(struct batch *b, const struct nlmsghdr *nlh)
 	const struct nlattr *a;
 	uint16_t attr;
 
+	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWGEN)) {
+		mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+			if (mnl_attr_get_type(a) == NFTA_GEN_ID &&
+			    mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+				b->new_genid = ntohl(mnl_attr_get_u32(a));
+		return;
+	}
 	/* a rule's handle, or a chain's (NFTA_RULE_HANDLE is 3,
 	 * NFTA_CHAIN_HANDLE 2) */
 	if (nlh->nlmsg_type == ((NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_NEWRULE))
@@ -479,6 +486,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 		b->observer(b->observer_arg, b, NULL);
 	b->nerrs = 0;
 	b->necho = 0;
+	b->new_genid = 0;
 	b->fail_len = 0;
 	b->fail_type = 0;
 	b->fail_seq = 0;

@@ -95,6 +95,9 @@ struct batch {
 	 * buffer is sized for them */
 	unsigned echo_asked;
 	uint64_t echo_bytes;
+	/* the generation the commit made, as the kernel's NEWGEN said (sent
+	 * along with echoes), or 0 */
+	uint32_t new_genid;
 	/* every message the kernel refused, in the batch's order */
 	struct batch_err {
 		int tag;

@@ -757,7 +757,12 @@ void view_index_commit(struct view *v, uint32_t base)
 	 * base + 1 if the batch changed anything, and none if it did not (a
 	 * flush of an empty chain): the generation is asked, not assumed.
 	 * Anything else (someone committed since) leaves the index stamped
-	 * with a generation no longer current, which no command trusts. */
-	if (home && nlk_genid(&v->h->nl, &now) == 0)
+	 * with a generation no longer current, which no command trusts. A
+	 * commit that echoed anything brought the kernel's word on its new
+	 * generation along: no question then. */
+	if (!home)
+		return;
+	now = v->b->new_genid;
+	if (now || nlk_genid(&v->h->nl, &now) == 0)
 		rindex_committed(v->ri, home, v->b, v->family, v->table, base, now);
 }

@@ -134,6 +134,21 @@ unindexed() {
 	assert_output "-N EMPTY"
 }
 
+@test "index: a commit's echoes bring its generation, which is not asked again" {
+	[ -x "$(command -v strace)" ] || skip "strace not installed"
+	# one generation question, the one every command opens with: the
+	# kernel's NEWGEN, which comes with the echoed rule, stamps the index
+	# (a sanitizer build's leak check cannot run under ptrace)
+	ns env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=sendto -o "$BATS_TEST_TMPDIR/trace" \
+		"$IPT_BIN/iptables" -A SMALL -s 192.0.2.9 -j DROP
+	run grep -c 'NFT_MSG_GETGEN' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	# and stamps it right: the index answers for the chain it was told of
+	indexed 0 -C SMALL -s 192.0.2.9 -j DROP
+	indexed 1 -C BIG -s 192.0.2.9 -j DROP
+}
+
 @test "index: the reference's change is never answered for" {
 	need_ref
 	ns "$REF_IPTABLES" -A BIG -s 203.0.113.10 -j ACCEPT
