@@ -280,6 +280,13 @@ int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char
 /* What the rules of chains that come early in the dump may hold: past
  * it, such a chain is read on its own when its turn comes. */
 #define HELD_MAX (4u << 20)
+/* How many rules the table's dump is read for. The kernel resumes a dump
+ * by walking the table from its first rule to where it stopped, for
+ * every buffer it fills: the cost grows with the square of the rules
+ * read that way. Past this many, the dump is left at the next chain and
+ * the chains from there are read each with a dump of its own, whose
+ * walks are as long as the chain. */
+#define STREAM_MAX 16384u
 
 struct held {
 	char *buf;		/* the chain's rule messages, as the dump gave them */
@@ -309,6 +316,8 @@ struct table_walk {
 	bool stale;		/* WALK_STALE */
 	bool started;		/* the dump has reached a chain */
 	unsigned delivered;	/* p's rules given so far, when live */
+	unsigned streamed, stream_max;	/* rules the dump gave; STREAM_MAX */
+	bool left;		/* the dump was left at a chain past stream_max */
 };
 
 struct skip_walk {
@@ -494,6 +503,24 @@ static int tw_changed(struct table_walk *t)
 	return tw_advance(t);
 }
 
+/* Leave the dump at the chain in the kernel's place kp: the chains
+ * before it are whole (kept, or shown), the others are read each on
+ * their own. */
+static void tw_leave(struct table_walk *t, uint32_t kp)
+{
+	unsigned i;
+
+	for (i = t->p; i < t->cl->n; i++) {
+		if (!t->cl->v[i].handle || t->cl->v[i].kpos < kp)
+			continue;
+		free(t->held[i].buf);
+		t->held_bytes -= t->held[i].len;
+		memset(&t->held[i], 0, sizeof(t->held[i]));
+		t->held[i].alone = true;
+	}
+	t->left = true;
+}
+
 static int tw_rule(const struct rule_msg *m, void *data)
 {
 	struct table_walk *t = data;
@@ -520,11 +547,16 @@ static int tw_rule(const struct rule_msg *m, void *data)
 		t->fallback = true;
 		return 1;
 	}
+	t->streamed++;
 	if (new_run) {
 		/* the dump is at a new chain: those before it are whole */
 		t->started = true;
 		if (t->run < 0)
 			return 0;	/* not shown: a base chain of another shape */
+		if (t->streamed > t->stream_max) {
+			tw_leave(t, t->cl->v[t->run].kpos);
+			return 1;
+		}
 		t->kp = t->cl->v[t->run].kpos;
 		ret = tw_advance(t);
 		if (ret != 0)
@@ -556,7 +588,8 @@ int cache_walk_rules(struct nlk *nl, uint8_t family, const char *table,
 	struct table_walk t = { .nl = nl, .family = family, .table = table, .cl = cl,
 				.ops = ops, .data = data, .run = -1,
 				.held_max = flags & WALK_NOHOLD ? 0 : HELD_MAX,
-				.stale = (flags & WALK_STALE) != 0 };
+				.stale = (flags & WALK_STALE) != 0,
+				.stream_max = flags & WALK_SHORT ? 1 : STREAM_MAX };
 	unsigned i, k, nk = 0;
 	bool intr_ok;
 	int ret;
@@ -584,7 +617,7 @@ int cache_walk_rules(struct nlk *nl, uint8_t family, const char *table,
 		ret = 0;
 	if (t.fallback && ret >= 0) {
 		ret = tw_changed(&t);
-	} else if (ret == 0) {
+	} else if (ret == 0 || (t.left && ret == 1)) {
 		/* the rest had no rules in the dump, or were kept */
 		t.kp = UINT32_MAX;
 		ret = tw_advance(&t);

@@ -62,7 +62,9 @@ int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const ch
  * the chain is read on its own too, so memory does not grow with the
  * table. If the ruleset changed since the chains were read, the chains
  * not shown yet are each read on their own (WALK_STALE: as if it had,
- * from the dump's second chain on). A non-zero return from
+ * from the dump's second chain on); so are those after some 16 000 rules
+ * (WALK_SHORT: after the first rule), as the kernel's cost of a dump
+ * grows with the square of its length. A non-zero return from
  * rule stops the walk and is returned, after end of the chain it was in;
  * -errno if reading failed. */
 struct chain_walk_ops {
@@ -75,6 +77,7 @@ int cache_walk_rules(struct nlk *nl, uint8_t family, const char *table,
 		     unsigned flags);
 #define WALK_NOHOLD 1u
 #define WALK_STALE 2u
+#define WALK_SHORT 4u
 /* The one rule of chain with that handle, to cb; -ENOENT if none. */
 int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char *chain,
 		   uint64_t handle, rule_cb cb, void *data);

@@ -21,6 +21,8 @@ unsigned debug_walk_flags(const char *dbg)
 		flags |= WALK_NOHOLD;
 	if (dbg && strstr(dbg, "stale"))
 		flags |= WALK_STALE;
+	if (dbg && strstr(dbg, "short"))
+		flags |= WALK_SHORT;
 	return flags;
 }
 

@@ -44,7 +44,7 @@ struct handle {
  * single command did in user space. */
 void handle_init(struct handle *h, uint8_t family);
 /* The WALK_ flags (cache.h) IPTNFT_DEBUG's value dbg (or NULL) asks for:
- * nohold, stale. */
+ * nohold, stale, short. */
 unsigned debug_walk_flags(const char *dbg);
 /* Open netlink on demand and ask for the generation, as the reference
  * does first; 0 or -1 with h->err set ("you must be root"). */

@@ -248,3 +248,17 @@ made_backwards() {
 	grep -v '^#' "$BATS_TEST_TMPDIR/kept.save" | grep -c '^-A' | grep -qx 40001
 	[ "$(grep '^-A' "$BATS_TEST_TMPDIR/kept.save" | head -1)" = "-A A -j RETURN" ]
 }
+
+@test "shape: past some 16000 rules, the table's dump is left for a dump per chain" {
+	made_backwards 300
+	# IPTNFT_DEBUG=short leaves the dump after its first rule, as it is
+	# left after 16384: the kernel resumes a dump by walking the table
+	# from its start, a cost that grows with the square of its length
+	ns env IPTNFT_DEBUG=netlink,short "$IPT_BIN/iptables" -t nat -S \
+		> "$BATS_TEST_TMPDIR/short.out" 2> "$BATS_TEST_TMPDIR/short.err"
+	run cat "$BATS_TEST_TMPDIR/short.err"
+	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
+	[ "${output##* }" -ge 890 ]
+	nl_count -t nat -S
+	cmp "$BATS_TEST_TMPDIR/nl.out" "$BATS_TEST_TMPDIR/short.out"
+}
