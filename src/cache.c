@@ -283,10 +283,15 @@ int cache_get_rule(struct nlk *nl, uint8_t family, const char *table, const char
 /* How many rules the table's dump is read for. The kernel resumes a dump
  * by walking the table from its first rule to where it stopped, for
  * every buffer it fills: the cost grows with the square of the rules
- * read that way. Past this many, the dump is left at the next chain and
- * the chains from there are read each with a dump of its own, whose
- * walks are as long as the chain. */
+ * read that way. Past this many, the dump is left where it is, and the
+ * chains from there are read each with a dump of its own, whose walks
+ * are as long as the chain. */
 #define STREAM_MAX 16384u
+/* A chain the dump reaches before its turn, and this long, makes it left
+ * too: its rules would be read twice or kept in bulk, and past it the
+ * dump would walk them for every buffer it fills (kube-proxy's
+ * KUBE-SERVICES, one rule a service, made early and shown late). */
+#define EARLY_MAX 2048u
 
 struct held {
 	char *buf;		/* the chain's rule messages, as the dump gave them */
@@ -312,12 +317,12 @@ struct table_walk {
 	int run;		/* the chain of the dump's rules, or -1 */
 	uint32_t kp;		/* the dump's place: run's kpos, UINT32_MAX at its end */
 	bool changed;		/* the dump is of another ruleset than the chains */
-	bool fallback;		/* so it was left, for a dump of each chain */
 	bool stale;		/* WALK_STALE */
 	bool started;		/* the dump has reached a chain */
 	unsigned delivered;	/* p's rules given so far, when live */
 	unsigned streamed, stream_max;	/* rules the dump gave; STREAM_MAX */
-	bool left;		/* the dump was left at a chain past stream_max */
+	unsigned run_len;	/* rules of run the dump gave */
+	bool left;		/* the dump was left (tw_leave) */
 };
 
 struct skip_walk {
@@ -474,18 +479,15 @@ static int tw_find(struct table_walk *t, const char *name)
 	return -1;
 }
 
-/* The ruleset changed between reading the chains and this dump (or
- * during it): what the dump says of the chains still to be shown is not
- * to be trusted. Each is then read on its own, as they were listed. */
-static int tw_changed(struct table_walk *t)
+/* The dump was left: the chain being shown has the rest of its rules
+ * read on its own, then every chain left to show is shown, those marked
+ * alone each read on its own. */
+static int tw_rest(struct table_walk *t)
 {
-	unsigned i;
 	int ret;
 
 	t->kp = UINT32_MAX;
 	if (t->live) {
-		/* the chain being shown: the rest of its rules from a reading
-		 * of its own */
 		t->live = false;
 		ret = tw_alone(t, t->p, t->delivered);
 		if (ret < 0)
@@ -494,24 +496,20 @@ static int tw_changed(struct table_walk *t)
 		if (ret > 0)
 			return ret;
 	}
-	for (i = t->p; i < t->cl->n; i++) {
-		free(t->held[i].buf);
-		t->held_bytes -= t->held[i].len;
-		memset(&t->held[i], 0, sizeof(t->held[i]));
-		t->held[i].alone = true;
-	}
 	return tw_advance(t);
 }
 
-/* Leave the dump at the chain in the kernel's place kp: the chains
- * before it are whole (kept, or shown), the others are read each on
- * their own. */
+/* Leave the dump where it is, at the chain in the kernel's place kp
+ * (UINT32_MAX: the ruleset changed since the chains were read, and what
+ * the dump says of any chain still to be shown is not to be trusted):
+ * the chains from there, and the one being shown, are read each on
+ * their own; those before it are whole, kept or shown. */
 static void tw_leave(struct table_walk *t, uint32_t kp)
 {
 	unsigned i;
 
-	for (i = t->p; i < t->cl->n; i++) {
-		if (!t->cl->v[i].handle || t->cl->v[i].kpos < kp)
+	for (i = t->p + (t->live ? 1 : 0); i < t->cl->n; i++) {
+		if (kp != UINT32_MAX && (!t->cl->v[i].handle || t->cl->v[i].kpos < kp))
 			continue;
 		free(t->held[i].buf);
 		t->held_bytes -= t->held[i].len;
@@ -544,20 +542,16 @@ static int tw_rule(const struct rule_msg *m, void *data)
 	if (t->changed) {
 		/* the ruleset changed since the chains were read: the rest
 		 * is read chain by chain */
-		t->fallback = true;
+		tw_leave(t, UINT32_MAX);
 		return 1;
 	}
-	t->streamed++;
 	if (new_run) {
 		/* the dump is at a new chain: those before it are whole */
 		t->started = true;
 		if (t->run < 0)
 			return 0;	/* not shown: a base chain of another shape */
-		if (t->streamed > t->stream_max) {
-			tw_leave(t, t->cl->v[t->run].kpos);
-			return 1;
-		}
 		t->kp = t->cl->v[t->run].kpos;
+		t->run_len = 0;
 		ret = tw_advance(t);
 		if (ret != 0)
 			return ret;
@@ -566,6 +560,12 @@ static int tw_rule(const struct rule_msg *m, void *data)
 			t->delivered = 0;
 			tw_begin(t, t->p);
 		}
+	}
+	if (++t->streamed > t->stream_max ||
+	    (++t->run_len > EARLY_MAX && !(t->live && (unsigned)t->run == t->p))) {
+		/* long enough: the rest chain by chain, this chain too */
+		tw_leave(t, t->kp);
+		return 1;
 	}
 	if (t->live && (unsigned)t->run == t->p) {
 		t->delivered++;
@@ -615,12 +615,10 @@ int cache_walk_rules(struct nlk *nl, uint8_t family, const char *table,
 	ret = t.norder ? cache_dump_rules(nl, family, table, NULL, tw_rule, &t) : 0;
 	if (ret == -ENOENT)
 		ret = 0;
-	if (t.fallback && ret >= 0) {
-		ret = tw_changed(&t);
-	} else if (ret == 0 || (t.left && ret == 1)) {
-		/* the rest had no rules in the dump, or were kept */
-		t.kp = UINT32_MAX;
-		ret = tw_advance(&t);
+	if (ret == 0 || (t.left && ret == 1)) {
+		/* the rest had no rules in the dump, were kept, or are read
+		 * on their own */
+		ret = tw_rest(&t);
 	}
 	for (i = 0; i < cl->n; i++)
 		free(t.held[i].buf);

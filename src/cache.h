@@ -62,9 +62,10 @@ int cache_dump_rules(struct nlk *nl, uint8_t family, const char *table, const ch
  * the chain is read on its own too, so memory does not grow with the
  * table. If the ruleset changed since the chains were read, the chains
  * not shown yet are each read on their own (WALK_STALE: as if it had,
- * from the dump's second chain on); so are those after some 16 000 rules
- * (WALK_SHORT: after the first rule), as the kernel's cost of a dump
- * grows with the square of its length. A non-zero return from
+ * from the dump's second chain on); so are those after some 16 000 rules,
+ * or 2048 of a chain the dump gives before its turn (WALK_SHORT: after
+ * the first rule), as the kernel's cost of a dump grows with the square
+ * of its length. A non-zero return from
  * rule stops the walk and is returned, after end of the chain it was in;
  * -errno if reading failed. */
 struct chain_walk_ops {

@@ -220,17 +220,22 @@ made_backwards() {
 }
 
 @test "shape: past a few MiB kept back, a chain the dump reached early is read alone" {
-	local i
-	# Z1 and Z2 come first in the kernel's list, last in the listing:
-	# their 40000 rules are more than the listing keeps back
+	local c i pad
+	pad=$(printf '%0100d' 0)
+	# Z1..Z8, 12000 rules of some 420 bytes, come first in the kernel's
+	# list and last in the listing: more than the 4 MiB the listing
+	# keeps back, each chain shorter than the 2048 rules that would
+	# make it leave the dump
 	{
 		echo "*raw"
-		echo ":Z1 - [0:0]"
-		echo ":Z2 - [0:0]"
+		for c in 1 2 3 4 5 6 7 8; do
+			echo ":Z$c - [0:0]"
+		done
 		echo ":A - [0:0]"
-		for ((i = 0; i < 20000; i++)); do
-			echo "-A Z1 -s 10.4.$((i / 250)).$((i % 250 + 1))/32 -p tcp -m tcp --dport $((i % 60000 + 1)) -j ACCEPT"
-			echo "-A Z2 -d 10.5.$((i / 250)).$((i % 250 + 1))/32 -p udp -m udp --sport $((i % 60000 + 1)) -j DROP"
+		for c in 1 2 3 4 5 6 7 8; do
+			for ((i = 0; i < 1500; i++)); do
+				echo "-A Z$c -s 10.$c.$((i / 250)).$((i % 250 + 1))/32 -p tcp -m tcp --dport $((i + 1)) -m comment --comment \"$pad\" -j ACCEPT"
+			done
 		done
 		echo "-A A -j RETURN"
 		echo "COMMIT"
@@ -240,13 +245,40 @@ made_backwards() {
 		> "$BATS_TEST_TMPDIR/kept.save" 2> "$BATS_TEST_TMPDIR/kept.err"
 	run cat "$BATS_TEST_TMPDIR/kept.err"
 	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
-	# the table's dump (40000 rules) and a dump of its own for at least
-	# one of the two chains it could not keep
-	[ "${output##* }" -ge 60000 ]
+	# the table's dump, and a dump of its own for a chain it could not
+	# keep
+	[ "${output##* }" -ge 13500 ]
 	ns env IPTNFT_DEBUG=nohold "$IPT_BIN/iptables-save" -t raw > "$BATS_TEST_TMPDIR/alone.save"
 	diff <(grep -v '^#' "$BATS_TEST_TMPDIR/kept.save") <(grep -v '^#' "$BATS_TEST_TMPDIR/alone.save")
-	grep -v '^#' "$BATS_TEST_TMPDIR/kept.save" | grep -c '^-A' | grep -qx 40001
+	[ "$(grep -c '^-A' "$BATS_TEST_TMPDIR/kept.save")" = 12001 ]
 	[ "$(grep '^-A' "$BATS_TEST_TMPDIR/kept.save" | head -1)" = "-A A -j RETURN" ]
+}
+
+@test "shape: a long chain the dump reaches before its turn makes it read chain by chain" {
+	local i
+	# Z, 3000 rules, first in the kernel's list and last in the listing:
+	# past 2048 of its rules the dump is left, and Z read on its own
+	{
+		echo "*raw"
+		echo ":Z - [0:0]"
+		echo ":A - [0:0]"
+		for ((i = 0; i < 3000; i++)); do
+			echo "-A Z -s 10.4.$((i / 250)).$((i % 250 + 1))/32 -j ACCEPT"
+		done
+		echo "-A A -j RETURN"
+		echo "COMMIT"
+	} > "$BATS_TEST_TMPDIR/long.rules"
+	ipt_restore --noflush < "$BATS_TEST_TMPDIR/long.rules"
+	ns env IPTNFT_DEBUG=netlink "$IPT_BIN/iptables-save" -t raw \
+		> "$BATS_TEST_TMPDIR/long.save" 2> "$BATS_TEST_TMPDIR/long.err"
+	run cat "$BATS_TEST_TMPDIR/long.err"
+	assert_output --regexp '^iptnft: netlink messages received: [0-9]+$'
+	# 2049 rules of the table's dump, then Z's 3000 again
+	[ "${output##* }" -ge 5049 ]
+	[ "${output##* }" -lt 5200 ]
+	ns env IPTNFT_DEBUG=nohold "$IPT_BIN/iptables-save" -t raw > "$BATS_TEST_TMPDIR/alone.save"
+	diff <(grep -v '^#' "$BATS_TEST_TMPDIR/long.save") <(grep -v '^#' "$BATS_TEST_TMPDIR/alone.save")
+	[ "$(grep -c '^-A' "$BATS_TEST_TMPDIR/long.save")" = 3001 ]
 }
 
 @test "shape: past some 16000 rules, the table's dump is left for a dump per chain" {
