@@ -85,58 +85,68 @@ static bool nested_has(const struct nlattr *nest, uint16_t want)
 	return false;
 }
 
-/* A chain message read into ci, read directly (no libnftnl object: a
- * table can have tens of thousands of chains); its table's name goes to
- * *table. -1 if the message is not a chain's. */
-static int chain_info_parse(struct chain_info *ci, const struct nlmsghdr *nlh,
-			    const char **table)
+/* A chain message's attributes, checked: 0, or -1 if one is not of its
+ * type. */
+static int chain_attrs_read(struct chain_attrs *ca, const struct nlmsghdr *nlh)
 {
-	struct chain_attrs ca = { 0 };
-	const struct nlattr *hook;
 	unsigned i;
 
-	memset(ci, 0, sizeof(*ci));
-	if (attr_table(nlh, sizeof(struct nfgenmsg), ca.tb, NFTA_CHAIN_MAX) < 0)
+	memset(ca, 0, sizeof(*ca));
+	if (attr_table(nlh, sizeof(struct nfgenmsg), ca->tb, NFTA_CHAIN_MAX) < 0)
 		return -1;
 	for (i = 0; i <= NFTA_CHAIN_MAX; i++)
-		if (ca.tb[i] && attr_check(ca.tb[i], chain_attr_type(i)) < 0)
+		if (ca->tb[i] && attr_check(ca->tb[i], chain_attr_type(i)) < 0)
 			return -1;
-	*table = ca.tb[NFTA_CHAIN_TABLE] ? nla_str(ca.tb[NFTA_CHAIN_TABLE]) : NULL;
-	if (ca.tb[NFTA_CHAIN_NAME])
-		str_copy(ci->name, sizeof(ci->name), nla_str(ca.tb[NFTA_CHAIN_NAME]),
+	return 0;
+}
+
+/* The chain of the checked attributes ca, read directly (no libnftnl
+ * object: a table can have tens of thousands of chains). The name is
+ * padded with NULs to its array's end (list.c compares names a word at
+ * a time). */
+static void chain_info_fill(struct chain_info *ci, const struct chain_attrs *ca)
+{
+	const struct nlattr *hook;
+
+	memset(ci, 0, sizeof(*ci));
+	if (ca->tb[NFTA_CHAIN_NAME])
+		str_copy(ci->name, sizeof(ci->name), nla_str(ca->tb[NFTA_CHAIN_NAME]),
 			 sizeof(ci->name));
-	if (ca.tb[NFTA_CHAIN_HANDLE])
-		ci->handle = be64toh(nla_u64(ca.tb[NFTA_CHAIN_HANDLE]));
-	hook = ca.tb[NFTA_CHAIN_HOOK];
+	if (ca->tb[NFTA_CHAIN_HANDLE])
+		ci->handle = be64toh(nla_u64(ca->tb[NFTA_CHAIN_HANDLE]));
+	hook = ca->tb[NFTA_CHAIN_HOOK];
 	if (nested_has(hook, NFTA_HOOK_HOOKNUM)) {
 		ci->base = true;
 		ci->hook = (uint32_t)nested_uint(hook, NFTA_HOOK_HOOKNUM, false, 0);
 		ci->prio = (int32_t)(uint32_t)nested_uint(hook, NFTA_HOOK_PRIORITY, false, 0);
 		str_copy(ci->type, sizeof(ci->type),
-			 ca.tb[NFTA_CHAIN_TYPE] ? nla_str(ca.tb[NFTA_CHAIN_TYPE]) : "filter",
+			 ca->tb[NFTA_CHAIN_TYPE] ? nla_str(ca->tb[NFTA_CHAIN_TYPE]) : "filter",
 			 sizeof(ci->type));
-		ci->policy = ca.tb[NFTA_CHAIN_POLICY] ?
-			     ntohl(nla_u32(ca.tb[NFTA_CHAIN_POLICY])) : 1;
+		ci->policy = ca->tb[NFTA_CHAIN_POLICY] ?
+			     ntohl(nla_u32(ca->tb[NFTA_CHAIN_POLICY])) : 1;
 	}
-	if (nested_has(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS)) {
-		ci->pkts = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS, true, 0);
-		ci->bytes = nested_uint(ca.tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_BYTES, true, 0);
+	if (nested_has(ca->tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS)) {
+		ci->pkts = nested_uint(ca->tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_PACKETS, true, 0);
+		ci->bytes = nested_uint(ca->tb[NFTA_CHAIN_COUNTERS], NFTA_COUNTER_BYTES, true, 0);
 	}
-	if (ca.tb[NFTA_CHAIN_USE])
-		ci->use = ntohl(nla_u32(ca.tb[NFTA_CHAIN_USE]));
-	return 0;
+	if (ca->tb[NFTA_CHAIN_USE])
+		ci->use = ntohl(nla_u32(ca->tb[NFTA_CHAIN_USE]));
 }
 
 static int one_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const char *table;
+	struct chain_attrs ca;
 
-	chain_info_parse(data, nlh, &table);
+	if (chain_attrs_read(&ca, nlh) == 0)
+		chain_info_fill(data, &ca);
+	else
+		memset(data, 0, sizeof(struct chain_info));
 	return MNL_CB_OK;
 }
 
-/* GETCHAIN of table's chain name, or (name NULL) a dump of all its
- * chains; each answer to cb. */
+/* GETCHAIN of table's chain name, or (name NULL) a dump of the chains
+ * of every table of the family (the kernel does not filter a dump of
+ * chains by table); each answer to cb. */
 static int chain_query(struct nlk *nl, uint8_t family, const char *table, const char *name,
 		       mnl_cb_t cb, void *data)
 {
@@ -146,7 +156,8 @@ static int chain_query(struct nlk *nl, uint8_t family, const char *table, const 
 
 	if (!c)
 		out_of_memory();
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
+	if (table)
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, table);
 	if (name)
 		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 	nlh = nlk_request(nl, buf, NFT_MSG_GETCHAIN, family, name ? NLM_F_ACK : NLM_F_DUMP);
@@ -162,45 +173,111 @@ int cache_get_chain(struct nlk *nl, uint8_t family, const char *table, const cha
 }
 
 struct list_ctx {
-	struct chain_list *out;
-	const char *table;
+	struct chain_list *out;	/* one list for each table */
+	const char *const *tables;
+	unsigned ntables;
+	bool has_gen;
+	uint16_t gen;
 };
 
 static int list_chain_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct list_ctx *lc = data;
-	struct chain_list *l = lc->out;
+	struct chain_attrs ca;
+	struct chain_list *l = NULL;
 	const char *t;
+	unsigned i;
 
+	if (!lc->has_gen) {
+		lc->gen = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->res_id;
+		lc->has_gen = true;
+	}
+	if (chain_attrs_read(&ca, nlh) < 0 || !ca.tb[NFTA_CHAIN_TABLE])
+		return MNL_CB_OK;
+	/* the chains of other tables come too: only their table is read */
+	t = nla_str(ca.tb[NFTA_CHAIN_TABLE]);
+	for (i = 0; i < lc->ntables && !l; i++)
+		if (strcmp(t, lc->tables[i]) == 0)
+			l = &lc->out[i];
+	if (!l)
+		return MNL_CB_OK;
 	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
+		l->cap = l->cap ? l->cap * 2 : 64;
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
-	if (chain_info_parse(&l->v[l->n], nlh, &t) == 0 && t && strcmp(t, lc->table) == 0) {
-		l->v[l->n].kpos = l->n;
-		l->n++;
-	}
-	if (!l->has_gen) {
-		l->gen = ((const struct nfgenmsg *)mnl_nlmsg_get_payload(nlh))->res_id;
-		l->has_gen = true;
-	}
+	chain_info_fill(&l->v[l->n], &ca);
+	l->v[l->n].kpos = l->n;
+	l->n++;
 	return MNL_CB_OK;
 }
 
-int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
-		      struct chain_list *out)
+int cache_list_chains_of(struct nlk *nl, uint8_t family, const char *const *tables,
+			 unsigned ntables, struct chain_list *out)
 {
-	struct list_ctx lc = { out, table };
-	unsigned tries = 0;
+	struct list_ctx lc = { out, tables, ntables, false, 0 };
+	unsigned tries = 0, i;
 	int ret;
 
 	/* a dump the ruleset changed under is read again, as the reference
 	 * does, a few times */
 	do {
-		memset(out, 0, sizeof(*out));
-		ret = chain_query(nl, family, table, NULL, list_chain_cb, &lc);
+		for (i = 0; i < ntables; i++)
+			memset(&out[i], 0, sizeof(out[i]));
+		lc.has_gen = false;
+		ret = chain_query(nl, family, ntables == 1 ? tables[0] : NULL, NULL,
+				  list_chain_cb, &lc);
 		if (ret == -EINTR)
-			chain_list_free(out);
+			for (i = 0; i < ntables; i++)
+				chain_list_free(&out[i]);
+	} while (ret == -EINTR && ++tries < 8);
+	for (i = 0; i < ntables; i++) {
+		out[i].gen = lc.gen;
+		out[i].has_gen = lc.has_gen;
+	}
+	return ret;
+}
+
+int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
+		      struct chain_list *out)
+{
+	return cache_list_chains_of(nl, family, &table, 1, out);
+}
+
+struct tables_ctx {
+	const char *const *tables;
+	unsigned ntables;
+	bool *exists;
+};
+
+static int table_name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct tables_ctx *tc = data;
+	const struct nlattr *tb[NFTA_TABLE_MAX + 1] = { 0 };
+	unsigned i;
+
+	if (attr_table(nlh, sizeof(struct nfgenmsg), tb, NFTA_TABLE_MAX) < 0 ||
+	    !tb[NFTA_TABLE_NAME] || attr_check(tb[NFTA_TABLE_NAME], MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_OK;
+	for (i = 0; i < tc->ntables; i++)
+		if (strcmp(nla_str(tb[NFTA_TABLE_NAME]), tc->tables[i]) == 0)
+			tc->exists[i] = true;
+	return MNL_CB_OK;
+}
+
+int cache_tables_exist(struct nlk *nl, uint8_t family, const char *const *tables,
+		       unsigned ntables, bool *exists)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct tables_ctx tc = { tables, ntables, exists };
+	struct nlmsghdr *nlh;
+	unsigned tries = 0, i;
+	int ret;
+
+	do {
+		for (i = 0; i < ntables; i++)
+			exists[i] = false;
+		nlh = nlk_request(nl, buf, NFT_MSG_GETTABLE, family, NLM_F_DUMP);
+		ret = nlk_query(nl, nlh, table_name_cb, &tc);
 	} while (ret == -EINTR && ++tries < 8);
 	return ret;
 }

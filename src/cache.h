@@ -42,6 +42,14 @@ int cache_get_chain(struct nlk *nl, uint8_t family, const char *table, const cha
 /* All chains of a table, in the kernel's order. */
 int cache_list_chains(struct nlk *nl, uint8_t family, const char *table,
 		      struct chain_list *out);
+/* The chains of each of the ntables tables, from one dump: out[i] gets
+ * tables[i]'s, in the kernel's order. */
+int cache_list_chains_of(struct nlk *nl, uint8_t family, const char *const *tables,
+			 unsigned ntables, struct chain_list *out);
+/* Which of the tables exist (exists[i] for tables[i]), from one dump of
+ * the family's tables. 0 or -errno. */
+int cache_tables_exist(struct nlk *nl, uint8_t family, const char *const *tables,
+		       unsigned ntables, bool *exists);
 void chain_list_free(struct chain_list *l);
 
 /* Stream the rules of one chain (chain NULL: the whole table) in order;

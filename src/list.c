@@ -2,6 +2,7 @@
 #include "rmsg.h"
 
 #include <stdio.h>
+#include <endian.h>
 #include <errno.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
@@ -17,11 +18,72 @@
 #include "ext.h"
 #include "print.h"
 
-static int cmp_user_chain(const void *a, const void *b)
+/* strcmp of two chain names padded with NULs to their arrays' end (as
+ * cache.c reads them), eight bytes at a time: a kube-proxy table has
+ * thousands of chains named alike for their first ten bytes. */
+static int name_cmp(const struct chain_info *x, const struct chain_info *y)
 {
-	const struct chain_info *const *x = a, *const *y = b;
+	size_t i;
 
-	return strcmp((*x)->name, (*y)->name);
+	for (i = 0; i + 8 <= sizeof(x->name); i += 8) {
+		uint64_t a, b;
+
+		memcpy(&a, x->name + i, 8);
+		memcpy(&b, y->name + i, 8);
+		if (a != b) {
+			a = be64toh(a);
+			b = be64toh(b);
+			return a < b ? -1 : 1;
+		}
+		/* equal words: both names end in it (it has a zero byte), or
+		 * neither does */
+		if ((a - 0x0101010101010101ull) & ~a & 0x8080808080808080ull)
+			return 0;
+	}
+	return 0;
+}
+
+/* The user chains by name: a merge sort of the pointers, the compare
+ * inline (qsort's call through a pointer and strcmp cost more than the
+ * comparing). tmp has room for n; returns v or tmp, whichever holds the
+ * sorted pointers. */
+static const struct chain_info **sort_by_name(const struct chain_info **v,
+					      const struct chain_info **tmp, unsigned n)
+{
+	unsigned width, i;
+
+	/* runs of 4 by insertion, then merged pairwise */
+	for (i = 0; i < n; i += 4) {
+		unsigned end = i + 4 < n ? i + 4 : n, j, k;
+
+		for (j = i + 1; j < end; j++) {
+			const struct chain_info *c = v[j];
+
+			for (k = j; k > i && name_cmp(v[k - 1], c) > 0; k--)
+				v[k] = v[k - 1];
+			v[k] = c;
+		}
+	}
+	for (width = 4; width < n; width *= 2) {
+		const struct chain_info **t;
+
+		for (i = 0; i < n; i += 2 * width) {
+			unsigned mid = i + width < n ? i + width : n;
+			unsigned end = i + 2 * width < n ? i + 2 * width : n;
+			unsigned a = i, b = mid, k = i;
+
+			while (a < mid && b < end)
+				tmp[k++] = name_cmp(v[b], v[a]) < 0 ? v[b++] : v[a++];
+			while (a < mid)
+				tmp[k++] = v[a++];
+			while (b < end)
+				tmp[k++] = v[b++];
+		}
+		t = v;
+		v = tmp;
+		tmp = t;
+	}
+	return v;
 }
 
 static bool compatible(const struct builtin_table *bt, const struct chain_info *ci)
@@ -33,8 +95,6 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 			struct chain_list *out)
 {
 	struct chain_list kernel;
-	const struct chain_info **user;
-	unsigned i, j, nuser = 0;
 	int ret;
 
 	ret = cache_list_chains(&h->nl, h->family, table, &kernel);
@@ -46,24 +106,36 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 		chain_list_free(&kernel);
 		return ret;
 	}
+	list_chains_order(bt, &kernel, out);
+	return 0;
+}
+
+void list_chains_order(const struct builtin_table *bt, struct chain_list *kernel,
+		       struct chain_list *out)
+{
+	const struct chain_info **user, **sorted;
+	unsigned i, j, nuser = 0;
+
 	memset(out, 0, sizeof(*out));
-	out->cap = kernel.n + (bt ? bt->nchains : 0) + 1;
-	out->v = xzalloc(out->cap * sizeof(*out->v));
-	out->gen = kernel.gen;
-	out->has_gen = kernel.has_gen;
+	out->cap = kernel->n + (bt ? bt->nchains : 0) + 1;
+	/* every entry is written whole below: no zeroing of a table's worth */
+	out->v = xmalloc(out->cap * sizeof(*out->v));
+	out->gen = kernel->gen;
+	out->has_gen = kernel->has_gen;
 	for (i = 0; bt && i < bt->nchains; i++) {
 		struct chain_info *ci = &out->v[out->n++];
 		bool found = false;
 
-		for (j = 0; j < kernel.n; j++) {
-			if (kernel.v[j].base && strcmp(kernel.v[j].name, bt->chains[i].name) == 0 &&
-			    compatible(bt, &kernel.v[j])) {
-				*ci = kernel.v[j];
+		for (j = 0; j < kernel->n; j++) {
+			if (kernel->v[j].base && strcmp(kernel->v[j].name, bt->chains[i].name) == 0 &&
+			    compatible(bt, &kernel->v[j])) {
+				*ci = kernel->v[j];
 				found = true;
 				break;
 			}
 		}
 		if (!found) {
+			memset(ci, 0, sizeof(*ci));
 			snprintf(ci->name, sizeof(ci->name), "%s", bt->chains[i].name);
 			ci->base = true;
 			ci->hook = bt->chains[i].hook;
@@ -71,31 +143,29 @@ int list_chains_ordered(struct handle *h, const char *table, const struct builti
 			ci->handle = 0;
 		}
 	}
-	user = xmalloc((kernel.n + 1) * sizeof(*user));
-	for (j = 0; j < kernel.n; j++) {
-		if (kernel.v[j].base) {
+	user = xmalloc(2 * (kernel->n + 1) * sizeof(*user));
+	for (j = 0; j < kernel->n; j++) {
+		if (kernel->v[j].base) {
 			/* a built-in chain of another shape stands for nothing:
 			 * the built-in chain is listed as if it were missing */
-			if (!compatible(bt, &kernel.v[j])) {
+			if (!compatible(bt, &kernel->v[j])) {
 				out->incompatible = true;
-				if (table_find_chain(bt, kernel.v[j].name))
+				if (table_find_chain(bt, kernel->v[j].name))
 					out->incompatible_builtin = true;
 			}
 			continue;
 		}
-		user[nuser++] = &kernel.v[j];
+		user[nuser++] = &kernel->v[j];
 	}
 	/* sorted by pointer: a chain_info is large, and a table can have
 	 * tens of thousands of chains; often they were made in order */
-	for (j = 1; j < nuser && strcmp(user[j - 1]->name, user[j]->name) < 0; j++)
+	for (j = 1; j < nuser && name_cmp(user[j - 1], user[j]) < 0; j++)
 		;
-	if (j < nuser)
-		qsort(user, nuser, sizeof(*user), cmp_user_chain);
+	sorted = j < nuser ? sort_by_name(user, user + kernel->n + 1, nuser) : user;
 	for (j = 0; j < nuser; j++)
-		out->v[out->n++] = *user[j];
+		out->v[out->n++] = *sorted[j];
 	free(user);
-	chain_list_free(&kernel);
-	return 0;
+	chain_list_free(kernel);
 }
 
 void list_incompatible_note(const char *table)
@@ -321,6 +391,8 @@ int list_run(struct handle *h, struct command *cmd)
 	if (cmd->chain ? cl.incompatible_builtin : cl.incompatible)
 		list_incompatible_note(cmd->table);
 	sb_init(&w.out);
+	/* room to the flush threshold at once: no copying as it grows */
+	sb_grow(&w.out, 65536 + 8192);
 	w.sets.nl = &h->nl;
 	w.sets.family = h->family;
 	w.sets.table = cmd->table;

@@ -14,6 +14,10 @@ struct handle;
  * did not make are left out and flagged in out. 0 or -errno. */
 int list_chains_ordered(struct handle *h, const char *table, const struct builtin_table *bt,
 			struct chain_list *out);
+/* The same from kernel, a table's chains as cache_list_chains reads
+ * them (freed here). */
+void list_chains_order(const struct builtin_table *bt, struct chain_list *kernel,
+		       struct chain_list *out);
 /* The line that says a listing leaves such base chains out. */
 void list_incompatible_note(const char *table);
 

@@ -294,3 +294,31 @@ made_backwards() {
 	nl_count -t nat -S
 	cmp "$BATS_TEST_TMPDIR/nl.out" "$BATS_TEST_TMPDIR/short.out"
 }
+
+@test "shape: save asks for the tables once and for the chains once" {
+	[ -x "$(command -v strace)" ] || skip "strace not installed"
+	ipt -t nat -N NATCHAIN
+	ipt -t mangle -N MANGLECHAIN
+	# the kernel gives every table's chains to a dump asked for one
+	# table's: one dump serves filter, mangle and nat (a sanitizer
+	# build's leak check cannot run under ptrace)
+	ns env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -e trace=sendto -o "$BATS_TEST_TMPDIR/trace" \
+		"$IPT_BIN/iptables-save" > "$BATS_TEST_TMPDIR/save.out"
+	run grep -c 'NFT_MSG_GETTABLE' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	run grep -c 'NFT_MSG_GETCHAIN' "$BATS_TEST_TMPDIR/trace"
+	assert_output 1
+	# and each table has its own chains, and only those: as each table
+	# saved on its own (a dump of the chains for each) says
+	run grep -c '^\*' "$BATS_TEST_TMPDIR/save.out"
+	assert_output 3
+	local t
+	for t in mangle filter nat; do
+		ns "$IPT_BIN/iptables-save" -t "$t"
+	done | grep -v '^#' > "$BATS_TEST_TMPDIR/each.out"
+	grep -q '^:NATCHAIN - ' "$BATS_TEST_TMPDIR/each.out"
+	grep -q '^:MANGLECHAIN - ' "$BATS_TEST_TMPDIR/each.out"
+	run diff "$BATS_TEST_TMPDIR/each.out" <(grep -v '^#' "$BATS_TEST_TMPDIR/save.out")
+	assert_success
+}
