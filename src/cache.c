@@ -63,7 +63,7 @@ static uint64_t nested_uint(const struct nlattr *nest, uint16_t want, bool wide,
 
 	if (!nest)
 		return def;
-	mnl_attr_for_each_nested(a, nest) {
+	nla_for_each_nested(a, nest) {
 		if (nla_type(a) != want)
 			continue;
 		if (wide && attr_check(a, MNL_TYPE_U64) == 0)
@@ -79,7 +79,7 @@ static bool nested_has(const struct nlattr *nest, uint16_t want)
 	const struct nlattr *a;
 
 	if (nest)
-		mnl_attr_for_each_nested(a, nest)
+		nla_for_each_nested(a, nest)
 			if (nla_type(a) == want)
 				return true;
 	return false;

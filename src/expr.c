@@ -506,7 +506,7 @@ static const struct nlattr *rx_nested(const struct rx *x, unsigned attr, uint16_
 
 	if (!a || attr_check(a, MNL_TYPE_NESTED) < 0)
 		return NULL;
-	mnl_attr_for_each_nested(in, a)
+	nla_for_each_nested(in, a)
 		if (nla_type(in) == type)
 			return in;
 	return NULL;
@@ -797,8 +797,9 @@ static struct item *item_push(struct item_list *l, enum item_kind kind)
 		l->cap = cap;
 	}
 	it = &l->v[l->n++];
-	memset(it, 0, sizeof(*it));
-	it->kind = kind;
+	/* zeroed in place: memset's call and dispatch cost more than the
+	 * stores of an item */
+	*it = (struct item){ .kind = kind };
 	return it;
 }
 
@@ -1172,7 +1173,7 @@ static void read_immediate(struct reader *rd, const struct rx *x)
 		verdict = rx_nested(x, NFTA_IMMEDIATE_DATA, NFTA_DATA_VERDICT);
 		if (!verdict || attr_check(verdict, MNL_TYPE_NESTED) < 0)
 			return;
-		mnl_attr_for_each_nested(in, verdict) {
+		nla_for_each_nested(in, verdict) {
 			if (nla_type(in) == NFTA_VERDICT_CODE &&
 			    attr_check(in, MNL_TYPE_U32) == 0)
 				it->verdict = (int)ntohl(nla_u32(in));
@@ -1266,7 +1267,7 @@ int items_from_msg(struct item_list *out, const struct rule_msg *m, struct xcach
 
 	if (!exprs)
 		return 0;
-	mnl_attr_for_each_nested(elem, exprs) {
+	nla_for_each_nested(elem, exprs) {
 		if (n == cap) {
 			cap *= 2;
 			xs = xs == few ? memcpy(xmalloc(cap * sizeof(*xs)), few, sizeof(few)) :
@@ -1303,7 +1304,7 @@ bool items_all_native(const struct rule_msg *m)
 	struct rx x;
 
 	if (exprs)
-		mnl_attr_for_each_nested(elem, exprs)
+		nla_for_each_nested(elem, exprs)
 			if (rx_parse(&x, elem) == 0 && !rx_modelled(&x))
 				return false;
 	return true;

@@ -200,18 +200,18 @@ static void flush_out(struct strbuf *sb)
 static int list_one_rule(const struct rule_msg *m, void *data)
 {
 	struct list_walk *w = data;
-	struct rule *r;
+	struct rule rule, *r = &rule;
 
 	w->num++;
 	if (w->want && w->num != w->want)
 		return 0;
-	r = rule_new(w->h->family);
+	rule_init(r, w->h->family);
 	rule_delinearize_msg(m, r, aset_cache_get, &w->sets, w->xc);
 	if (r->unknown) {
 		/* never print a rule that lost what we could not read; stop as
 		 * the reference does */
 		rule_undecodable_error(&w->h->err, w->h->prog, w->chain, r->handle);
-		rule_free(r);
+		rule_release(r);
 		return 1;
 	}
 	if (w->save) {
@@ -220,7 +220,7 @@ static int list_one_rule(const struct rule_msg *m, void *data)
 	} else {
 		print_list_rule(&w->out, r, w->num, w->cmd->fmt);
 	}
-	rule_free(r);
+	rule_release(r);
 	if (w->save && w->out.len > 65536) {
 		flush_out(&w->out);
 		w->flushed = true;

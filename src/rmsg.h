@@ -63,6 +63,19 @@ static inline const char *nla_str(const struct nlattr *a)
 	return nla_data(a);
 }
 
+/* mnl_attr_for_each_nested without libmnl's two calls per attribute:
+ * every attribute nested in nest that lies whole inside it. */
+static inline bool nla_fits(const struct nlattr *a, const struct nlattr *nest)
+{
+	const char *end = (const char *)nest + nest->nla_len;
+
+	return (const char *)a + sizeof(*a) <= end && a->nla_len >= sizeof(*a) &&
+	       a->nla_len <= (size_t)(end - (const char *)a);
+}
+#define nla_for_each_nested(a, nest)						\
+	for ((a) = (void *)((const char *)(nest) + MNL_ATTR_HDRLEN); nla_fits((a), (nest));	\
+	     (a) = (void *)((const char *)(a) + MNL_ALIGN((a)->nla_len)))
+
 /* mnl_attr_validate's test for the types read here (NUL_STRING, U8,
  * U32, U64, NESTED, UNSPEC), without its call and table: every attribute
  * of every rule and chain read goes through it. 0 or -1. */

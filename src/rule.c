@@ -46,10 +46,15 @@
 
 struct rule *rule_new(uint8_t family)
 {
-	struct rule *r = xzalloc(sizeof(*r));
+	struct rule *r = xmalloc(sizeof(*r));
 
-	r->family = family;
+	rule_init(r, family);
 	return r;
+}
+
+void rule_init(struct rule *r, uint8_t family)
+{
+	*r = (struct rule){ .family = family };
 }
 
 static void inst_free(struct ext_inst *m)
@@ -64,13 +69,20 @@ static void inst_free(struct ext_inst *m)
 	}
 }
 
+void rule_release(struct rule *r)
+{
+	inst_free(r->matches);
+	inst_free(r->target);
+	free(r->chain);
+	r->matches = r->target = NULL;
+	r->chain = NULL;
+}
+
 void rule_free(struct rule *r)
 {
 	if (!r)
 		return;
-	inst_free(r->matches);
-	inst_free(r->target);
-	free(r->chain);
+	rule_release(r);
 	free(r);
 }
 

@@ -70,6 +70,10 @@ bool rule_iface_tested(const char *name, bool inv);
 
 struct rule *rule_new(uint8_t family);
 void rule_free(struct rule *r);
+/* The same for a rule the caller holds (the listings' one per rule, on
+ * the stack): an empty rule, and what it owns freed. */
+void rule_init(struct rule *r, uint8_t family);
+void rule_release(struct rule *r);
 struct rule *rule_clone(const struct rule *r);
 /* Whether a and b are one rule to -C and -D: the same base fields, the
  * same matches in the same order and the same verdict or target, by

@@ -45,12 +45,13 @@ static void flush_out(struct strbuf *sb)
 static int save_rule(const struct rule_msg *m, void *data)
 {
 	struct save_walk *w = data;
-	struct rule *r = rule_new(w->family);
+	struct rule rule, *r = &rule;
 
+	rule_init(r, w->family);
 	rule_delinearize_msg(m, r, aset_cache_get, &w->sets, w->xc);
 	if (r->unknown) {
 		rule_undecodable_error(w->err, w->prog, w->chain, r->handle);
-		rule_free(r);
+		rule_release(r);
 		return 1;
 	}
 	if (w->counters)
@@ -58,7 +59,7 @@ static int save_rule(const struct rule_msg *m, void *data)
 			  (unsigned long long)r->bytes);
 	print_rule_save(&w->out, r, w->chain, false);
 	sb_addc(&w->out, '\n');
-	rule_free(r);
+	rule_release(r);
 	if (w->out.len > 65536)
 		flush_out(&w->out);
 	return 0;
