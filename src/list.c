@@ -272,15 +272,19 @@ static void list_L_end(void *data, unsigned i)
 	struct list_walk *w = data;
 	const struct chain_info *ci = &w->cl->v[i];
 
-	sb_reset(&w->title);
+	/* the title buffer takes the title and the rules, and is written
+	 * out in blocks of some 64 KiB: a table of thousands of chains is
+	 * not thousands of writes */
 	if (w->only < 0 && i > 0)
 		sb_addc(&w->title, '\n');
 	print_chain_title(&w->title, ci->name, ci->base ? policy_name(ci) : NULL, ci->pkts,
 			  ci->bytes, ci->use > w->num ? (int)(ci->use - w->num) : 0,
 			  w->cmd->fmt);
 	print_list_header(&w->title, w->cmd->fmt);
-	fwrite(w->title.buf, 1, w->title.len, stdout);
-	flush_out(&w->out);
+	sb_addn(&w->title, w->out.buf, w->out.len);
+	sb_reset(&w->out);
+	if (w->title.len > 65536)
+		flush_out(&w->title);
 }
 
 static void list_S_end(void *data, unsigned i)
@@ -321,6 +325,8 @@ static int list_L(struct list_walk *w, const struct chain_list *cl, int only)
 	}
 	if (ret < 0)
 		sb_reset(&w->out);
+	/* the chains listed whole */
+	flush_out(&w->title);
 	sb_free(&w->title);
 	return ret;
 }
