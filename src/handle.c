@@ -60,7 +60,7 @@ int handle_netlink(struct handle *h)
 	return 0;
 }
 
-const struct rindex_home *handle_index(struct handle *h)
+struct rindex_home *handle_index(struct handle *h)
 {
 	if (!h->ri_home && h->nl.sock)
 		h->ri_home = rindex_home_new(mnl_socket_get_fd(h->nl.sock));

@@ -53,7 +53,7 @@ int handle_netlink(struct handle *h);
  * returns -1. */
 int handle_genid_error(struct handle *h, int err);
 /* Where this namespace's rule indexes are kept, or NULL (none). */
-const struct rindex_home *handle_index(struct handle *h);
+struct rindex_home *handle_index(struct handle *h);
 /* Close netlink and free what the handle holds. */
 void handle_close(struct handle *h);
 

@@ -65,7 +65,6 @@ struct ri_slot {
 };
 
 struct rimap {
-	const char *dir;	/* the indexes' directory (not owned) */
 	char file[48];		/* the file's name in the namespace's */
 	uint8_t family;
 	char table[32];
@@ -189,15 +188,13 @@ const char *rimap_dir(void)
 	return dir && *dir ? dir : "/run/iptnft";
 }
 
-static struct rimap *ri_alloc(const char *dir, const struct rimap_ns *ns, uint8_t family,
-			       const char *table)
+static struct rimap *ri_alloc(const struct rimap_ns *ns, uint8_t family, const char *table)
 {
 	struct rimap *ri;
 
 	if (strlen(table) >= sizeof(ri->table))
 		return NULL;
 	ri = xzalloc(sizeof(*ri));
-	ri->dir = dir;
 	snprintf(ri->file, sizeof(ri->file), "%u-%s", family, table);
 	ri->family = family;
 	snprintf(ri->table, sizeof(ri->table), "%s", table);
@@ -205,10 +202,9 @@ static struct rimap *ri_alloc(const char *dir, const struct rimap_ns *ns, uint8_
 	return ri;
 }
 
-struct rimap *rimap_new(const char *dir, const struct rimap_ns *ns, uint8_t family,
-			  const char *table)
+struct rimap *rimap_new(const struct rimap_ns *ns, uint8_t family, const char *table)
 {
-	struct rimap *ri = ri_alloc(dir, ns, family, table);
+	struct rimap *ri = ri_alloc(ns, family, table);
 
 	if (!ri)
 		return NULL;
@@ -226,24 +222,20 @@ static bool hdr_matches(const struct ri_hdr *h, const struct rimap *ri)
 	       strncmp(h->table, ri->table, sizeof(h->table)) == 0;
 }
 
-struct rimap *rimap_open(const char *dir, const struct rimap_ns *ns, uint8_t family,
+struct rimap *rimap_open(int dirfd, const struct rimap_ns *ns, uint8_t family,
 			   const char *table, uint32_t genid)
 {
-	struct rimap *ri = ri_alloc(dir, ns, family, table);
+	struct rimap *ri = dirfd < 0 ? NULL : ri_alloc(ns, family, table);
 	const struct ri_hdr *h;
 	struct stat st;
 	uint64_t need;
 	char *base;
 	uint32_t i;
-	int fd, dirfd;
+	int fd;
 
 	if (!ri)
 		return NULL;
-	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
-	if (dirfd < 0)
-		goto fail;
 	fd = rdir_open_file(dirfd, ri->file, O_RDONLY);
-	close(dirfd);
 	if (fd < 0)
 		goto fail;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < sizeof(struct ri_hdr)) {
@@ -748,18 +740,34 @@ static int create_temp(int dirfd, const char *name)
 	return fd;
 }
 
-int rimap_store(struct rimap *ri, uint32_t genid)
+/* The new file tmp takes name's place in one step, so a reader finds
+ * either the old file or the whole new one. Swapped with the old file,
+ * which then goes: renaming over it would make ext4 (/run is not a tmpfs
+ * everywhere) start writing the new file out to the disk at once, in
+ * this process, as it does for a file saved by rename; a file that the
+ * next command replaces never needs to reach the disk. */
+static bool put_in_place(int dirfd, const char *tmp, const char *name)
+{
+	if (renameat2(dirfd, tmp, dirfd, name, RENAME_EXCHANGE) == 0) {
+		unlinkat(dirfd, tmp, 0);
+		return true;
+	}
+	/* none there yet (ENOENT), or a file system that cannot swap */
+	return renameat(dirfd, tmp, dirfd, name) == 0;
+}
+
+int rimap_store(struct rimap *ri, int dirfd, uint32_t genid)
 {
 	static const char zero[8];
 	struct ri_hdr h;
 	struct iovec iov[5];
 	char tmp[sizeof(ri->file) + 24];
-	bool ok, made;
-	int fd, dirfd;
+	bool ok;
+	int fd;
 
 	settle(ri);
 
-	if (ri->broken)
+	if (ri->broken || dirfd < 0)
 		return -1;
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, RI_MAGIC, 8);
@@ -774,15 +782,10 @@ int rimap_store(struct rimap *ri, uint32_t genid)
 	h.names_len = ri->names_len;
 	h.nslots = ri->nslots;
 	h.nentries = ri->nentries;
-	dirfd = rdir_open_ns(ri->dir, ri->ns.ino, true, &made);
-	if (dirfd < 0)
-		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.%ld", ri->file, (long)getpid());
 	fd = create_temp(dirfd, tmp);
-	if (fd < 0) {
-		close(dirfd);
+	if (fd < 0)
 		return -1;
-	}
 	iov[0] = (struct iovec){ &h, sizeof(h) };
 	iov[1] = (struct iovec){ ri->chains, ri->nchains * sizeof(*ri->chains) };
 	iov[2] = (struct iovec){ ri->names, ri->names_len };
@@ -791,16 +794,10 @@ int rimap_store(struct rimap *ri, uint32_t genid)
 	ok = write_all(fd, iov, 5);
 	if (close(fd) < 0)
 		ok = false;
-	if (!ok || renameat(dirfd, tmp, dirfd, ri->file) < 0) {
+	if (!ok || !put_in_place(dirfd, tmp, ri->file)) {
 		unlinkat(dirfd, tmp, 0);
-		close(dirfd);
 		return -1;
 	}
-	close(dirfd);
-	/* a namespace seen for the first time: the time to look for those
-	 * gone since */
-	if (made)
-		rdir_clean(ri->dir, ri->ns.ino);
 	return 0;
 }
 
@@ -851,15 +848,14 @@ static void restamp_file(int dirfd, const char *name, const struct rimap_ns *ns,
 	close(fd);
 }
 
-void rimap_restamp(const char *dir, const struct rimap_ns *ns, uint32_t base, uint32_t next,
+void rimap_restamp(int dirfd, const struct rimap_ns *ns, uint32_t base, uint32_t next,
 		    uint8_t family, const char *table)
 {
 	char self[64];
 	struct dirent *de;
-	int dirfd, fd;
+	int fd;
 	DIR *d;
 
-	dirfd = rdir_open_ns(dir, ns->ino, false, NULL);
 	if (dirfd < 0)
 		return;
 	fd = dup(dirfd);
@@ -867,16 +863,15 @@ void rimap_restamp(const char *dir, const struct rimap_ns *ns, uint32_t base, ui
 	if (!d) {
 		if (fd >= 0)
 			close(fd);
-		close(dirfd);
 		return;
 	}
+	rewinddir(d);	/* the dup shares the offset of the last walk */
 	snprintf(self, sizeof(self), "%u-%s", family, table);
 	while ((de = readdir(d)))
 		if (de->d_name[0] != '.' && !strchr(de->d_name, '.') && strcmp(de->d_name, self) != 0)
 			restamp_file(dirfd, de->d_name, ns, base, next);
 	closedir(d);
 	rdir_clean_temps(dirfd);
-	close(dirfd);
 }
 
 void rimap_break(struct rimap *ri)

@@ -37,12 +37,12 @@ int rimap_ns_get(struct rimap_ns *ns, int fd);
  * NULL when IPTNFT_INDEX is "0" (no index at all). */
 const char *rimap_dir(void);
 
-/* The table's index if it is valid at genid, else NULL. */
-struct rimap *rimap_open(const char *dir, const struct rimap_ns *ns, uint8_t family,
+/* The table's index if its file in the namespace's directory dirfd
+ * (rdir_open_ns) is valid at genid, else NULL. */
+struct rimap *rimap_open(int dirfd, const struct rimap_ns *ns, uint8_t family,
 			   const char *table, uint32_t genid);
 /* An empty index of a table made anew. */
-struct rimap *rimap_new(const char *dir, const struct rimap_ns *ns, uint8_t family,
-			  const char *table);
+struct rimap *rimap_new(const struct rimap_ns *ns, uint8_t family, const char *table);
 void rimap_free(struct rimap *ri);
 /* Room for n rules without growing (a restore knows its line count). */
 void rimap_reserve(struct rimap *ri, uint32_t n);
@@ -67,12 +67,13 @@ void rimap_set_handle(struct rimap *ri, int chain, uint64_t digest, uint64_t han
 
 enum ri_answer rimap_find(struct rimap *ri, int chain, uint64_t digest, uint64_t *handle);
 
-/* Write the index, stamped genid; 0 or -1 (the old file then stays). */
-int rimap_store(struct rimap *ri, uint32_t genid);
+/* Write the index into the namespace's directory dirfd, stamped genid;
+ * 0 or -1 (the old file then stays). */
+int rimap_store(struct rimap *ri, int dirfd, uint32_t genid);
 /* After a commit of ours took the ruleset from base to next and touched
  * only (family, table): every other index of the namespace stamped base
  * is still true at next. */
-void rimap_restamp(const char *dir, const struct rimap_ns *ns, uint32_t base, uint32_t next,
+void rimap_restamp(int dirfd, const struct rimap_ns *ns, uint32_t base, uint32_t next,
 		    uint8_t family, const char *table);
 
 /* The index can no longer follow the table: it is never stored. */

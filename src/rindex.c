@@ -12,14 +12,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nlk.h"
+#include "rdir.h"
 #include "rule.h"
 #include "util.h"
 
 struct rindex_home {
 	const char *dir;	/* IPTNFT_INDEX_DIR or /run/iptnft; NULL: unusable */
 	struct rimap_ns ns;
+	/* the namespace's directory in dir: opened once, as each open
+	 * walks and checks the path from / (rdir.h); -1: not (yet) */
+	int fd;
+	bool looked;		/* fd was asked for */
 };
 
 /* A message whose handle the kernel is to say: a rule's, or a chain's
@@ -54,6 +60,7 @@ struct rindex_home *rindex_home_new(int fd)
 {
 	struct rindex_home *home = xzalloc(sizeof(*home));
 
+	home->fd = -1;
 	home->dir = rimap_dir();
 	if (home->dir && rimap_ns_get(&home->ns, fd) < 0)
 		home->dir = NULL;
@@ -67,7 +74,26 @@ bool rindex_home_usable(const struct rindex_home *home)
 
 void rindex_home_free(struct rindex_home *home)
 {
+	if (home && home->fd >= 0)
+		close(home->fd);
 	free(home);
+}
+
+/* The namespace's directory, made if missing with create: an fd the
+ * home keeps, or -1. */
+static int home_dirfd(struct rindex_home *home, bool create)
+{
+	bool made = false;
+
+	if (home->fd >= 0 || (home->looked && !create))
+		return home->fd;
+	home->looked = true;
+	home->fd = rdir_open_ns(home->dir, home->ns.ino, create, &made);
+	/* a namespace seen for the first time: the time to look for those
+	 * gone since */
+	if (made)
+		rdir_clean(home->dir, home->ns.ino);
+	return home->fd;
 }
 
 static void ri_observe(void *arg, struct batch *b, struct nlmsghdr *nlh);
@@ -88,13 +114,13 @@ static struct rindex *ri_wrap(struct rimap *m, struct batch *b, uint8_t family,
 	return ri;
 }
 
-struct rindex *rindex_open(const struct rindex_home *home, struct batch *b, uint8_t family,
+struct rindex *rindex_open(struct rindex_home *home, struct batch *b, uint8_t family,
 			   const char *table, uint32_t genid)
 {
 	if (!rindex_home_usable(home))
 		return NULL;
-	return ri_wrap(rimap_open(home->dir, &home->ns, family, table, genid), b, family, table,
-		       false);
+	return ri_wrap(rimap_open(home_dirfd(home, false), &home->ns, family, table, genid), b,
+		       family, table, false);
 }
 
 struct rindex *rindex_new(const struct rindex_home *home, struct batch *b, uint8_t family,
@@ -104,7 +130,7 @@ struct rindex *rindex_new(const struct rindex_home *home, struct batch *b, uint8
 
 	if (!rindex_home_usable(home))
 		return NULL;
-	ri = ri_wrap(rimap_new(home->dir, &home->ns, family, table), b, family, table, true);
+	ri = ri_wrap(rimap_new(&home->ns, family, table), b, family, table, true);
 	if (ri)
 		rimap_reserve(ri->m, nrules);
 	return ri;
@@ -388,7 +414,7 @@ enum ri_answer rindex_find(struct rindex *ri, const char *chain, const struct nl
 
 /* ---- the commit ---- */
 
-void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
+void rindex_committed(struct rindex *ri, struct rindex_home *home, const struct batch *b,
 		      uint8_t family, const char *table, uint32_t base, uint32_t now)
 {
 	uint32_t next = base + 1 ? base + 1 : 1;
@@ -411,9 +437,9 @@ void rindex_committed(struct rindex *ri, const struct rindex_home *home, const s
 				rimap_set_handle(ri->m, p->chain, p->digest, h);
 		}
 		if (ok)
-			rimap_store(ri->m, now);
+			rimap_store(ri->m, home_dirfd(home, true), now);
 	}
-	rimap_restamp(home->dir, &home->ns, base, now, family, table);
+	rimap_restamp(home_dirfd(home, false), &home->ns, base, now, family, table);
 }
 
 /* ---- digest ---- */

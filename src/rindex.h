@@ -25,7 +25,8 @@
  * could not follow answer "unknown", which means: dump the chain.
  *
  * File: /run/iptnft/<netns inode>/<family>-<table>, written to a
- * temporary name and renamed over, so readers never see half of one;
+ * temporary name and swapped in (renamed over where the file system
+ * cannot swap), so readers never see half of one;
  * found only through directories no other user can change (rdir.h),
  * and used only if its header names the family, table and namespace its
  * name and place say.
@@ -61,7 +62,7 @@ void rindex_home_free(struct rindex_home *home);
 
 /* The table's index if the file is valid at genid (else NULL), following
  * batch b from here on. */
-struct rindex *rindex_open(const struct rindex_home *home, struct batch *b, uint8_t family,
+struct rindex *rindex_open(struct rindex_home *home, struct batch *b, uint8_t family,
 			   const char *table, uint32_t genid);
 /* The index of a table batch b makes anew, out of chains and about
  * nrules appended rules: the kernel's handles are then known in advance
@@ -84,7 +85,7 @@ enum ri_answer rindex_find(struct rindex *ri, const char *chain, const struct nl
  * (NULL: none was kept) learns its handles from b's echoes and is stored
  * if it followed the batch (and now is base + 1); the namespace's other
  * indexes stamped base are carried to now. */
-void rindex_committed(struct rindex *ri, const struct rindex_home *home, const struct batch *b,
+void rindex_committed(struct rindex *ri, struct rindex_home *home, const struct batch *b,
 		      uint8_t family, const char *table, uint32_t base, uint32_t now);
 
 #else /* built without the rule index: there is never one to follow */
@@ -92,7 +93,7 @@ void rindex_committed(struct rindex *ri, const struct rindex_home *home, const s
 static inline struct rindex_home *rindex_home_new(int fd) { (void)fd; return 0; }
 static inline bool rindex_home_usable(const struct rindex_home *home) { (void)home; return 0; }
 static inline void rindex_home_free(struct rindex_home *home) { (void)home; }
-static inline struct rindex *rindex_open(const struct rindex_home *home, struct batch *b,
+static inline struct rindex *rindex_open(struct rindex_home *home, struct batch *b,
 					 uint8_t family, const char *table, uint32_t genid)
 { (void)home; (void)b; (void)family; (void)table; (void)genid; return 0; }
 static inline struct rindex *rindex_new(const struct rindex_home *home, struct batch *b,
@@ -102,7 +103,7 @@ static inline void rindex_free(struct rindex *ri) { (void)ri; }
 static inline enum ri_answer rindex_find(struct rindex *ri, const char *chain,
 					 const struct nlmsghdr *probe, uint64_t *handle)
 { (void)ri; (void)chain; (void)probe; (void)handle; return RI_UNKNOWN; }
-static inline void rindex_committed(struct rindex *ri, const struct rindex_home *home,
+static inline void rindex_committed(struct rindex *ri, struct rindex_home *home,
 				    const struct batch *b, uint8_t family, const char *table,
 				    uint32_t base, uint32_t now)
 { (void)ri; (void)home; (void)b; (void)family; (void)table; (void)base; (void)now; }

@@ -750,7 +750,7 @@ struct rule *view_fetch_rule(struct view *v, struct vchain *c, uint64_t handle)
 
 void view_index_commit(struct view *v, uint32_t base)
 {
-	const struct rindex_home *home = handle_index(v->h);
+	struct rindex_home *home = handle_index(v->h);
 	uint32_t now;
 
 	/* the kernel took the batch only at generation base; its commit made

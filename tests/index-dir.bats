@@ -273,3 +273,41 @@ exec sleep 600" 3>&- &
 	said -C A -s 192.0.2.5/32 -j ACCEPT
 	[ "$SAID" = found ]
 }
+
+@test "index dir: a command walks to the directory once and swaps its file in" {
+	[ -x "$(command -v strace)" ] || skip "strace not installed"
+	export IPTNFT_INDEX_DIR=$T/walk/index
+	ipt_restore <<< "$RULES
+*nat
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -j ACCEPT
+COMMIT"
+	local d=$T/walk/index/$INO
+	[ -f "$d/2-filter" ] && [ -f "$d/2-nat" ]
+	# (a sanitizer build's leak check cannot run under ptrace)
+	ns env ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -o "$T/st" -e trace=openat,rename,renameat,renameat2 \
+		"$IPT_BIN/iptables" -A A -s 192.0.2.7/32 -j ACCEPT
+	# the index is read, written and the other table's restamped
+	# through one walk from / (each name on the way opened once)
+	run grep -c 'openat([0-9]*, "walk"' "$T/st"
+	assert_output 1
+	run grep -c "openat([0-9]*, \"$INO\"" "$T/st"
+	assert_output 1
+	# the new file takes the old one's place by a swap, not a rename
+	# over it (ext4 would write it out to the disk at once), and the
+	# old one is gone after
+	grep -q 'renameat2(.*"2-filter\.[0-9]*".*"2-filter", RENAME_EXCHANGE) = 0' "$T/st" ||
+		fail "no swap: $(grep rename "$T/st")"
+	! grep -q 'renameat(' "$T/st" || fail "renamed over: $(grep rename "$T/st")"
+	run ls "$d"
+	assert_output "2-filter
+2-nat"
+	said -C A -s 192.0.2.7/32 -j ACCEPT
+	[ "$SAID" = found ]
+	# the nat table's index was carried to the new generation
+	said -t nat -C POSTROUTING -j ACCEPT
+	[ "$SAID" = found ]
+	ipt -D A -s 192.0.2.7/32 -j ACCEPT
+	answers_right
+}
