@@ -274,29 +274,33 @@ static void batch_put_begin(char *buf, uint32_t seq, uint32_t genid, bool with_g
  * at the buffer's position is zeroed first. A page is zeroed as far as
  * its messages reach, not whole: a single command's batch touches
  * kilobytes, not the page's 324 KiB. */
-static void batch_room(struct batch *b)
+static void batch_room(struct batch *b, size_t room)
 {
 	char *at = nftnl_batch_buffer(b->b);
 	char *page_end = at - nftnl_batch_buffer_len(b->b) + BATCH_PAGE_BYTES;
-	char *want = at + NLK_MSG_MAX < page_end ? at + NLK_MSG_MAX : page_end;
+	char *want = room < (size_t)(page_end - at) ? at + room : page_end;
 
+	/* what lies before the position is written: never zeroed again */
+	if (b->zeroed < at)
+		b->zeroed = at;
 	if (want > b->zeroed) {
 		memset(b->zeroed, 0, (size_t)(want - b->zeroed));
 		b->zeroed = want;
 	}
 }
 
-struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
-			   int tag)
+struct nlmsghdr *batch_msg_sized(struct batch *b, uint16_t type, uint16_t family,
+				 uint16_t flags, int tag, size_t room)
 {
 	unsigned idx;
 
-	batch_room(b);
 	if (b->ntags == 0 && nftnl_batch_buffer_len(b->b) == 0) {
-		/* reserve the begin message's place: it is rewritten at commit */
+		/* reserve the begin message's place: it is rewritten at commit
+		 * (and every byte of it written here) */
 		batch_put_begin(nftnl_batch_buffer(b->b), b->first_seq, 0, true);
 		nftnl_batch_update(b->b);
 	}
+	batch_room(b, room < NLK_MSG_MAX ? room : NLK_MSG_MAX);
 	idx = b->next_seq - b->first_seq;
 	if (idx >= b->captags) {
 		b->captags = b->captags ? b->captags * 2 : 64;
@@ -306,6 +310,12 @@ struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint
 	b->ntags = idx + 1;
 	return nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->b), type, family, flags,
 				     b->next_seq++);
+}
+
+struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
+			   int tag)
+{
+	return batch_msg_sized(b, type, family, flags, tag, NLK_MSG_MAX);
 }
 
 void batch_done(struct batch *b)
@@ -500,7 +510,7 @@ static int batch_send(struct nlk *nl, struct batch *b, uint32_t genid, bool chec
 	 * aborts the transaction: that is the check mode. */
 	end_seq = b->next_seq;
 	if (!check) {
-		batch_room(b);
+		batch_room(b, NLK_HEAD_MAX);
 		nftnl_batch_end(nftnl_batch_buffer(b->b), end_seq);
 		nftnl_batch_update(b->b);
 	}

@@ -66,6 +66,10 @@ int nlk_genid(struct nlk *nl, uint32_t *genid);
 /* The largest message a batch takes: a rule's expressions (64 KiB at
  * most: their attribute's length is 16 bits) and its header. */
 #define NLK_MSG_MAX (64 * 1024 + 4096)
+/* The most a message's header and its names take: the netlink and
+ * nfnetlink headers, a table's and a chain's name (NFT_NAME_MAXLEN each)
+ * and a few numbers (handle, position, id). */
+#define NLK_HEAD_MAX 1024
 
 struct batch;
 /* Told of every message batch_done closes, then (nlh NULL) that the
@@ -81,7 +85,7 @@ struct batch {
 	unsigned ntags, captags;
 	struct nlmsghdr *last;	/* the message batch_done closed last */
 	/* the current page is zeroed up to here: a message about to start
-	 * gets its NLK_MSG_MAX bytes zeroed, not the whole page at once */
+	 * gets the bytes it may take zeroed, not the whole page at once */
 	char *zeroed;
 	uint8_t fail_type;	/* NFT_MSG_* of the first message refused, or 0 */
 	uint32_t fail_seq;	/* and its seq, or 0 */
@@ -116,6 +120,11 @@ void batch_free(struct batch *b);
  * its payload, then batch_done. */
 struct nlmsghdr *batch_msg(struct batch *b, uint16_t type, uint16_t family, uint16_t flags,
 			   int tag);
+/* The same for a message known to take at most room bytes (at most
+ * NLK_MSG_MAX): only those are zeroed first, which spares a command of
+ * one small message the page faults of 68 KiB. */
+struct nlmsghdr *batch_msg_sized(struct batch *b, uint16_t type, uint16_t family,
+				 uint16_t flags, int tag, size_t room);
 void batch_done(struct batch *b);
 /* Have fn read the batch's messages from here on (fn NULL: no one). */
 void batch_observe(struct batch *b, batch_observer_fn fn, void *arg);

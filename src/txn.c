@@ -109,7 +109,7 @@ void txn_flush(struct batch *b, uint8_t family, const char *table, const char *c
 	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
 	if (chain)
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
-	nlh = batch_msg(b, NFT_MSG_DELRULE, family, 0, tag);
+	nlh = batch_msg_sized(b, NFT_MSG_DELRULE, family, 0, tag, NLK_HEAD_MAX);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	batch_done(b);
 	nftnl_rule_free(r);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 void out_of_memory(void)
@@ -37,6 +38,21 @@ void *xzalloc(size_t n)
 	if (!p)
 		out_of_memory();
 	return p;
+}
+
+void *zpages(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		out_of_memory();
+	return p;
+}
+
+void zpages_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n);
 }
 
 void *xrealloc(void *p, size_t n)

@@ -70,6 +70,11 @@ void sb_add_quoted(struct strbuf *sb, const char *s);
 void out_of_memory(void) __attribute__((noreturn));
 void *xmalloc(size_t n);
 void *xzalloc(size_t n);
+/* n zeroed bytes straight from the kernel, which gives each page on its
+ * first touch: for a large buffer a command may use a little of (no
+ * malloc'd memory to clear first); freed with zpages_free(p, n). */
+void *zpages(size_t n);
+void zpages_free(void *p, size_t n);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* The first len bytes of src (fewer if it ends sooner), cut to fit size

@@ -58,7 +58,7 @@ void view_free(struct view *v)
 		free(v->names[i]);
 	free(v->names);
 	aset_cache_clear(&v->sets);
-	free(v->scratch);
+	zpages_free(v->scratch, RULE_MSG_MAX);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -524,7 +524,7 @@ static struct nlmsghdr *scratch_start(struct view *v)
 	struct nlmsghdr *tmp;
 
 	if (!v->scratch)
-		v->scratch = xzalloc(RULE_MSG_MAX);
+		v->scratch = zpages(RULE_MSG_MAX);
 	tmp = mnl_nlmsg_put_header(v->scratch);
 	mnl_nlmsg_put_extra_header(tmp, sizeof(struct nfgenmsg));
 	return tmp;
@@ -582,7 +582,9 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		txn_add_aset(v->b, v->family, v->table, &sets.v[i], v->tag);
 	aset_list_clear(&sets);
 
-	nlh = batch_msg(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag);
+	len = tmp->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
+	nlh = batch_msg_sized(v->b, NFT_MSG_NEWRULE, v->family, flags, v->tag,
+			      NLK_HEAD_MAX + len);
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
 	if (replace)
@@ -591,7 +593,6 @@ static void queue_rule(struct view *v, struct vchain *c, const struct rule *r, u
 		put_position(nlh, ref);
 	if (id)
 		mnl_attr_put_u32(nlh, NFTA_RULE_ID, htonl(id));
-	len = tmp->nlmsg_len - MNL_NLMSG_HDRLEN - MNL_ALIGN(sizeof(struct nfgenmsg));
 	/* the header holds two names of at most NFT_NAME_MAXLEN: within
 	 * what a batch message may take (NLK_MSG_MAX) beside RULE_MSG_MAX */
 	memcpy(mnl_nlmsg_get_payload_tail(nlh),
@@ -665,7 +666,7 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 		nftnl_rule_set_u64(nr, NFTNL_RULE_HANDLE, vr->handle);
 	else
 		nftnl_rule_set_u32(nr, NFTNL_RULE_ID, vr->id);
-	nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
+	nlh = batch_msg_sized(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag, NLK_HEAD_MAX);
 	nftnl_rule_nlmsg_build_payload(nlh, nr);
 	batch_done(v->b);
 	nftnl_rule_free(nr);
@@ -676,7 +677,8 @@ void view_delete_rule(struct view *v, struct vchain *c, unsigned idx)
 
 void view_delete_handle(struct view *v, struct vchain *c, uint64_t handle)
 {
-	struct nlmsghdr *nlh = batch_msg(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag);
+	struct nlmsghdr *nlh = batch_msg_sized(v->b, NFT_MSG_DELRULE, v->family, 0, v->tag,
+					       NLK_HEAD_MAX);
 
 	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, v->table);
 	mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, c->ci.name);
