@@ -22,7 +22,6 @@
  */
 #include <net/if.h>
 #include <linux/netfilter/xt_RATEEST.h>
-#include <math.h>
 #include <string.h>
 
 #include "expr.h"
@@ -69,10 +68,36 @@ static int rateest_tg_parse(struct parse_ctx *ctx, void *data, int id, const cha
 	return 0;
 }
 
+/* 2^n, exact (what a rule read back holds is not trusted to be in range) */
+static double pow2(int n)
+{
+	double v = 1.0;
+
+	for (; n > 0; n--)
+		v *= 2.0;
+	for (; n < 0; n++)
+		v /= 2.0;
+	return v;
+}
+
+/* -ln(1 - 2^-e), e >= 1: the series sum of x^k / k for x = 2^-e, added
+ * from its smallest terms up (no libm: one library less to load for
+ * every command, for this one option) */
+static double neg_log_one_minus_pow2(int e)
+{
+	double x = pow2(-e), t[64], sum = 0.0;
+	int n = 0;
+
+	for (t[0] = x; n < 63 && t[n] / (n + 1) > 1e-20 * x; n++)
+		t[n + 1] = t[n] * x;
+	while (n-- > 0)
+		sum += t[n] / (n + 1);
+	return sum;
+}
+
 static int rateest_tg_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct rateest_tg_data *d = data;
-	double w;
 	int i, e;
 
 	/* the shortest period that holds the interval */
@@ -84,8 +109,7 @@ static int rateest_tg_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	/* the first weight 1 - 2^-e whose time constant, in intervals,
 	 * passes the one asked for; the one before it is taken */
 	for (e = 1; e < 32; e++) {
-		w = 1.0 - 1.0 / (double)(1u << e);
-		if ((double)d->interval_us / -log(w) > (double)d->ewmalog_us)
+		if ((double)d->interval_us / neg_log_one_minus_pow2(e) > (double)d->ewmalog_us)
 			break;
 	}
 	e--;
@@ -133,7 +157,7 @@ static bool rateest_tg_delinearize(struct delin_ctx *c, void *data)
 /* The estimator's period and time constant, in microseconds. */
 static double rateest_period(const struct rateest_tg_data *d)
 {
-	return ldexp(RATEUNIT_USEC_PER_SEC / 4, d->interval + 2);
+	return (double)(RATEUNIT_USEC_PER_SEC / 4) * pow2(d->interval + 2);
 }
 
 static void rateest_tg_print(struct strbuf *out, const void *data, const struct rule *r,
@@ -146,7 +170,7 @@ static void rateest_tg_print(struct strbuf *out, const void *data, const struct 
 	sb_printf(out, " name %s interval ", d->name);
 	rateunit_time_text(out, rateest_period(d));
 	sb_add(out, " ewmalog ");
-	rateunit_time_text(out, ldexp(rateest_period(d), d->ewma_log));
+	rateunit_time_text(out, rateest_period(d) * pow2(d->ewma_log));
 }
 
 static void rateest_tg_save(struct strbuf *out, const void *data, const struct rule *r)
@@ -157,7 +181,7 @@ static void rateest_tg_save(struct strbuf *out, const void *data, const struct r
 	sb_printf(out, " --rateest-name %s --rateest-interval ", d->name);
 	rateunit_time_text(out, rateest_period(d));
 	sb_add(out, " --rateest-ewmalog ");
-	rateunit_time_text(out, ldexp(rateest_period(d), d->ewma_log));
+	rateunit_time_text(out, rateest_period(d) * pow2(d->ewma_log));
 }
 
 const struct extension ext_RATEEST = {
