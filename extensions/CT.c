@@ -18,9 +18,11 @@
  * starts every other CT rule so that a lone `notrack` stays NOTRACK's.
  *
  * --timeout (a cttimeout policy) and --expevents have no native form,
- * nor has --notrack with other options (which the xt target ignores):
- * such a rule holds the reference's blob (revision 2), which --compat
- * writes for every CT rule.
+ * nor has --notrack with other options (which the xt target ignores),
+ * nor have --zone-orig with --zone-reply, or a zone number with a zone
+ * from the mark (the statements would hold what the target does, but
+ * not what -C compares): such a rule holds the reference's blob
+ * (revision 2), which --compat writes for every CT rule.
  *
  * Read back as well: the reference's blob, revisions 0 to 2; with the
  * NOTRACK alias flag it is NOTRACK's (NOTRACK.c).
@@ -215,7 +217,14 @@ static enum compat_res ct_compat(struct lin_ctx *c, const void *data, struct xt_
 /* The rules the native statements cannot say (see the top). */
 static bool ct_needs_blob(const struct ct_data *d)
 {
+	uint16_t both = CTF_ZONE_ORIG | CTF_ZONE_REPLY;
+
 	if (d->timeout[0] || d->exp_events)
+		return true;
+	/* a zone for both directions, or a number the mark overrides:
+	 * what the statements would keep is the same zone, but the
+	 * reference's -C tells these words from the plainer ones */
+	if ((d->flags & both) == both || ((d->flags & CTF_ZONE_MARK) && d->zone))
 		return true;
 	return (d->flags & CTF_NOTRACK) &&
 	       (d->zone || d->ct_events || d->helper[0] || (d->flags & ~(uint16_t)CTF_NOTRACK));

@@ -144,7 +144,7 @@ static int conntrack_parse(struct parse_ctx *ctx, void *data, int id, const char
 static int conntrack_check(struct parse_ctx *ctx, void *data, unsigned seen)
 {
 	struct conntrack_data *d = data;
-	unsigned t;
+	unsigned alen = family_addr_len(ctx->rule->family), t;
 
 	if (!seen)
 		return err_param(ctx->err, "conntrack: At least one option is required");
@@ -153,6 +153,9 @@ static int conntrack_check(struct parse_ctx *ctx, void *data, unsigned seen)
 	for (t = 0; t < NTUPLE; t++) {
 		d->addr[t].set = seen & 1u << (O_ORIGSRC + t);
 		d->port[t].set = seen & 1u << (O_ORIGSRCPORT + t);
+		/* an IPv4 mask is 4 bytes, as the rule reads back */
+		memset(d->addr[t].addr + alen, 0, sizeof(d->addr[t].addr) - alen);
+		memset(d->addr[t].mask + alen, 0, sizeof(d->addr[t].mask) - alen);
 	}
 	d->has_status = seen & 1u << O_CTSTATUS;
 	d->has_expire = seen & 1u << O_CTEXPIRE;

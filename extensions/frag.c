@@ -276,12 +276,19 @@ static bool frag_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
+/* What the expressions cannot say: --fraglen, and a --fragid naming
+ * every id (no test, but the reference's -C tells it from no --fragid):
+ * "ids" and "len=[!]N", blank-separated. */
 static void frag_udata_save(const void *data, char *buf, size_t size)
 {
 	const struct frag_data *d = data;
+	bool ids = d->has_ids && ids_default(d) && !d->inv_ids;
 
 	if (d->has_len)
-		snprintf(buf, size, "len=%s%u", d->inv_len ? "!" : "", d->len);
+		snprintf(buf, size, "%slen=%s%u", ids ? "ids " : "", d->inv_len ? "!" : "",
+			 d->len);
+	else if (ids)
+		snprintf(buf, size, "ids");
 }
 
 static void frag_udata_load(void *data, const char *text)
@@ -290,6 +297,11 @@ static void frag_udata_load(void *data, const char *text)
 	const char *p;
 	uint64_t v;
 
+	if (strncmp(text, "ids", 3) == 0 && (text[3] == ' ' || !text[3])) {
+		if (ids_default(d) && !d->inv_ids)
+			d->has_ids = true;
+		text += text[3] ? 4 : 3;
+	}
 	if (strncmp(text, "len=", 4) != 0)
 		return;
 	p = text + 4;

@@ -203,6 +203,17 @@ static bool limit_delinearize(struct delin_ctx *c, void *data)
 	return true;
 }
 
+/* The reference's -C compares the limit it would write: a rate per
+ * unit, which periods a little apart (86401/day and 1/sec) share. */
+static bool limit_equal(const void *a, const void *b)
+{
+	const struct limit_data *x = a, *y = b;
+	size_t ux = period_unit(x->period), uy = period_unit(y->period);
+
+	return x->burst == y->burst && ux == uy &&
+	       unit_rate(ux, x->period) == unit_rate(uy, y->period);
+}
+
 static void rate_text(struct strbuf *out, uint32_t period)
 {
 	size_t u = period_unit(period);
@@ -243,6 +254,7 @@ const struct extension ext_limit = {
 	.linearize = limit_linearize,
 	.compat = limit_compat,
 	.delinearize = limit_delinearize,
+	.equal = limit_equal,
 	.print = limit_print,
 	.save = limit_save,
 };

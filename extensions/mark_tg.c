@@ -33,6 +33,9 @@ struct xmark_data {
 	uint32_t value, mask;		/* MARK; CONNMARK ctmark, ctmask */
 	uint32_t nfmask;		/* CONNMARK */
 	uint8_t mode;			/* CONNMARK */
+	/* CONNMARK: the rule holds an nfmask; one written with native
+	 * expressions under --set-* has none to read back */
+	uint8_t nfmask_known;
 };
 
 enum {
@@ -136,6 +139,7 @@ static void connmark_target_init(void *data, uint8_t family)
 
 	(void)family;
 	d->mask = d->nfmask = UINT32_MAX;
+	d->nfmask_known = 1;
 }
 
 /* ---- writing ---- */
@@ -457,6 +461,7 @@ static bool connmark_blob(const struct item *it, struct xmark_data *d)
 	memcpy(&d->mask, p + 4, 4);
 	memcpy(&d->nfmask, p + 8, 4);
 	d->mode = mode;
+	d->nfmask_known = 1;
 	return true;
 }
 
@@ -467,6 +472,7 @@ static bool connmark_target_delinearize(struct delin_ctx *c, void *data)
 	const struct regval *rv;
 
 	d->mask = d->nfmask = UINT32_MAX;
+	d->nfmask_known = 0;
 	rv = mark_set_source(it, true);
 	if (rv) {
 		if (delin_xmark(rv, true, &d->value, &d->mask))
@@ -490,6 +496,22 @@ static bool connmark_target_delinearize(struct delin_ctx *c, void *data)
 		return false;
 	c->pos++;
 	return true;
+}
+
+/* --set-mark 1 --mask 3 (nfmask 3) sets what --set-xmark 1/3 (nfmask all
+ * ones) sets; the reference's -C, comparing blobs, tells them apart, and
+ * so does this where both rules hold an nfmask. A --set-* rule written
+ * natively holds none (the packet mark is not touched): it is then the
+ * same as any rule setting the same bits of the connection mark. */
+static bool connmark_target_equal(const void *a, const void *b)
+{
+	const struct xmark_data *x = a, *y = b;
+
+	if (x->mode != y->mode || x->value != y->value || x->mask != y->mask)
+		return false;
+	if (x->mode == CM_SET && !(x->nfmask_known && y->nfmask_known))
+		return true;
+	return x->nfmask == y->nfmask;
 }
 
 static void connmark_target_print(struct strbuf *out, const void *data, const struct rule *r,
@@ -540,6 +562,7 @@ const struct extension ext_CONNMARK = {
 	.linearize = connmark_target_linearize,
 	.compat = connmark_target_compat,
 	.xt_only = connmark_target_xt_only,
+	.equal = connmark_target_equal,
 	.delinearize = connmark_target_delinearize,
 	.print = connmark_target_print,
 	.save = connmark_target_save,

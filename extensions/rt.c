@@ -131,12 +131,16 @@ static bool segs_default(const struct rt_data *d)
 }
 
 /* segments left is one byte: an upper end past 255 tests as 255 and
- * stays in the rule's userdata ("segs=LO:HI") for listings and -C */
+ * stays in the rule's userdata ("segs=LO:HI") for listings and -C; a
+ * --rt-segsleft naming every value tests nothing and is kept as "segs"
+ * (the reference's -C tells it from no --rt-segsleft) */
 static void rt_udata_save(const void *data, char *buf, size_t size)
 {
 	const struct rt_data *d = data;
 
-	if (d->has_segs && d->seg_hi > 255 && d->seg_hi != UINT32_MAX)
+	if (d->has_segs && segs_default(d) && !d->inv_segs)
+		snprintf(buf, size, "segs");
+	else if (d->has_segs && d->seg_hi > 255 && d->seg_hi != UINT32_MAX)
 		snprintf(buf, size, "segs=%u:%u", d->seg_lo, d->seg_hi);
 }
 
@@ -146,6 +150,11 @@ static void rt_udata_load(void *data, const char *text)
 	uint64_t lo, hi;
 	const char *end;
 
+	if (strcmp(text, "segs") == 0) {
+		if (segs_default(d) && !d->inv_segs)
+			d->has_segs = true;
+		return;
+	}
 	if (!d->has_segs || strncmp(text, "segs=", 5) != 0 ||
 	    !num_uint_prefix(text + 5, 0, UINT32_MAX, &lo, &end) || *end != ':' ||
 	    !num_uint(end + 1, 0, UINT32_MAX, &hi))

@@ -309,3 +309,24 @@ undecodable() {
 	assert_output --partial "-A INPUT -m rt --rt-segsleft 1:300"
 	native_layout
 }
+
+@test "CONNMARK --set-mark V --mask M and --set-xmark V/M are one rule to -C (the reference's blobs differ in a mask the target ignores)" {
+	# iptnft writes both as the same native expressions: ct mark =
+	# (ct mark & ~M) ^ V. --mask also sets the nfmask, which a set never
+	# uses; the reference keeps it in its blob and so its -C tells them
+	# apart. iptnft's -C finds the rule under either spelling, and the
+	# same words always find the rule they wrote.
+	run ipt -t mangle -A PREROUTING -j CONNMARK --set-xmark 1/3
+	assert_success
+	run ipt -t mangle -C PREROUTING -j CONNMARK --set-mark 1 --mask 3
+	assert_success
+	run ipt -t mangle -C PREROUTING -j CONNMARK --set-xmark 1/3
+	assert_success
+	run ipt -t mangle -C PREROUTING -j CONNMARK --set-xmark 1/7
+	assert_failure 1
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -t mangle -A PREROUTING -j CONNMARK --set-xmark 1/3
+		run ref -t mangle -C PREROUTING -j CONNMARK --set-mark 1 --mask 3
+		assert_failure 1
+	fi
+}

@@ -167,6 +167,7 @@ static void tap_result(struct tap *t, bool ok, const char *fmt, ...)
  * first few of each kind in full. */
 struct tally {
 	unsigned rules, bad, excepted, nondet, reread, too_large;
+	unsigned unequal;	/* read back, not the rule -C and -D look for */
 	unsigned mangled_rules, mangled;	/* read back from spoiled messages */
 	bool *used;		/* per exception: it matched a rule */
 	bool *still;		/* per exception: and that rule still failed */
@@ -261,7 +262,17 @@ static void check_bytes(const struct rule *r, const char *table, const char *cha
 		if (!same_bytes(&one, &two) && t->reread++ < 5)
 			printf("#   %s: %s: linearize(delinearize(x)) differs from x\n", where,
 			       args);
+		/* -C and -D of the command that wrote a rule find it */
+		if (!rule_equal(r, back) && t->unequal++ < 5)
+			printf("#   %s: %s: read back, not equal to the rule parsed\n", where,
+			       args);
 	}
+	rule_free(back);
+	back = excepted ? NULL : rt_through_netlink(r, table, chain, true);
+	if (back && !back->unknown && match_count(back) == match_count(r) &&
+	    !rule_equal(r, back) && t->unequal++ < 5)
+		printf("#   %s: %s: read back (--compat), not equal to the rule parsed\n", where,
+		       args);
 	rule_free(back);
 	sb_free(&one);
 	sb_free(&two);
@@ -559,6 +570,7 @@ static void test_file(struct tap *tap, const char *top, const char *path, bool r
 	all->mangled += t.mangled;
 	all->nondet += t.nondet;
 	all->reread += t.reread;
+	all->unequal += t.unequal;
 }
 
 int main(void)
@@ -581,7 +593,7 @@ int main(void)
 	cases = list_files(dir.buf, ".cases", &ncases);
 	sb_add(&dir, "/data");
 	rules = list_files(dir.buf, ".rules", &nrules);
-	printf("1..%u\n", ncases + nrules + 5);
+	printf("1..%u\n", ncases + nrules + 6);
 	for (k = 0; k < ncases; k++)
 		test_file(&tap, top, cases[k], false, &all);
 	for (k = 0; k < nrules; k++)
@@ -590,6 +602,9 @@ int main(void)
 		   "the same rule linearized twice gives identical bytes (%u rules)", all.rules);
 	tap_result(&tap, all.rules > 0 && !all.reread,
 		   "linearize(delinearize(x)) gives x's bytes (%u rules)", all.rules);
+	tap_result(&tap, all.rules > 0 && !all.unequal,
+		   "what a rule reads back as is the rule -C and -D look for (%u rules)",
+		   all.rules);
 	for (i = 0; i < nexc; i++) {
 		if (all.used[i] && all.still[i])
 			continue;
