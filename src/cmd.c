@@ -480,6 +480,35 @@ static int zero_renew_set(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
+static int find_xt_expr(struct nftnl_expr *e, void *data)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	*(bool *)data |= strcmp(name, "match") == 0 || strcmp(name, "target") == 0;
+	return 0;
+}
+
+/* An xt match or target checks the protocol the rule declares in
+ * NFTA_RULE_COMPAT (tcp for TCPMSS, ...), which the kernel keeps in no
+ * dump: the copy declares the protocol the rule tests, as it was
+ * written. */
+static void zero_declare_proto(struct zero_walk *z, const struct rule_msg *m,
+			       struct nftnl_rule *nr)
+{
+	bool xt = false;
+	struct rule *r;
+
+	nftnl_expr_foreach(nr, find_xt_expr, &xt);
+	if (!xt)
+		return;
+	r = rule_new(z->v->family);
+	rule_delinearize_msg(m, r, aset_cache_get, &z->v->sets, NULL);
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_PROTO, r->has_proto ? r->proto : 0);
+	nftnl_rule_set_u32(nr, NFTNL_RULE_COMPAT_FLAGS,
+			   r->inv & INV_PROTO ? NFT_RULE_COMPAT_F_INV : 0);
+	rule_free(r);
+}
+
 static int zero_one(const struct rule_msg *m, void *data)
 {
 	struct zero_walk *z = data;
@@ -491,6 +520,7 @@ static int zero_one(const struct rule_msg *m, void *data)
 	nr = rule_msg_nftnl(m);
 	if (!nr)
 		return 0;
+	zero_declare_proto(z, m, nr);
 	z->nrenew = 0;
 	nftnl_expr_foreach(nr, zero_renew_set, z);
 	txn_zero_rule(z->v->b, nr, z->renew, z->nrenew, z->v->tag);

@@ -156,6 +156,37 @@ static void put_lookup(struct nlmsghdr *nlh, const struct nftnl_expr *e, uint32_
 	mnl_attr_nest_end(nlh, data);
 }
 
+/* An exthdr write or strip as its init takes it: the kernel dumps the
+ * read's attributes for them too (flags; an offset and length for a
+ * strip), which their init refuses (EINVAL). false for a read, which
+ * goes back as dumped. */
+static bool put_exthdr_op(struct nlmsghdr *nlh, const struct nftnl_expr *e)
+{
+	bool write = nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_SREG);
+	struct nlattr *data;
+
+	if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "exthdr") != 0 ||
+	    nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_DREG))
+		return false;
+	mnl_attr_put_strz(nlh, NFTA_EXPR_NAME, "exthdr");
+	data = mnl_attr_nest_start(nlh, NFTA_EXPR_DATA);
+	if (write)
+		mnl_attr_put_u32(nlh, NFTA_EXTHDR_SREG,
+				 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_SREG)));
+	mnl_attr_put_u8(nlh, NFTA_EXTHDR_TYPE, nftnl_expr_get_u8(e, NFTNL_EXPR_EXTHDR_TYPE));
+	if (write) {
+		mnl_attr_put_u32(nlh, NFTA_EXTHDR_OFFSET,
+				 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OFFSET)));
+		mnl_attr_put_u32(nlh, NFTA_EXTHDR_LEN,
+				 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_LEN)));
+	}
+	if (nftnl_expr_is_set(e, NFTNL_EXPR_EXTHDR_OP))
+		mnl_attr_put_u32(nlh, NFTA_EXTHDR_OP,
+				 htonl(nftnl_expr_get_u32(e, NFTNL_EXPR_EXTHDR_OP)));
+	mnl_attr_nest_end(nlh, data);
+	return true;
+}
+
 void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_renewed *renew,
 		   unsigned nrenew, int tag)
 {
@@ -178,7 +209,7 @@ void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_rene
 			;
 		if (i < nrenew) {
 			put_lookup(nlh, e, renew[i].set_id);
-		} else {
+		} else if (!put_exthdr_op(nlh, e)) {
 			if (strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "counter") == 0) {
 				nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_PACKETS, 0);
 				nftnl_expr_set_u64(e, NFTNL_EXPR_CTR_BYTES, 0);

@@ -76,7 +76,7 @@ mangled() {
 }
 
 @test "mangled: huge and malformed numbers, with counters (-c)" {
-	# IPv4 only: ip6tables-nft drops a rule's counters, iptnft keeps them
+	# IPv4 only: ip6tables drops a rule's counters, as ip6tables-nft does
 	mangled 'numbers/*.v4' -- -c
 }
 
