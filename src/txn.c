@@ -193,6 +193,7 @@ void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_rene
 	uint8_t family = (uint8_t)nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY);
 	struct nftnl_rule *head = rule_head_copy(nr);
 	struct nftnl_expr_iter *it = nftnl_expr_iter_create(nr);
+	batch_observer_fn observer;
 	struct nlattr *exprs, *elem;
 	struct nftnl_expr *e;
 	struct nlmsghdr *nlh;
@@ -219,7 +220,13 @@ void txn_zero_rule(struct batch *b, struct nftnl_rule *nr, const struct txn_rene
 		mnl_attr_nest_end(nlh, elem);
 	}
 	mnl_attr_nest_end(nlh, exprs);
+	/* the rule keeps its handle and its content: nothing the rule index
+	 * follows changes, and the dump's spelling of the expressions is not
+	 * always the one iptnft writes, whose digest the index keeps */
+	observer = b->observer;
+	b->observer = NULL;
 	batch_done(b);
+	b->observer = observer;
 	nftnl_expr_iter_destroy(it);
 	nftnl_rule_free(head);
 }
