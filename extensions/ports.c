@@ -369,3 +369,14 @@ void pairs_save(struct strbuf *out, const uint16_t *spts, const uint16_t *dpts, 
 	if (flags & PAIR_DST)
 		pair_save(out, "dport", dpts, invflags & PAIR_DST);
 }
+
+bool ports_mergeable(const struct port_range *into, const struct port_range *from)
+{
+	return !into->set || !from->set || ports_equal(into, from);
+}
+
+void ports_merge(struct port_range *into, const struct port_range *from)
+{
+	if (!into->set)
+		*into = *from;
+}

@@ -34,6 +34,11 @@ struct port_range {
 void ports_set(struct port_range *pr, uint16_t lo, uint16_t hi, bool inv);
 /* Whether two ranges test the same ports, however they were typed. */
 bool ports_equal(const struct port_range *a, const struct port_range *b);
+/* Whether from's test can fold into into's: either tests nothing, or both
+ * test the same ports. */
+bool ports_mergeable(const struct port_range *into, const struct port_range *from);
+/* Fold from's test into into (ports_mergeable said so). */
+void ports_merge(struct port_range *into, const struct port_range *from);
 /* payload th+off (2 bytes) == lo, or in [lo, hi] */
 void ports_linearize(struct lin_ctx *c, uint32_t off, const struct port_range *pr);
 /* Claim a port relation at th+off from item it: ==, !=, a range, or a

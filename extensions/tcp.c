@@ -262,6 +262,43 @@ static bool tcp_delinearize(struct delin_ctx *c, void *data)
 	return any;
 }
 
+static bool tcp_tests(const struct tcp_data *d)
+{
+	return d->sport.set || d->dport.set || d->has_flags || d->has_option;
+}
+
+static bool tcp_merge(void *into, const void *from)
+{
+	struct tcp_data *a = into;
+	const struct tcp_data *b = from;
+
+	/* an option-less match stays one of its own, as the reference lists it */
+	if (!tcp_tests(a) || !tcp_tests(b))
+		return false;
+	if (!ports_mergeable(&a->sport, &b->sport) || !ports_mergeable(&a->dport, &b->dport))
+		return false;
+	if (a->has_flags && b->has_flags &&
+	    (a->flg_mask != b->flg_mask || a->flg_cmp != b->flg_cmp || a->inv_flags != b->inv_flags))
+		return false;
+	if (a->has_option && b->has_option &&
+	    (a->option != b->option || a->inv_option != b->inv_option))
+		return false;
+	ports_merge(&a->sport, &b->sport);
+	ports_merge(&a->dport, &b->dport);
+	if (!a->has_flags && b->has_flags) {
+		a->has_flags = true;
+		a->inv_flags = b->inv_flags;
+		a->flg_mask = b->flg_mask;
+		a->flg_cmp = b->flg_cmp;
+	}
+	if (!a->has_option && b->has_option) {
+		a->has_option = true;
+		a->inv_option = b->inv_option;
+		a->option = b->option;
+	}
+	return true;
+}
+
 static void flags_text(struct strbuf *out, uint8_t flags)
 {
 	bool first = true;
@@ -340,6 +377,7 @@ const struct extension ext_tcp = {
 	.size = sizeof(struct tcp_data),
 	.opts = tcp_opts,
 	.merge_repeats = true,
+	.merge = tcp_merge,
 	.parse = tcp_parse,
 	.check = tcp_check,
 	.linearize = tcp_linearize,

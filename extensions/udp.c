@@ -135,6 +135,21 @@ static bool udp_equal(const void *a, const void *b)
 	return ports_equal(&x->sport, &y->sport) && ports_equal(&x->dport, &y->dport);
 }
 
+static bool udp_merge(void *into, const void *from)
+{
+	struct udp_data *a = into;
+	const struct udp_data *b = from;
+
+	/* an option-less match stays one of its own, as the reference lists it */
+	if (!(a->sport.set || a->dport.set) || !(b->sport.set || b->dport.set))
+		return false;
+	if (!ports_mergeable(&a->sport, &b->sport) || !ports_mergeable(&a->dport, &b->dport))
+		return false;
+	ports_merge(&a->sport, &b->sport);
+	ports_merge(&a->dport, &b->dport);
+	return true;
+}
+
 const struct extension ext_udp = {
 	.name = "udp",
 	.kind = EXT_MATCH,
@@ -142,6 +157,7 @@ const struct extension ext_udp = {
 	.size = sizeof(struct udp_data),
 	.opts = udp_opts,
 	.merge_repeats = true,
+	.merge = udp_merge,
 	.parse = udp_parse,
 	.check = udp_check,
 	.linearize = udp_linearize,

@@ -195,6 +195,11 @@ struct extension {
 	/* the reference reads two of these in a row, each with options, back
 	 * as one (tcp, udp: their fields are separate payload tests) */
 	bool merge_repeats;
+	/* Optional, with merge_repeats: fold from into into where every test
+	 * both make is the same test (true), or leave into as it is (false):
+	 * a repeat that narrows nothing reads as the one match the reference
+	 * lists, a repeat with other values stays a match of its own */
+	bool (*merge)(void *into, const void *from);
 	/* Optional: -h names the extension so (the reference's name where
 	 * ours differs: icmp6 is "icmpv6"), and adds what help prints after
 	 * the options (the ICMP type names) */

@@ -1015,12 +1015,29 @@ struct listed_walk {
 	const char **comment;
 };
 
+/* Match m (of ext) reads the items from c->pos to end, and its userdata
+ * extra; whether it claimed them all. */
+static bool delin_listed_items(struct delin_ctx *c, const struct extension *ext,
+			       struct ext_inst *m, unsigned end, const char *extra)
+{
+	unsigned saved_n = c->items->n;
+
+	/* the match sees only its own items */
+	c->items->n = end;
+	c->ext = ext;
+	if (ext->delinearize && c->pos < end)
+		ext->delinearize(c, m->data);
+	if (extra && ext->udata_load)
+		ext->udata_load(m->data, extra);
+	c->items->n = saved_n;
+	return c->pos == end;
+}
+
 /* One match of the list, which claims the next count items. */
 static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_walk *w,
 			     const struct extension *ext, unsigned count, const char *extra)
 {
-	unsigned start = c->pos, end, saved_n = c->items->n;
-	bool merged = false;
+	unsigned start = c->pos, end;
 	struct ext_inst *m;
 
 	if (!ext) {
@@ -1028,14 +1045,37 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 		c->pos += count;
 		return;
 	}
+	end = c->pos + count;
+	if (end > c->items->n)
+		end = c->items->n;
 	/* two option-carrying tcp (or udp) matches in a row read back as
-	 * one, as the reference reads its own */
+	 * one, as the reference reads its own; where the second tests a
+	 * field the first tests too, it stays a match of its own (the
+	 * reference lists only the second's value), unless it is the same
+	 * test again */
 	if (count && w->prev_ext == ext && w->prev_count && ext->merge_repeats) {
-		m = w->prev;
-		merged = true;
-	} else {
-		m = rule_add_match(r, ext);
+		void *before = xmalloc(ext->size);
+		struct ext_inst *again;
+
+		memcpy(before, w->prev->data, ext->size);
+		if (delin_listed_items(c, ext, w->prev, end, extra)) {
+			free(before);
+			w->prev_count = count;
+			return;
+		}
+		memcpy(w->prev->data, before, ext->size);
+		free(before);
+		c->pos = start;
+		again = rule_add_match(r, ext);
+		if (!delin_listed_items(c, ext, again, end, extra))
+			r->unknown = true;
+		else
+			w->prev = again;
+		w->prev_count = count;
+		c->pos = end;
+		return;
 	}
+	m = rule_add_match(r, ext);
 	w->prev = m;
 	w->prev_ext = ext;
 	w->prev_count = count;
@@ -1046,28 +1086,35 @@ static void delin_one_listed(struct rule *r, struct delin_ctx *c, struct listed_
 		*w->comment = NULL;
 		return;
 	}
-	/* the match sees only its own items */
-	end = c->pos + count;
-	if (end > saved_n)
-		end = saved_n;
-	c->items->n = end;
-	c->ext = ext;
-	if (ext->delinearize && count)
-		ext->delinearize(c, m->data);
-	if (extra && ext->udata_load)
-		ext->udata_load(m->data, extra);
-	c->items->n = saved_n;
-	if (c->pos != end)
+	if (!delin_listed_items(c, ext, m, end, extra))
 		r->unknown = true;
 	/* a match that could read none of its items (a lookup in a set no
 	 * longer there) is left out: what is printed of the undecodable
 	 * rule then holds nothing false */
-	if (c->pos == start && count && !merged) {
+	if (c->pos == start && count) {
 		rule_drop_last_match(r);
 		w->prev = NULL;
 		w->prev_ext = NULL;
 	}
 	c->pos = end;
+}
+
+/* A tcp (or udp) match after one of its kind that tests nothing the
+ * first tests otherwise is read as part of it, as the reference reads
+ * them (it merges the two); a repeat with other values stays. */
+static void drop_repeats(struct rule *r)
+{
+	struct ext_inst *m = r->matches, *next;
+
+	while (m && (next = m->next)) {
+		if (next->ext == m->ext && m->ext->merge && m->ext->merge(m->data, next->data)) {
+			m->next = next->next;
+			next->next = NULL;
+			inst_free(next);
+			continue;
+		}
+		m = next;
+	}
 }
 
 /* A decimal number at *p, which moves past it; no digits read as 0. */
@@ -1229,6 +1276,7 @@ int rule_delinearize_msg(const struct rule_msg *m, struct rule *r,
 	}
 	if (seen.comment)
 		rule_attach_comment(r, seen.comment);
+	drop_repeats(r);
 	items_free(&items);
 	if (c.scratch_heap)
 		free(c.scratch);
