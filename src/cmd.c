@@ -176,6 +176,7 @@ static int op_append(struct view *v, struct command *cmd)
 static int op_insert(struct view *v, struct command *cmd)
 {
 	unsigned pos = cmd->rulenum ? cmd->rulenum - 1 : 0, i;
+	bool before_fixed;
 	struct vchain *c;
 	int err;
 
@@ -193,8 +194,13 @@ static int op_insert(struct view *v, struct command *cmd)
 		if (pos > c->n)
 			return err_plain(&v->h->err, EXIT_OTHER, "Index of insertion too big.");
 	}
+	/* the rules of several addresses go in last first, as the
+	 * reference inserts them: each before the one inserted before it,
+	 * or, where the view knows only the rule they go before (a chain
+	 * read up to there), in reverse order before that one */
+	before_fixed = pos > 0 && !c->rules_known && !v->track_rules;
 	for (i = 0; i < cmd->nrules; i++)
-		view_add_rule(v, c, cmd->rules[i], pos, false);
+		view_add_rule(v, c, cmd->rules[before_fixed ? cmd->nrules - 1 - i : i], pos, false);
 	return 0;
 }
 

@@ -640,9 +640,10 @@ static int block_lines(struct block_run *br, struct view *v)
 		return 0;
 	if (ret < 0) {
 		/* a line the reference refuses as it reads it comes before
-		 * what it finds when it applies the block (a line refused as
-		 * read is read once: reading may warn, as -m connlabel does) */
-		first = unparsed ? -1 : first_parse_error(rs, i ? i - 1 : 0);
+		 * what it finds when it applies the block; each line is read
+		 * once (reading may warn, as -m connlabel and a reversed
+		 * -m iprange do): the lines after the one that failed */
+		first = unparsed ? -1 : first_parse_error(rs, i);
 		if (first >= 0)
 			tag = (int)rs->lines[first].lineno;
 	} else {

@@ -330,3 +330,44 @@ undecodable() {
 		assert_failure 1
 	fi
 }
+
+@test "two tcp matches testing one field with other values are listed whole (the reference lists the second's value only)" {
+	# iptables-nft reads consecutive tcp (udp) tests back as one match, a
+	# later value replacing an earlier: "--dport 443 -m tcp --dport 80"
+	# (which no packet matches) lists as "--dport 80". iptnft folds a
+	# repeat only where it tests nothing the first tests otherwise.
+	run ipt -A INPUT -p tcp -m tcp --dport 443 -m tcp --dport 80
+	assert_success
+	run ipt -A INPUT -p tcp -m tcp --dport 443 -m tcp --dport 443
+	assert_success
+	run ipt -S INPUT
+	assert_line -- "-A INPUT -p tcp -m tcp --dport 443 -m tcp --dport 80"
+	assert_line -- "-A INPUT -p tcp -m tcp --dport 443"
+	run ipt -C INPUT -p tcp -m tcp --dport 443 -m tcp --dport 80
+	assert_success
+	run ipt -C INPUT -p tcp -m tcp --dport 80
+	assert_failure 1
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -A INPUT -p tcp -m tcp --dport 443 -m tcp --dport 80
+		run ref -S INPUT
+		assert_line -- "-A INPUT -p tcp -m tcp --dport 80"
+		# iptnft lists the reference's rule whole too
+		run ip netns exec "$NS_REF" "$IPT_BIN/iptables" -S INPUT
+		assert_line -- "-A INPUT -p tcp -m tcp --dport 443 -m tcp --dport 80"
+	fi
+}
+
+@test "-C finds a limit rule written with --limit-burst 0 (the reference's -C misses its own)" {
+	run ipt -A INPUT -m limit --limit-burst 0
+	assert_success
+	run ipt -C INPUT -m limit --limit-burst 0
+	assert_success
+	if [ -x "$REF_IPTABLES" ]; then
+		ref -A INPUT -m limit --limit-burst 0
+		run ref -C INPUT -m limit --limit-burst 0
+		assert_failure 1
+		# iptnft finds the reference's rule too
+		run ip netns exec "$NS_REF" "$IPT_BIN/iptables" -C INPUT -m limit --limit-burst 0
+		assert_success
+	fi
+}
